@@ -1,0 +1,31 @@
+// Bundles the action (dist/index.js) and the CLI (dist/cli.js) with esbuild, and
+// copies the agents injected into profiled services next to them. dist/ is
+// committed; CI rebuilds it and fails when it differs.
+import { build } from "esbuild";
+import { chmodSync, cpSync, mkdirSync, rmSync } from "node:fs";
+
+rmSync("dist", { recursive: true, force: true });
+mkdirSync("dist");
+
+const common = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  format: "esm",
+  legalComments: "none",
+  logLevel: "warning",
+  // Some dependencies are CommonJS and call require(); give the ESM bundle one.
+  banner: {
+    js: "import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);",
+  },
+};
+
+await build({ ...common, entryPoints: ["src/index.ts"], outfile: "dist/index.js" });
+await build({
+  ...common,
+  entryPoints: ["src/cli.ts"],
+  outfile: "dist/cli.js",
+  banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
+});
+cpSync("src/capture/agents", "dist/agents", { recursive: true });
+chmodSync("dist/cli.js", 0o755);

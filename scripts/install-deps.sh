@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Everything outside npm that flamegate's tests use, installed idempotently:
+# Debian's chromium (browser test of the HTML report) and cmark-gfm (GitHub's
+# markdown renderer, for the comment), py-spy and memray from PyPI (Python capture).
+set -euo pipefail
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+command -v cmark-gfm >/dev/null 2>&1 || need_apt+=(cmark-gfm)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-python.txt

@@ -1,0 +1,81 @@
+import type { Kind } from "../model/kinds.js";
+
+/**
+ * The comparison result, shaped exactly as the JSON report of DESIGN.md
+ * (schema flamegate.report/v1). Fields may be added; none may change meaning.
+ */
+export const REPORT_SCHEMA = "flamegate.report/v1";
+
+export type Verdict = "pass" | "fail" | "warn";
+export type OverallVerdict = Verdict | "no-baseline";
+
+export interface SideSummary {
+  rounds: number;
+  /** Requests completed inside the capture windows, summed; null when unknown (load command, single files). */
+  requests: number | null;
+  /** Raw sum of the compared sample value over all rounds, in `unit`. */
+  total: number;
+}
+
+export interface BaseHead {
+  base: number;
+  head: number;
+  /** (head − base) / base × 100 on the normalised values; null when base is 0. */
+  deltaPct: number | null;
+}
+
+export interface TotalResult extends BaseHead {
+  /** 99 % interval of the relative change, in percent. */
+  ci: [number, number];
+  p: number;
+  verdict: Verdict;
+  /** Why a total is not gated (e.g. baseline from another runner), when it is not. */
+  note?: string;
+}
+
+export interface FrameResult {
+  function: string;
+  file: string;
+  /** Raw sums over all rounds, aggregated like `go tool pprof -top`. */
+  self: BaseHead;
+  cum: BaseHead;
+  /** 99 % interval of the relative change of the tested value, in percent. */
+  ci: [number, number];
+  p: number;
+  verdict: Verdict;
+  /** Share of the base total (fraction) held by this frame's tested value. */
+  shareBase?: number;
+  shareHead?: number;
+  /** Which value the verdict is about. */
+  tested?: "self" | "cum";
+}
+
+export interface Comparison {
+  service: string;
+  runtime: string;
+  kind: Kind;
+  unit: string;
+  /** The pprof sample type compared, e.g. "cpu" or "alloc_space". */
+  sampleType?: string;
+  base: SideSummary;
+  head: SideSummary;
+  total: TotalResult;
+  frames: FrameResult[];
+  /** The smallest change this run could have detected. */
+  mde: { frameSharePct: number; deltaPct: number };
+  /** The verdict of this comparison (worst of total and frames). */
+  verdict?: Verdict;
+  /** Human notes: different runners, per-second normalisation, provisional gate, … */
+  notes?: string[];
+  /** Load figures when known, for the comment's throughput/latency line. */
+  load?: {
+    base: { throughput: number | null; p50: number | null; p99: number | null };
+    head: { throughput: number | null; p50: number | null; p99: number | null };
+  };
+}
+
+export interface Report {
+  schema: typeof REPORT_SCHEMA;
+  verdict: OverallVerdict;
+  comparisons: Comparison[];
+}

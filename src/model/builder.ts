@@ -1,0 +1,108 @@
+import {
+  Function as PprofFunction,
+  Line,
+  Location,
+  Profile,
+  Sample,
+  StringTable,
+  ValueType,
+} from "pprof-format";
+import { functionKey } from "./functions.js";
+import type { SampleTypeName } from "./kinds.js";
+
+/** One frame of a stack as importers see it; line is 1-based, 0 when unknown. */
+export interface Frame {
+  name: string;
+  file: string;
+  line?: number;
+}
+
+export interface BuilderOptions {
+  sampleTypes: SampleTypeName[];
+  /** e.g. { type: "cpu", unit: "nanoseconds" } with period 10_000_000 for 100 Hz. */
+  periodType?: SampleTypeName;
+  period?: number;
+  /** Wall-clock start of the profile, nanoseconds since the Unix epoch. */
+  timeNanos?: number;
+  durationNanos?: number;
+  comments?: string[];
+}
+
+/**
+ * Builds a pprof Profile one sample at a time, interning strings, functions
+ * and locations. Every importer goes through it (speedscope's
+ * appendSampleWithWeight pattern), so every imported profile has the same
+ * shape: one location per (function, line), no mappings.
+ */
+export class ProfileBuilder {
+  private readonly strings = new StringTable();
+  private readonly functions = new Map<string, PprofFunction>();
+  private readonly locations = new Map<string, Location>();
+  private readonly samples: Sample[] = [];
+  private readonly width: number;
+
+  constructor(private readonly options: BuilderOptions) {
+    this.width = options.sampleTypes.length;
+  }
+
+  /** `stack` is leaf first, like pprof's locationId; `values` one per sample type. */
+  addSample(stack: readonly Frame[], values: readonly number[]): void {
+    if (values.length !== this.width) {
+      throw new Error(`sample has ${values.length} values, profile has ${this.width} sample types`);
+    }
+    if (values.every((v) => v === 0)) return;
+    const locationId = stack.map((frame) => this.location(frame).id);
+    this.samples.push(new Sample({ locationId, value: [...values] }));
+  }
+
+  get sampleCount(): number {
+    return this.samples.length;
+  }
+
+  build(): Profile {
+    const o = this.options;
+    const vt = (t: SampleTypeName) =>
+      new ValueType({ type: this.strings.dedup(t.type), unit: this.strings.dedup(t.unit) });
+    return new Profile({
+      sampleType: o.sampleTypes.map(vt),
+      sample: this.samples,
+      location: [...this.locations.values()],
+      function: [...this.functions.values()],
+      stringTable: this.strings,
+      ...(o.periodType ? { periodType: vt(o.periodType), period: o.period ?? 0 } : {}),
+      timeNanos: o.timeNanos ?? 0,
+      durationNanos: o.durationNanos ?? 0,
+      comment: (o.comments ?? []).map((c) => this.strings.dedup(c)),
+    });
+  }
+
+  private location(frame: Frame): Location {
+    const line = frame.line ?? 0;
+    const key = `${functionKey(frame)}\u0000${line}`;
+    let loc = this.locations.get(key);
+    if (!loc) {
+      const fn = this.function(frame);
+      loc = new Location({
+        id: this.locations.size + 1,
+        line: [new Line({ functionId: fn.id, line })],
+      });
+      this.locations.set(key, loc);
+    }
+    return loc;
+  }
+
+  private function(frame: Frame): PprofFunction {
+    const key = functionKey(frame);
+    let fn = this.functions.get(key);
+    if (!fn) {
+      fn = new PprofFunction({
+        id: this.functions.size + 1,
+        name: this.strings.dedup(frame.name),
+        systemName: this.strings.dedup(frame.name),
+        filename: this.strings.dedup(frame.file),
+      });
+      this.functions.set(key, fn);
+    }
+    return fn;
+  }
+}

@@ -1,0 +1,107 @@
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Profile } from "pprof-format";
+import { FlamegateError } from "../errors.js";
+import type { Kind } from "./kinds.js";
+import { encodeProfileGz } from "./gzip.js";
+
+/**
+ * A profile set: what `flamegate run` writes and the action stores as an
+ * artifact. On disk: DIR/<service>/manifest.json + DIR/<service>/r<round>.<kind>.pb.gz
+ * (DESIGN.md, "Profile set").
+ */
+export const PROFILE_SET_SCHEMA = "flamegate.profileset/v1";
+
+export interface RunnerFingerprint {
+  os: string;
+  arch: string;
+  cpuModel: string;
+  cores: number;
+  memoryBytes: number;
+  /** Short hash of the fields above; equal fingerprints mean "same kind of machine". */
+  id: string;
+}
+
+export interface LatencyMs {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+export interface RoundRecord {
+  round: number;
+  /** Seconds the capture window lasted (load running, profilers on). */
+  windowSeconds: number;
+  /** Requests completed inside the window; null when the load is the user's own command. */
+  requests: number | null;
+  errors: number;
+  non2xx: number;
+  /** Requests per second; null with a load command. */
+  throughput: number | null;
+  latency: LatencyMs | null;
+  /** Profile file per kind, relative to the manifest. */
+  files: Partial<Record<Kind, string>>;
+  /** Which profiler produced each kind, e.g. "py-spy 0.4.1 @ 200 Hz". */
+  profilers: Partial<Record<Kind, string>>;
+}
+
+export interface Manifest {
+  schema: typeof PROFILE_SET_SCHEMA;
+  service: string;
+  runtime: string;
+  runtimeVersion: string;
+  ref: string | null;
+  commit: string | null;
+  created: string;
+  runner: RunnerFingerprint;
+  /** "request" with the built-in load; "second" with a load command (requests unknown). */
+  unitOfWork: "request" | "second";
+  /** The resolved service config (env values of secrets are not stored). */
+  config: unknown;
+  rounds: RoundRecord[];
+  /** The seed checklist's labels: service, commit, runtime, timestamp. */
+  labels: Record<string, string>;
+  /** Set by the fork-safe `mode: measure`: which PR this set belongs to. */
+  pullRequest?: { number: number; headSha: string };
+  /** Name of the file holding the service's stdout+stderr, relative to the manifest. */
+  serviceLog?: string;
+}
+
+/** In memory: the manifest and each round's decoded profiles. */
+export interface ProfileSet {
+  manifest: Manifest;
+  /** Same order as manifest.rounds. */
+  profiles: Array<Partial<Record<Kind, Profile>>>;
+}
+
+export function profileFileName(round: number, kind: Kind): string {
+  return `r${round}.${kind}.pb.gz`;
+}
+
+/** Writes DIR/manifest.json and every profile; DIR is the service's own folder. */
+export function writeProfileSet(dir: string, set: ProfileSet): void {
+  mkdirSync(dir, { recursive: true });
+  set.manifest.rounds.forEach((round, i) => {
+    const profiles = set.profiles[i] ?? {};
+    for (const [kind, profile] of Object.entries(profiles) as Array<[Kind, Profile]>) {
+      const file = profileFileName(round.round, kind);
+      writeFileSync(join(dir, file), encodeProfileGz(profile));
+      round.files[kind] = file;
+    }
+  });
+  writeFileSync(join(dir, "manifest.json"), `${JSON.stringify(set.manifest, null, 2)}\n`);
+}
+
+export function readManifestFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    throw new FlamegateError(`${path}: cannot read the manifest (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw new FlamegateError(`${path}: manifest is not valid JSON; the profile set is damaged, re-run 'flamegate run'`);
+  }
+}
