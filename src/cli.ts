@@ -36,22 +36,30 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await (await load())(rest);
+    return await (
+      await load()
+    )(rest);
   } catch (err) {
     if (err instanceof FlamegateError) {
       process.stderr.write(`flamegate ${name}: ${err.message}\n`);
       for (const line of err.details) process.stderr.write(`  ${line}\n`);
-    } else if (err instanceof TypeError && (err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")) {
+    } else if (
+      err instanceof TypeError &&
+      (err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")
+    ) {
       process.stderr.write(`flamegate ${name}: ${err.message}\n${USAGE}\n`);
     } else {
-      process.stderr.write(`flamegate ${name}: internal error: ${errorMessage(err)} (please report it; --verbose shows the stack)\n`);
+      process.stderr.write(
+        `flamegate ${name}: internal error: ${errorMessage(err)} (please report it; --verbose shows the stack)\n`,
+      );
     }
     if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return 2;
   }
 }
 
-const invokedDirectly = process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.(?:js|ts)|flamegate)$/.test(process.argv[1]);
+const invokedDirectly =
+  process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.(?:js|ts)|flamegate)$/.test(process.argv[1]);
 if (invokedDirectly) {
   main(process.argv.slice(2)).then(
     (code) => {

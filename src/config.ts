@@ -123,7 +123,10 @@ class Reader {
 
   /** "20s", "500ms", "2m", or a bare number of seconds. */
   seconds(key: string, v: unknown, max = 3600): number {
-    const m = typeof v === "number" ? [String(v), String(v), "s"] : /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(String(v));
+    const m =
+      typeof v === "number"
+        ? [String(v), String(v), "s"]
+        : /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/.exec(String(v));
     if (!m) this.fail(key, v, "a duration such as 20s, 500ms or 2m");
     const n = Number(m[1]) * (m[2] === "ms" ? 0.001 : m[2] === "m" ? 60 : 1);
     if (!(n >= 0 && n <= max)) this.fail(key, v, `a duration between 0s and ${max}s`);
@@ -133,7 +136,8 @@ class Reader {
   /** "10%" or a fraction such as 0.1; returned as a fraction. */
   fraction(key: string, v: unknown): number {
     const m = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(String(v));
-    if (!m || (typeof v !== "string" && typeof v !== "number")) this.fail(key, v, "a percentage such as 10% or a fraction such as 0.1");
+    if (!m || (typeof v !== "string" && typeof v !== "number"))
+      this.fail(key, v, "a percentage such as 10% or a fraction such as 0.1");
     const n = m[2] === "%" ? Number(m[1]) / 100 : Number(m[1]);
     if (!(n >= 0 && n <= 10)) this.fail(key, v, "a percentage between 0% and 1000%");
     return n;
@@ -160,20 +164,37 @@ class Reader {
     } catch {
       this.fail(key, v, `a URL (${schemes.join(", ")})`);
     }
-    if (!schemes.includes(u.protocol.replace(/:$/, ""))) this.fail(key, v, `a URL with scheme ${schemes.join(" or ")}`);
+    if (!schemes.includes(u.protocol.replace(/:$/, "")))
+      this.fail(key, v, `a URL with scheme ${schemes.join(" or ")}`);
     return s;
   }
 
   noUnknown(key: string, o: Obj, known: string[]): void {
     for (const k of Object.keys(o)) {
       if (!known.includes(k)) {
-        throw new FlamegateError(`${this.source}: unknown key '${key ? `${key}.` : ""}${k}' (known: ${known.join(", ")})`);
+        throw new FlamegateError(
+          `${this.source}: unknown key '${key ? `${key}.` : ""}${k}' (known: ${known.join(", ")})`,
+        );
       }
     }
   }
 }
 
-const SERVICE_KEYS = ["runtime", "cwd", "build", "start", "env", "ready", "ready-timeout", "pprof", "warmup", "rounds", "profiles", "load", "sampling"];
+const SERVICE_KEYS = [
+  "runtime",
+  "cwd",
+  "build",
+  "start",
+  "env",
+  "ready",
+  "ready-timeout",
+  "pprof",
+  "warmup",
+  "rounds",
+  "profiles",
+  "load",
+  "sampling",
+];
 
 function parseLoad(r: Reader, key: string, v: unknown): BuiltinLoad | CommandLoad {
   const o = r.obj(key, v);
@@ -183,16 +204,22 @@ function parseLoad(r: Reader, key: string, v: unknown): BuiltinLoad | CommandLoa
   }
   r.noUnknown(key, o, ["url", "method", "headers", "body", "connections", "duration", "requests"]);
   const method = (r.optStr(`${key}.method`, o.method) ?? "GET").toUpperCase();
-  if (!["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].includes(method)) r.fail(`${key}.method`, o.method, "GET, POST, PUT, PATCH, DELETE or HEAD");
+  if (!["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].includes(method))
+    r.fail(`${key}.method`, o.method, "GET, POST, PUT, PATCH, DELETE or HEAD");
   return {
     type: "builtin",
     url: r.url(`${key}.url`, o.url, ["http", "https"]),
     method,
     headers: r.strMap(`${key}.headers`, o.headers),
-    ...(o.body === undefined ? {} : { body: typeof o.body === "string" ? o.body : JSON.stringify(o.body) }),
-    connections: o.connections === undefined ? 8 : r.int(`${key}.connections`, o.connections, 1, 1000),
+    ...(o.body === undefined
+      ? {}
+      : { body: typeof o.body === "string" ? o.body : JSON.stringify(o.body) }),
+    connections:
+      o.connections === undefined ? 8 : r.int(`${key}.connections`, o.connections, 1, 1000),
     durationSeconds: o.duration === undefined ? 10 : r.seconds(`${key}.duration`, o.duration, 600),
-    ...(o.requests === undefined ? {} : { requests: r.int(`${key}.requests`, o.requests, 1, 100_000_000) }),
+    ...(o.requests === undefined
+      ? {}
+      : { requests: r.int(`${key}.requests`, o.requests, 1, 100_000_000) }),
   };
 }
 
@@ -201,17 +228,25 @@ function parseService(r: Reader, name: string, v: unknown, baseDir: string): Ser
   const o = r.obj(key, v);
   r.noUnknown(key, o, SERVICE_KEYS);
   const runtime = r.str(`${key}.runtime`, o.runtime);
-  if (!(RUNTIMES as readonly string[]).includes(runtime)) r.fail(`${key}.runtime`, runtime, "go, python or node");
+  if (!(RUNTIMES as readonly string[]).includes(runtime))
+    r.fail(`${key}.runtime`, runtime, "go, python or node");
   const profilesRaw = o.profiles ?? ["cpu", "alloc"];
-  if (!Array.isArray(profilesRaw) || profilesRaw.length === 0) r.fail(`${key}.profiles`, profilesRaw, "a non-empty list such as [cpu, alloc]");
+  if (!Array.isArray(profilesRaw) || profilesRaw.length === 0)
+    r.fail(`${key}.profiles`, profilesRaw, "a non-empty list such as [cpu, alloc]");
   const profiles = profilesRaw.map((p, i) => {
-    if (typeof p !== "string" || !isKind(p)) r.fail(`${key}.profiles[${i}]`, p, "one of cpu, alloc, heap, wall, mutex, block, goroutine");
+    if (typeof p !== "string" || !isKind(p))
+      r.fail(`${key}.profiles[${i}]`, p, "one of cpu, alloc, heap, wall, mutex, block, goroutine");
     return p;
   });
   const sampling = o.sampling === undefined ? {} : r.obj(`${key}.sampling`, o.sampling);
   r.noUnknown(`${key}.sampling`, sampling, ["cpu-hz", "alloc-bytes"]);
   const cwd = r.optStr(`${key}.cwd`, o.cwd) ?? ".";
-  const pprof = runtime === "go" ? (o.pprof === undefined ? undefined : r.url(`${key}.pprof`, o.pprof, ["http"])) : undefined;
+  const pprof =
+    runtime === "go"
+      ? o.pprof === undefined
+        ? undefined
+        : r.url(`${key}.pprof`, o.pprof, ["http"])
+      : undefined;
   return {
     name,
     runtime: runtime as Runtime,
@@ -220,15 +255,28 @@ function parseService(r: Reader, name: string, v: unknown, baseDir: string): Ser
     start: r.str(`${key}.start`, o.start),
     env: r.strMap(`${key}.env`, o.env),
     ready: r.url(`${key}.ready`, o.ready, ["http", "https", "tcp"]),
-    readyTimeoutSeconds: o["ready-timeout"] === undefined ? 60 : r.seconds(`${key}.ready-timeout`, o["ready-timeout"], 1800),
+    readyTimeoutSeconds:
+      o["ready-timeout"] === undefined
+        ? 60
+        : r.seconds(`${key}.ready-timeout`, o["ready-timeout"], 1800),
     ...(pprof === undefined ? {} : { pprof }),
     warmupSeconds: o.warmup === undefined ? 2 : r.seconds(`${key}.warmup`, o.warmup, 600),
     rounds: o.rounds === undefined ? 5 : r.int(`${key}.rounds`, o.rounds, 1, 100),
     profiles,
     load: parseLoad(r, `${key}.load`, o.load),
     sampling: {
-      cpuHz: sampling["cpu-hz"] === undefined ? (runtime === "python" ? 200 : 1000) : r.int(`${key}.sampling.cpu-hz`, sampling["cpu-hz"], 1, 10_000),
-      allocBytes: sampling["alloc-bytes"] === undefined ? (runtime === "go" ? 64 * 1024 : 32 * 1024) : r.int(`${key}.sampling.alloc-bytes`, sampling["alloc-bytes"], 1, 64 * 1024 * 1024),
+      cpuHz:
+        sampling["cpu-hz"] === undefined
+          ? runtime === "python"
+            ? 200
+            : 1000
+          : r.int(`${key}.sampling.cpu-hz`, sampling["cpu-hz"], 1, 10_000),
+      allocBytes:
+        sampling["alloc-bytes"] === undefined
+          ? runtime === "go"
+            ? 64 * 1024
+            : 32 * 1024
+          : r.int(`${key}.sampling.alloc-bytes`, sampling["alloc-bytes"], 1, 64 * 1024 * 1024),
     },
   };
 }
@@ -248,13 +296,18 @@ export function parseGate(r: Reader, v: unknown): GateConfig {
   const o = r.obj("gate", v);
   r.noUnknown("gate", o, ["cpu", "alloc", "min-share", "ignore", "alpha"]);
   const ignore = o.ignore ?? [];
-  if (!Array.isArray(ignore) || ignore.some((g) => typeof g !== "string")) r.fail("gate.ignore", ignore, "a list of glob patterns");
+  if (!Array.isArray(ignore) || ignore.some((g) => typeof g !== "string"))
+    r.fail("gate.ignore", ignore, "a list of glob patterns");
   const alpha = o.alpha === undefined ? DEFAULT_GATE.alpha : Number(o.alpha);
-  if (!(alpha > 0 && alpha < 0.5)) r.fail("gate.alpha", o.alpha, "a number between 0 and 0.5, such as 0.005");
+  if (!(alpha > 0 && alpha < 0.5))
+    r.fail("gate.alpha", o.alpha, "a number between 0 and 0.5, such as 0.005");
   return {
     cpu: parseThresholds(r, "gate.cpu", o.cpu, DEFAULT_GATE.cpu),
     alloc: parseThresholds(r, "gate.alloc", o.alloc, DEFAULT_GATE.alloc),
-    minShare: o["min-share"] === undefined ? DEFAULT_GATE.minShare : r.fraction("gate.min-share", o["min-share"]),
+    minShare:
+      o["min-share"] === undefined
+        ? DEFAULT_GATE.minShare
+        : r.fraction("gate.min-share", o["min-share"]),
     ignore: ignore as string[],
     alpha,
   };
@@ -272,7 +325,8 @@ export function parseConfig(doc: unknown, source: string, baseDir: string): Conf
   if (o.version !== undefined && o.version !== 1) r.fail("version", o.version, "1");
   const services = o.services === undefined ? {} : r.obj("services", o.services);
   const names = Object.keys(services);
-  if (names.length === 0 && o.services !== undefined) r.fail("services", o.services, "at least one service");
+  if (names.length === 0 && o.services !== undefined)
+    r.fail("services", o.services, "at least one service");
   return {
     source,
     services: names.map((n) => parseService(r, n, services[n], baseDir)),
@@ -285,13 +339,17 @@ export function loadConfig(path: string): Config {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new FlamegateError(`config ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass --config with the path of your flamegate.yml`);
+    throw new FlamegateError(
+      `config ${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)}); pass --config with the path of your flamegate.yml`,
+    );
   }
   let doc: unknown;
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new FlamegateError(`config ${path}: not valid YAML (${(err as Error).message.split("\n")[0]})`);
+    throw new FlamegateError(
+      `config ${path}: not valid YAML (${(err as Error).message.split("\n")[0]})`,
+    );
   }
   const baseDir = path.includes("/") ? path.slice(0, path.lastIndexOf("/")) || "/" : process.cwd();
   return parseConfig(doc, path, baseDir.startsWith("/") ? baseDir : `${process.cwd()}/${baseDir}`);
@@ -299,11 +357,15 @@ export function loadConfig(path: string): Config {
 
 export function selectService(config: Config, name: string | undefined): ServiceConfig[] {
   if (name === undefined) {
-    if (config.services.length === 0) throw new FlamegateError(`${config.source}: no services defined; add one under 'services:'`);
+    if (config.services.length === 0)
+      throw new FlamegateError(`${config.source}: no services defined; add one under 'services:'`);
     return config.services;
   }
   const s = config.services.find((x) => x.name === name);
-  if (!s) throw new FlamegateError(`${config.source}: no service '${name}' (have: ${config.services.map((x) => x.name).join(", ")})`);
+  if (!s)
+    throw new FlamegateError(
+      `${config.source}: no service '${name}' (have: ${config.services.map((x) => x.name).join(", ")})`,
+    );
   return [s];
 }
 

@@ -14,12 +14,18 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "flamegate") {
+    if (
+      existsSync(pkg) &&
+      (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "flamegate"
+    ) {
       cached = dir;
       return dir;
     }
     const up = dirname(dir);
-    if (up === dir) throw new Error("flamegate: cannot find the package root above " + fileURLToPath(import.meta.url));
+    if (up === dir)
+      throw new Error(
+        "flamegate: cannot find the package root above " + fileURLToPath(import.meta.url),
+      );
     dir = up;
   }
 }
@@ -27,5 +33,7 @@ export function packageRoot(): string {
 /** Files injected into services (Node and Python agents): dist/agents when bundled, src/capture/agents from source. */
 export function agentsDir(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  return existsSync(join(here, "agents")) ? join(here, "agents") : join(packageRoot(), "src", "capture", "agents");
+  return existsSync(join(here, "agents"))
+    ? join(here, "agents")
+    : join(packageRoot(), "src", "capture", "agents");
 }

@@ -29,7 +29,10 @@ export interface StackNode {
 }
 
 /** For each location id, the indexes of its functions, leaf first (inlined frames expanded). */
-function locationIndex(profile: Profile, table: { functions: FunctionId[]; index: Map<string, number> }) {
+function locationIndex(
+  profile: Profile,
+  table: { functions: FunctionId[]; index: Map<string, number> },
+) {
   const byLocation = new Map<number, number[]>();
   for (const [id, frames] of locationFrames(profile)) {
     byLocation.set(

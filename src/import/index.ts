@@ -12,8 +12,10 @@ export const IMPORTERS: Importer[] = [pprofImporter];
 
 function decodeText(bytes: Uint8Array): string {
   // UTF-16 files (some Windows tools write folded stacks that way) carry a BOM.
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder("utf-16le").decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder("utf-16be").decode(bytes.subarray(2));
+  if (bytes[0] === 0xff && bytes[1] === 0xfe)
+    return new TextDecoder("utf-16le").decode(bytes.subarray(2));
+  if (bytes[0] === 0xfe && bytes[1] === 0xff)
+    return new TextDecoder("utf-16be").decode(bytes.subarray(2));
   const text = new TextDecoder("utf-8").decode(bytes);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -21,7 +23,10 @@ function decodeText(bytes: Uint8Array): string {
 /** Import bytes of any supported format; `where` names the source in errors. */
 export function importProfile(bytes: Uint8Array, where: string): ImportResult {
   const raw = maybeGunzip(bytes, where);
-  if (raw.length === 0) throw new FlamegateError(`${where}: empty file; expected a profile (pprof, .cpuprofile, .heapprofile, speedscope JSON or folded stacks)`);
+  if (raw.length === 0)
+    throw new FlamegateError(
+      `${where}: empty file; expected a profile (pprof, .cpuprofile, .heapprofile, speedscope JSON or folded stacks)`,
+    );
   let text: string | undefined;
   const lazyText = () => (text ??= decodeText(raw));
   const warnings: string[] = [];
@@ -48,8 +53,13 @@ export function importProfileFile(path: string): ImportResult {
   try {
     size = statSync(path).size;
   } catch (err) {
-    throw new FlamegateError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new FlamegateError(
+      `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
-  if (size > MAX_DECOMPRESSED_BYTES) throw new FlamegateError(`${path}: ${size} bytes is larger than the ${MAX_DECOMPRESSED_BYTES / 1024 / 1024} MiB limit`);
+  if (size > MAX_DECOMPRESSED_BYTES)
+    throw new FlamegateError(
+      `${path}: ${size} bytes is larger than the ${MAX_DECOMPRESSED_BYTES / 1024 / 1024} MiB limit`,
+    );
   return importProfile(readFileSync(path), path);
 }

@@ -9,7 +9,20 @@ import type { Importer } from "./types.js";
  * are not text. The decoder is then trusted to throw on truncation.
  */
 const FIELD_WIRE_TYPES: Record<number, number> = {
-  1: 2, 2: 2, 3: 2, 4: 2, 5: 2, 6: 2, 7: 0, 8: 0, 9: 0, 10: 0, 11: 2, 12: 0, 13: 0, 14: 0,
+  1: 2,
+  2: 2,
+  3: 2,
+  4: 2,
+  5: 2,
+  6: 2,
+  7: 0,
+  8: 0,
+  9: 0,
+  10: 0,
+  11: 2,
+  12: 0,
+  13: 0,
+  14: 0,
 };
 
 function looksLikePprof(bytes: Uint8Array): boolean {
@@ -33,14 +46,20 @@ export const pprofImporter: Importer = {
     try {
       profile = Profile.decode(bytes);
     } catch (err) {
-      throw new ProfileFormatError("pprof", `protobuf does not decode (${(err as Error).message}); the file is truncated or not a profile`);
+      throw new ProfileFormatError(
+        "pprof",
+        `protobuf does not decode (${(err as Error).message}); the file is truncated or not a profile`,
+      );
     }
     if (profile.sampleType.length === 0) {
       throw new ProfileFormatError("pprof", "no sample_type: not a profile, or an empty one");
     }
     for (const [i, s] of profile.sample.entries()) {
       if (s.value.length !== profile.sampleType.length) {
-        throw new ProfileFormatError("pprof", `sample ${i} has ${s.value.length} values but the profile declares ${profile.sampleType.length} sample types`);
+        throw new ProfileFormatError(
+          "pprof",
+          `sample ${i} has ${s.value.length} values but the profile declares ${profile.sampleType.length} sample types`,
+        );
       }
     }
     return { profile };

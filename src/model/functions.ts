@@ -21,7 +21,10 @@ export function functionKey(f: FunctionId): string {
 export function locationFrames(profile: Profile): Map<number, FunctionId[]> {
   const functions = new Map<number, FunctionId>();
   for (const fn of profile.function) {
-    functions.set(toNumber(fn.id), { name: str(profile, fn.name), file: str(profile, fn.filename) });
+    functions.set(toNumber(fn.id), {
+      name: str(profile, fn.name),
+      file: str(profile, fn.filename),
+    });
   }
   const locations = new Map<number, FunctionId[]>();
   for (const loc of profile.location) {

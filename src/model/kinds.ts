@@ -51,7 +51,10 @@ const PREFERRED: Record<Kind, SampleTypeName[]> = {
 };
 
 export function sampleTypes(profile: Profile): SampleTypeName[] {
-  return profile.sampleType.map((vt) => ({ type: str(profile, vt.type), unit: str(profile, vt.unit) }));
+  return profile.sampleType.map((vt) => ({
+    type: str(profile, vt.type),
+    unit: str(profile, vt.unit),
+  }));
 }
 
 /** Index of the sample type compared for `kind`, or -1 when the profile has none of them. */

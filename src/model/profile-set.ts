@@ -97,11 +97,15 @@ export function readManifestFile(path: string): unknown {
   try {
     text = readFileSync(path, "utf8");
   } catch (err) {
-    throw new FlamegateError(`${path}: cannot read the manifest (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+    throw new FlamegateError(
+      `${path}: cannot read the manifest (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    );
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new FlamegateError(`${path}: manifest is not valid JSON; the profile set is damaged, re-run 'flamegate run'`);
+    throw new FlamegateError(
+      `${path}: manifest is not valid JSON; the profile set is damaged, re-run 'flamegate run'`,
+    );
   }
 }

@@ -1,0 +1,55 @@
+import type { Profile } from "pprof-format";
+import type { ServiceConfig } from "../config.js";
+import type { Kind } from "../model/kinds.js";
+
+/**
+ * One driver per runtime (go.ts, python.ts, node.ts). The session boots the
+ * service, waits until it is ready and warmed up, then opens a capture
+ * window around the load: startWindow() before the load starts, stop() as
+ * soon as it ends. Drivers only talk to the service's profilers; spawning,
+ * readiness, load and shutdown belong to session/.
+ */
+export interface CaptureContext {
+  service: ServiceConfig;
+  /** Directory the service runs in this time (service.cwd, or the ab base/head dir). */
+  cwd: string;
+  /** A fresh temporary directory for this round's raw files (agents' sockets, py-spy output …). */
+  workDir: string;
+  round: number;
+  /** Progress lines for the user (stderr). */
+  log: (line: string) => void;
+}
+
+export interface PreparedStart {
+  /** The shell command to spawn (possibly wrapped, e.g. by py-spy). */
+  command: string;
+  /** Extra environment for the service (NODE_OPTIONS, PYTHONPATH, GODEBUG …), merged over service.env. */
+  env: Record<string, string>;
+}
+
+export interface CapturedProfiles {
+  profiles: Partial<Record<Kind, Profile>>;
+  /** Which profiler produced each kind, e.g. "node:inspector @ 1000 µs". */
+  profilers: Partial<Record<Kind, string>>;
+  /** Notes for the manifest and report (e.g. "py-spy refused; built-in sampler ran"). */
+  notes: string[];
+}
+
+export interface CaptureWindow {
+  /** Ends the window and returns the profiles it captured, already imported into pprof. */
+  stop(): Promise<CapturedProfiles>;
+}
+
+export interface RuntimeDriver {
+  /** The kinds this runtime can capture. */
+  supports: readonly Kind[];
+  /** The runtime's version for the manifest, e.g. "go1.26.8", "v20.20.2", "3.11.7". */
+  version(ctx: CaptureContext): Promise<string>;
+  /** Wraps the start command and environment before the service is spawned. */
+  prepare(ctx: CaptureContext): Promise<PreparedStart>;
+  /**
+   * Starts the profilers for a window expected to last `seconds` (Go needs it
+   * up front); `pid` is the service process (group leader).
+   */
+  startWindow(ctx: CaptureContext, pid: number, seconds: number): Promise<CaptureWindow>;
+}

@@ -1,0 +1,43 @@
+import type { Kind } from "../model/kinds.js";
+
+/**
+ * What the verdict stage sees: per frame and per round, the raw values of
+ * each side, plus the units of work each round completed. Built by the diff
+ * stage from two profile sets; judged by verdict.ts. Pure data.
+ */
+export interface PerSide {
+  base: number[];
+  head: number[];
+}
+
+export interface FrameSeries {
+  function: string;
+  file: string;
+  /** Raw value per round (same order as the rounds), pprof flat. */
+  self: PerSide;
+  /** Raw value per round, pprof cum (recursion counted once). */
+  cum: PerSide;
+}
+
+export interface KindSeries {
+  service: string;
+  runtime: string;
+  kind: Kind;
+  /** Unit of the compared sample type, e.g. "nanoseconds", "bytes". */
+  unit: string;
+  sampleType: string;
+  /** Sum of the compared value per round. */
+  totals: PerSide;
+  /**
+   * Units of work per round: requests completed inside the window
+   * ("request"), window seconds ("second", load command), or 1 per round
+   * when nothing is known ("profile", two lone files).
+   */
+  work: PerSide;
+  unitOfWork: "request" | "second" | "profile";
+  /** True when round i of base and head ran side by side (ab / rerun mode). */
+  paired: boolean;
+  /** False when the baseline came from a different runner fingerprint. */
+  sameRunner: boolean;
+  frames: FrameSeries[];
+}
