@@ -1,0 +1,201 @@
+import { markdownTable } from "markdown-table";
+import type { Comparison, FrameResult, OverallVerdict, Report, Verdict } from "../compare/types.js";
+import { codeFence, codeSpan, escapeText } from "./escape.js";
+import { formatInterval, formatP, formatPct, formatValue } from "./units.js";
+
+/**
+ * The PR comment and job summary body. Pure: report in, markdown out.
+ * Everything that came from the profiled code goes through escape.ts.
+ */
+
+/** GitHub refuses comment bodies over 65,536 characters. */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+
+export interface MarkdownOptions {
+  /** Hidden marker that finds this comment again (sticky comment). */
+  marker?: string;
+  /** Text flame per comparison, keyed `${service}/${kind}` (from report/flame renderTextFlame). */
+  textFlames?: Record<string, string>;
+  /** Links to artifacts (profile sets, HTML report), already absolute URLs. */
+  links?: Array<{ label: string; url: string }>;
+  /** An image of the flamegraph diff (image: branch), already an absolute URL. */
+  imageUrl?: string;
+  /** Regressed frames listed per comparison. */
+  topFrames?: number;
+  maxChars?: number;
+  /** Extra lines shown under the verdict (e.g. "no baseline found on main"). */
+  preface?: string[];
+}
+
+const ICON: Record<OverallVerdict, string> = {
+  pass: "✅",
+  warn: "⚠️",
+  fail: "❌",
+  "no-baseline": "ℹ️",
+};
+
+const KIND_LABEL: Record<string, string> = {
+  cpu: "CPU",
+  alloc: "allocations",
+  heap: "in-use heap",
+  wall: "wall time",
+  mutex: "mutex contention",
+  block: "blocking",
+  goroutine: "goroutines",
+};
+
+function verdictOf(c: Comparison): Verdict {
+  if (c.verdict) return c.verdict;
+  if (c.total.verdict === "fail" || c.frames.some((f) => f.verdict === "fail")) return "fail";
+  if (c.total.verdict === "warn" || c.frames.some((f) => f.verdict === "warn")) return "warn";
+  return "pass";
+}
+
+function label(c: Comparison): string {
+  return `${escapeText(c.service)} · ${KIND_LABEL[c.kind] ?? c.kind}`;
+}
+
+/** "per request" when requests are known, else per round (the unit of a lone profile or a load command). */
+function perUnit(c: Comparison): { base: number; head: number; suffix: string } {
+  if (c.base.requests && c.head.requests) {
+    return { base: c.base.requests, head: c.head.requests, suffix: "/req" };
+  }
+  return { base: Math.max(1, c.base.rounds), head: Math.max(1, c.head.rounds), suffix: "/round" };
+}
+
+function headline(report: Report): string {
+  const icon = ICON[report.verdict];
+  if (report.verdict === "no-baseline") {
+    return `${icon} **flamegate: no baseline to compare with.** Profiles were captured and uploaded; the next run on the base branch provides one.`;
+  }
+  const failing = report.comparisons.filter((c) => verdictOf(c) === "fail");
+  const warning = report.comparisons.filter((c) => verdictOf(c) === "warn");
+  if (report.verdict === "fail") {
+    const worst = failing.flatMap((c) =>
+      c.frames
+        .filter((f) => f.verdict === "fail")
+        .slice(0, 1)
+        .map((f) => ({ c, f })),
+    )[0];
+    const what = worst
+      ? `${codeSpan(worst.f.function, 60)} ${formatPct(worst.f.cum.deltaPct ?? worst.f.self.deltaPct)} (${formatP(worst.f.p)})`
+      : `total ${formatPct(failing[0]?.total.deltaPct ?? null)}`;
+    return `${icon} **flamegate: performance regression** in ${failing.map(label).join(", ")}: ${what}.`;
+  }
+  if (report.verdict === "warn") {
+    return `${icon} **flamegate: possible regression, not proven at this budget** in ${warning.map(label).join(", ")}. Add rounds to settle it.`;
+  }
+  return `${icon} **flamegate: no regression** over the thresholds in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? "" : "s"}.`;
+}
+
+function frameRow(c: Comparison, f: FrameResult): string[] {
+  const u = perUnit(c);
+  const tested = f.tested === "self" ? f.self : f.cum;
+  return [
+    codeSpan(f.function),
+    f.file ? codeSpan(f.file.split("/").slice(-2).join("/"), 60) : "",
+    `${formatValue(tested.base / u.base, c.unit)} → ${formatValue(tested.head / u.head, c.unit)}`,
+    formatPct(tested.deltaPct),
+    formatInterval(f.ci),
+    `${ICON[f.verdict]} ${f.verdict}`,
+  ];
+}
+
+function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
+  const u = perUnit(c);
+  const out: string[] = [];
+  out.push(`### ${ICON[verdictOf(c)]} ${label(c)}`);
+  out.push("");
+  const t = c.total;
+  out.push(
+    `**Total** ${formatValue(t.base / u.base, c.unit)}${u.suffix} → ${formatValue(t.head / u.head, c.unit)}${u.suffix}: ` +
+      `${formatPct(t.deltaPct)} (99 % interval ${formatInterval(t.ci)}, ${formatP(t.p)}) — ${t.verdict}${t.note ? ` (${escapeText(t.note)})` : ""}`,
+  );
+  if (c.load) {
+    const b = c.load.base;
+    const h = c.load.head;
+    const rps = (x: number | null) => (x === null ? "?" : `${x.toFixed(0)} req/s`);
+    const ms = (x: number | null) => (x === null ? "?" : `${x.toFixed(1)} ms`);
+    out.push("");
+    out.push(
+      `**Load** throughput ${rps(b.throughput)} → ${rps(h.throughput)}; latency p50 ${ms(b.p50)} → ${ms(h.p50)}, p99 ${ms(b.p99)} → ${ms(h.p99)}`,
+    );
+  }
+  const shown = c.frames
+    .filter((f) => f.verdict !== "pass" || (f.cum.deltaPct ?? 0) > 0)
+    .slice(0, options.topFrames ?? 10);
+  out.push("");
+  if (shown.length > 0) {
+    out.push(
+      markdownTable(
+        [
+          ["Function", "File", `Base → head${u.suffix}`, "Δ", "99 % interval", "Verdict"],
+          ...shown.map((f) => frameRow(c, f)),
+        ],
+        { align: ["l", "l", "r", "r", "r", "l"], alignDelimiters: false },
+      ),
+    );
+  } else {
+    out.push("No frame grew.");
+  }
+  out.push("");
+  out.push(
+    `_This run could detect a change of ${c.mde.deltaPct.toFixed(0)} % in a frame holding ${c.mde.frameSharePct.toFixed(1)} % of the total ` +
+      `(${c.base.rounds} vs ${c.head.rounds} rounds)._`,
+  );
+  for (const note of c.notes ?? []) out.push(`> ${escapeText(note)}`);
+  const flame = options.textFlames?.[`${c.service}/${c.kind}`];
+  if (flame) {
+    const fence = codeFence(flame);
+    out.push("");
+    out.push("<details><summary>Flame diff of the most-changed stacks</summary>");
+    out.push("");
+    out.push(fence);
+    out.push(flame.replace(/\r/g, ""));
+    out.push(fence);
+    out.push("");
+    out.push("</details>");
+  }
+  out.push("");
+  return out;
+}
+
+export function renderMarkdown(report: Report, options: MarkdownOptions = {}): string {
+  const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
+  const head: string[] = [];
+  if (options.marker) head.push(`<!-- ${options.marker.replace(/-->/g, "")} -->`);
+  head.push(headline(report), "");
+  for (const line of options.preface ?? []) head.push(escapeText(line), "");
+  if (options.imageUrl) head.push(`![flamegraph diff](${safeUrl(options.imageUrl)})`, "");
+
+  const tail: string[] = [];
+  if (options.links && options.links.length > 0) {
+    tail.push(
+      `**Artifacts:** ${options.links.map((l) => `[${escapeText(l.label)}](${safeUrl(l.url)})`).join(" · ")}`,
+    );
+  }
+  tail.push(
+    "<sub>flamegate: a red line is a regression proven at the family-wise level and larger than the threshold; see the JSON report for every frame.</sub>",
+  );
+
+  const sections = report.comparisons.map((c) => comparisonSection(c, options).join("\n"));
+  const fixed = `${head.join("\n")}\n${tail.join("\n\n")}\n`;
+  const truncatedNote =
+    "\n> Comment truncated to GitHub's size limit: the full report is in the artifacts.\n";
+  let body = "";
+  let dropped = 0;
+  for (const section of sections) {
+    if (fixed.length + body.length + section.length + truncatedNote.length + 2 > max) {
+      dropped++;
+      continue;
+    }
+    body += `${section}\n`;
+  }
+  return `${head.join("\n")}\n${body}${dropped > 0 ? truncatedNote : ""}\n${tail.join("\n\n")}\n`;
+}
+
+/** Only http(s) URLs, percent-encoded so no character can end the markdown link early. */
+function safeUrl(url: string): string {
+  if (!/^https?:\/\//i.test(url)) return "#";
+  return encodeURI(url).replace(/\(/g, "%28").replace(/\)/g, "%29");
+}
