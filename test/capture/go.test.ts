@@ -1,0 +1,192 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clampDelta, goDriver, mergeGodebug, windowSeconds } from "../../src/capture/go.js";
+import type { CaptureContext, CapturedProfiles } from "../../src/capture/driver.js";
+import { parseConfig } from "../../src/config.js";
+import { FlamegateError } from "../../src/errors.js";
+import { ProfileBuilder } from "../../src/model/builder.js";
+import { toNumber } from "../../src/model/values.js";
+import { groupMembers } from "../../src/session/reaper.js";
+import { cumByFunction, freePort, load, startService, waitReady } from "./go-python-service.js";
+
+const fixture = join(import.meta.dirname, "../../fixtures/services/go");
+let work: string;
+let binary: string;
+
+beforeAll(async () => {
+  work = mkdtempSync(join(tmpdir(), "flamegate-go-"));
+  binary = join(work, "fixture");
+  await execa("go", ["build", "-o", binary, "."], { cwd: fixture });
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function context(
+  pprof: string,
+  profiles: string[],
+  env: Record<string, string> = {},
+): CaptureContext {
+  const config = parseConfig(
+    {
+      services: {
+        fixture: {
+          runtime: "go",
+          cwd: fixture,
+          start: binary,
+          env,
+          ready: "http://127.0.0.1:1/healthz",
+          pprof,
+          profiles,
+          load: { url: "http://127.0.0.1:1/work" },
+        },
+      },
+    },
+    "test",
+    fixture,
+  );
+  return {
+    service: config.services[0]!,
+    cwd: fixture,
+    workDir: work,
+    round: 1,
+    log: () => undefined,
+  };
+}
+
+/** Boots the fixture (env from prepare()), loads it for `seconds` inside one window. */
+async function capture(
+  profiles: string[],
+  seconds: number,
+  env: Record<string, string> = {},
+): Promise<{ captured: CapturedProfiles; requests: number }> {
+  const [port, pprofPort] = [await freePort(), await freePort()];
+  const ctx = context(`http://127.0.0.1:${pprofPort}`, profiles, env);
+  const prepared = await goDriver.prepare(ctx);
+  const svc = startService(prepared.command, ctx.cwd, {
+    ...env,
+    ...prepared.env,
+    PORT: String(port),
+    PPROF_PORT: String(pprofPort),
+  });
+  try {
+    await waitReady(`http://127.0.0.1:${port}/healthz`, svc);
+    await load(`http://127.0.0.1:${port}/work`, 1); // warm-up
+    const window = await goDriver.startWindow(ctx, svc.pid, seconds);
+    const requests = await load(`http://127.0.0.1:${port}/work`, seconds);
+    return { captured: await window.stop(), requests };
+  } finally {
+    await svc.stop();
+    expect(groupMembers(svc.pid)).toEqual([]);
+  }
+}
+
+describe("go driver", () => {
+  it("merges memprofilerate into an existing GODEBUG", () => {
+    expect(mergeGodebug(undefined, 65536)).toBe("memprofilerate=65536");
+    expect(mergeGodebug("gctrace=1,memprofilerate=1", 4096)).toBe("gctrace=1,memprofilerate=4096");
+    expect(windowSeconds(0.2)).toBe(1);
+    expect(windowSeconds(3)).toBe(3);
+    expect(windowSeconds(3.2)).toBe(4);
+  });
+
+  it("clamps the negative values of a delta profile", () => {
+    const b = new ProfileBuilder({
+      sampleTypes: [
+        { type: "alloc_space", unit: "bytes" },
+        { type: "inuse_space", unit: "bytes" },
+      ],
+    });
+    b.addSample([{ name: "a", file: "a.go" }], [100, -50]);
+    b.addSample([{ name: "b", file: "b.go" }], [-3, 7]);
+    const p = b.build();
+    expect(clampDelta(p, (t) => t.startsWith("alloc_"))).toBe(1);
+    expect(p.sampleType.length).toBe(1);
+    expect(p.sample.map((s) => s.value.map(toNumber))).toEqual([[100]]);
+  });
+
+  it("captures cpu and alloc of the fixture with its hot functions in main.go", async () => {
+    const { captured, requests } = await capture(["cpu", "alloc"], 3);
+    expect(requests).toBeGreaterThan(100);
+    const cpu = cumByFunction(captured.profiles.cpu!, "cpu");
+    for (const fn of ["main.hashPayload", "main.matchTokens", "main.decodeRecords", "main.work"]) {
+      expect(cpu.cum.get(fn)?.file, fn).toMatch(/fixtures\/services\/go\/main\.go$/);
+      expect(cpu.cum.get(fn)!.value).toBeGreaterThan(0);
+    }
+    const alloc = cumByFunction(captured.profiles.alloc!, "alloc");
+    for (const fn of ["main.buildIndex", "main.makeInput", "main.decodeRecords"]) {
+      expect(alloc.cum.get(fn)?.file, fn).toMatch(/main\.go$/);
+    }
+    // The configured 64 KiB reached the runtime through GODEBUG.
+    expect(toNumber(captured.profiles.alloc!.period)).toBe(65536);
+    expect(captured.profilers.cpu).toBe("go net/http/pprof profile?seconds=3 @ 100 Hz");
+    expect(captured.profilers.alloc).toBe(
+      "go net/http/pprof allocs?seconds=3 @ memprofilerate=65536 B",
+    );
+  });
+
+  it("sees the injected regression grow its function", async () => {
+    const share = (c: CapturedProfiles, kind: "cpu" | "alloc", fn: string) => {
+      const t = cumByFunction(c.profiles[kind]!, kind);
+      const v = t.cum.get(fn)?.value ?? 0;
+      // Relative to the rest of the profile, so machine speed and request count cancel.
+      return v / (t.total - v);
+    };
+    const base = await capture(["cpu", "alloc"], 3);
+    // 100 % rather than the default 30 %: a 3 s window on a shared 2-core box
+    // has ~300 samples in hashPayload, too few to assert +30 % without flaking.
+    const head = await capture(["cpu", "alloc"], 3, {
+      FLAMEGATE_REGRESSION: "both",
+      FLAMEGATE_REGRESSION_PCT: "100",
+    });
+    const cpuGrowth =
+      share(head.captured, "cpu", "main.hashPayload") /
+      share(base.captured, "cpu", "main.hashPayload");
+    const allocGrowth =
+      share(head.captured, "alloc", "main.buildIndex") /
+      share(base.captured, "alloc", "main.buildIndex");
+    expect(cpuGrowth).toBeGreaterThan(1.3);
+    expect(allocGrowth).toBeGreaterThan(1.3);
+  });
+
+  it("captures heap, goroutine, mutex and block, and says why mutex and block are empty", async () => {
+    const { captured } = await capture(["heap", "goroutine", "mutex", "block"], 1);
+    expect(Object.keys(captured.profiles).sort()).toEqual(["block", "goroutine", "heap", "mutex"]);
+    expect(cumByFunction(captured.profiles.goroutine!, "goroutine").cum.has("main.main")).toBe(
+      true,
+    );
+    expect(captured.notes).toContain(
+      "go: mutex profile is empty; the program must call runtime.SetMutexProfileFraction(n) itself",
+    );
+    expect(captured.notes.some((n) => n.startsWith("go: block profile is empty"))).toBe(true);
+  });
+
+  it("fails in one line when nothing serves pprof, before the load starts", async () => {
+    const port = await freePort();
+    const svc = startService(binary, fixture, { PORT: String(port) });
+    try {
+      await waitReady(`http://127.0.0.1:${port}/healthz`, svc);
+      // Nothing listens on the pprof port …
+      const closed = `http://127.0.0.1:${await freePort()}`;
+      await expect(goDriver.startWindow(context(closed, ["cpu"]), svc.pid, 1)).rejects.toThrow(
+        new FlamegateError(
+          `service has no net/http/pprof at ${closed}: import _ "net/http/pprof" and serve it on loopback (e.g. go http.ListenAndServe("127.0.0.1:6060", nil)), then set 'pprof' to that address`,
+        ),
+      );
+      // … or a server answers but has no /debug/pprof/ (404).
+      const own = `http://127.0.0.1:${port}`;
+      await expect(goDriver.startWindow(context(own, ["cpu"]), svc.pid, 1)).rejects.toThrow(
+        /^service has no net\/http\/pprof at http:\/\/127\.0\.0\.1:\d+: import _ "net\/http\/pprof"/,
+      );
+    } finally {
+      await svc.stop();
+      expect(groupMembers(svc.pid)).toEqual([]);
+    }
+  });
+
+  it("reports the Go version of the service's directory", async () => {
+    expect(await goDriver.version(context("http://127.0.0.1:1", ["cpu"]))).toMatch(/^go1\.\d+/);
+  });
+});
