@@ -1,14 +1,46 @@
 import { readFileSync, statSync } from "node:fs";
 import { FlamegateError, ProfileFormatError } from "../errors.js";
 import { MAX_DECOMPRESSED_BYTES, maybeGunzip } from "../model/gzip.js";
+import { toNumber } from "../model/values.js";
+import { foldedImporter } from "./folded.js";
+import { isObject, looksLikeJson, parseJson } from "./json.js";
 import { pprofImporter } from "./pprof.js";
+import { speedscopeImporter } from "./speedscope.js";
 import type { ImportResult, Importer } from "./types.js";
+import { v8CpuProfileImporter } from "./v8-cpuprofile.js";
+import { v8HeapProfileImporter } from "./v8-heapprofile.js";
 
 /**
  * Every supported format, tried in order; the first that says "mine" wins.
- * Detection is by content only: a renamed file imports the same.
+ * Detection is by content only: a renamed file imports the same. The order
+ * goes from the strictest test to the loosest: pprof refuses text; the
+ * three JSON importers each need their own top-level keys (nodes /
+ * head+selfSize / $schema or profiles+shared) and refuse each other's;
+ * folded stacks, which almost any text could resemble, come last and refuse
+ * JSON.
  */
-export const IMPORTERS: Importer[] = [pprofImporter];
+export const IMPORTERS: Importer[] = [
+  pprofImporter,
+  v8CpuProfileImporter,
+  v8HeapProfileImporter,
+  speedscopeImporter,
+  foldedImporter,
+];
+
+const SUPPORTED =
+  "supported: pprof .pb/.pb.gz, V8 .cpuprofile/.heapprofile, speedscope JSON, folded stacks";
+
+export interface ImportOptions {
+  /** Cap on the decompressed size in bytes; MAX_DECOMPRESSED_BYTES by default. */
+  maxBytes?: number;
+  /**
+   * Accept a profile without a single non-zero sample. Off by default: a
+   * profile the user hands to `compare` that holds nothing cannot be compared,
+   * and saying so here names the file. A capture stage that may legitimately
+   * see an idle window can turn it on and decide for itself.
+   */
+  allowEmpty?: boolean;
+}
 
 function decodeText(bytes: Uint8Array): string {
   // UTF-16 files (some Windows tools write folded stacks that way) carry a BOM.
@@ -20,9 +52,44 @@ function decodeText(bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+function hasSamples(profile: ImportResult["profile"]): boolean {
+  return profile.sample.some((s) => s.value.some((v) => toNumber(v) !== 0));
+}
+
+/** Why text that no importer claimed is not a profile, in words the user can act on. */
+function notAProfile(where: string, text: string): FlamegateError {
+  if (looksLikeJson(text)) {
+    const value = parseJson(text);
+    if (value === undefined) {
+      let problem = "";
+      try {
+        JSON.parse(text);
+      } catch (err) {
+        problem = ` (${(err as Error).message})`;
+      }
+      return new FlamegateError(
+        `${where}: looks like JSON but does not parse${problem}; the file is truncated or damaged`,
+      );
+    }
+    const shape = isObject(value)
+      ? `an object with keys ${Object.keys(value).slice(0, 5).join(", ") || "(none)"}`
+      : Array.isArray(value)
+        ? "an array"
+        : "a JSON value";
+    return new FlamegateError(
+      `${where}: JSON but not a profile flamegate can read: found ${shape} (${SUPPORTED})`,
+    );
+  }
+  return new FlamegateError(`${where}: not a profile flamegate can read (${SUPPORTED})`);
+}
+
 /** Import bytes of any supported format; `where` names the source in errors. */
-export function importProfile(bytes: Uint8Array, where: string): ImportResult {
-  const raw = maybeGunzip(bytes, where);
+export function importProfile(
+  bytes: Uint8Array,
+  where: string,
+  options: ImportOptions = {},
+): ImportResult {
+  const raw = maybeGunzip(bytes, where, options.maxBytes);
   if (raw.length === 0)
     throw new FlamegateError(
       `${where}: empty file; expected a profile (pprof, .cpuprofile, .heapprofile, speedscope JSON or folded stacks)`,
@@ -39,16 +106,18 @@ export function importProfile(bytes: Uint8Array, where: string): ImportResult {
       throw new FlamegateError(`${where}: ${importer.format}: ${(err as Error).message}`);
     }
     if (imported) {
-      warnings.push(...(imported.warnings ?? []));
+      if (!options.allowEmpty && !hasSamples(imported.profile))
+        throw new FlamegateError(
+          `${where}: ${importer.format} profile has no samples; nothing ran while it was captured (check that the load reached the service) or the file is empty`,
+        );
+      warnings.push(...(imported.warnings ?? []).map((w) => `${where}: ${w}`));
       return { format: importer.format, profile: imported.profile, warnings };
     }
   }
-  throw new FlamegateError(
-    `${where}: not a profile flamegate can read (supported: pprof .pb/.pb.gz, V8 .cpuprofile/.heapprofile, speedscope JSON, folded stacks)`,
-  );
+  throw notAProfile(where, lazyText());
 }
 
-export function importProfileFile(path: string): ImportResult {
+export function importProfileFile(path: string, options: ImportOptions = {}): ImportResult {
   let size: number;
   try {
     size = statSync(path).size;
@@ -57,9 +126,10 @@ export function importProfileFile(path: string): ImportResult {
       `${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
     );
   }
-  if (size > MAX_DECOMPRESSED_BYTES)
+  const limit = options.maxBytes ?? MAX_DECOMPRESSED_BYTES;
+  if (size > limit)
     throw new FlamegateError(
-      `${path}: ${size} bytes is larger than the ${MAX_DECOMPRESSED_BYTES / 1024 / 1024} MiB limit`,
+      `${path}: ${size} bytes is larger than the ${limit / 1024 / 1024} MiB limit`,
     );
-  return importProfile(readFileSync(path), path);
+  return importProfile(readFileSync(path), path, options);
 }

@@ -1,0 +1,178 @@
+import { type Frame, ProfileBuilder } from "../model/builder.js";
+import type { SampleTypeName } from "../model/kinds.js";
+import { JsonFields, type JsonObject, isObject, parseJson, quote } from "./json.js";
+import type { Importer } from "./types.js";
+
+/**
+ * speedscope's own JSON (https://www.speedscope.app/file-format-schema.json),
+ * the format py-spy writes with `--format speedscope`:
+ * `{$schema, shared{frames[{name, file?, line?}]}, profiles[...]}` where a
+ * profile is "sampled" (samples = root-first frame indexes, weights) or
+ * "evented" (open/close events at times).
+ *
+ * Every profile in the file is merged into one: py-spy writes one profile
+ * per thread, and flamegate compares the whole process. The profiles' units
+ * must agree in kind: time units (ns/µs/ms/s) -> cpu/nanoseconds, bytes ->
+ * space/bytes, none -> samples/count. Weights are rounded to whole units
+ * after conversion (pprof values are integers).
+ */
+
+const FORMAT = "speedscope";
+const SCHEMA = "https://www.speedscope.app/file-format-schema.json";
+// Typed explicitly so TypeScript narrows after calls that return never.
+const f: JsonFields = new JsonFields(FORMAT);
+
+/** Factor to the pprof unit, and that unit's sample type. */
+const UNITS: Record<string, { factor: number; type: SampleTypeName }> = {
+  nanoseconds: { factor: 1, type: { type: "cpu", unit: "nanoseconds" } },
+  microseconds: { factor: 1e3, type: { type: "cpu", unit: "nanoseconds" } },
+  milliseconds: { factor: 1e6, type: { type: "cpu", unit: "nanoseconds" } },
+  seconds: { factor: 1e9, type: { type: "cpu", unit: "nanoseconds" } },
+  bytes: { factor: 1, type: { type: "space", unit: "bytes" } },
+  none: { factor: 1, type: { type: "samples", unit: "count" } },
+};
+
+function readFrames(shared: unknown): Frame[] {
+  const frames = f.array(f.object(shared, "shared").frames, "shared.frames");
+  return frames.map((raw, i) => {
+    const path = `shared.frames[${i}]`;
+    const fr = f.object(raw, path);
+    const line = f.optionalNumber(fr.line, `${path}.line`, 0);
+    return {
+      name: f.string(fr.name, `${path}.name`),
+      file: f.optionalString(fr.file, `${path}.file`),
+      line: line > 0 ? Math.floor(line) : 0,
+    };
+  });
+}
+
+/** Root-first frame indexes -> leaf-first frames. */
+function stackFrom(indexes: readonly number[], frames: Frame[]): Frame[] {
+  const stack: Frame[] = [];
+  for (let i = indexes.length - 1; i >= 0; i--) stack.push(frames[indexes[i]!]!);
+  return stack;
+}
+
+function frameIndex(v: unknown, path: string, frames: Frame[]): number {
+  const i = f.integer(v, path);
+  if (i < 0 || i >= frames.length)
+    f.fail(path, `= ${i} is out of range: shared.frames has ${frames.length} frames`);
+  return i;
+}
+
+function value(weight: number, factor: number, path: string): number {
+  const v = Math.round(weight * factor);
+  if (v < 0 || !Number.isSafeInteger(v)) f.wrong(path, weight, "a non-negative weight");
+  return v;
+}
+
+function addSampled(
+  p: JsonObject,
+  path: string,
+  frames: Frame[],
+  factor: number,
+  out: ProfileBuilder,
+) {
+  const samples = f.array(p.samples, `${path}.samples`);
+  const weights = f.array(p.weights, `${path}.weights`);
+  if (weights.length !== samples.length)
+    f.fail(`${path}.weights`, `has ${weights.length} entries but samples has ${samples.length}`);
+  samples.forEach((s, i) => {
+    const sp = `${path}.samples[${i}]`;
+    const indexes = f.array(s, sp).map((x, j) => frameIndex(x, `${sp}[${j}]`, frames));
+    const w = f.number(weights[i], `${path}.weights[${i}]`);
+    out.addSample(stackFrom(indexes, frames), [value(w, factor, `${path}.weights[${i}]`)]);
+  });
+}
+
+/**
+ * Replays open/close events; the time between two events goes to the stack
+ * open in between. Events must be in time order and properly nested, as the
+ * schema requires; the first violation is reported with its index.
+ */
+function addEvented(
+  p: JsonObject,
+  path: string,
+  frames: Frame[],
+  factor: number,
+  out: ProfileBuilder,
+) {
+  const events = f.array(p.events, `${path}.events`);
+  const open: number[] = [];
+  // Time since the last event is credited per root-first stack key, then added once.
+  const byStack = new Map<string, { indexes: number[]; weight: number }>();
+  let last = f.optionalNumber(p.startValue, `${path}.startValue`, NaN);
+  events.forEach((raw, i) => {
+    const ep = `${path}.events[${i}]`;
+    const e = f.object(raw, ep);
+    const at = f.number(e.at, `${ep}.at`);
+    const frame = frameIndex(e.frame, `${ep}.frame`, frames);
+    if (Number.isNaN(last)) last = at;
+    if (at < last) f.fail(`${ep}.at`, `= ${at} is earlier than the event before it (${last})`);
+    if (open.length > 0 && at > last) {
+      const key = open.join(",");
+      const entry = byStack.get(key) ?? { indexes: [...open], weight: 0 };
+      entry.weight += at - last;
+      byStack.set(key, entry);
+    }
+    last = at;
+    if (e.type === "O") open.push(frame);
+    else if (e.type === "C") {
+      const top = open.pop();
+      if (top !== frame)
+        f.fail(
+          ep,
+          top === undefined
+            ? `closes frame ${frame} (${quote(frames[frame]!.name)}) but no frame is open`
+            : `closes frame ${frame} (${quote(frames[frame]!.name)}) but frame ${top} (${quote(frames[top]!.name)}) is the innermost open one`,
+        );
+    } else f.wrong(`${ep}.type`, e.type, '"O" or "C"');
+  });
+  if (open.length > 0) {
+    const top = open[open.length - 1]!;
+    f.fail(
+      `${path}.events`,
+      `end with ${open.length} frame(s) still open, innermost ${top} (${quote(frames[top]!.name)}): the trace is incomplete`,
+    );
+  }
+  for (const [key, { indexes, weight }] of byStack)
+    out.addSample(stackFrom(indexes, frames), [
+      value(weight, factor, `${path}.events (stack ${key})`),
+    ]);
+}
+
+export const speedscopeImporter: Importer = {
+  format: FORMAT,
+  import(_bytes, text) {
+    const o = parseJson(text());
+    if (!isObject(o)) return null;
+    const claimed = o.$schema === SCHEMA;
+    if (!claimed && !(Array.isArray(o.profiles) && isObject(o.shared))) return null;
+    const frames = readFrames(o.shared);
+    const profiles = f.array(o.profiles, "profiles");
+    if (profiles.length === 0) f.fail("profiles", "is empty");
+    let unit: string | undefined;
+    const parsed = profiles.map((raw, i) => {
+      const path = `profiles[${i}]`;
+      const p = f.object(raw, path);
+      const u = f.string(p.unit, `${path}.unit`);
+      const spec =
+        UNITS[u] ?? f.wrong(`${path}.unit`, u, `one of ${Object.keys(UNITS).join(", ")}`);
+      const first = unit === undefined ? undefined : UNITS[unit]!;
+      if (first && first.type.type !== spec.type.type)
+        f.fail(
+          `${path}.unit`,
+          `= ${quote(u)} cannot be merged with profiles[0].unit = ${quote(unit)}`,
+        );
+      unit ??= u;
+      return { p, path, factor: spec.factor };
+    });
+    const builder = new ProfileBuilder({ sampleTypes: [UNITS[unit!]!.type] });
+    for (const { p, path, factor } of parsed) {
+      if (p.type === "sampled") addSampled(p, path, frames, factor, builder);
+      else if (p.type === "evented") addEvented(p, path, frames, factor, builder);
+      else f.wrong(`${path}.type`, p.type, '"sampled" or "evented"');
+    }
+    return { profile: builder.build() };
+  },
+};
