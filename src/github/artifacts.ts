@@ -1,0 +1,218 @@
+import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { join } from "node:path";
+import type { DefaultArtifactClient } from "@actions/artifact";
+import { FlamegateError, errorMessage } from "../errors.js";
+import { apiCall, type Octokit, type RepoRef } from "./api.js";
+
+/**
+ * Profile sets and reports as workflow artifacts. Uploads go through
+ * @actions/artifact (ACTIONS_RUNTIME_TOKEN + ACTIONS_RESULTS_URL, never the
+ * GitHub token); listing other runs' artifacts goes through the REST API;
+ * downloads use @actions/artifact's findBy (REST redirect to the blob).
+ */
+
+export type ArtifactClient = Pick<
+  DefaultArtifactClient,
+  "uploadArtifact" | "downloadArtifact" | "listArtifacts"
+>;
+
+/** Characters @actions/artifact refuses in a name (upload/path-and-artifact-name-validation). */
+const INVALID_NAME_CHARS = /[":<>|*?\r\n\\/]/g;
+
+export function safeNamePart(s: string): string {
+  return s.replace(INVALID_NAME_CHARS, "-");
+}
+
+/** The baseline artifact of DESIGN.md: `flamegate-<service>-<sha>` (push to the base branch). */
+export function baselineArtifactName(service: string, sha: string): string {
+  return `flamegate-${safeNamePart(service)}-${sha}`;
+}
+
+/** A PR's head profile set: never a baseline, and never matches the baseline name pattern. */
+export function prArtifactName(service: string, sha: string, pr: number): string {
+  return `flamegate-${safeNamePart(service)}-${sha}-pr${pr}`;
+}
+
+export function reportArtifactName(key: string, sha: string): string {
+  return `flamegate-report-${safeNamePart(key)}-${sha}`;
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    return e.isDirectory() ? filesUnder(p) : e.isFile() ? [p] : [];
+  });
+}
+
+export interface UploadedArtifact {
+  id: number;
+  name: string;
+  /** Bytes of the zip as stored. */
+  size: number;
+}
+
+/** Uploads every file under `dir`, paths relative to `dir` inside the zip. */
+export async function uploadDirectory(
+  client: ArtifactClient,
+  name: string,
+  dir: string,
+  retentionDays: number,
+): Promise<UploadedArtifact> {
+  const files = filesUnder(dir);
+  if (files.length === 0) throw new FlamegateError(`artifact ${name}: nothing to upload in ${dir}`);
+  try {
+    const r = await client.uploadArtifact(name, files, dir, { retentionDays });
+    if (r.id === undefined) throw new Error("the artifact service returned no id");
+    return { id: r.id, name, size: r.size ?? 0 };
+  } catch (err) {
+    throw new FlamegateError(`cannot upload artifact ${name}: ${errorMessage(err)}`, {
+      cause: err,
+    });
+  }
+}
+
+/** The fields of GET /repos/{o}/{r}/actions/artifacts items flamegate decides on. */
+export interface ArtifactInfo {
+  id: number;
+  name: string;
+  sizeBytes: number;
+  expired: boolean;
+  createdAt: string;
+  runId: number | null;
+  headBranch: string | null;
+  headSha: string | null;
+  /** False when the run came from a fork (head repository differs): never a baseline. */
+  sameRepo: boolean;
+}
+
+interface RestArtifact {
+  id: number;
+  name: string;
+  size_in_bytes: number;
+  expired: boolean;
+  created_at: string | null;
+  workflow_run?: {
+    id?: number;
+    repository_id?: number;
+    head_repository_id?: number;
+    head_branch?: string | null;
+    head_sha?: string;
+  } | null;
+}
+
+function toInfo(a: RestArtifact): ArtifactInfo {
+  const run = a.workflow_run ?? {};
+  return {
+    id: a.id,
+    name: a.name,
+    sizeBytes: a.size_in_bytes,
+    expired: a.expired,
+    createdAt: a.created_at ?? "",
+    runId: run.id ?? null,
+    headBranch: run.head_branch ?? null,
+    headSha: run.head_sha ?? null,
+    sameRepo:
+      run.repository_id === undefined ||
+      run.head_repository_id === undefined ||
+      run.repository_id === run.head_repository_id,
+  };
+}
+
+/** Artifacts of the repository with exactly this name (GitHub's `name` filter is an exact match). */
+export async function listArtifactsNamed(
+  octokit: Octokit,
+  repo: RepoRef,
+  name: string,
+): Promise<ArtifactInfo[]> {
+  const all = await apiCall(`GET /repos/${repo.owner}/${repo.repo}/actions/artifacts`, () =>
+    octokit.paginate(octokit.rest.actions.listArtifactsForRepo, { ...repo, name, per_page: 100 }),
+  );
+  return all.map((a) => toInfo(a as RestArtifact));
+}
+
+/**
+ * Artifacts of the repository whose name starts with `prefix`. The API has no
+ * prefix filter, so this pages through the list, newest pages first as
+ * GitHub serves them, and stops after `maxPages` × 100 artifacts.
+ */
+export async function listArtifactsWithPrefix(
+  octokit: Octokit,
+  repo: RepoRef,
+  prefix: string,
+  maxPages = 5,
+): Promise<ArtifactInfo[]> {
+  const found: ArtifactInfo[] = [];
+  let pages = 0;
+  await apiCall(`GET /repos/${repo.owner}/${repo.repo}/actions/artifacts`, () =>
+    octokit.paginate(
+      octokit.rest.actions.listArtifactsForRepo,
+      { ...repo, per_page: 100 },
+      (response, done) => {
+        pages++;
+        for (const a of response.data) {
+          if (a.name.startsWith(prefix)) found.push(toInfo(a));
+        }
+        if (pages >= maxPages) done();
+        return [];
+      },
+    ),
+  );
+  return found;
+}
+
+/** Artifacts of one workflow run (fork-safe report mode: the measuring run). */
+export async function listRunArtifacts(
+  octokit: Octokit,
+  repo: RepoRef,
+  runId: number,
+): Promise<ArtifactInfo[]> {
+  const all = await apiCall(
+    `GET /repos/${repo.owner}/${repo.repo}/actions/runs/${runId}/artifacts`,
+    () =>
+      octokit.paginate(octokit.rest.actions.listWorkflowRunArtifacts, {
+        ...repo,
+        run_id: runId,
+        per_page: 100,
+      }),
+  );
+  return all.map((a) => toInfo(a as RestArtifact));
+}
+
+/** Downloads and unzips another run's artifact into a fresh `dir`. */
+export async function downloadArtifactTo(
+  client: ArtifactClient,
+  artifact: ArtifactInfo,
+  dir: string,
+  findBy: RepoRef & { token: string },
+): Promise<string> {
+  if (artifact.runId === null)
+    throw new FlamegateError(`artifact ${artifact.name}: GitHub did not say which run made it`);
+  mkdirSync(dir, { recursive: true });
+  try {
+    await client.downloadArtifact(artifact.id, {
+      path: dir,
+      findBy: {
+        token: findBy.token,
+        workflowRunId: artifact.runId,
+        repositoryOwner: findBy.owner,
+        repositoryName: findBy.repo,
+      },
+    });
+  } catch (err) {
+    throw new FlamegateError(
+      `cannot download artifact ${artifact.name} (id ${artifact.id}): ${errorMessage(err)}`,
+      { cause: err },
+    );
+  }
+  return dir;
+}
+
+/** Total bytes of the files under `dir` (to bound what an untrusted artifact unpacked to). */
+export function directoryBytes(dir: string): number {
+  return filesUnder(dir).reduce((n, f) => n + statSync(f).size, 0);
+}
+
+/** https://github.com/<o>/<r>/actions/runs/<run_id>/artifacts/<artifact_id> */
+export function artifactUrl(serverUrl: string, repo: RepoRef, runId: number, id: number): string {
+  return `${serverUrl.replace(/\/$/, "")}/${repo.owner}/${repo.repo}/actions/runs/${runId}/artifacts/${id}`;
+}

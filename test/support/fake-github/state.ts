@@ -1,0 +1,116 @@
+/**
+ * What the fake GitHub remembers between requests. Tests seed it (runs,
+ * pulls, merge bases, stored artifacts) and read it back (comments, refs,
+ * the request log).
+ */
+
+export interface FakeRun {
+  /** The REST id of the workflow run (GITHUB_RUN_ID). */
+  id: number;
+  headBranch: string;
+  headSha: string;
+  /** The ids the runtime token carries in its `scp` claim (Actions.Results:<run>:<job>). */
+  backendId: string;
+  jobBackendId: string;
+}
+
+export interface FakeArtifact {
+  id: number;
+  name: string;
+  run: FakeRun;
+  /** The zip exactly as uploaded (the blob), served back by the download redirect. */
+  data: Buffer;
+  digest: string | null;
+  createdAt: string;
+  expiresAt: string;
+  expired: boolean;
+  finalized: boolean;
+}
+
+export interface FakeComment {
+  id: number;
+  issue: number;
+  body: string;
+  user: { login: string; type: string };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface FakePull {
+  number: number;
+  headSha: string;
+  headRef: string;
+  /** owner/name of the head repository: different from the base one for a fork. */
+  headRepo: string;
+  baseRef: string;
+  baseSha: string;
+}
+
+export interface GitObject {
+  type: "blob" | "tree" | "commit";
+  /** blob: raw bytes; tree: entries; commit: tree + parents + message. */
+  content?: Buffer;
+  entries?: Array<{ path: string; mode: string; type: string; sha: string }>;
+  tree?: string;
+  parents?: string[];
+  message?: string;
+}
+
+export interface LoggedRequest {
+  method: string;
+  /** Path and query, e.g. /repos/o/r/issues/7/comments?per_page=100 */
+  path: string;
+  status: number;
+}
+
+export interface Injected {
+  method?: string;
+  path: RegExp;
+  status: number;
+  headers?: Record<string, string>;
+  message?: string;
+  /** How many matching requests get this answer before it stops (default 1). */
+  times: number;
+}
+
+export class FakeState {
+  readonly runs = new Map<string, FakeRun>();
+  readonly artifacts: FakeArtifact[] = [];
+  readonly comments: FakeComment[] = [];
+  readonly pulls = new Map<number, FakePull>();
+  /** `${base}...${head}` -> merge-base sha, for GET /compare. */
+  readonly mergeBases = new Map<string, string>();
+  readonly objects = new Map<string, GitObject>();
+  readonly refs = new Map<string, string>();
+  readonly requests: LoggedRequest[] = [];
+  readonly injected: Injected[] = [];
+  /** Token -> what it may do. "read" is what a fork's pull_request run gets. */
+  readonly tokens = new Map<string, "read" | "write">();
+  /** Blocks uploaded per artifact id (Put Block), committed by Put Block List. */
+  readonly blocks = new Map<number, Map<string, Buffer>>();
+  private nextId = 1000;
+  /** Gates a list request until `count` of them are waiting: makes a race deterministic. */
+  barrier: { path: RegExp; count: number; waiting: Array<() => void> } | null = null;
+
+  id(): number {
+    return this.nextId++;
+  }
+
+  addRun(run: Omit<FakeRun, "backendId" | "jobBackendId">): FakeRun {
+    const full: FakeRun = {
+      ...run,
+      backendId: `run-backend-${run.id}`,
+      jobBackendId: `job-backend-${run.id}`,
+    };
+    this.runs.set(full.backendId, full);
+    return full;
+  }
+
+  runById(id: number): FakeRun | undefined {
+    return [...this.runs.values()].find((r) => r.id === id);
+  }
+
+  commentsOn(issue: number): FakeComment[] {
+    return this.comments.filter((c) => c.issue === issue).sort((a, b) => a.id - b.id);
+  }
+}
