@@ -1,0 +1,182 @@
+import { existsSync, readFileSync } from "node:fs";
+import { request } from "node:http";
+import { join } from "node:path";
+import { FlamegateError, errorMessage } from "../errors.js";
+import { importProfile } from "../import/index.js";
+import type { Kind } from "../model/kinds.js";
+import { agentsDir } from "../paths.js";
+import type {
+  CaptureContext,
+  CaptureWindow,
+  CapturedProfiles,
+  PreparedStart,
+  RuntimeDriver,
+} from "./driver.js";
+
+/**
+ * Node: the agent (agents/node-agent.cjs) is injected with
+ * NODE_OPTIONS=--require, because Node 20 refuses --cpu-prof inside
+ * NODE_OPTIONS and writes nothing when the process dies of a signal
+ * (RUNTIMES.md). The agent listens on 127.0.0.1 and drives node:inspector in
+ * the service; this driver talks to it and imports what it returns.
+ */
+
+interface AgentInfo {
+  pid: number;
+  port: number;
+  token: string;
+  node: string;
+}
+
+interface AgentProfiles {
+  cpu?: unknown;
+  alloc?: unknown;
+  heap?: unknown;
+}
+
+/** How long to wait for agent.json once the service is ready, in ms. */
+const AGENT_WAIT_MS = 5_000;
+/** Time limit of one control request, in ms (stop serialises the profiles). */
+const AGENT_REQUEST_MS = 60_000;
+
+function agentFile(ctx: CaptureContext): string {
+  return join(ctx.workDir, "agent.json");
+}
+
+function readAgent(ctx: CaptureContext): AgentInfo | undefined {
+  const file = agentFile(ctx);
+  if (!existsSync(file)) return undefined;
+  return JSON.parse(readFileSync(file, "utf8")) as AgentInfo;
+}
+
+async function waitAgent(ctx: CaptureContext): Promise<AgentInfo> {
+  const deadline = Date.now() + AGENT_WAIT_MS;
+  for (;;) {
+    const info = readAgent(ctx);
+    if (info) return info;
+    if (Date.now() > deadline)
+      throw new FlamegateError(
+        `service '${ctx.service.name}': the flamegate Node agent did not start in the service; is 'start' a Node process, and does it keep NODE_OPTIONS (it must not override or clear it)?`,
+      );
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function callAgent(info: AgentInfo, path: string, body: object): Promise<unknown> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port: info.port,
+        path,
+        method: "POST",
+        agent: false,
+        timeout: AGENT_REQUEST_MS,
+        headers: {
+          "content-type": "application/json",
+          "content-length": Buffer.byteLength(payload),
+          "x-flamegate-token": info.token,
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          if (res.statusCode !== 200) {
+            reject(new Error(`agent ${path} answered ${res.statusCode}: ${text.slice(0, 200)}`));
+            return;
+          }
+          try {
+            resolve(JSON.parse(text) as unknown);
+          } catch (err) {
+            reject(err instanceof Error ? err : new Error(String(err)));
+          }
+        });
+        res.on("error", reject);
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error(`agent ${path} timed out`)));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+
+/** V8's sampling interval in µs from the configured rate in Hz (1000 Hz -> 1000 µs). */
+export function cpuIntervalUs(cpuHz: number): number {
+  return Math.max(1, Math.round(1_000_000 / cpuHz));
+}
+
+function wanted(ctx: CaptureContext, kind: Kind): boolean {
+  return ctx.service.profiles.includes(kind);
+}
+
+function importJson(ctx: CaptureContext, kind: Kind, json: unknown) {
+  const where = `service '${ctx.service.name}' round ${ctx.round} ${kind} profile from the Node agent`;
+  return importProfile(Buffer.from(JSON.stringify(json)), where).profile;
+}
+
+export const nodeDriver: RuntimeDriver = {
+  supports: ["cpu", "alloc", "heap"],
+
+  version(ctx: CaptureContext): Promise<string> {
+    // The agent reports the service's own Node (it may differ from ours).
+    const info = readAgent(ctx);
+    return Promise.resolve(info?.node ?? process.version);
+  },
+
+  prepare(ctx: CaptureContext): Promise<PreparedStart> {
+    const agent = join(agentsDir(), "node-agent.cjs");
+    const inherited = ctx.service.env.NODE_OPTIONS ?? process.env.NODE_OPTIONS ?? "";
+    const env: Record<string, string> = {
+      // NODE_OPTIONS takes double-quoted values, so paths with spaces survive.
+      NODE_OPTIONS: `${inherited} --require "${agent}"`.trim(),
+      FLAMEGATE_AGENT_DIR: ctx.workDir,
+    };
+    if (wanted(ctx, "heap")) env.FLAMEGATE_AGENT_HEAP = String(ctx.service.sampling.allocBytes);
+    return Promise.resolve({ command: ctx.service.start, env });
+  },
+
+  async startWindow(ctx: CaptureContext, _pid: number, _seconds: number): Promise<CaptureWindow> {
+    const info = await waitAgent(ctx);
+    const interval = cpuIntervalUs(ctx.service.sampling.cpuHz);
+    const allocBytes = ctx.service.sampling.allocBytes;
+    try {
+      await callAgent(info, "/start", {
+        cpuIntervalUs: wanted(ctx, "cpu") ? interval : 0,
+        allocBytes: wanted(ctx, "alloc") ? allocBytes : 0,
+      });
+    } catch (err) {
+      throw new FlamegateError(
+        `service '${ctx.service.name}': cannot start the Node profilers through the agent (${errorMessage(err)})`,
+      );
+    }
+    return {
+      async stop(): Promise<CapturedProfiles> {
+        let raw: AgentProfiles;
+        try {
+          raw = (await callAgent(info, "/stop", {})) as AgentProfiles;
+        } catch (err) {
+          throw new FlamegateError(
+            `service '${ctx.service.name}': cannot collect the Node profiles from the agent (${errorMessage(err)})`,
+          );
+        }
+        const out: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
+        if (raw.cpu !== undefined) {
+          out.profiles.cpu = importJson(ctx, "cpu", raw.cpu);
+          out.profilers.cpu = `node:inspector Profiler @ ${interval} µs`;
+        }
+        if (raw.alloc !== undefined) {
+          out.profiles.alloc = importJson(ctx, "alloc", raw.alloc);
+          out.profilers.alloc = `node:inspector HeapProfiler sampling @ ${allocBytes} B, collected objects included`;
+        }
+        if (raw.heap !== undefined) {
+          out.profiles.heap = importJson(ctx, "heap", raw.heap);
+          out.profilers.heap = `node:inspector HeapProfiler sampling @ ${allocBytes} B, live objects from start to window start`;
+        }
+        return out;
+      },
+    };
+  },
+};

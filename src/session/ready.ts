@@ -1,0 +1,78 @@
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { connect } from "node:net";
+import { sleep } from "./process.js";
+
+/**
+ * Readiness: an http(s) URL answers 2xx, or a tcp://host:port accepts a
+ * connection. Each probe is bounded by PROBE_TIMEOUT_MS; probes repeat every
+ * PROBE_INTERVAL_MS until the service is ready, exits, or the timeout passes.
+ */
+
+const PROBE_TIMEOUT_MS = 1_000;
+const PROBE_INTERVAL_MS = 100;
+
+export function hostPort(url: string): { host: string; port: number } {
+  const u = new URL(url);
+  const port = u.port
+    ? Number(u.port)
+    : u.protocol === "https:"
+      ? 443
+      : u.protocol === "http:"
+        ? 80
+        : NaN;
+  return { host: u.hostname.replace(/^\[|\]$/g, ""), port };
+}
+
+/** True when something accepts TCP connections on host:port. */
+export function tcpOpen(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => done(false));
+    socket.once("connect", () => done(true));
+    socket.once("error", () => done(false));
+  });
+}
+
+function httpOk(url: string): Promise<boolean> {
+  const request = url.startsWith("https:") ? httpsRequest : httpRequest;
+  return new Promise((resolve) => {
+    // agent: false, so no keep-alive socket to the service outlives the probe.
+    const req = request(url, { method: "GET", agent: false, timeout: PROBE_TIMEOUT_MS }, (res) => {
+      res.resume();
+      resolve(res.statusCode !== undefined && res.statusCode >= 200 && res.statusCode < 300);
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+    req.end();
+  });
+}
+
+export function probe(url: string): Promise<boolean> {
+  if (url.startsWith("tcp:")) {
+    const { host, port } = hostPort(url);
+    return tcpOpen(host, port);
+  }
+  return httpOk(url);
+}
+
+export type ReadyOutcome = "ready" | "exited" | "timeout";
+
+/** Polls `url` until ready; stops early when `exited()` says the service is gone. */
+export async function waitReady(
+  url: string,
+  timeoutSeconds: number,
+  exited: () => boolean,
+): Promise<ReadyOutcome> {
+  const deadline = Date.now() + timeoutSeconds * 1000;
+  for (;;) {
+    if (exited()) return "exited";
+    if (await probe(url)) return exited() ? "exited" : "ready";
+    if (Date.now() >= deadline) return "timeout";
+    await sleep(PROBE_INTERVAL_MS);
+  }
+}

@@ -1,0 +1,96 @@
+import { readFileSync, readdirSync } from "node:fs";
+
+/**
+ * Every process group flamegate starts (service, build, load command) is
+ * tracked here until it is gone, so that nothing outlives flamegate: on our
+ * own SIGINT/SIGTERM, and on exit, the tracked groups get SIGKILL. The
+ * handlers are installed only while a group is tracked, so a host process
+ * (the action, a test runner) keeps its own signal behaviour otherwise.
+ */
+
+const groups = new Set<number>();
+let installed = false;
+
+function onSignal(signal: NodeJS.Signals): void {
+  killTracked("SIGKILL");
+  // 128 + signal number, as a shell reports a process killed by it.
+  process.exit(signal === "SIGINT" ? 130 : 143);
+}
+
+function onExit(): void {
+  killTracked("SIGKILL");
+}
+
+function install(): void {
+  if (installed) return;
+  installed = true;
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  process.on("exit", onExit);
+}
+
+function uninstall(): void {
+  if (!installed) return;
+  installed = false;
+  process.off("SIGINT", onSignal);
+  process.off("SIGTERM", onSignal);
+  process.off("exit", onExit);
+}
+
+export function trackGroup(pgid: number): void {
+  groups.add(pgid);
+  install();
+}
+
+export function untrackGroup(pgid: number): void {
+  groups.delete(pgid);
+  if (groups.size === 0) uninstall();
+}
+
+/** Process groups currently tracked (for tests and diagnostics). */
+export function trackedGroups(): number[] {
+  return [...groups];
+}
+
+export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
+function killTracked(signal: NodeJS.Signals): void {
+  for (const g of groups) signalGroup(g, signal);
+}
+
+/**
+ * Live (non-zombie) members of a process group. On Linux this reads /proc,
+ * because orphans re-parented to a PID 1 that does not reap them stay as
+ * zombies, and kill(-pgid, 0) counts zombies as alive. Elsewhere it falls
+ * back to kill(-pgid, 0), which reports the group only as a whole.
+ */
+export function groupMembers(pgid: number): number[] {
+  if (process.platform !== "linux") {
+    try {
+      process.kill(-pgid, 0);
+      return [pgid];
+    } catch {
+      return [];
+    }
+  }
+  const members: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+    } catch {
+      continue;
+    }
+    // Fields after "(comm)": state ppid pgrp … ; comm may itself hold spaces and parentheses.
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (Number(rest[2]) === pgid && rest[0] !== "Z") members.push(Number(entry));
+  }
+  return members;
+}

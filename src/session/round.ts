@@ -1,0 +1,252 @@
+import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Profile } from "pprof-format";
+import { driverFor } from "../capture/index.js";
+import type { CaptureContext, CapturedProfiles, RuntimeDriver } from "../capture/driver.js";
+import type { ServiceConfig } from "../config.js";
+import { FlamegateError } from "../errors.js";
+import type { Kind } from "../model/kinds.js";
+import type { RoundRecord } from "../model/profile-set.js";
+import { type LoadFigures, type RunningLoad, startBuiltinLoad } from "./load.js";
+import { type ExitInfo, GroupProcess, commandProblem, describeExit, sleep } from "./process.js";
+import { hostPort, tcpOpen, waitReady } from "./ready.js";
+
+/**
+ * One round: a fresh service process, readiness, warm-up (load, not
+ * captured), the capture window (driver.startWindow -> load -> window.stop),
+ * then the service is stopped. Whatever happens, the service's process group
+ * is gone when runRound returns or throws.
+ */
+
+export interface RoundOptions {
+  /** 1-based round number; names the files and the log section. */
+  round: number;
+  /** Directory the service runs in (default service.cwd; `ab` passes the base or head dir). */
+  cwd?: string;
+  /** File that receives the service's stdout+stderr, appended; none when undefined. */
+  logFile?: string;
+  /** Progress lines for the user (stderr). */
+  log: (line: string) => void;
+}
+
+export interface RoundResult {
+  record: RoundRecord;
+  profiles: Partial<Record<Kind, Profile>>;
+  /** Runtime version as the driver reports it, e.g. "v20.20.2". */
+  runtimeVersion: string;
+  notes: string[];
+}
+
+/** After readiness, how long the service must stay up before we trust it, in ms. */
+const SETTLE_MS = 200;
+/** Lines of service output shown under an error. */
+const DETAIL_LINES = 20;
+
+/** Fails before anything starts when a service asks for a kind its runtime cannot capture. */
+export function checkKinds(service: ServiceConfig, driver: RuntimeDriver): void {
+  for (const kind of service.profiles) {
+    if (!driver.supports.includes(kind))
+      throw new FlamegateError(
+        `services.${service.name}.profiles: '${kind}' is not available for runtime ${service.runtime} (supported: ${driver.supports.join(", ")})`,
+      );
+  }
+}
+
+function portInUseMessage(service: ServiceConfig, port: number | string): string {
+  return `service '${service.name}': port ${port} already in use; stop whatever listens there or give the service another port (ready: ${service.ready})`;
+}
+
+/** The error for a service that exited on its own, with the tail of its output. */
+function exitedError(service: ServiceConfig, proc: GroupProcess, when: string): FlamegateError {
+  const exit: ExitInfo = proc.exit ?? { code: null, signal: null };
+  const details = proc.tail(DETAIL_LINES);
+  if (/EADDRINUSE|address already in use/i.test(proc.output()))
+    return new FlamegateError(portInUseMessage(service, hostPort(service.ready).port), {
+      details,
+    });
+  const problem = commandProblem(exit);
+  if (problem && when === "before it was ready")
+    return new FlamegateError(
+      `service '${service.name}': start ${problem} (${describeExit(exit)}): ${service.start}`,
+      { details },
+    );
+  return new FlamegateError(
+    `service '${service.name}' exited ${when} (${describeExit(exit)}); its last output is below`,
+    { details },
+  );
+}
+
+/** Runs `running` to its end, unless the service exits first: then stops it and throws. */
+async function watched<T>(
+  service: ServiceConfig,
+  proc: GroupProcess,
+  when: string,
+  work: Promise<T>,
+  stopWork: () => void,
+): Promise<T> {
+  const died = proc.exited.then(() => ({ died: true as const }));
+  const first = await Promise.race([work.then((value) => ({ value })), died]);
+  if ("died" in first) {
+    stopWork();
+    await work.catch(() => undefined);
+    throw exitedError(service, proc, when);
+  }
+  return first.value;
+}
+
+/** The load command, in its own group, with the service's env (never the profiler's). */
+function startCommandLoad(
+  service: ServiceConfig,
+  command: string,
+  cwd: string,
+  seconds: number | undefined,
+): RunningLoad & { proc: GroupProcess } {
+  const started = performance.now();
+  const proc = new GroupProcess(command, { cwd, env: { ...process.env, ...service.env } });
+  let stoppedByUs = false;
+  const timer =
+    seconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          stoppedByUs = true;
+          void proc.stop();
+        }, seconds * 1000);
+  const done = proc.exited.then(async (exit): Promise<LoadFigures> => {
+    if (timer) clearTimeout(timer);
+    await proc.stop();
+    if (exit.code !== 0 && !stoppedByUs) {
+      const problem = commandProblem(exit);
+      throw new FlamegateError(
+        `service '${service.name}': load command failed (${problem ? `${problem}, ` : ""}${describeExit(exit)}): ${command}`,
+        { details: proc.tail(DETAIL_LINES) },
+      );
+    }
+    return {
+      seconds: (performance.now() - started) / 1000,
+      requests: null,
+      errors: 0,
+      non2xx: 0,
+      throughput: null,
+      latency: null,
+    };
+  });
+  return {
+    proc,
+    done,
+    stop() {
+      stoppedByUs = true;
+      void proc.stop();
+    },
+  };
+}
+
+/** Starts the configured load; `warmup` bounds it to `seconds` whatever the config says. */
+function startLoad(
+  service: ServiceConfig,
+  cwd: string,
+  warmupSeconds: number | undefined,
+): RunningLoad {
+  const load = service.load;
+  if (load.type === "command") return startCommandLoad(service, load.command, cwd, warmupSeconds);
+  if (warmupSeconds !== undefined) return startBuiltinLoad(load, { seconds: warmupSeconds });
+  return startBuiltinLoad(
+    load,
+    load.requests === undefined ? { seconds: load.durationSeconds } : { amount: load.requests },
+  );
+}
+
+export async function runRound(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
+  const driver = driverFor(service.runtime);
+  checkKinds(service, driver);
+  const { round, log } = opts;
+  const cwd = opts.cwd ?? service.cwd;
+  const tag = `${service.name} r${round}`;
+  const workDir = mkdtempSync(
+    join(tmpdir(), `flamegate-${service.name.replace(/[^\w.-]/g, "_")}-r${round}-`),
+  );
+  const ctx: CaptureContext = { service, cwd, workDir, round, log };
+  let proc: GroupProcess | undefined;
+  try {
+    const prepared = await driver.prepare(ctx);
+    const { host, port } = hostPort(service.ready);
+    if (Number.isFinite(port) && (await tcpOpen(host, port)))
+      throw new FlamegateError(portInUseMessage(service, port));
+
+    if (opts.logFile)
+      appendFileSync(
+        opts.logFile,
+        `=== flamegate: ${tag}: ${prepared.command} (in ${cwd}) at ${new Date().toISOString()} ===\n`,
+      );
+    const started = new GroupProcess(prepared.command, {
+      cwd,
+      env: { ...process.env, ...service.env, ...prepared.env },
+      ...(opts.logFile ? { logFile: opts.logFile } : {}),
+    });
+    proc = started;
+    log(`${tag}: started (pid ${proc.pid}), waiting for ${service.ready}`);
+    const outcome = await waitReady(
+      service.ready,
+      service.readyTimeoutSeconds,
+      () => started.exit !== undefined,
+    );
+    if (outcome === "exited") throw exitedError(service, proc, "before it was ready");
+    if (outcome === "timeout")
+      throw new FlamegateError(
+        `service '${service.name}' was not ready at ${service.ready} after ${service.readyTimeoutSeconds} s; check 'ready' and 'start', or raise 'ready-timeout'`,
+        { details: proc.tail(DETAIL_LINES) },
+      );
+    // Something else may have answered the probe while our child failed to bind.
+    await sleep(SETTLE_MS);
+    if (proc.exit) throw exitedError(service, proc, "right after it became ready");
+    const runtimeVersion = await driver.version(ctx);
+
+    if (service.warmupSeconds > 0) {
+      log(`${tag}: warming up for ${service.warmupSeconds} s`);
+      const warm = startLoad(service, cwd, service.warmupSeconds);
+      await watched(service, proc, "during the warm-up", warm.done, () => warm.stop());
+    }
+
+    const expected = service.load.type === "builtin" ? service.load.durationSeconds : 0;
+    const window = await driver.startWindow(ctx, proc.pid, expected);
+    log(`${tag}: capturing ${service.profiles.join(", ")} under load`);
+    const running = startLoad(service, cwd, undefined);
+    let figures: LoadFigures;
+    try {
+      figures = await watched(service, proc, "during the load", running.done, () => running.stop());
+    } catch (err) {
+      // Close the window anyway so the profilers do not keep running; its result no longer matters.
+      await window.stop().catch(() => undefined);
+      throw err;
+    }
+    let captured: CapturedProfiles;
+    try {
+      captured = await window.stop();
+    } catch (err) {
+      if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
+      throw err;
+    }
+    const record: RoundRecord = {
+      round,
+      windowSeconds: round3(figures.seconds),
+      requests: figures.requests,
+      errors: figures.errors,
+      non2xx: figures.non2xx,
+      throughput: figures.throughput === null ? null : round3(figures.throughput),
+      latency: figures.latency,
+      files: {},
+      profilers: captured.profilers,
+    };
+    log(
+      `${tag}: ${figures.requests === null ? `${record.windowSeconds} s of load command` : `${figures.requests} requests in ${record.windowSeconds} s (${Math.round(figures.throughput ?? 0)} req/s, p99 ${figures.latency?.p99 ?? "-"} ms)`}${figures.errors + figures.non2xx > 0 ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx` : ""}`,
+    );
+    return { record, profiles: captured.profiles, runtimeVersion, notes: captured.notes };
+  } finally {
+    if (proc) await proc.stop();
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+function round3(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
