@@ -9,8 +9,8 @@ import type { Importer } from "./types.js";
  * suffix is split into file and line so Python functions group by name +
  * file like every other runtime's. Sample type: samples/count.
  *
- * A valid line is a non-empty stack, whitespace, and a whole non-negative
- * count. Blank lines are ignored. Any other line (comments, garbage, a
+ * A valid line is a stack (possibly empty), a space or tab, and a whole
+ * non-negative count. Blank lines are ignored. Any other line (comments, garbage, a
  * fractional or negative weight) is skipped and counted, and the import
  * warns "N invalid lines skipped, first at line K". The file is not
  * claimed (null) when no line is valid or when invalid lines outnumber
@@ -31,10 +31,10 @@ const DIGITS = /^\d+$/;
 function splitLine(line: string): { stack: string; count: number } | undefined {
   const trimmed = line.trimEnd();
   const cut = Math.max(trimmed.lastIndexOf(" "), trimmed.lastIndexOf("\t"));
-  if (cut <= 0) return undefined;
+  if (cut < 0) return undefined;
   const digits = trimmed.slice(cut + 1);
   const stack = trimmed.slice(0, cut).trimEnd();
-  if (stack === "" || !DIGITS.test(digits)) return undefined;
+  if (!DIGITS.test(digits)) return undefined;
   const count = Number(digits);
   return Number.isSafeInteger(count) ? { stack, count } : undefined;
 }
@@ -76,7 +76,9 @@ export const foldedImporter: Importer = {
         return;
       }
       valid++;
-      const names = parsed.stack.split(";");
+      // py-spy writes " 32" for samples taken while no Python frame was on the
+      // stack; like its speedscope output, they count in the total with no frame.
+      const names = parsed.stack === "" ? [] : parsed.stack.split(";");
       const stack: Frame[] = [];
       for (let j = names.length - 1; j >= 0; j--) {
         const name = names[j]!;

@@ -25,7 +25,7 @@ const FIELD_WIRE_TYPES: Record<number, number> = {
   14: 0,
 };
 
-function looksLikePprof(bytes: Uint8Array): boolean {
+export function looksLikePprof(bytes: Uint8Array): boolean {
   const first = bytes[0];
   if (first === undefined) return false;
   const field = first >> 3;
