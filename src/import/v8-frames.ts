@@ -44,7 +44,7 @@ export function v8Frame(cf: V8CallFrame): Frame {
       : cf.scriptId && cf.scriptId !== "0"
         ? `script ${cf.scriptId}`
         : "";
-  const at = line > 0 ? `${where}:${line}` : where;
+  const at = where !== "" && line > 0 ? `${where}:${line}` : where;
   const name = at === "" ? "(anonymous)" : `(anonymous) ${at}`;
   return { name, file: cf.url, line };
 }
