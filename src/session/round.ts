@@ -61,10 +61,16 @@ function portInUseMessage(service: ServiceConfig, port: number | string): string
 function exitedError(service: ServiceConfig, proc: GroupProcess, when: string): FlamegateError {
   const exit: ExitInfo = proc.exit ?? { code: null, signal: null };
   const details = proc.tail(DETAIL_LINES);
-  if (/EADDRINUSE|address already in use/i.test(proc.output()))
-    return new FlamegateError(portInUseMessage(service, hostPort(service.ready).port), {
+  const output = proc.output();
+  if (/EADDRINUSE|address already in use/i.test(output)) {
+    // Node: "listen EADDRINUSE: address already in use 127.0.0.1:18080"; Go: "listen tcp
+    // 127.0.0.1:8080: bind: address already in use"; Python names no port.
+    const line = output.split("\n").find((l) => /EADDRINUSE|address already in use/i.test(l));
+    const port = /(?::|port )(\d{2,5})\b/.exec(line ?? "")?.[1];
+    return new FlamegateError(portInUseMessage(service, port ?? hostPort(service.ready).port), {
       details,
     });
+  }
   const problem = commandProblem(exit);
   if (problem && when === "before it was ready")
     return new FlamegateError(
@@ -240,6 +246,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     log(
       `${tag}: ${figures.requests === null ? `${record.windowSeconds} s of load command` : `${figures.requests} requests in ${record.windowSeconds} s (${Math.round(figures.throughput ?? 0)} req/s, p99 ${figures.latency?.p99 ?? "-"} ms)`}${figures.errors + figures.non2xx > 0 ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx` : ""}`,
     );
+    for (const note of captured.notes) log(`${tag}: ${note}`);
     return { record, profiles: captured.profiles, runtimeVersion, notes: captured.notes };
   } finally {
     if (proc) await proc.stop();
