@@ -32,6 +32,8 @@ interface AgentProfiles {
   cpu?: unknown;
   alloc?: unknown;
   heap?: unknown;
+  /** Samples the agent dropped because V8 listed them under a node missing from the tree. */
+  droppedSamples?: { alloc?: number; heap?: number };
 }
 
 /** How long to wait for agent.json once the service is ready, in ms. */
@@ -174,6 +176,12 @@ export const nodeDriver: RuntimeDriver = {
         if (raw.heap !== undefined) {
           out.profiles.heap = importJson(ctx, "heap", raw.heap);
           out.profilers.heap = `node:inspector HeapProfiler sampling @ ${allocBytes} B, live objects from start to window start`;
+        }
+        for (const [kind, n] of Object.entries(raw.droppedSamples ?? {})) {
+          if (n > 0)
+            out.notes.push(
+              `node: V8 listed ${n} ${kind} samples under nodes missing from its tree; their bytes are kept, their object counts dropped`,
+            );
         }
         return out;
       },

@@ -14,7 +14,8 @@
 //
 // Protocol (JSON over HTTP, header x-flamegate-token required):
 //   POST /start {cpuIntervalUs?: µs, allocBytes?: bytes} -> {ok, heapTaken}
-//   POST /stop  -> {cpu?: .cpuprofile, alloc?: .heapprofile, heap?: .heapprofile}
+//   POST /stop  -> {cpu?: .cpuprofile, alloc?: .heapprofile, heap?: .heapprofile,
+//                   droppedSamples?: {alloc?, heap?}}
 // The agent writes {pid, port, token, node} to $FLAMEGATE_AGENT_DIR/agent.json
 // once it listens.
 //
@@ -99,6 +100,23 @@
     return { ok: true, heapTaken };
   }
 
+  // V8 occasionally lists samples whose node it already removed from the tree
+  // (seen once in ~20 windows on Node 20, without a warm-up). The tree's
+  // selfSize still holds their bytes; only the per-node sample count loses
+  // them. Drop them so the profile is consistent, and say how many.
+  function consistent(profile) {
+    const ids = new Set();
+    const stack = [profile.head];
+    while (stack.length) {
+      const node = stack.pop();
+      ids.add(node.id);
+      for (const child of node.children || []) stack.push(child);
+    }
+    const samples = profile.samples || [];
+    const kept = samples.filter((s) => ids.has(s.nodeId));
+    return { profile: { ...profile, samples: kept }, dropped: samples.length - kept.length };
+  }
+
   async function stop() {
     const out = {};
     if (cpuRunning) {
@@ -107,11 +125,15 @@
       cpuRunning = false;
     }
     if (allocRunning) {
-      out.alloc = (await post("HeapProfiler.stopSampling")).profile;
+      const alloc = consistent((await post("HeapProfiler.stopSampling")).profile);
+      out.alloc = alloc.profile;
+      out.droppedSamples = { alloc: alloc.dropped };
       allocRunning = false;
     }
     if (heapProfile) {
-      out.heap = heapProfile;
+      const heap = consistent(heapProfile);
+      out.heap = heap.profile;
+      out.droppedSamples = { ...out.droppedSamples, heap: heap.dropped };
       heapProfile = null;
     }
     return out;
