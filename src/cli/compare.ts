@@ -1,7 +1,65 @@
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import { compareSets } from "../compare/compare.js";
+import { readSide } from "../compare/inputs.js";
+import { DEFAULT_GATE, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
+import { renderJson } from "../report/json.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { renderSummary } from "../report/summary.js";
 
-// Placeholder until the issue that owns 'flamegate compare' lands.
-export async function compareCommand(_argv: string[]): Promise<number> {
-  await Promise.resolve();
-  throw new FlamegateError("'compare' is not implemented yet");
+/**
+ * flamegate compare --base PATH --head PATH [--config FILE] [--json FILE]
+ * [--markdown FILE] [--html FILE] [--svg FILE]
+ *
+ * PATH: a profile set (folder with manifest.json, or a `run --out` folder
+ * with one per service) or a single profile file of any supported format.
+ * Exit 0 when nothing regressed over the threshold, 1 when the gate fails,
+ * 2 on a usage or input error (cli.ts prints it as one line).
+ */
+export async function compareCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      base: { type: "string" },
+      head: { type: "string" },
+      config: { type: "string" },
+      json: { type: "string" },
+      markdown: { type: "string" },
+      html: { type: "string" },
+      svg: { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (!values.base || !values.head)
+    throw new FlamegateError(
+      "needs --base PATH and --head PATH (two profile sets written by 'flamegate run', or two profile files)",
+    );
+  if (values.html !== undefined || values.svg !== undefined)
+    throw new FlamegateError(
+      "--html and --svg are not available in this build yet; use --json or --markdown",
+    );
+  const gate = values.config ? loadConfig(values.config).gate : DEFAULT_GATE;
+  const base = readSide(values.base);
+  const head = readSide(values.head);
+  const { report, warnings } = compareSets(base, head, gate);
+  for (const w of warnings) process.stderr.write(`flamegate compare: warning: ${w}\n`);
+
+  const outputs: Array<[string | undefined, () => string]> = [
+    [values.json, () => renderJson(report)],
+    [values.markdown, () => renderMarkdown(report)],
+  ];
+  for (const [path, render] of outputs) {
+    if (path === undefined) continue;
+    try {
+      await writeFile(path, render());
+    } catch (err) {
+      throw new FlamegateError(
+        `${path}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
+    }
+  }
+  process.stdout.write(renderSummary(report));
+  return report.verdict === "fail" ? 1 : 0;
 }

@@ -13,12 +13,16 @@ import { str, toNumber } from "../model/values.js";
  */
 export interface ProfileView {
   sampleTypes: SampleTypeName[];
-  /** Distinct functions; `functionKey` of each is unique within the view. */
+  /** Distinct functions (by name + cleaned file). */
   functions: FunctionId[];
+  /** Parallel to `functions`: each one's identity across profiles, functionKey of name + cleaned file. */
+  keys: string[];
   /** CSR over location indexes: functions of location i are locFns[locStart[i] .. locStart[i+1]), leaf first. */
   locStart: Int32Array;
   locFns: Int32Array;
   sampleCount: number;
+  /** pprof's period_type and period: what one sample stands for, when the profile says. */
+  period: { type: SampleTypeName; value: number } | null;
   /**
    * Calls `visit` once per sample with the stack as location indexes (leaf
    * first, valid in locs[0 .. depth)) and one value per sample type. Both
@@ -34,6 +38,8 @@ export interface ProfileView {
  */
 export function cleanPath(p: string): string {
   if (p === "") return ".";
+  // Most paths are already clean: no empty, "." or ".." element, no trailing slash.
+  if (!/\/\/|(^|\/)\.\.?(\/|$)|.\/$/.test(p)) return p;
   const rooted = p.startsWith("/");
   const out: string[] = [];
   for (const part of p.split("/")) {
@@ -55,6 +61,7 @@ export function cleanPath(p: string): string {
  */
 export class FunctionInterner {
   readonly functions: FunctionId[] = [];
+  readonly keys: string[] = [];
   private readonly index = new Map<string, number>();
 
   intern(name: string, file: string): number {
@@ -63,6 +70,7 @@ export class FunctionInterner {
     if (i === undefined) {
       i = this.functions.length;
       this.functions.push({ name, file });
+      this.keys.push(key);
       this.index.set(key, i);
     }
     return i;
@@ -98,9 +106,19 @@ export function viewOfProfile(profile: Profile): ProfileView {
   return {
     sampleTypes: sampleTypes(profile),
     functions: interner.functions,
+    keys: interner.keys,
     locStart,
     locFns: Int32Array.from(fns),
     sampleCount: profile.sample.length,
+    period: profile.periodType
+      ? {
+          type: {
+            type: str(profile, profile.periodType.type),
+            unit: str(profile, profile.periodType.unit),
+          },
+          value: toNumber(profile.period),
+        }
+      : null,
     forEachSample(visit) {
       let locs = new Int32Array(64);
       const values = new Float64Array(width);

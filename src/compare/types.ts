@@ -78,4 +78,6 @@ export interface Report {
   schema: typeof REPORT_SCHEMA;
   verdict: OverallVerdict;
   comparisons: Comparison[];
+  /** What was not compared and why (a service or kind on one side only), for the reader. */
+  notes?: string[];
 }

@@ -1,0 +1,137 @@
+import type { FunctionTable } from "./aggregate.js";
+import type { FrameSeries, KindSeries, PerSide } from "./series.js";
+import type { Comparison, FrameResult, Verdict } from "./types.js";
+import type { Judgement } from "./verdict.js";
+
+/**
+ * The diff stage: per-round function tables of both sides -> KindSeries (the
+ * verdict's input) -> Comparison (the JSON report's shape). Pure.
+ */
+
+export type SeriesMeta = Omit<KindSeries, "frames" | "totals">;
+
+/**
+ * Frames are the union of the functions of every round of both sides (by
+ * frameKey); a function absent from a round is 0 there. Functions with no
+ * value anywhere (present in the tables, never on a counted sample) are left out,
+ * as pprof leaves them out.
+ */
+export function buildSeries(
+  meta: SeriesMeta,
+  base: readonly FunctionTable[],
+  head: readonly FunctionTable[],
+): KindSeries {
+  const frames: FrameSeries[] = [];
+  const byKey = new Map<string, FrameSeries>();
+  const add = (tables: readonly FunctionTable[], side: keyof PerSide) => {
+    tables.forEach((table, round) => {
+      for (const [key, i] of table.index) {
+        const self = table.self[i]!;
+        const cum = table.cum[i]!;
+        if (self === 0 && cum === 0) continue;
+        let frame = byKey.get(key);
+        if (!frame) {
+          const fn = table.functions[i]!;
+          frame = {
+            function: fn.name,
+            file: fn.file,
+            self: { base: zeros(base.length), head: zeros(head.length) },
+            cum: { base: zeros(base.length), head: zeros(head.length) },
+          };
+          byKey.set(key, frame);
+          frames.push(frame);
+        }
+        frame.self[side][round] = self;
+        frame.cum[side][round] = cum;
+      }
+    });
+  };
+  add(base, "base");
+  add(head, "head");
+  return {
+    ...meta,
+    totals: { base: base.map((t) => t.total), head: head.map((t) => t.total) },
+    frames,
+  };
+}
+
+function zeros(n: number): number[] {
+  return new Array<number>(n).fill(0);
+}
+
+/** Frames kept in a comparison besides every frame that does not pass: the largest by share. */
+export const TOP_FRAMES = 50;
+
+const SEVERITY: Record<Verdict, number> = { fail: 2, warn: 1, pass: 0 };
+
+export function worst(verdicts: Iterable<Verdict>): Verdict {
+  let out: Verdict = "pass";
+  for (const v of verdicts) if (SEVERITY[v] > SEVERITY[out]) out = v;
+  return out;
+}
+
+const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * How much a frame regressed, for sorting: the change of its tested value
+ * per unit of work, as a fraction of the base total per unit of work (0.01 =
+ * the frame now costs one percentage point of the base total more).
+ */
+function regression(f: FrameResult, series: KindSeries): number {
+  const workBase = sum(series.work.base) || 1;
+  const workHead = sum(series.work.head) || 1;
+  const totalBase = sum(series.totals.base) / workBase;
+  const v = f.tested === "self" ? f.self : f.cum;
+  const change = v.head / workHead - v.base / workBase;
+  return totalBase === 0 ? change : change / totalBase;
+}
+
+/**
+ * The comparison of one service and kind: the judgement plus the sides'
+ * summaries. Frames: every frame that does not pass, plus the TOP_FRAMES
+ * largest by cum share on either side; sorted worst verdict first, then by
+ * how much they regressed (the biggest improvements come last).
+ */
+export function assembleComparison(
+  series: KindSeries,
+  judgement: Judgement,
+  extra: Pick<Comparison, "base" | "head" | "load"> & { notes: string[] },
+  topFrames = TOP_FRAMES,
+): Comparison {
+  const totalBase = sum(series.totals.base);
+  const totalHead = sum(series.totals.head);
+  const share = (f: FrameResult) =>
+    Math.max(
+      totalBase === 0 ? 0 : f.cum.base / totalBase,
+      totalHead === 0 ? 0 : f.cum.head / totalHead,
+    );
+  const bySize = [...judgement.frames].sort((a, b) => share(b) - share(a));
+  const kept = new Set(bySize.slice(0, topFrames));
+  for (const f of judgement.frames) if (f.verdict !== "pass") kept.add(f);
+  const score = new Map([...kept].map((f) => [f, regression(f, series)]));
+  const frames = [...kept].sort(
+    (a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict] || score.get(b)! - score.get(a)!,
+  );
+  const notes = [...(judgement.notes ?? []), ...extra.notes];
+  if (frames.length < judgement.frames.length)
+    notes.push(
+      `${frames.length} of ${judgement.frames.length} functions listed: every one that did not pass, and the ${topFrames} largest`,
+    );
+  const verdict =
+    judgement.verdict ?? worst([judgement.total.verdict, ...frames.map((f) => f.verdict)]);
+  return {
+    service: series.service,
+    runtime: series.runtime,
+    kind: series.kind,
+    unit: series.unit,
+    sampleType: series.sampleType,
+    base: extra.base,
+    head: extra.head,
+    total: judgement.total,
+    frames,
+    mde: judgement.mde,
+    verdict,
+    ...(notes.length > 0 ? { notes } : {}),
+    ...(extra.load ? { load: extra.load } : {}),
+  };
+}
