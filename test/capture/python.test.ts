@@ -1,0 +1,157 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { delimiter, join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { CaptureContext, CapturedProfiles } from "../../src/capture/driver.js";
+import { findPythonPid, onPath, pythonDriver, shortenPath } from "../../src/capture/python.js";
+import { parseConfig } from "../../src/config.js";
+import { groupMembers, trackedGroups } from "../../src/session/reaper.js";
+import { cumByFunction, freePort, load, startService, waitReady } from "./go-python-service.js";
+
+const fixture = join(import.meta.dirname, "../../fixtures/services/python");
+let work: string;
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "flamegate-py-"));
+});
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function context(profiles: string[], env: Record<string, string>): CaptureContext {
+  const config = parseConfig(
+    {
+      services: {
+        fixture: {
+          runtime: "python",
+          cwd: fixture,
+          start: "python3 app.py",
+          env,
+          ready: "http://127.0.0.1:1/healthz",
+          profiles,
+          load: { url: "http://127.0.0.1:1/work" },
+        },
+      },
+    },
+    "test",
+    fixture,
+  );
+  const workDir = mkdtempSync(join(work, "round-"));
+  return { service: config.services[0]!, cwd: fixture, workDir, round: 1, log: () => undefined };
+}
+
+/** Boots the fixture through a shell (as the session does), loads it inside one window. */
+async function capture(
+  profiles: string[],
+  seconds: number,
+  env: Record<string, string> = {},
+): Promise<CapturedProfiles> {
+  const port = await freePort();
+  const ctx = context(profiles, { ...env, PORT: String(port) });
+  const prepared = await pythonDriver.prepare(ctx);
+  const svc = startService(prepared.command, ctx.cwd, { ...ctx.service.env, ...prepared.env });
+  try {
+    await waitReady(`http://127.0.0.1:${port}/healthz`, svc);
+    await load(`http://127.0.0.1:${port}/work`, 1); // warm-up
+    const window = await pythonDriver.startWindow(ctx, svc.pid, seconds);
+    await load(`http://127.0.0.1:${port}/work`, seconds);
+    return await window.stop();
+  } finally {
+    await svc.stop();
+    expect(groupMembers(svc.pid)).toEqual([]);
+    // py-spy is its own process group, gone and untracked once the window stops.
+    expect(trackedGroups()).toEqual([]);
+  }
+}
+
+function share(c: CapturedProfiles, kind: "cpu" | "alloc", fn: string): number {
+  const t = cumByFunction(c.profiles[kind]!, kind);
+  const v = t.cum.get(fn)?.value ?? 0;
+  // Relative to the rest of the profile, so machine speed and request count cancel.
+  return v / (t.total - v);
+}
+
+describe("python driver", () => {
+  it("shortens file names by sys.path like py-spy", () => {
+    const sysPath = ["/srv/app", "/usr/lib/python3.11", "/usr/lib/python3.11/site-packages"];
+    expect(shortenPath("/srv/app/app.py", sysPath)).toBe("app.py");
+    expect(shortenPath("/usr/lib/python3.11/json/encoder.py", sysPath)).toBe("json/encoder.py");
+    expect(shortenPath("/usr/lib/python3.11/site-packages/x/y.py", sysPath)).toBe("x/y.py");
+    expect(shortenPath("/elsewhere/z.py", sysPath)).toBe("/elsewhere/z.py");
+    expect(findPythonPid(process.pid)).toBe(process.pid);
+  });
+
+  it("captures cpu with py-spy and alloc with memray, hot functions in app.py", async () => {
+    const c = await capture(["cpu", "alloc"], 2);
+    expect(c.profilers.cpu).toMatch(/^py-spy 0\.4\.\d+ @ 200 Hz/);
+    expect(c.profilers.alloc).toMatch(/^memray 1\.\d+\.\d+ /);
+    const cpu = cumByFunction(c.profiles.cpu!, "cpu");
+    for (const fn of ["hash_payload", "match_tokens", "work"]) {
+      expect(cpu.cum.get(fn)?.file, fn).toBe("app.py");
+    }
+    const alloc = cumByFunction(c.profiles.alloc!, "alloc");
+    for (const fn of ["build_index", "make_input", "decode_records"]) {
+      expect(alloc.cum.get(fn)?.file, fn).toBe("app.py");
+    }
+    expect(c.notes).toEqual([]);
+  });
+
+  it("sees the injected regression grow its function", async () => {
+    const base = await capture(["cpu", "alloc"], 2);
+    // 100 % rather than the default 30 %: a 2 s window at 200 Hz on a shared
+    // 2-core box is too few samples to assert +30 % without flaking.
+    const head = await capture(["cpu", "alloc"], 2, {
+      FLAMEGATE_REGRESSION: "both",
+      FLAMEGATE_REGRESSION_PCT: "100",
+    });
+    expect(share(head, "cpu", "hash_payload") / share(base, "cpu", "hash_payload")).toBeGreaterThan(
+      1.3,
+    );
+    expect(
+      share(head, "alloc", "build_index") / share(base, "alloc", "build_index"),
+    ).toBeGreaterThan(1.3);
+  });
+
+  it("falls back to the built-in sampler when py-spy is not on PATH, and says so", async () => {
+    const saved = process.env.PATH;
+    process.env.PATH = (saved ?? "")
+      .split(delimiter)
+      .filter((d) => d !== "" && !existsSync(join(d, "py-spy")))
+      .join(delimiter);
+    try {
+      expect(onPath("py-spy")).toBeUndefined();
+      // python3 lives next to py-spy (pyenv shims): start the service by absolute path.
+      const c = await capture(["cpu"], 3);
+      expect(c.profilers.cpu).toBe(
+        "flamegate built-in sampler @ 200 Hz (threads with CPU progress)",
+      );
+      expect(c.notes).toContain(
+        "python: py-spy is not on PATH; the built-in sampler ran instead (pip install py-spy for a lower-overhead profiler)",
+      );
+      const cpu = cumByFunction(c.profiles.cpu!, "cpu");
+      expect(cpu.cum.get("hash_payload")?.file).toBe("app.py");
+      // Idle threads (the accept loop) are not sampled.
+      expect(cpu.cum.get("BaseServer.serve_forever")?.value ?? 0).toBeLessThan(0.05 * cpu.total);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+
+  it("falls back to tracemalloc when memray cannot be imported, and says so", async () => {
+    // A package named memray that fails to import, ahead of the real one.
+    const shadow = join(work, "no-memray");
+    mkdirSync(join(shadow, "memray"), { recursive: true });
+    writeFileSync(
+      join(shadow, "memray", "__init__.py"),
+      "raise ImportError('hidden by the test')\n",
+    );
+    const c = await capture(["alloc"], 2, { PYTHONPATH: shadow });
+    expect(c.profilers.alloc).toBe("tracemalloc (blocks live at window end)");
+    expect(c.notes.some((n) => n.startsWith("python: memray is not installed"))).toBe(true);
+    const alloc = cumByFunction(c.profiles.alloc!, "alloc");
+    expect(alloc.total).toBeGreaterThan(0);
+  });
+
+  it("reports the service interpreter's version", async () => {
+    expect(await pythonDriver.version(context(["cpu"], {}))).toMatch(/^3\.\d+\.\d+$/);
+  });
+});
