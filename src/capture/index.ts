@@ -1,11 +1,15 @@
 import type { Runtime } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import type { RuntimeDriver } from "./driver.js";
+import { goDriver } from "./go.js";
 import { nodeDriver } from "./node.js";
+import { pythonDriver } from "./python.js";
 
 /** The capture driver of each runtime; the session looks its service's runtime up here. */
 export const DRIVERS: Partial<Record<Runtime, RuntimeDriver>> = {
   node: nodeDriver,
+  go: goDriver,
+  python: pythonDriver,
 };
 
 export function driverFor(runtime: Runtime): RuntimeDriver {
