@@ -52,45 +52,65 @@ export function quote(v: unknown): string {
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 }
 
+/**
+ * Where a value sits, e.g. `nodes[3].callFrame`. Deep trees pass a function
+ * instead of a string: building `head.children[0].children[0]...` for every
+ * node of a 20,000-deep tree would be quadratic, so it is built only for the
+ * error message.
+ */
+export type JsonPath = string | (() => string);
+
+export function pathText(path: JsonPath): string {
+  return typeof path === "string" ? path : path();
+}
+
+/** `path` + `suffix`, staying lazy when `path` is. */
+export function subPath(path: JsonPath, suffix: string): JsonPath {
+  return typeof path === "string" ? `${path}${suffix}` : () => `${path()}${suffix}`;
+}
+
 /** Typed field access for one format; every failure is a ProfileFormatError naming the path. */
 export class JsonFields {
   constructor(readonly format: string) {}
 
-  fail(path: string, problem: string): never {
-    throw new ProfileFormatError(this.format, `${path} ${problem}`);
+  fail(path: JsonPath, problem: string): never {
+    throw new ProfileFormatError(this.format, `${pathText(path)} ${problem}`);
   }
 
-  wrong(path: string, value: unknown, expected: string): never {
-    throw new ProfileFormatError(this.format, `${path} = ${quote(value)} is not ${expected}`);
+  wrong(path: JsonPath, value: unknown, expected: string): never {
+    throw new ProfileFormatError(
+      this.format,
+      `${pathText(path)} = ${quote(value)} is not ${expected}`,
+    );
   }
 
-  object(v: unknown, path: string): JsonObject {
+  object(v: unknown, path: JsonPath): JsonObject {
     return isObject(v) ? v : this.wrong(path, v, "an object");
   }
 
-  array(v: unknown, path: string): unknown[] {
+  array(v: unknown, path: JsonPath): unknown[] {
     return Array.isArray(v) ? v : this.wrong(path, v, "an array");
   }
 
-  number(v: unknown, path: string): number {
+  number(v: unknown, path: JsonPath): number {
     return typeof v === "number" && Number.isFinite(v) ? v : this.wrong(path, v, "a number");
   }
 
   /** A finite number, or `fallback` when the field is absent (undefined or null). */
-  optionalNumber(v: unknown, path: string, fallback: number): number {
+  optionalNumber(v: unknown, path: JsonPath, fallback: number): number {
     return v === undefined || v === null ? fallback : this.number(v, path);
   }
 
-  string(v: unknown, path: string): string {
+  string(v: unknown, path: JsonPath): string {
     return typeof v === "string" ? v : this.wrong(path, v, "a string");
   }
 
-  optionalString(v: unknown, path: string): string {
+  optionalString(v: unknown, path: JsonPath): string {
     return v === undefined || v === null ? "" : this.string(v, path);
   }
 
   /** A safe integer, as ids and indexes must be. */
-  integer(v: unknown, path: string): number {
+  integer(v: unknown, path: JsonPath): number {
     return typeof v === "number" && Number.isSafeInteger(v) ? v : this.wrong(path, v, "an integer");
   }
 }

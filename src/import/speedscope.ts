@@ -1,6 +1,7 @@
 import { type Frame, ProfileBuilder } from "../model/builder.js";
 import type { SampleTypeName } from "../model/kinds.js";
 import { JsonFields, type JsonObject, isObject, parseJson, quote } from "./json.js";
+import { checkStackFrames } from "./limits.js";
 import type { Importer } from "./types.js";
 
 /**
@@ -85,10 +86,21 @@ function addSampled(
   });
 }
 
+/** One open path of an evented profile: frames are shared, so the path is a trie node. */
+interface OpenPath {
+  frame: number;
+  parent: OpenPath | undefined;
+  depth: number;
+  children: Map<number, OpenPath>;
+  /** Time spent with exactly this path open, in the profile's unit. */
+  weight: number;
+}
+
 /**
  * Replays open/close events; the time between two events goes to the stack
  * open in between. Events must be in time order and properly nested, as the
- * schema requires; the first violation is reported with its index.
+ * schema requires; the first violation is reported with its index. Open
+ * paths live in a trie so each event costs O(1) however deep the stack.
  */
 function addEvented(
   p: JsonObject,
@@ -98,10 +110,11 @@ function addEvented(
   out: ProfileBuilder,
 ) {
   const events = f.array(p.events, `${path}.events`);
-  const open: number[] = [];
-  // Time since the last event is credited per root-first stack key, then added once.
-  const byStack = new Map<string, { indexes: number[]; weight: number }>();
+  const root: OpenPath = { frame: -1, parent: undefined, depth: 0, children: new Map(), weight: 0 };
+  const paths: OpenPath[] = [];
+  let cur = root;
   let last = f.optionalNumber(p.startValue, `${path}.startValue`, NaN);
+  const label = (i: number) => `${i} (${quote(frames[i]!.name)})`;
   events.forEach((raw, i) => {
     const ep = `${path}.events[${i}]`;
     const e = f.object(raw, ep);
@@ -109,36 +122,41 @@ function addEvented(
     const frame = frameIndex(e.frame, `${ep}.frame`, frames);
     if (Number.isNaN(last)) last = at;
     if (at < last) f.fail(`${ep}.at`, `= ${at} is earlier than the event before it (${last})`);
-    if (open.length > 0 && at > last) {
-      const key = open.join(",");
-      const entry = byStack.get(key) ?? { indexes: [...open], weight: 0 };
-      entry.weight += at - last;
-      byStack.set(key, entry);
-    }
+    cur.weight += at - last;
     last = at;
-    if (e.type === "O") open.push(frame);
-    else if (e.type === "C") {
-      const top = open.pop();
-      if (top !== frame)
+    if (e.type === "O") {
+      let next = cur.children.get(frame);
+      if (!next) {
+        next = { frame, parent: cur, depth: cur.depth + 1, children: new Map(), weight: 0 };
+        cur.children.set(frame, next);
+        paths.push(next);
+      }
+      cur = next;
+    } else if (e.type === "C") {
+      if (cur.parent === undefined) f.fail(ep, `closes frame ${label(frame)} but no frame is open`);
+      if (cur.frame !== frame)
         f.fail(
           ep,
-          top === undefined
-            ? `closes frame ${frame} (${quote(frames[frame]!.name)}) but no frame is open`
-            : `closes frame ${frame} (${quote(frames[frame]!.name)}) but frame ${top} (${quote(frames[top]!.name)}) is the innermost open one`,
+          `closes frame ${label(frame)} but frame ${label(cur.frame)} is the innermost open one`,
         );
+      cur = cur.parent;
     } else f.wrong(`${ep}.type`, e.type, '"O" or "C"');
   });
-  if (open.length > 0) {
-    const top = open[open.length - 1]!;
+  if (cur.parent !== undefined)
     f.fail(
       `${path}.events`,
-      `end with ${open.length} frame(s) still open, innermost ${top} (${quote(frames[top]!.name)}): the trace is incomplete`,
+      `end with ${cur.depth} frame(s) still open, innermost ${label(cur.frame)}: the trace is incomplete`,
     );
+  let expanded = 0;
+  for (const open of paths) if (open.weight !== 0) expanded += open.depth;
+  checkStackFrames(f, `${path}.events`, expanded);
+  for (const open of paths) {
+    if (open.weight === 0) continue;
+    const stack: Frame[] = [];
+    for (let n: OpenPath | undefined = open; n && n.parent; n = n.parent)
+      stack.push(frames[n.frame]!);
+    out.addSample(stack, [value(open.weight, factor, `${path}.events`)]);
   }
-  for (const [key, { indexes, weight }] of byStack)
-    out.addSample(stackFrom(indexes, frames), [
-      value(weight, factor, `${path}.events (stack ${key})`),
-    ]);
 }
 
 export const speedscopeImporter: Importer = {

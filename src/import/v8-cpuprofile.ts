@@ -1,5 +1,13 @@
 import { type Frame, ProfileBuilder } from "../model/builder.js";
-import { JsonFields, type JsonObject, isObject, parseJson } from "./json.js";
+import {
+  JsonFields,
+  type JsonObject,
+  type JsonPath,
+  isObject,
+  parseJson,
+  subPath,
+} from "./json.js";
+import { checkStackFrames } from "./limits.js";
 import type { Importer } from "./types.js";
 import { readCallFrame, v8Frame } from "./v8-frames.js";
 
@@ -51,7 +59,7 @@ interface Parsed {
 }
 
 function isNewFormat(o: JsonObject): boolean {
-  return Array.isArray(o.nodes) && ("samples" in o || "startTime" in o || "timeDeltas" in o);
+  return "nodes" in o && ("samples" in o || "startTime" in o || "timeDeltas" in o);
 }
 
 function isOldFormat(o: JsonObject): boolean {
@@ -65,13 +73,13 @@ function isOldFormat(o: JsonObject): boolean {
   );
 }
 
-function makeNode(raw: JsonObject, callFrame: JsonObject, path: string, id: number): Node {
-  const cf = readCallFrame(f, callFrame, `${path}.callFrame`);
+function makeNode(raw: JsonObject, callFrame: JsonObject, path: JsonPath, id: number): Node {
+  const cf = readCallFrame(f, callFrame, raw === callFrame ? path : subPath(path, ".callFrame"));
   return {
     id,
     frame: v8Frame(cf),
     isRoot: cf.functionName === "(root)",
-    hitCount: f.optionalNumber(raw.hitCount, `${path}.hitCount`, 0),
+    hitCount: f.optionalNumber(raw.hitCount, subPath(path, ".hitCount"), 0),
     parent: undefined,
   };
 }
@@ -118,21 +126,21 @@ function readOldTree(head: JsonObject): Map<number, Node> {
   const nodes = new Map<number, Node>();
   let nextId = 1;
   // Explicit stack: real trees are deep enough to overflow recursion.
-  const todo: Array<{ raw: unknown; path: string; parent: number | undefined }> = [
+  const todo: Array<{ raw: unknown; path: JsonPath; parent: number | undefined }> = [
     { raw: head, path: "head", parent: undefined },
   ];
   while (todo.length > 0) {
     const { raw, path, parent } = todo.pop()!;
     const node = f.object(raw, path);
-    const id = node.id === undefined ? nextId : f.integer(node.id, `${path}.id`);
+    const id = node.id === undefined ? nextId : f.integer(node.id, subPath(path, ".id"));
     nextId = Math.max(nextId, id + 1);
-    if (nodes.has(id)) f.fail(`${path}.id`, `= ${id} is used by two nodes`);
+    if (nodes.has(id)) f.fail(subPath(path, ".id"), `= ${id} is used by two nodes`);
     const made = makeNode(node, node, path, id);
     made.parent = parent;
     nodes.set(id, made);
     if (node.children !== undefined) {
-      f.array(node.children, `${path}.children`).forEach((c, j) => {
-        todo.push({ raw: c, path: `${path}.children[${j}]`, parent: id });
+      f.array(node.children, subPath(path, ".children")).forEach((c, j) => {
+        todo.push({ raw: c, path: subPath(path, `.children[${j}]`), parent: id });
       });
     }
   }
@@ -195,21 +203,37 @@ function parseOld(o: JsonObject): Parsed {
   return { nodes, samples, times, startTime, endTime: undefined };
 }
 
-/** Leaf-first frames of a node, (root) left out; memoised per node id. */
-function stackOf(nodes: Map<number, Node>, id: number, memo: Map<number, Frame[]>): Frame[] {
-  const cached = memo.get(id);
-  if (cached) return cached;
+/**
+ * Depth of every node (the root is 1), found without recursion and in
+ * linear time: walk up to a node of known depth, then number the way back.
+ * A walk longer than the node count means the parent links loop.
+ */
+function depths(nodes: Map<number, Node>): Map<number, number> {
+  const depth = new Map<number, number>();
+  for (const start of nodes.values()) {
+    const path: Node[] = [];
+    let cur: Node | undefined = start;
+    while (cur && !depth.has(cur.id)) {
+      path.push(cur);
+      if (path.length > nodes.size)
+        f.fail("nodes", `parent links form a cycle through node ${cur.id}; the profile is corrupt`);
+      cur = cur.parent === undefined ? undefined : nodes.get(cur.parent);
+    }
+    let d = cur ? depth.get(cur.id)! : 0;
+    for (let i = path.length - 1; i >= 0; i--) depth.set(path[i]!.id, ++d);
+  }
+  return depth;
+}
+
+/** Leaf-first frames of a node, (root) left out. */
+function stackOf(nodes: Map<number, Node>, id: number): Frame[] {
   const frames: Frame[] = [];
   let cur = nodes.get(id);
   const leaf = cur;
-  let steps = 0;
   while (cur) {
     if (!(cur.isRoot && cur.parent === undefined && cur !== leaf)) frames.push(cur.frame);
-    if (++steps > nodes.size)
-      f.fail("nodes", `parent links form a cycle through node ${cur.id}; the profile is corrupt`);
     cur = cur.parent === undefined ? undefined : nodes.get(cur.parent);
   }
-  memo.set(id, frames);
   return frames;
 }
 
@@ -266,13 +290,16 @@ function build(p: Parsed): ProfileBuilder {
     period: safeNanos(periodMicros),
     durationNanos: safeNanos(durationMicros),
   });
-  const memo = new Map<number, Frame[]>();
+  const depth = depths(p.nodes);
+  let frames = 0;
+  for (const id of counts.keys()) frames += depth.get(id) ?? 0;
+  checkStackFrames(f, "nodes", frames);
   for (const [id, count] of counts) {
     const nanos = Math.round((micros.get(id) ?? 0) * 1000);
     // pprof values are int64; beyond 2^53 ns (104 days) the deltas are garbage.
     if (!Number.isSafeInteger(nanos))
       f.fail("timeDeltas", `add up to ${nanos} ns for node ${id}, not a plausible duration`);
-    builder.addSample(stackOf(p.nodes, id, memo), [count, nanos]);
+    builder.addSample(stackOf(p.nodes, id), [count, nanos]);
   }
   return builder;
 }

@@ -1,5 +1,5 @@
 import type { Frame } from "../model/builder.js";
-import type { JsonFields, JsonObject } from "./json.js";
+import { type JsonFields, type JsonObject, type JsonPath, subPath } from "./json.js";
 
 /** V8's Runtime.CallFrame as CPU and heap profiles carry it (lineNumber is 0-based). */
 export interface V8CallFrame {
@@ -11,12 +11,12 @@ export interface V8CallFrame {
 }
 
 /** Reads a callFrame-shaped object; `path` names it in errors. */
-export function readCallFrame(f: JsonFields, raw: JsonObject, path: string): V8CallFrame {
+export function readCallFrame(f: JsonFields, raw: JsonObject, path: JsonPath): V8CallFrame {
   const scriptId = raw.scriptId;
   return {
-    functionName: f.optionalString(raw.functionName, `${path}.functionName`),
-    url: f.optionalString(raw.url, `${path}.url`),
-    lineNumber: f.optionalNumber(raw.lineNumber, `${path}.lineNumber`, -1),
+    functionName: f.optionalString(raw.functionName, subPath(path, ".functionName")),
+    url: f.optionalString(raw.url, subPath(path, ".url")),
+    lineNumber: f.optionalNumber(raw.lineNumber, subPath(path, ".lineNumber"), -1),
     // A string in the current protocol, a number in Node 10's old format.
     scriptId: typeof scriptId === "number" || typeof scriptId === "string" ? String(scriptId) : "",
   };

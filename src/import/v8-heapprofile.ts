@@ -1,5 +1,6 @@
 import { type Frame, ProfileBuilder } from "../model/builder.js";
-import { JsonFields, isObject, parseJson } from "./json.js";
+import { JsonFields, type JsonPath, isObject, parseJson, subPath } from "./json.js";
+import { checkStackFrames } from "./limits.js";
 import type { Importer } from "./types.js";
 import { readCallFrame, v8Frame } from "./v8-frames.js";
 
@@ -34,16 +35,17 @@ interface HeapNode {
 function readTree(head: unknown): HeapNode[] {
   const nodes: HeapNode[] = [];
   // Explicit stack: allocation trees can be deeper than JS recursion allows.
-  const todo: Array<{ raw: unknown; path: string; parent: number }> = [
+  const todo: Array<{ raw: unknown; path: JsonPath; parent: number }> = [
     { raw: head, path: "head", parent: -1 },
   ];
   while (todo.length > 0) {
     const { raw, path, parent } = todo.pop()!;
     const node = f.object(raw, path);
-    const cf = readCallFrame(f, f.object(node.callFrame, `${path}.callFrame`), `${path}.callFrame`);
-    const selfSize = f.optionalNumber(node.selfSize, `${path}.selfSize`, 0);
-    if (selfSize < 0) f.wrong(`${path}.selfSize`, selfSize, "a size in bytes");
-    const id = node.id === undefined ? undefined : f.integer(node.id, `${path}.id`);
+    const cfPath = subPath(path, ".callFrame");
+    const cf = readCallFrame(f, f.object(node.callFrame, cfPath), cfPath);
+    const selfSize = f.optionalNumber(node.selfSize, subPath(path, ".selfSize"), 0);
+    if (selfSize < 0) f.wrong(subPath(path, ".selfSize"), selfSize, "a size in bytes");
+    const id = node.id === undefined ? undefined : f.integer(node.id, subPath(path, ".id"));
     const index = nodes.length;
     nodes.push({
       id,
@@ -53,8 +55,8 @@ function readTree(head: unknown): HeapNode[] {
       selfSize,
     });
     if (node.children !== undefined) {
-      f.array(node.children, `${path}.children`).forEach((c, j) => {
-        todo.push({ raw: c, path: `${path}.children[${j}]`, parent: index });
+      f.array(node.children, subPath(path, ".children")).forEach((c, j) => {
+        todo.push({ raw: c, path: subPath(path, `.children[${j}]`), parent: index });
       });
     }
   }
@@ -99,12 +101,26 @@ export const v8HeapProfileImporter: Importer = {
         { type: "space", unit: "bytes" },
       ],
     });
-    nodes.forEach((node, i) => {
+    // Values per node first; parents come before children in `nodes`, so
+    // depths fill in one pass and the expansion is checked before it happens.
+    const values = nodes.map((node) => {
       const objects = node.id === undefined ? 0 : (counts.get(node.id) ?? 0);
       const bytes = Math.round(node.selfSize);
       if (!Number.isSafeInteger(bytes))
         f.fail("head", `has a node with selfSize ${node.selfSize}, not a plausible size`);
-      builder.addSample(stackOf(nodes, i), [objects, bytes]);
+      return [objects, bytes];
+    });
+    const depth = new Array<number>(nodes.length);
+    let frames = 0;
+    nodes.forEach((node, i) => {
+      depth[i] = node.parent < 0 ? 1 : depth[node.parent]! + 1;
+      if (values[i]![0] !== 0 || values[i]![1] !== 0) frames += depth[i];
+    });
+    checkStackFrames(f, "head", frames);
+    nodes.forEach((_, i) => {
+      const v = values[i]!;
+      // Most nodes are callers only, with nothing of their own to add.
+      if (v[0] !== 0 || v[1] !== 0) builder.addSample(stackOf(nodes, i), v);
     });
     return { profile: builder.build() };
   },
