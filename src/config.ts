@@ -63,15 +63,41 @@ export interface KindThresholds {
   total: number;
 }
 
+/** Settings of the statistical gate (docs/statistics.md). */
+export interface GateStatistics {
+  /** Frames whose pooled mean count per round (samples) is below this are reported, not tested. */
+  minCount: number;
+  /**
+   * Degrees of freedom of the moderated-variance prior (limma's d0): "auto"
+   * estimates it from the spread of the frames' variances, falling back to
+   * FALLBACK_PRIOR_DF when there are too few frames or rounds.
+   */
+  priorDf: number | "auto";
+  /** Frame noise between runs (log-scale SD, a fraction) assumed when no side has two rounds. */
+  priorSigma: number;
+  /**
+   * Noise of a time total per unit of work between two jobs (log-scale SD, a
+   * fraction): rounds of one job cannot show it, so unpaired CPU totals add
+   * it; with one round per side every total assumes it.
+   */
+  totalSigma: number;
+}
+
 export interface GateConfig {
   cpu: KindThresholds;
   alloc: KindThresholds;
-  /** Frames below this share of the total (fraction) are never gated. */
+  /**
+   * Absolute effect floor, a fraction of the base total: a frame fails only
+   * when its estimated growth adds at least this share of the total
+   * (growth × base share), so frames below it are never gated at +100 %.
+   */
   minShare: number;
   /** Glob patterns on function names that are never gated. */
   ignore: string[];
   /** Family-wise significance level for a fail (Holm over frames). */
   alpha: number;
+  /** Statistical settings; DEFAULT_GATE_STATISTICS when absent. */
+  stats?: GateStatistics;
 }
 
 export interface Config {
@@ -81,12 +107,23 @@ export interface Config {
   gate: GateConfig;
 }
 
+/** d0 when it cannot be estimated (STATISTICS.md's simulated procedure used 20). */
+export const FALLBACK_PRIOR_DF = 20;
+
+export const DEFAULT_GATE_STATISTICS: GateStatistics = {
+  minCount: 20,
+  priorDf: "auto",
+  priorSigma: 0.05,
+  totalSigma: 0.1,
+};
+
 export const DEFAULT_GATE: GateConfig = {
   cpu: { frame: 0.1, total: 0.05 },
   alloc: { frame: 0.1, total: 0.05 },
   minShare: 0.005,
   ignore: [],
   alpha: 0.005,
+  stats: DEFAULT_GATE_STATISTICS,
 };
 
 type Obj = Record<string, unknown>;
@@ -294,7 +331,17 @@ function parseThresholds(r: Reader, key: string, v: unknown, dflt: KindThreshold
 export function parseGate(r: Reader, v: unknown): GateConfig {
   if (v === undefined || v === null) return DEFAULT_GATE;
   const o = r.obj("gate", v);
-  r.noUnknown("gate", o, ["cpu", "alloc", "min-share", "ignore", "alpha"]);
+  r.noUnknown("gate", o, [
+    "cpu",
+    "alloc",
+    "min-share",
+    "ignore",
+    "alpha",
+    "min-count",
+    "prior-df",
+    "prior-sigma",
+    "total-sigma",
+  ]);
   const ignore = o.ignore ?? [];
   if (!Array.isArray(ignore) || ignore.some((g) => typeof g !== "string"))
     r.fail("gate.ignore", ignore, "a list of glob patterns");
@@ -310,6 +357,29 @@ export function parseGate(r: Reader, v: unknown): GateConfig {
         : r.fraction("gate.min-share", o["min-share"]),
     ignore: ignore as string[],
     alpha,
+    stats: parseGateStatistics(r, o),
+  };
+}
+
+function parseGateStatistics(r: Reader, o: Obj): GateStatistics {
+  const d = DEFAULT_GATE_STATISTICS;
+  const sigma = (key: string, v: unknown, dflt: number) => {
+    if (v === undefined) return dflt;
+    const n = r.fraction(key, v);
+    if (!(n > 0 && n <= 1)) r.fail(key, v, "a noise level above 0% and at most 100%, such as 5%");
+    return n;
+  };
+  return {
+    minCount:
+      o["min-count"] === undefined
+        ? d.minCount
+        : r.int("gate.min-count", o["min-count"], 1, 1_000_000),
+    priorDf:
+      o["prior-df"] === undefined || o["prior-df"] === "auto"
+        ? d.priorDf
+        : r.int("gate.prior-df", o["prior-df"], 0, 10_000),
+    priorSigma: sigma("gate.prior-sigma", o["prior-sigma"], d.priorSigma),
+    totalSigma: sigma("gate.total-sigma", o["total-sigma"], d.totalSigma),
   };
 }
 

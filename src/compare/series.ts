@@ -35,6 +35,15 @@ export interface KindSeries {
    */
   work: PerSide;
   unitOfWork: "request" | "second" | "profile";
+  /**
+   * Value of one sample in `unit` (pprof's Profile.period when its type
+   * matches the compared sample type: 10,000,000 ns for Go CPU at 100 Hz,
+   * the memprofilerate in bytes for Go allocations; 1 for count units). The
+   * verdict turns values into sample counts with it to model the Poisson
+   * sampling noise; when absent it is estimated from the smallest value a
+   * frame holds in a round.
+   */
+  samplePeriod?: number;
   /** True when round i of base and head ran side by side (ab / rerun mode). */
   paired: boolean;
   /** False when the baseline came from a different runner fingerprint. */

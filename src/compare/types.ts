@@ -48,6 +48,10 @@ export interface FrameResult {
   shareHead?: number;
   /** Which value the verdict is about. */
   tested?: "self" | "cum";
+  /** Unadjusted two-sided p of the tested value (`p` is Holm-adjusted when the frame was tested). */
+  pRaw?: number;
+  /** Why the frame was reported but not tested: an ignore glob, or too few samples per round. */
+  untested?: "ignored" | "low-count";
 }
 
 export interface Comparison {
@@ -61,8 +65,17 @@ export interface Comparison {
   head: SideSummary;
   total: TotalResult;
   frames: FrameResult[];
-  /** The smallest change this run could have detected. */
-  mde: { frameSharePct: number; deltaPct: number };
+  /** The smallest change this run could have detected (docs/statistics.md defines each number). */
+  mde: {
+    frameSharePct: number;
+    deltaPct: number;
+    /** Share of the total (percent) of the reference frame `deltaPct` is about. */
+    atSharePct?: number;
+    /** Smallest uniform change of the total per unit of work detectable, percent. */
+    totalPct?: number;
+    /** Detection probability these MDEs are computed for. */
+    power?: number;
+  };
   /** The verdict of this comparison (worst of total and frames). */
   verdict?: Verdict;
   /** Human notes: different runners, per-second normalisation, provisional gate, … */

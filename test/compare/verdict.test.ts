@@ -1,0 +1,203 @@
+import { describe, expect, it } from "vitest";
+import type { KindSeries } from "../../src/compare/series.js";
+import { judge } from "../../src/compare/verdict.js";
+import { DEFAULT_GATE, type GateConfig } from "../../src/config.js";
+import { DEFAULT_NOISE, type Scenario, rng, simulate, zipfShape } from "../../eval/simulate.js";
+
+const SHAPE = zipfShape();
+const series = (scenario: Scenario, seed: number): KindSeries =>
+  simulate(scenario, DEFAULT_NOISE, SHAPE, rng(seed));
+
+/** A KindSeries compared with itself: head = base. */
+function selfCompare(s: KindSeries): KindSeries {
+  return {
+    ...s,
+    totals: { base: s.totals.base, head: [...s.totals.base] },
+    work: { base: s.work.base, head: [...s.work.base] },
+    frames: s.frames.map((f) => ({
+      ...f,
+      self: { base: f.self.base, head: [...f.self.base] },
+      cum: { base: f.cum.base, head: [...f.cum.base] },
+    })),
+  };
+}
+
+/** Every number of the JSON contract is finite (JSON cannot carry NaN or Infinity). */
+function expectFinite(j: ReturnType<typeof judge>) {
+  const nums: (number | null)[] = [
+    j.total.base,
+    j.total.head,
+    j.total.deltaPct,
+    ...j.total.ci,
+    j.total.p,
+    j.mde.deltaPct,
+    j.mde.frameSharePct,
+    j.mde.totalPct ?? 0,
+    ...j.frames.flatMap((f) => [
+      f.self.base,
+      f.self.head,
+      f.self.deltaPct,
+      f.cum.base,
+      f.cum.head,
+      f.cum.deltaPct,
+      ...f.ci,
+      f.p,
+      f.pRaw ?? 0,
+      f.shareBase ?? 0,
+      f.shareHead ?? 0,
+    ]),
+  ];
+  for (const n of nums) if (n !== null) expect(Number.isFinite(n)).toBe(true);
+  expect(JSON.parse(JSON.stringify(j))).toEqual(j);
+}
+
+describe("judge: the statistical gate", () => {
+  it("a profile set compared with itself passes, every change 0 and p 1", () => {
+    const s = selfCompare(series({ kind: "cpu", rounds: 5, paired: true }, 1));
+    const j = judge(s, DEFAULT_GATE);
+    expect(j.verdict).toBe("pass");
+    expect(j.total.deltaPct).toBeCloseTo(0, 12);
+    for (const f of j.frames) {
+      expect(f.verdict).toBe("pass");
+      if (f.cum.deltaPct !== null) expect(f.cum.deltaPct).toBeCloseTo(0, 9);
+    }
+    expectFinite(j);
+  });
+
+  it("two lone profiles (one round each): indicative, prior noise, self-compare passes", () => {
+    const s = selfCompare(series({ kind: "cpu", rounds: 1, paired: false }, 2));
+    const lone: KindSeries = {
+      ...s,
+      unitOfWork: "profile",
+      work: { base: [1], head: [1] },
+    };
+    const j = judge(lone, DEFAULT_GATE);
+    expect(j.verdict).toBe("pass");
+    expect(j.notes?.some((n) => n.startsWith("indicative: one round per side"))).toBe(true);
+    expect(j.notes?.some((n) => n.includes("no units of work known"))).toBe(true);
+    expectFinite(j);
+  });
+
+  it("detects +30 % in the hottest frame (~21 % of CPU) and names it first", () => {
+    const j = judge(
+      series({ kind: "cpu", rounds: 5, paired: true, leafEffects: { 0: 1.3 } }, 3),
+      DEFAULT_GATE,
+    );
+    expect(j.verdict).toBe("fail");
+    expect(j.frames[0]!.function).toBe("leaf0");
+    expect(j.frames[0]!.verdict).toBe("fail");
+    // The 99 % interval covers the true +30 %.
+    expect(j.frames[0]!.ci[0]).toBeLessThan(30);
+    expect(j.frames[0]!.ci[1]).toBeGreaterThan(30);
+    expect(j.frames[0]!.p).toBeLessThanOrEqual(DEFAULT_GATE.alpha);
+    expectFinite(j);
+  });
+
+  it("a 30 % improvement of the hottest frame fails no other frame (compositional effect)", () => {
+    for (let seed = 10; seed < 20; seed++) {
+      const s = series({ kind: "cpu", rounds: 5, paired: true, leafEffects: { 0: 0.7 } }, seed);
+      const j = judge(s, DEFAULT_GATE);
+      expect(j.frames.filter((f) => f.verdict === "fail")).toEqual([]);
+      // Raw shares of the others rose by ~6 %; normalised, they did not move.
+      const leaf1 = j.frames.find((f) => f.function === "leaf1")!;
+      expect(Math.abs(leaf1.self.deltaPct!)).toBeLessThan(10);
+    }
+  });
+
+  it("catches a uniform +20 % slowdown with the totals test, not with frames (ab mode)", () => {
+    const j = judge(
+      series({ kind: "cpu", rounds: 5, paired: true, uniform: 1.2 }, 4),
+      DEFAULT_GATE,
+    );
+    expect(j.total.verdict).toBe("fail");
+    expect(j.frames.filter((f) => f.verdict === "fail")).toEqual([]);
+    expect(j.verdict).toBe("fail");
+  });
+
+  it("another runner: CPU total reported not gated, with a note; allocation totals still gated", () => {
+    const s = {
+      ...series({ kind: "cpu", rounds: 5, paired: false, uniform: 1.5 }, 5),
+      sameRunner: false,
+    };
+    const j = judge(s, DEFAULT_GATE);
+    expect(j.total.verdict).toBe("pass");
+    expect(j.total.note).toMatch(/different runner/);
+    expect(j.notes?.some((n) => n.includes("different runner"))).toBe(true);
+    const a = {
+      ...series({ kind: "alloc", rounds: 5, paired: false, uniform: 1.5 }, 5),
+      sameRunner: false,
+    };
+    expect(judge(a, DEFAULT_GATE).total.verdict).toBe("fail");
+  });
+
+  it("never gates frames matched by gate.ignore, but still reports them", () => {
+    const gate: GateConfig = { ...DEFAULT_GATE, ignore: ["leaf?"] };
+    const j = judge(
+      series({ kind: "cpu", rounds: 5, paired: true, leafEffects: { 0: 1.5 } }, 6),
+      gate,
+    );
+    const leaf0 = j.frames.find((f) => f.function === "leaf0")!;
+    expect(leaf0.verdict).toBe("pass");
+    expect(leaf0.untested).toBe("ignored");
+    expect(leaf0.self.deltaPct!).toBeGreaterThan(30);
+  });
+
+  it("a change over the threshold in a frame below the share floor passes", () => {
+    // leaf40 holds ~0.5 % of the CPU: +50 % adds ~0.25 points, under min-share 0.5 %.
+    const j = judge(
+      series({ kind: "cpu", rounds: 5, paired: true, leafEffects: { 40: 1.5 } }, 7),
+      DEFAULT_GATE,
+    );
+    expect(j.frames.find((f) => f.function === "leaf40")!.verdict).toBe("pass");
+  });
+
+  it("a new frame (absent from the base) holding 5 % of the head fails", () => {
+    const s = series({ kind: "cpu", rounds: 5, paired: true }, 8);
+    const fresh = s.totals.head.map((t) => Math.round((0.05 * t) / 1e6) * 1e6);
+    s.frames.push({
+      function: "newHotPath",
+      file: "new.go",
+      self: { base: [0, 0, 0, 0, 0], head: fresh },
+      cum: { base: [0, 0, 0, 0, 0], head: fresh },
+    });
+    s.totals.head = s.totals.head.map((t, r) => t + fresh[r]!);
+    const j = judge(s, DEFAULT_GATE);
+    const f = j.frames.find((x) => x.function === "newHotPath")!;
+    expect(f.verdict).toBe("fail");
+    expect(f.self.deltaPct).toBeNull();
+    expectFinite(j);
+  });
+
+  it("reports MDEs: a finite relative change at 5 % share and a share for +threshold", () => {
+    const j = judge(series({ kind: "cpu", rounds: 5, paired: true }, 9), DEFAULT_GATE);
+    expect(j.mde.atSharePct).toBe(5);
+    expect(j.mde.deltaPct).toBeGreaterThan(5);
+    expect(j.mde.deltaPct).toBeLessThan(100);
+    expect(j.mde.frameSharePct).toBeGreaterThan(0);
+    expect(j.mde.frameSharePct).toBeLessThanOrEqual(100);
+    expect(j.mde.power).toBe(0.8);
+  });
+
+  it("more rounds buy a smaller MDE", () => {
+    const m5 = judge(series({ kind: "cpu", rounds: 5, paired: true }, 11), DEFAULT_GATE).mde
+      .deltaPct;
+    const m15 = judge(series({ kind: "cpu", rounds: 15, paired: true }, 11), DEFAULT_GATE).mde
+      .deltaPct;
+    expect(m15).toBeLessThan(m5);
+  });
+
+  it("survives empty, zero and non-finite inputs with finite numbers", () => {
+    const s = series({ kind: "alloc", rounds: 3, paired: false }, 12);
+    const broken: KindSeries = {
+      ...s,
+      samplePeriod: undefined,
+      totals: { base: [0, NaN, 5e6], head: [Infinity, -1, 0] },
+      work: { base: [0, 0, 0], head: [NaN, 1, 2] },
+    };
+    expectFinite(judge(broken, DEFAULT_GATE));
+    expectFinite(judge({ ...s, frames: [] }, DEFAULT_GATE));
+    const none = judge({ ...s, totals: { base: [], head: [1] } }, DEFAULT_GATE);
+    expect(none.verdict).toBe("pass");
+    expectFinite(none);
+  });
+});
