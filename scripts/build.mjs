@@ -27,5 +27,9 @@ await build({
   outfile: "dist/cli.js",
   banner: { js: `#!/usr/bin/env node\n${common.banner.js}` },
 });
-cpSync("src/capture/agents", "dist/agents", { recursive: true });
+// Python writes __pycache__ next to the agent when tests import it; never ship it.
+cpSync("src/capture/agents", "dist/agents", {
+  recursive: true,
+  filter: (src) => !src.includes("__pycache__") && !src.endsWith(".gitkeep"),
+});
 chmodSync("dist/cli.js", 0o755);
