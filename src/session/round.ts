@@ -28,6 +28,11 @@ export interface RoundOptions {
   logFile?: string;
   /** Progress lines for the user (stderr). */
   log: (line: string) => void;
+  /**
+   * false: boot the plain start command and run the same load with no
+   * profiler injected or started (the overhead bench's control). Default true.
+   */
+  profile?: boolean;
 }
 
 export interface RoundResult {
@@ -174,7 +179,10 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
   const ctx: CaptureContext = { service, cwd, workDir, round, log };
   let proc: GroupProcess | undefined;
   try {
-    const prepared = await driver.prepare(ctx);
+    const profile = opts.profile ?? true;
+    const prepared = profile
+      ? await driver.prepare(ctx)
+      : { command: service.start, env: {} as Record<string, string> };
     const { host, port } = hostPort(service.ready);
     if (Number.isFinite(port) && (await tcpOpen(host, port)))
       throw new FlamegateError(portInUseMessage(service, port));
@@ -214,20 +222,24 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     }
 
     const expected = service.load.type === "builtin" ? service.load.durationSeconds : 0;
-    const window = await driver.startWindow(ctx, proc.pid, expected);
-    log(`${tag}: capturing ${service.profiles.join(", ")} under load`);
+    const window = profile ? await driver.startWindow(ctx, proc.pid, expected) : undefined;
+    log(
+      profile
+        ? `${tag}: capturing ${service.profiles.join(", ")} under load`
+        : `${tag}: load without profiling`,
+    );
     const running = startLoad(service, cwd, undefined);
     let figures: LoadFigures;
     try {
       figures = await watched(service, proc, "during the load", running.done, () => running.stop());
     } catch (err) {
       // Close the window anyway so the profilers do not keep running; its result no longer matters.
-      await window.stop().catch(() => undefined);
+      await window?.stop().catch(() => undefined);
       throw err;
     }
-    let captured: CapturedProfiles;
+    let captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
     try {
-      captured = await window.stop();
+      if (window) captured = await window.stop();
     } catch (err) {
       if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
       throw err;

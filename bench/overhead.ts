@@ -1,0 +1,94 @@
+/**
+ * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python]
+ *
+ * What profiling costs the service: for every fixture service whose capture
+ * driver exists (fixtures/services/<runtime> + src/capture/index.ts), the
+ * same load runs against a fresh process without profiling and with the
+ * default profilers (config as in the fixture's flamegate.yml), in
+ * interleaved pairs whose order alternates (ABBA…), so drift of a shared
+ * machine hits both alike. Prints each pair's throughput ratio
+ * (with / without) and the median, and the median overhead
+ * 1 − ratio. Target: ≤ 5 % for Node at default settings.
+ *
+ * The load generator (autocannon) runs in this process, on the same cores
+ * as the service, for both arms alike.
+ */
+import { parseArgs } from "node:util";
+import { DRIVERS } from "../src/capture/index.js";
+import { RUNTIMES, type ServiceConfig } from "../src/config.js";
+import { buildService, runRound } from "../src/session/index.js";
+import { hasFixture, loadFixtureConfig } from "../src/session/fixtures.js";
+
+const { values } = parseArgs({
+  options: {
+    pairs: { type: "string", default: "5" },
+    seconds: { type: "string", default: "5" },
+    warmup: { type: "string", default: "2" },
+    runtime: { type: "string" },
+  },
+});
+const pairs = Math.max(1, Number(values.pairs));
+const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
+const only = values.runtime?.split(",");
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+const log = (line: string) => process.stderr.write(`  ${line}\n`);
+const rows: string[] = [];
+
+for (const runtime of RUNTIMES) {
+  if (only && !only.includes(runtime)) continue;
+  if (!DRIVERS[runtime] || !hasFixture(runtime)) {
+    rows.push(
+      `${runtime}: skipped (no ${DRIVERS[runtime] ? "fixture service" : "capture driver"})`,
+    );
+    continue;
+  }
+  const config = await loadFixtureConfig(runtime);
+  const fixture = config.services[0]!;
+  if (fixture.load.type !== "builtin") {
+    rows.push(`${runtime}: skipped (the fixture's load is a command; throughput unknown)`);
+    continue;
+  }
+  const service: ServiceConfig = {
+    ...fixture,
+    warmupSeconds: warmup,
+    load: { ...fixture.load, durationSeconds: seconds },
+  };
+  process.stderr.write(
+    `${runtime}: ${pairs} pairs, ${warmup} s warm-up + ${seconds} s load each\n`,
+  );
+  await buildService(service, service.cwd, log);
+  const ratios: number[] = [];
+  const arms = { off: [] as number[], on: [] as number[] };
+  for (let pair = 1; pair <= pairs; pair++) {
+    const order = pair % 2 === 1 ? ([false, true] as const) : ([true, false] as const);
+    const got: Partial<Record<"on" | "off", number>> = {};
+    for (const profile of order) {
+      const r = await runRound(service, { round: pair, profile, log });
+      got[profile ? "on" : "off"] = r.record.throughput ?? 0;
+    }
+    arms.off.push(got.off!);
+    arms.on.push(got.on!);
+    ratios.push(got.on! / got.off!);
+    process.stderr.write(
+      `${runtime} pair ${pair}: without ${got.off!.toFixed(0)} req/s, with ${got.on!.toFixed(0)} req/s, ratio ${(got.on! / got.off!).toFixed(3)}\n`,
+    );
+  }
+  const m = median(ratios);
+  rows.push(
+    `${runtime}: median throughput without ${median(arms.off).toFixed(0)} req/s, with ${median(arms.on).toFixed(0)} req/s; ` +
+      `median ratio ${m.toFixed(3)} -> overhead ${((1 - m) * 100).toFixed(1)} % ` +
+      `(pairs: ${ratios.map((r) => r.toFixed(3)).join(" ")}; profiles ${service.profiles.join(", ")}, ` +
+      `cpu ${service.sampling.cpuHz} Hz, alloc every ${service.sampling.allocBytes} B)`,
+  );
+}
+
+process.stdout.write(
+  `\nflamegate overhead bench (${pairs} interleaved pairs per runtime)\n${rows.join("\n")}\n`,
+);
