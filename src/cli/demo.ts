@@ -1,7 +1,118 @@
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { compareSets } from "../compare/compare.js";
+import { readSide } from "../compare/inputs.js";
+import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
+import { writeProfileSet } from "../model/profile-set.js";
+import { diffStacks, renderSvg, verdictsOf } from "../report/flame/index.js";
+import { renderJson } from "../report/json.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { renderSummary } from "../report/summary.js";
+import { fixtureDir, loadFixtureConfig } from "../session/fixtures.js";
+import { type RoundResult, SERVICE_LOG, assembleProfileSet, runRound } from "../session/index.js";
 
-// Placeholder until the issue that owns 'flamegate demo' lands.
-export async function demoCommand(_argv: string[]): Promise<number> {
-  await Promise.resolve();
-  throw new FlamegateError("'demo' is not implemented yet");
+/**
+ * flamegate demo [--out DIR]: needs nothing but Node. Runs the bundled Node
+ * fixture service (fixtures/services/node) as the base and, as the head,
+ * the same service with its known regression switched on
+ * (FLAMEGATE_REGRESSION=both: +33 % CPU in checksum, ~1.6x the bytes in
+ * buildIndex). Rounds alternate base/head in ABBA order on this one machine,
+ * as `ab` does, so drift of a shared machine hits both sides alike. Writes
+ * both profile sets and the whole report into DIR, prints the summary, and
+ * exits 1 when the gate finds the regression (it should).
+ */
+
+const DEFAULT_OUT = "flamegate-demo";
+
+interface Side {
+  name: "base" | "head";
+  service: ServiceConfig;
+  /** The side's run folder: <out>/<side>, holding <service>/manifest.json. */
+  dir: string;
+  results: RoundResult[];
+}
+
+export async function demoCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { out: { type: "string" } },
+    strict: true,
+    allowPositionals: false,
+  });
+  const out = resolve(values.out ?? DEFAULT_OUT);
+  const log = (line: string) => process.stderr.write(`flamegate demo: ${line}\n`);
+  const config = await loadFixtureConfig("node");
+  const fixture = config.services[0];
+  if (!fixture) throw new FlamegateError(`${config.source}: the Node fixture defines no service`);
+  const sides: Side[] = [
+    { name: "base", service: fixture, dir: join(out, "base"), results: [] },
+    {
+      name: "head",
+      service: { ...fixture, env: { ...fixture.env, FLAMEGATE_REGRESSION: "both" } },
+      dir: join(out, "head"),
+      results: [],
+    },
+  ];
+  for (const side of sides) {
+    rmSync(side.dir, { recursive: true, force: true });
+    mkdirSync(join(side.dir, fixture.name), { recursive: true });
+    writeFileSync(join(side.dir, fixture.name, SERVICE_LOG), "");
+  }
+  const started = performance.now();
+  log(
+    `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both; ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`,
+  );
+  for (let round = 1; round <= fixture.rounds; round++) {
+    const order = round % 2 === 1 ? sides : [...sides].reverse();
+    for (const side of order) {
+      side.results.push(
+        await runRound(side.service, {
+          round,
+          logFile: join(side.dir, fixture.name, SERVICE_LOG),
+          log: (line) => log(`${side.name}: ${line}`),
+        }),
+      );
+    }
+  }
+  for (const side of sides) {
+    const set = assembleProfileSet(side.service, side.results, {
+      cwd: fixtureDir("node"),
+      ref: side.name,
+      serviceLog: SERVICE_LOG,
+    });
+    writeProfileSet(join(side.dir, fixture.name), set);
+  }
+
+  const { report, stacks, warnings } = compareSets(
+    readSide(sides[0]!.dir),
+    readSide(sides[1]!.dir),
+    config.gate,
+    { stacks: true },
+  );
+  for (const w of warnings) log(`warning: ${w}`);
+  const files: Array<[string, string]> = [
+    ["report.json", renderJson(report)],
+    ["report.md", renderMarkdown(report)],
+  ];
+  for (const s of stacks) {
+    const comparison = report.comparisons.find((c) => c.service === s.service && c.kind === s.kind);
+    const tree = diffStacks(s.base, s.head, comparison ? { verdicts: verdictsOf(comparison) } : {});
+    files.push([
+      `flame.${s.kind}.svg`,
+      renderSvg(tree, { unit: s.unit, title: `${s.service} · ${s.kind} (base → head)` }),
+    ]);
+  }
+  // flame.svg: the comparison that failed first (else the first), for a quick look.
+  const headline = report.comparisons.find((c) => c.verdict === "fail") ?? report.comparisons[0];
+  const headlineSvg = files.find(([name]) => name === `flame.${headline?.kind}.svg`);
+  if (headlineSvg) files.push(["flame.svg", headlineSvg[1]]);
+  for (const [name, text] of files) writeFileSync(join(out, name), text);
+
+  process.stdout.write(renderSummary(report));
+  process.stdout.write(
+    `\nflamegate demo: ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${sides.map((s) => `${s.dir}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}\n`,
+  );
+  return report.verdict === "fail" ? 1 : 0;
 }
