@@ -130,6 +130,7 @@ export function assembleComparison(
     total: judgement.total,
     frames,
     mde: judgement.mde,
+    ...(judgement.noise ? { noise: judgement.noise } : {}),
     verdict,
     ...(notes.length > 0 ? { notes } : {}),
     ...(extra.load ? { load: extra.load } : {}),

@@ -54,6 +54,20 @@ export interface FrameResult {
   untested?: "ignored" | "low-count";
 }
 
+/** The noise one comparison measured (docs/statistics.md); log-scale SDs as fractions. */
+export interface NoiseEstimate {
+  /** Mean sample count per round, both sides. */
+  samplesPerRound: number;
+  /** Typical frame noise between rounds beyond Poisson sampling (σ0); null with one round per side. */
+  frameSigma: number | null;
+  /** Degrees of freedom of the moderated-variance prior that was used. */
+  priorDf: number;
+  /** Noise of the total per unit of work of one run (paired: within a pair); null when not estimable. */
+  totalSigma: number | null;
+  /** Paired runs only: the machine's drift from round to round, which the pairing cancels. */
+  totalDriftSigma: number | null;
+}
+
 export interface Comparison {
   service: string;
   runtime: string;
@@ -78,6 +92,8 @@ export interface Comparison {
   };
   /** The verdict of this comparison (worst of total and frames). */
   verdict?: Verdict;
+  /** What the statistics estimated about this run's noise. */
+  noise?: NoiseEstimate;
   /** Human notes: different runners, per-second normalisation, provisional gate, … */
   notes?: string[];
   /** Load figures when known, for the comment's throughput/latency line. */

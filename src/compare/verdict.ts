@@ -19,7 +19,7 @@ import {
   tTest,
   welchDifference,
 } from "./stats/t-tests.js";
-import type { Comparison, FrameResult, TotalResult, Verdict } from "./types.js";
+import type { Comparison, FrameResult, NoiseEstimate, TotalResult, Verdict } from "./types.js";
 
 /**
  * The statistical gate (docs/statistics.md): per-frame tests on sample
@@ -28,7 +28,10 @@ import type { Comparison, FrameResult, TotalResult, Verdict } from "./types.js";
  * across frames, effect floors, and a separate test of the total per unit of
  * work. Pure: a KindSeries and the gate settings in, a Judgement out.
  */
-export type Judgement = Pick<Comparison, "total" | "frames" | "mde" | "verdict" | "notes">;
+export type Judgement = Pick<
+  Comparison,
+  "total" | "frames" | "mde" | "verdict" | "notes" | "noise"
+>;
 
 /** Kinds whose values are time, which depends on the runner's speed. */
 const TIME_KINDS = new Set(["cpu", "wall"]);
@@ -213,6 +216,30 @@ interface TotalOutcome {
   result: TotalResult;
   test: TTestResult;
   notes: string[];
+  /** Per-run noise of the total and (paired) the round-to-round drift, log scale. */
+  runSigma: number | null;
+  driftSigma: number | null;
+}
+
+/** The total's noise: within a pair (paired) or within a side (unpaired), and the paired drift. */
+function totalNoise(
+  gA: number[],
+  gB: number[],
+  d: Design,
+): Pick<TotalOutcome, "runSigma" | "driftSigma"> {
+  if (d.paired) {
+    const run2 = variance(gB.map((v, r) => v - gA[r]!)) / 2;
+    const drift2 = d.kA >= 3 ? variance(gA.map((v, r) => (v + gB[r]!) / 2)) - run2 / 2 : null;
+    return {
+      runSigma: Math.sqrt(run2),
+      driftSigma: drift2 === null ? null : Math.sqrt(Math.max(0, drift2)),
+    };
+  }
+  const df = d.kA + d.kB - 2;
+  return {
+    runSigma: df > 0 ? Math.sqrt((sumSquares(gA) + sumSquares(gB)) / df) : null,
+    driftSigma: null,
+  };
 }
 
 /** Total per unit of work: paired t on log per-round values when paired, Welch otherwise. */
@@ -278,7 +305,7 @@ function totalTest(
     verdict,
     ...(note === undefined ? {} : { note }),
   };
-  return { result, test, notes };
+  return { result, test, notes, ...totalNoise(gA, gB, d) };
 }
 
 function fmtPct(x: number): string {
@@ -517,7 +544,21 @@ export function judge(series: KindSeries, gate: GateConfig): Judgement {
   );
   const all = [total.result.verdict, ...results.map((r) => r.result.verdict)];
   const verdict: Verdict = all.includes("fail") ? "fail" : all.includes("warn") ? "warn" : "pass";
-  return { total: total.result, frames: results.map((r) => r.result), mde, verdict, notes };
+  const noise: NoiseEstimate = {
+    samplesPerRound: design.totalCount,
+    frameSigma: replicated.length > 0 ? Math.sqrt(sigma0sq) : null,
+    priorDf: d0,
+    totalSigma: total.runSigma,
+    totalDriftSigma: total.driftSigma,
+  };
+  return {
+    total: total.result,
+    frames: results.map((r) => r.result),
+    mde,
+    verdict,
+    notes,
+    noise,
+  };
 }
 
 function baseHead(v: PerSide, t: TTestResult, d: Design): FrameResult["self"] {
