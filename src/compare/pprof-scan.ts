@@ -110,19 +110,6 @@ class Reader {
     }
     if (this.pos > this.end) throw new Truncated("a field runs past the end of its message");
   }
-
-  /** Calls `each` for every value of a repeated integer field, packed or not. */
-  repeated(wire: number, each: (v: number) => void): void {
-    if (wire === WIRE_LEN) {
-      const end = this.lengthEnd();
-      while (this.pos < end) each(this.varint());
-      if (this.pos !== end) throw new Truncated("a packed field ends inside a varint");
-    } else if (wire === WIRE_VARINT) {
-      each(this.varint());
-    } else {
-      this.skip(wire);
-    }
-  }
 }
 
 interface RawLocation {
@@ -310,13 +297,25 @@ function scan(buf: Buffer, where: string): ProfileView {
             const t = sr.varint();
             const field = t >>> 3;
             const wire = t & 7;
-            if (field === 1 && (wire === WIRE_LEN || wire === WIRE_VARINT)) {
-              sr.repeated(wire, pushLocation);
-            } else if (field === 2 && (wire === WIRE_LEN || wire === WIRE_VARINT)) {
-              sr.repeated(wire, (v) => {
+            // Packed (proto3, what Go writes) or one varint per field (proto2 writers).
+            if (field === 1 && wire === WIRE_LEN) {
+              const stop = sr.lengthEnd();
+              while (sr.pos < stop) pushLocation(sr.varint());
+              if (sr.pos !== stop) throw new Truncated("a packed field ends inside a varint");
+            } else if (field === 1 && wire === WIRE_VARINT) {
+              pushLocation(sr.varint());
+            } else if (field === 2 && wire === WIRE_LEN) {
+              const stop = sr.lengthEnd();
+              while (sr.pos < stop) {
+                const v = sr.varint();
                 if (nValues < width) values[nValues] = v;
                 nValues++;
-              });
+              }
+              if (sr.pos !== stop) throw new Truncated("a packed field ends inside a varint");
+            } else if (field === 2 && wire === WIRE_VARINT) {
+              const v = sr.varint();
+              if (nValues < width) values[nValues] = v;
+              nValues++;
             } else sr.skip(wire);
           }
           checkEnd(sr, end);
