@@ -1,5 +1,6 @@
 import { Profile } from "pprof-format";
 import { ProfileFormatError } from "../errors.js";
+import { toNumber } from "../model/values.js";
 import type { Importer } from "./types.js";
 
 /**
@@ -38,6 +39,45 @@ export function looksLikePprof(bytes: Uint8Array): boolean {
   return !printable;
 }
 
+/**
+ * What google/pprof's Profile.CheckValid insists on, so a damaged file is
+ * refused here instead of silently losing frames later: every sample has one
+ * value per sample type, and every location and function it points to exists.
+ */
+function checkReferences(profile: Profile): void {
+  const functions = new Set(profile.function.map((fn) => toNumber(fn.id)));
+  const locations = new Set<number>();
+  for (const loc of profile.location) {
+    const id = toNumber(loc.id);
+    if (id === 0)
+      throw new ProfileFormatError("pprof", "a location has id 0, which pprof reserves");
+    locations.add(id);
+    for (const line of loc.line) {
+      const fn = toNumber(line.functionId);
+      if (fn !== 0 && !functions.has(fn))
+        throw new ProfileFormatError(
+          "pprof",
+          `location ${id} refers to function ${fn}, which the profile does not define`,
+        );
+    }
+  }
+  const width = profile.sampleType.length;
+  profile.sample.forEach((s, i) => {
+    if (s.value.length !== width)
+      throw new ProfileFormatError(
+        "pprof",
+        `sample ${i} has ${s.value.length} values but the profile declares ${width} sample types`,
+      );
+    for (const id of s.locationId) {
+      if (!locations.has(toNumber(id)))
+        throw new ProfileFormatError(
+          "pprof",
+          `sample ${i} refers to location ${toNumber(id)}, which the profile does not define`,
+        );
+    }
+  });
+}
+
 export const pprofImporter: Importer = {
   format: "pprof",
   import(bytes) {
@@ -54,14 +94,7 @@ export const pprofImporter: Importer = {
     if (profile.sampleType.length === 0) {
       throw new ProfileFormatError("pprof", "no sample_type: not a profile, or an empty one");
     }
-    for (const [i, s] of profile.sample.entries()) {
-      if (s.value.length !== profile.sampleType.length) {
-        throw new ProfileFormatError(
-          "pprof",
-          `sample ${i} has ${s.value.length} values but the profile declares ${profile.sampleType.length} sample types`,
-        );
-      }
-    }
+    checkReferences(profile);
     return { profile };
   },
 };

@@ -63,17 +63,36 @@ function readTree(head: unknown): HeapNode[] {
   return nodes;
 }
 
-/** Sampled allocations per node id. */
-function countSamples(raw: unknown, ids: Set<number>): Map<number, number> {
+/**
+ * Sampled allocations per node id. V8 occasionally lists samples under a
+ * node it already pruned from the tree (seen by our Node agent on Node 20);
+ * those are real files, so such samples are left out and counted for a
+ * warning instead of failing the import. A nodeId that is not even an
+ * integer is still an error.
+ */
+function countSamples(
+  raw: unknown,
+  ids: Set<number>,
+): { counts: Map<number, number>; warning?: string } {
   const counts = new Map<number, number>();
-  if (raw === undefined || raw === null) return counts;
-  f.array(raw, "samples").forEach((s, i) => {
+  if (raw === undefined || raw === null) return { counts };
+  let orphans = 0;
+  let first = "";
+  const samples = f.array(raw, "samples");
+  samples.forEach((s, i) => {
     const sample = f.object(s, `samples[${i}]`);
     const id = f.integer(sample.nodeId, `samples[${i}].nodeId`);
-    if (!ids.has(id)) f.wrong(`samples[${i}].nodeId`, id, "a node id");
+    if (!ids.has(id)) {
+      if (orphans++ === 0) first = `samples[${i}].nodeId = ${id}`;
+      return;
+    }
     counts.set(id, (counts.get(id) ?? 0) + 1);
   });
-  return counts;
+  if (orphans === 0) return { counts };
+  return {
+    counts,
+    warning: `${FORMAT}: ${orphans} of ${samples.length} samples[] name a node missing from the tree (first ${first}; V8 writes these when it prunes a node); they are left out of the object counts`,
+  };
 }
 
 function stackOf(nodes: HeapNode[], index: number): Frame[] {
@@ -94,7 +113,7 @@ export const v8HeapProfileImporter: Importer = {
     const nodes = readTree(o.head);
     const ids = new Set<number>();
     for (const n of nodes) if (n.id !== undefined) ids.add(n.id);
-    const counts = countSamples(o.samples, ids);
+    const { counts, warning } = countSamples(o.samples, ids);
     const builder = new ProfileBuilder({
       sampleTypes: [
         { type: "objects", unit: "count" },
@@ -122,6 +141,6 @@ export const v8HeapProfileImporter: Importer = {
       // Most nodes are callers only, with nothing of their own to add.
       if (v[0] !== 0 || v[1] !== 0) builder.addSample(stackOf(nodes, i), v);
     });
-    return { profile: builder.build() };
+    return { profile: builder.build(), warnings: warning === undefined ? [] : [warning] };
   },
 };

@@ -182,7 +182,7 @@ describe("a recognised profile with a broken field names the field", () => {
     expect(totals(r.profile)).toEqual([3, 2_500_000]);
   });
 
-  it("heapprofile: negative selfSize, sample on an unknown node", () => {
+  it("heapprofile: negative selfSize, samples on unknown or pruned nodes", () => {
     const head = (selfSize: unknown) => ({
       callFrame: { functionName: "(root)", url: "" },
       selfSize: 0,
@@ -199,9 +199,24 @@ describe("a recognised profile with a broken field names the field", () => {
     expect(failure(json({ head: head(-5) }))).toBe(
       "v8-heapprofile: head.children[0].selfSize = -5 is not a size in bytes",
     );
-    expect(failure(json({ head: head(64), samples: [{ size: 64, nodeId: 9, ordinal: 1 }] }))).toBe(
-      "v8-heapprofile: samples[0].nodeId = 9 is not a node id",
+    // V8 sometimes lists samples under a node it pruned: kept out of the counts, with a warning.
+    const r = importProfile(
+      json({
+        head: head(64),
+        samples: [
+          { size: 64, nodeId: 2, ordinal: 1 },
+          { size: 64, nodeId: 9, ordinal: 2 },
+        ],
+      }),
+      WHERE,
     );
+    expect(totals(r.profile)).toEqual([1, 64]);
+    expect(r.warnings).toEqual([
+      `${WHERE}: v8-heapprofile: 1 of 2 samples[] name a node missing from the tree (first samples[1].nodeId = 9; V8 writes these when it prunes a node); they are left out of the object counts`,
+    ]);
+    expect(
+      failure(json({ head: head(64), samples: [{ size: 64, nodeId: "2", ordinal: 1 }] })),
+    ).toBe('v8-heapprofile: samples[0].nodeId = "2" is not an integer');
   });
 
   it("heapprofile: a 20,000-deep tree imports without overflowing the stack", () => {
@@ -215,6 +230,16 @@ describe("a recognised profile with a broken field names the field", () => {
     const r = importProfile(utf8(text), WHERE);
     expect(totals(r.profile)).toEqual([0, 8]);
     expect(r.profile.sample[0]!.locationId.length).toBe(20_001);
+  });
+
+  it("pprof: a sample pointing at a location the profile does not define", () => {
+    const b = new ProfileBuilder({ sampleTypes: [{ type: "samples", unit: "count" }] });
+    b.addSample([{ name: "main", file: "main.go", line: 3 }], [5]);
+    const profile = b.build();
+    profile.sample[0]!.locationId = [99];
+    expect(failure(gzipSync(profile.encode()))).toBe(
+      "pprof: sample 0 refers to location 99, which the profile does not define",
+    );
   });
 
   it("cpuprofile: a 20,000-deep chain sampled at every level is refused, not expanded to 200 million frames", () => {
