@@ -10,6 +10,7 @@ import {
 import { assembleComparison, buildSeries, worst } from "./diff.js";
 import type { CompareSide, SideRound, SideService } from "./inputs.js";
 import { type LoadedProfile, loadProfileFile, typeName, viewSampleIndex } from "./load.js";
+import type { ProfileView } from "./profile-view.js";
 import type { PerSide } from "./series.js";
 import { type Comparison, REPORT_SCHEMA, type Report } from "./types.js";
 import { judge } from "./verdict.js";
@@ -26,6 +27,11 @@ export interface CompareOptions {
   stacks?: boolean;
   /** Frames kept per comparison besides the ones that do not pass (diff.ts TOP_FRAMES). */
   topFrames?: number;
+  /**
+   * Round i of base and head ran side by side on this machine (`ab`): the
+   * verdict pairs them by round when both sides have the same round count.
+   */
+  paired?: boolean;
 }
 
 export interface ComparisonStacks {
@@ -52,6 +58,26 @@ interface SideData {
   /** Where the sample type was first seen, for messages. */
   where: string;
   stacks: StackTreeBuilder | undefined;
+  /** Per round: what one sample is worth in the compared unit, or null when the profile does not say. */
+  periods: Array<number | null>;
+}
+
+/**
+ * Value of one sample of `type`: 1 for counts; pprof's period when its
+ * period_type has the same unit (Go CPU: 10,000,000 ns at 100 Hz; Go allocs:
+ * the memprofilerate in bytes, period_type space/bytes); else unknown.
+ */
+function periodOf(view: ProfileView, type: SampleTypeName): number | null {
+  if (type.unit === "count") return 1;
+  const p = view.period;
+  return p && p.type.unit === type.unit && p.value > 0 ? p.value : null;
+}
+
+/** The one period every round of both sides agrees on, if any. */
+function commonPeriod(...sides: SideData[]): number | undefined {
+  const all = sides.flatMap((d) => d.periods);
+  const first = all[0];
+  return first !== null && first !== undefined && all.every((p) => p === first) ? first : undefined;
 }
 
 function kindsOf(service: SideService): Set<Kind> {
@@ -73,6 +99,7 @@ function readSideKind(
     type: { type: "", unit: "" },
     where: "",
     stacks: stacks ? new StackTreeBuilder() : undefined,
+    periods: [],
   };
   for (const round of service.rounds) {
     const path = round.files[kind];
@@ -94,6 +121,7 @@ function readSideKind(
         `cannot compare ${typeName(data.type)} (${data.where}) with ${typeName(type)} (${path})`,
       );
     }
+    data.periods.push(periodOf(loaded.view, type));
     data.tables.push(aggregateView(loaded.view, index, data.stacks));
     data.rounds.push(round);
   }
@@ -202,7 +230,8 @@ function compareKind(
       sampleType: hd.type.type,
       work,
       unitOfWork,
-      paired: false,
+      samplePeriod: commonPeriod(bd, hd),
+      paired: options.paired === true && bd.tables.length === hd.tables.length,
       sameRunner,
     },
     bd.tables,
