@@ -53,9 +53,15 @@ export function mergeGodebug(existing: string | undefined, rate: number): string
   return [...kept, `memprofilerate=${rate}`].join(",");
 }
 
-/** The server-side window length: whole seconds, at least 1, never shorter than the load. */
+/**
+ * The server-side window length in whole seconds. It must cover the whole
+ * load, whose requests are all counted: the load starts a moment after the
+ * window opens and a duration-bound load overshoots by up to ~0.2 s (its last
+ * responses), so half a second is added before rounding up. The idle tail
+ * adds no CPU samples and no allocations.
+ */
 export function windowSeconds(seconds: number): number {
-  return Math.max(1, Math.ceil(seconds - 1e-6));
+  return Math.max(1, Math.ceil(seconds + 0.5));
 }
 
 function missingPprof(base: string): FlamegateError {

@@ -355,6 +355,10 @@ export const pythonDriver: RuntimeDriver = {
         alloc === "memray"
           ? `memray ${hello.memray} (every allocation, Python allocators traced)`
           : "tracemalloc (blocks live at window end)";
+      if (alloc === "memray" && wanted.includes("cpu"))
+        notes.push(
+          "python: memray recorded every allocation in this window (about 2x CPU per request on flamegate's fixture), so the CPU profile of the same window over-weights allocation-heavy frames; both sides of a comparison carry the same bias",
+        );
       if (alloc === "tracemalloc")
         notes.push(
           "python: memray is not installed for the service's interpreter; tracemalloc ran instead: it sees only blocks still live at window end (allocations freed inside the window are missed) and slows allocation-heavy code several times",
