@@ -1,0 +1,75 @@
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { compareSets } from "../../src/compare/compare.js";
+import { readSide } from "../../src/compare/inputs.js";
+import type { Report } from "../../src/compare/types.js";
+import { DEFAULT_GATE } from "../../src/config.js";
+import { packageRoot } from "../../src/paths.js";
+import { renderSummary } from "../../src/report/summary.js";
+
+const input = (name: string) => join(packageRoot(), "fixtures", "golden", "pprof", "inputs", name);
+
+describe("renderSummary", () => {
+  it("a real allocation regression: verdict line, total, the regressed function with its interval and p", () => {
+    const { report } = compareSets(
+      readSide(input("alloc-base.alloc.pb.gz")),
+      readSide(input("alloc-head.alloc.pb.gz")),
+      DEFAULT_GATE,
+    );
+    const lines = renderSummary(report).split("\n");
+    expect(lines[0]).toBe("flamegate: FAIL (1 of 1 comparison regressed)");
+    expect(lines[1]).toMatch(
+      /^profile · alloc \(alloc_space\/bytes, 1 round vs 1 round, per round\): FAIL$/,
+    );
+    expect(lines[2]).toMatch(/^ {2}total +\+\d+\.\d % +[\d.]+ MiB → [\d.]+ MiB .* … .* p /);
+    const encode = lines.find((l) => l.includes("main.encode"));
+    expect(encode).toMatch(
+      /^ {2}regressed +\+\d+\.\d % +main\.encode \(.*main\.go\) +cum .* p .* FAIL$/,
+    );
+  });
+
+  it("a profile against itself passes", () => {
+    const side = () => readSide(input("sample.cpu.pb.gz"));
+    const text = renderSummary(compareSets(side(), side(), DEFAULT_GATE).report);
+    expect(text.split("\n")[0]).toBe(
+      "flamegate: PASS (1 comparison, no regression over the threshold)",
+    );
+    expect(text).not.toMatch(/regressed|improved/);
+  });
+
+  it("strips control characters from names that came from the profiled code", () => {
+    const report: Report = {
+      schema: "flamegate.report/v1",
+      verdict: "fail",
+      comparisons: [
+        {
+          service: "api\u001b[2J",
+          runtime: "go",
+          kind: "cpu",
+          unit: "nanoseconds",
+          base: { rounds: 3, requests: 300, total: 1e9 },
+          head: { rounds: 3, requests: 300, total: 1.2e9 },
+          total: { base: 1e9, head: 1.2e9, deltaPct: 20, ci: [10, 30], p: 0.001, verdict: "fail" },
+          frames: [
+            {
+              function: "evil\u001b]0;pwned\u0007\nfake line",
+              file: "x.go\r",
+              self: { base: 1e8, head: 3e8, deltaPct: 200 },
+              cum: { base: 1e8, head: 3e8, deltaPct: 200 },
+              ci: [150, 250],
+              p: 0.0001,
+              verdict: "fail",
+            },
+          ],
+          mde: { frameSharePct: 0.5, deltaPct: 10 },
+          verdict: "fail",
+        },
+      ],
+    };
+    const text = renderSummary(report);
+    // eslint-disable-next-line no-control-regex
+    expect(text.replace(/\n/g, "")).not.toMatch(/[\u0000-\u001f\u007f]/);
+    expect(text.split("\n").filter((l) => l.includes("evil"))).toHaveLength(1);
+    expect(text).toContain("per request");
+  });
+});
