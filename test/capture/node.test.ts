@@ -110,4 +110,33 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
     expect(trackedGroups()).toEqual([]);
     expect(process.listeners("SIGINT").length).toBe(0);
   });
+
+  it("serves alloc and in-use heap in one round: heap is the live heap at the window's start", async () => {
+    const fixture = (await loadFixtureConfig("node")).services[0]!;
+    const service: ServiceConfig = {
+      ...fixture,
+      profiles: ["cpu", "alloc", "heap"],
+      warmupSeconds: 1,
+      load: {
+        ...(fixture.load as Extract<ServiceConfig["load"], { type: "builtin" }>),
+        durationSeconds: 2,
+        connections: 2,
+      },
+    };
+    const r = await runRound(service, { round: 1, log: () => undefined });
+    expect(Object.keys(r.profiles).sort()).toEqual(["alloc", "cpu", "heap"]);
+    expect(r.record.profilers.heap).toMatch(/live objects from start to window start/);
+    const heap = r.profiles.heap!;
+    expect(sampleIndexFor(heap, "heap")).toBeGreaterThanOrEqual(0);
+    // Live objects allocated by the service's own code (server.mjs) are in it.
+    const live = [...selfByName(heap, "alloc").cum.values()].filter((f) =>
+      f.file.endsWith("server.mjs"),
+    );
+    expect(live.reduce((s, f) => s + f.value, 0)).toBeGreaterThan(0);
+    // Allocation sampling counts collected objects too, so it sees far more bytes than are live.
+    expect(selfByName(r.profiles.alloc!, "alloc").total).toBeGreaterThan(
+      selfByName(heap, "alloc").total,
+    );
+    expect(trackedGroups()).toEqual([]);
+  });
 });
