@@ -12,10 +12,15 @@ import type { Importer } from "./types.js";
  * "evented" (open/close events at times).
  *
  * Every profile in the file is merged into one: py-spy writes one profile
- * per thread, and flamegate compares the whole process. The profiles' units
- * must agree in kind: time units (ns/µs/ms/s) -> cpu/nanoseconds, bytes ->
- * space/bytes, none -> samples/count. Weights are rounded to whole units
- * after conversion (pprof values are integers).
+ * per thread, and flamegate compares the whole process. Units map to pprof
+ * sample types: time units (ns/µs/ms/s) -> cpu/nanoseconds, bytes ->
+ * space/bytes, none -> samples/count. Profiles of different units become
+ * different sample types of the one profile (a profile's samples carry 0 in
+ * the others): `memray transform speedscope` writes the same stacks twice,
+ * once in bytes and once in "none", which there counts allocations — so
+ * "none" next to a bytes profile is objects/count, not samples/count (which
+ * would make the file look like a CPU profile). Weights are rounded to whole
+ * units after conversion (pprof values are integers).
  */
 
 const FORMAT = "speedscope";
@@ -32,6 +37,15 @@ const UNITS: Record<string, { factor: number; type: SampleTypeName }> = {
   bytes: { factor: 1, type: { type: "space", unit: "bytes" } },
   none: { factor: 1, type: { type: "samples", unit: "count" } },
 };
+const OBJECTS: SampleTypeName = { type: "objects", unit: "count" };
+
+/** Where one speedscope profile's weights go in the merged profile's values. */
+interface Column {
+  /** Multiplier from the profile's unit to the sample type's. */
+  factor: number;
+  index: number;
+  width: number;
+}
 
 function readFrames(shared: unknown): Frame[] {
   const frames = f.array(f.object(shared, "shared").frames, "shared.frames");
@@ -61,17 +75,20 @@ function frameIndex(v: unknown, path: string, frames: Frame[]): number {
   return i;
 }
 
-function value(weight: number, factor: number, path: string): number {
-  const v = Math.round(weight * factor);
+/** The values of one sample: the weight, converted and rounded, in its column; 0 elsewhere. */
+function values(weight: number, col: Column, path: string): number[] {
+  const v = Math.round(weight * col.factor);
   if (v < 0 || !Number.isSafeInteger(v)) f.wrong(path, weight, "a non-negative weight");
-  return v;
+  const out = new Array<number>(col.width).fill(0);
+  out[col.index] = v;
+  return out;
 }
 
 function addSampled(
   p: JsonObject,
   path: string,
   frames: Frame[],
-  factor: number,
+  col: Column,
   out: ProfileBuilder,
 ) {
   const samples = f.array(p.samples, `${path}.samples`);
@@ -82,7 +99,7 @@ function addSampled(
     const sp = `${path}.samples[${i}]`;
     const indexes = f.array(s, sp).map((x, j) => frameIndex(x, `${sp}[${j}]`, frames));
     const w = f.number(weights[i], `${path}.weights[${i}]`);
-    out.addSample(stackFrom(indexes, frames), [value(w, factor, `${path}.weights[${i}]`)]);
+    out.addSample(stackFrom(indexes, frames), values(w, col, `${path}.weights[${i}]`));
   });
 }
 
@@ -106,7 +123,7 @@ function addEvented(
   p: JsonObject,
   path: string,
   frames: Frame[],
-  factor: number,
+  col: Column,
   out: ProfileBuilder,
 ) {
   const events = f.array(p.events, `${path}.events`);
@@ -155,7 +172,7 @@ function addEvented(
     const stack: Frame[] = [];
     for (let n: OpenPath | undefined = open; n && n.parent; n = n.parent)
       stack.push(frames[n.frame]!);
-    out.addSample(stack, [value(open.weight, factor, `${path}.events`)]);
+    out.addSample(stack, values(open.weight, col, `${path}.events`));
   }
 }
 
@@ -169,28 +186,29 @@ export const speedscopeImporter: Importer = {
     const frames = readFrames(o.shared);
     const profiles = f.array(o.profiles, "profiles");
     if (profiles.length === 0) f.fail("profiles", "is empty");
-    let unit: string | undefined;
     const parsed = profiles.map((raw, i) => {
       const path = `profiles[${i}]`;
       const p = f.object(raw, path);
       const u = f.string(p.unit, `${path}.unit`);
       const spec =
         UNITS[u] ?? f.wrong(`${path}.unit`, u, `one of ${Object.keys(UNITS).join(", ")}`);
-      const first = unit === undefined ? undefined : UNITS[unit]!;
-      if (first && first.type.type !== spec.type.type)
-        f.fail(
-          `${path}.unit`,
-          `= ${quote(u)} cannot be merged with profiles[0].unit = ${quote(unit)}`,
-        );
-      unit ??= u;
-      return { p, path, factor: spec.factor };
+      return { p, path, unit: u, spec };
     });
-    const builder = new ProfileBuilder({ sampleTypes: [UNITS[unit!]!.type] });
-    for (const { p, path, factor } of parsed) {
-      if (p.type === "sampled") addSampled(p, path, frames, factor, builder);
-      else if (p.type === "evented") addEvented(p, path, frames, factor, builder);
+    const hasBytes = parsed.some((x) => x.unit === "bytes");
+    const sampleTypes: SampleTypeName[] = [];
+    const columns = parsed.map(({ unit, spec }) => {
+      const type = unit === "none" && hasBytes ? OBJECTS : spec.type;
+      let index = sampleTypes.findIndex((t) => t.type === type.type);
+      if (index < 0) index = sampleTypes.push(type) - 1;
+      return { factor: spec.factor, index };
+    });
+    const builder = new ProfileBuilder({ sampleTypes });
+    parsed.forEach(({ p, path }, i) => {
+      const col = { ...columns[i]!, width: sampleTypes.length };
+      if (p.type === "sampled") addSampled(p, path, frames, col, builder);
+      else if (p.type === "evented") addEvented(p, path, frames, col, builder);
       else f.wrong(`${path}.type`, p.type, '"sampled" or "evented"');
-    }
+    });
     return { profile: builder.build() };
   },
 };

@@ -111,6 +111,26 @@ describe("py-spy 0.4.3 captures of the same program", () => {
   });
 });
 
+describe("memray 1.20 capture, transformed to speedscope", () => {
+  it("bytes and allocation counts become two sample types; make_blocks holds 40 × 256 KiB", () => {
+    const { format, profile } = importProfileFile(
+      join(CAPTURED, "python/alloc.memray.speedscope.json"),
+    );
+    expect(format).toBe("speedscope");
+    // The "none" profile next to a bytes one counts allocations: objects, not CPU samples.
+    expect(typesOf(profile)).toBe("space/bytes,objects/count");
+    const stacks = dumpStacks(profile, 0, { top: 2 });
+    // 40 bytearrays of 262144 bytes, plus memray's 40 bytes of list growth; the numbers are in the file.
+    expect(stacks).toEqual([
+      "_run_tracker;run_path;_run_module_code;_run_code;<module>;main;make_blocks;<listcomp> 10485800",
+      "_run_tracker;run_path;_run_module_code;_run_code;<module>;main;make_records;<listcomp> 6464416",
+    ]);
+    const { rows } = top(profile, "alloc");
+    expect(rows[0]!.name).toBe("<listcomp>");
+    expect(rows[0]!.file).toBe("alloc.py");
+  });
+});
+
 describe("Node inspector captures", () => {
   it("capture.cpuprofile: fib and sortNumbers with its anonymous comparator, in capture.mjs", () => {
     const { format, profile } = importProfileFile(join(CAPTURED, "node/capture.cpuprofile"));

@@ -266,7 +266,7 @@ describe("a recognised profile with a broken field names the field", () => {
     ],
   });
 
-  it("speedscope: frame index out of range, weights mismatch, unknown unit, units that do not merge", () => {
+  it("speedscope: frame index out of range, weights mismatch, negative weight, unknown unit", () => {
     expect(failure(json(speedscope({ samples: [[0], [0, 2]], weights: [1, 1] })))).toBe(
       "speedscope: profiles[0].samples[1][1] = 2 is out of range: shared.frames has 2 frames",
     );
@@ -279,16 +279,22 @@ describe("a recognised profile with a broken field names the field", () => {
     expect(failure(json(speedscope({ unit: "furlongs", samples: [], weights: [] })))).toMatch(
       /^speedscope: profiles\[0\]\.unit = "furlongs" is not one of nanoseconds, /,
     );
-    const mixed = speedscope({ unit: "bytes", samples: [[0]], weights: [1] });
+  });
+
+  it("speedscope: profiles in different units become different sample types", () => {
+    const mixed = speedscope({ unit: "bytes", samples: [[0]], weights: [64] });
     (mixed.profiles as unknown[]).push({
       type: "sampled",
-      unit: "seconds",
+      unit: "milliseconds",
       samples: [[1]],
-      weights: [1],
+      weights: [2],
     });
-    expect(failure(json(mixed))).toBe(
-      'speedscope: profiles[1].unit = "seconds" cannot be merged with profiles[0].unit = "bytes"',
-    );
+    const r = importProfile(json(mixed), WHERE);
+    expect(r.profile.sampleType.map((t) => r.profile.stringTable.strings[Number(t.type)])).toEqual([
+      "space",
+      "cpu",
+    ]);
+    expect(totals(r.profile)).toEqual([64, 2_000_000]);
   });
 
   it("speedscope: evented close of the wrong frame, time going backwards", () => {
