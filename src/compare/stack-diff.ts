@@ -34,7 +34,7 @@ export interface DiffNode {
   heat: number;
   /** The report's verdict for this node's function (name + file), when it was judged. */
   verdict?: Verdict;
-  /** For a "(N narrow frames)" node: how many frames it stands for (N). */
+  /** For a "(N narrow frames)" node: how many sibling frames (each with its callees) it stands for. */
   merged?: number;
   /** Sorted by name, then file; a narrow-frames node comes last. */
   children: DiffNode[];
@@ -44,7 +44,7 @@ export interface DiffTree {
   root: DiffNode;
   baseTotal: number;
   headTotal: number;
-  /** Frames (paths) folded into "(N narrow frames)" nodes, over the whole tree. */
+  /** Frames folded into "(N narrow frames)" nodes over the whole tree (their callees not counted). */
   mergedFrames: number;
   /** Nodes kept in the tree, root and narrow-frames nodes included. */
   nodes: number;
@@ -56,8 +56,8 @@ export interface DiffTree {
 
 export interface DiffOptions {
   /**
-   * Paths below this share of the total on both sides are merged, per
-   * parent, into one "(N narrow frames)" node. Fraction; default 0.001
+   * Frames below this share of the total on both sides are merged, per
+   * parent and with their callees, into one "(N narrow frames)" node. Fraction; default 0.001
    * (0.1 %): narrower than about one pixel of a 1000 px wide graph.
    */
   minShare?: number;
@@ -84,18 +84,15 @@ export function verdictsOf(comparison: Comparison): Map<string, Verdict> {
   return out;
 }
 
+/** The stack nodes one diff node stands for on one side (empty when the path is absent). */
+type Group = readonly StackNode[];
+const self = (n: StackNode) => n.self;
+
 function byNameThenFile(a: { name: string; file: string }, b: { name: string; file: string }) {
   // Plain code-unit order, not localeCompare: the output must not depend on the machine's locale.
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
   return 0;
-}
-
-function countNodes(n: StackNode | undefined): number {
-  if (!n) return 0;
-  let c = 1;
-  for (const child of n.children.values()) c += countNodes(child);
-  return c;
 }
 
 /** Merges two call trees: the union of their paths, each side's values kept apart. */
@@ -154,64 +151,110 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     };
   };
 
-  const narrow = (b: StackNode | undefined, h: StackNode | undefined) =>
-    (baseTotal > 0 ? (b?.value ?? 0) / baseTotal : 0) < opts.minShare &&
-    (headTotal > 0 ? (h?.value ?? 0) / headTotal : 0) < opts.minShare;
+  const sum = (g: Group, f: (n: StackNode) => number) => {
+    let v = 0;
+    for (const n of g) v += f(n);
+    return v;
+  };
+  const narrow = (b: number, h: number) =>
+    (baseTotal > 0 ? b / baseTotal : 0) < opts.minShare &&
+    (headTotal > 0 ? h / headTotal : 0) < opts.minShare;
 
-  const walk = (b: StackNode | undefined, h: StackNode | undefined, depth: number): DiffNode => {
-    const any = (b ?? h)!;
-    const node = make(any.name, any.file, b?.value ?? 0, h?.value ?? 0, b?.self ?? 0, h?.self ?? 0);
-    if (verdicts) {
+  /**
+   * One node of the diff from the stack nodes it stands for on each side:
+   * one per side for an ordinary path; several for a "(N narrow frames)"
+   * node and the callees below it, which are summed by function without
+   * copying any subtree (each stack node is read once).
+   */
+  const walk = (
+    b: Group,
+    h: Group,
+    bValue: number,
+    hValue: number,
+    depth: number,
+    label?: string,
+  ): DiffNode => {
+    const any = (b[0] ?? h[0])!;
+    const node = make(
+      label ?? any.name,
+      label === undefined ? any.file : "",
+      bValue,
+      hValue,
+      sum(b, self),
+      sum(h, self),
+    );
+    if (verdicts && label === undefined) {
       const v = verdicts.get(functionKey(any));
       if (v) node.verdict = v;
     }
     if (depth > maxDepth) maxDepth = depth;
-    const bKids = b?.children;
-    const hKids = h?.children;
-    const keys = new Set<string>([...(bKids?.keys() ?? []), ...(hKids?.keys() ?? [])]);
-    const wide: Array<[StackNode | undefined, StackNode | undefined]> = [];
-    const narrowSum = { b: 0, h: 0, frames: 0 };
-    for (const key of keys) {
-      const bc = bKids?.get(key);
-      const hc = hKids?.get(key);
-      if (narrow(bc, hc)) {
-        // A merged frame's subtree goes with it: it is narrower still.
-        narrowSum.b += bc?.value ?? 0;
-        narrowSum.h += hc?.value ?? 0;
-        narrowSum.frames += countNodes(bc) + countNodes(hc) - countShared(bc, hc);
+    // A narrow merged node's callees are all narrower still: they would only
+    // make a tower of "(N narrow frames)" nodes no one can see.
+    if (narrow(bValue, hValue)) return node;
+    // Two passes over the callees: sum each function's value per side, then
+    // route every callee to its wide group or to the narrow pile. Only wide
+    // functions get an object; a merged group of 10k thin callers (large.cpu)
+    // costs two Map lookups per callee and no garbage per function.
+    const slot = new Map<string, number>();
+    const sumB: number[] = [];
+    const sumH: number[] = [];
+    const tally = (g: Group, sums: number[]) => {
+      for (const n of g)
+        n.children.forEach((child, key) => {
+          let i = slot.get(key);
+          if (i === undefined) {
+            i = sumB.length;
+            slot.set(key, i);
+            sumB.push(0);
+            sumH.push(0);
+          }
+          sums[i]! += child.value;
+        });
+    };
+    tally(b, sumB);
+    tally(h, sumH);
+    const wideAt = new Map<number, { b: StackNode[]; h: StackNode[]; bv: number; hv: number }>();
+    const narrowB: StackNode[] = [];
+    const narrowH: StackNode[] = [];
+    let narrowFrames = 0;
+    let narrowBValue = 0;
+    let narrowHValue = 0;
+    for (let i = 0; i < sumB.length; i++) {
+      if (narrow(sumB[i]!, sumH[i]!)) {
+        narrowFrames++;
+        narrowBValue += sumB[i]!;
+        narrowHValue += sumH[i]!;
       } else {
-        wide.push([bc, hc]);
+        wideAt.set(i, { b: [], h: [], bv: sumB[i]!, hv: sumH[i]! });
       }
     }
-    const children = wide.map(([bc, hc]) => walk(bc, hc, depth + 1));
+    const route = (g: Group, pile: StackNode[], side: "b" | "h") => {
+      for (const n of g)
+        n.children.forEach((child, key) => {
+          const w = wideAt.get(slot.get(key)!);
+          if (w) w[side].push(child);
+          else pile.push(child);
+        });
+    };
+    route(b, narrowB, "b");
+    route(h, narrowH, "h");
+    const wide = [...wideAt.values()];
+    const children = wide.map((k) => walk(k.b, k.h, k.bv, k.hv, depth + 1));
     children.sort(byNameThenFile);
-    if (narrowSum.frames > 0) {
-      const m = make(
-        `(${narrowSum.frames} narrow frame${narrowSum.frames === 1 ? "" : "s"})`,
-        "",
-        narrowSum.b,
-        narrowSum.h,
-        // Everything under a merged node is drawn as its own width: count it all as self.
-        narrowSum.b,
-        narrowSum.h,
-      );
-      m.merged = narrowSum.frames;
-      mergedFrames += narrowSum.frames;
-      if (depth + 1 > maxDepth) maxDepth = depth + 1;
+    if (narrowFrames > 0) {
+      // The narrow frames become one node whose callees are theirs, summed by
+      // function: a hot leaf reached through thousands of thin callers (a
+      // dispatch table, generated handlers) stays visible above the merge.
+      const label = `(${narrowFrames} narrow frame${narrowFrames === 1 ? "" : "s"})`;
+      const m = walk(narrowB, narrowH, narrowBValue, narrowHValue, depth + 1, label);
+      m.merged = narrowFrames;
+      mergedFrames += narrowFrames;
       children.push(m);
     }
     node.children = children;
     return node;
   };
 
-  const root = walk(base, head, 0);
+  const root = walk([base], [head], base.value, head.value, 0);
   return { root, baseTotal, headTotal, mergedFrames, nodes, maxDepth, options: opts };
-}
-
-/** Paths present on both sides, counted once in a merged frame count. */
-function countShared(b: StackNode | undefined, h: StackNode | undefined): number {
-  if (!b || !h) return 0;
-  let c = 1;
-  for (const [key, bc] of b.children) c += countShared(bc, h.children.get(key));
-  return c;
 }
