@@ -64,7 +64,7 @@ export function describeNode(node: DiffNode, tree: DiffTree, unit: string): stri
   const lines = [node.name];
   if (node.merged !== undefined) {
     lines.push(
-      `${node.merged} frames each under ${formatShare(tree.options.minShare)} of both totals, merged`,
+      `${node.merged} frames (with their callees) each under ${formatShare(tree.options.minShare)} of both totals, merged`,
     );
   } else if (node.file) {
     lines.push(node.file);

@@ -10,3 +10,4 @@ export {
 } from "../../compare/stack-diff.js";
 export { renderSvg, type SvgOptions, type WidthSource } from "./svg.js";
 export { renderTextFlame, type TextFlameOptions } from "./text.js";
+export { renderHtml, type FlameStacks, type HtmlInput, type HtmlOptions } from "./html.js";

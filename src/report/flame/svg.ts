@@ -1,7 +1,7 @@
 import type { DiffNode, DiffTree } from "../../compare/stack-diff.js";
 import { colourLevel, fillOf } from "./colours.js";
 import { escapeXml, truncate } from "./escape.js";
-import { describeNode, formatShare, formatValue } from "./format.js";
+import { describeNode, formatPp, formatShare, formatValue } from "./format.js";
 
 /** Which side's values set the widths: head, base (removed paths visible), or the mean of both shares. */
 export type WidthSource = "head" | "base" | "diff";
@@ -62,14 +62,24 @@ function place(tree: DiffTree, widths: WidthSource, total: number, minPx: number
 /** Fixed two decimals: the same input gives byte-identical output. */
 const n2 = (v: number) => v.toFixed(2);
 
-export function legendText(tree: DiffTree, widths: WidthSource): string {
+/** What was merged, when anything was: one clause. */
+export function mergedNote(tree: DiffTree): string | undefined {
+  if (tree.mergedFrames === 0) return undefined;
+  return `${tree.mergedFrames} frames under ${formatShare(tree.options.minShare)} of both totals merged into "(N narrow frames)"`;
+}
+
+/** What the colours (and, given `widths`, the widths) mean, and what was merged: one line. */
+export function legendText(tree: DiffTree, widths?: WidthSource): string {
   const o = tree.options;
   const parts = [
-    `width: ${widths === "diff" ? "mean of base and head share" : `${widths} share`}`,
-    `colour: share of own total grew (red) / shrank (blue) / within ±${formatShare(o.noiseShare).replace(" %", " pp")} or ±${formatShare(o.noiseRel)} (grey)`,
+    `colour: share of own total grew (red) / shrank (blue) / within ±${formatPp(o.noiseShare).slice(1)} or ±${formatShare(o.noiseRel)} (grey)`,
   ];
-  if (tree.mergedFrames > 0)
-    parts.push(`${tree.mergedFrames} frames under ${formatShare(o.minShare)} on both sides merged`);
+  if (widths)
+    parts.unshift(
+      `width: ${widths === "diff" ? "mean of base and head share" : `${widths} share`}`,
+    );
+  const merged = mergedNote(tree);
+  if (merged) parts.push(merged);
   return parts.join(" · ");
 }
 
