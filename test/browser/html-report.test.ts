@@ -1,0 +1,260 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { StackNode } from "../../src/compare/aggregate.js";
+import { diffStacks, type DiffNode } from "../../src/compare/stack-diff.js";
+import { REPORT_SCHEMA } from "../../src/compare/types.js";
+import { describeNode } from "../../src/report/flame/format.js";
+import { renderHtml } from "../../src/report/flame/index.js";
+import { largeScenario, webScenario, type Scenario } from "../report/flame/scenarios.js";
+
+/** Screenshots and the pages under test, kept for a human to look at (gitignored). */
+const OUT = resolve("test-output/browser");
+
+let context: BrowserContext;
+let userDataDir: string;
+let web: Scenario;
+
+function preorder(root: DiffNode): DiffNode[] {
+  const out: DiffNode[] = [];
+  const visit = (n: DiffNode) => {
+    out.push(n);
+    n.children.forEach(visit);
+  };
+  visit(root);
+  return out;
+}
+
+interface Watched {
+  page: Page;
+  requests: string[];
+  dialogs: string[];
+  errors: string[];
+}
+
+async function open(file: string): Promise<Watched> {
+  const page = await context.newPage();
+  await page.setViewportSize({ width: 1280, height: 900 });
+  const w: Watched = { page, requests: [], dialogs: [], errors: [] };
+  page.on("request", (r) => w.requests.push(r.url()));
+  page.on("dialog", (d) => {
+    w.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on("pageerror", (e) => w.errors.push(e.message));
+  page.on("console", (m) => {
+    if (m.type() === "error") w.errors.push(m.text());
+  });
+  await page.goto(pathToFileURL(file).href);
+  await page.locator("#flame .f").first().waitFor();
+  return w;
+}
+
+function offline(w: Watched) {
+  for (const url of w.requests) expect(url).toMatch(/^(file|data):/);
+  expect(w.errors).toEqual([]);
+  expect(w.dialogs).toEqual([]);
+}
+
+/** The frame whose text is exactly `name` (first in DOM order). */
+const frame = (page: Page, name: string) =>
+  page
+    .locator("#flame .f")
+    .filter({ hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`) });
+
+beforeAll(async () => {
+  mkdirSync(OUT, { recursive: true });
+  userDataDir = mkdtempSync(join(tmpdir(), "flamegate-chromium-"));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+  web = webScenario();
+  writeFileSync(join(OUT, "web.html"), renderHtml(web));
+});
+
+afterAll(async () => {
+  await context?.close();
+  rmSync(userDataDir, { recursive: true, force: true });
+});
+
+describe("HTML report in chromium (real V8 CPU and heap profiles)", () => {
+  it("zooms on click: the clicked frame fills the width, the breadcrumb names it", async () => {
+    const w = await open(join(OUT, "web.html"));
+    const { page } = w;
+    await page.screenshot({ path: join(OUT, "web-diff.png") });
+    const flameWidth = (await page.locator("#flame").boundingBox())!.width;
+    const target = frame(page, "processRegion").first();
+    const before = (await target.boundingBox())!;
+    expect(before.width).toBeLessThan(flameWidth / 2);
+    const index = await target.getAttribute("data-i");
+    await target.click();
+    const after = (await page.locator(`#flame .f[data-i="${index}"]`).boundingBox())!;
+    // Full width minus the 1 px gap every frame leaves on its right.
+    expect(after.width).toBeGreaterThan(flameWidth - 2);
+    expect(after.x).toBeCloseTo(
+      before.x - before.x + (await page.locator("#flame").boundingBox())!.x,
+      0,
+    );
+    await expect.poll(() => page.locator("#crumbs").textContent()).toContain("processRegion");
+    await page.screenshot({ path: join(OUT, "web-zoomed.png") });
+    await page.locator("#reset").click();
+    const reset = (await page.locator(`#flame .f[data-i="${index}"]`).first().boundingBox())!;
+    expect(reset.width).toBeCloseTo(before.width, 0);
+    offline(w);
+    await page.close();
+  });
+
+  it("search highlights every drawn match and counts all of them", async () => {
+    const w = await open(join(OUT, "web.html"));
+    const { page } = w;
+    await page.locator("#search").fill("keyword");
+    const found = (await page.locator("#found").textContent())!;
+    const m = /^(\d+) frames? match · ([\d.]+) % of both · (\d+) shown$/.exec(found);
+    expect(m, found).not.toBeNull();
+    const tree = diffStacks(web.flames[0]!.base, web.flames[0]!.head);
+    const expected = preorder(tree.root).filter((n) => n.name.toLowerCase().includes("keyword"));
+    expect(Number(m![1])).toBe(expected.length);
+    expect(Number(m![1])).toBeGreaterThan(0);
+    expect(await page.locator("#flame .f.match").count()).toBe(Number(m![3]));
+    expect(Number(m![3])).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUT, "web-search.png") });
+    offline(w);
+    await page.close();
+  });
+
+  it("hover shows the same details as the SVG tooltip (base, head, Δ, verdict)", async () => {
+    const w = await open(join(OUT, "web.html"));
+    const { page } = w;
+    const target = frame(page, "processRegion").first();
+    const index = Number(await target.getAttribute("data-i"));
+    await target.hover();
+    const c = web.report.comparisons[0]!;
+    const verdicts = new Map(c.frames.map((f) => [`${f.function}\u0000${f.file}`, f.verdict]));
+    const tree = diffStacks(web.flames[0]!.base, web.flames[0]!.head, { verdicts });
+    const node = preorder(tree.root)[index]!;
+    expect(node.name).toBe("processRegion");
+    const text = await page.locator("#details").textContent();
+    expect(text).toBe(describeNode(node, tree, web.flames[0]!.unit));
+    expect(text).toMatch(/verdict: (pass|warn|fail)/);
+    offline(w);
+    await page.close();
+  });
+
+  it("switches views (diff, head, base) and comparisons (CPU, allocations)", async () => {
+    const w = await open(join(OUT, "web.html"));
+    const { page } = w;
+    // keywords.some was dropped from the head: drawn in base and diff, absent in head.
+    expect(await frame(page, "keywords.some").count()).toBeGreaterThan(0);
+    await page.locator('button[data-view="head"]').click();
+    expect(await frame(page, "keywords.some").count()).toBe(0);
+    await page.locator('button[data-view="base"]').click();
+    expect(await frame(page, "keywords.some").count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUT, "web-base.png") });
+    await page.locator('button[data-view="diff"]').click();
+
+    expect(await page.locator('section[data-flame="0"]').isVisible()).toBe(true);
+    expect(await page.locator('section[data-flame="1"]').isVisible()).toBe(false);
+    await page.locator('button[data-cmp="1"]').click();
+    expect(await page.locator('button[data-cmp="1"]').getAttribute("aria-pressed")).toBe("true");
+    expect(await page.locator('section[data-flame="1"]').isVisible()).toBe(true);
+    expect(await page.locator('section[data-flame="0"]').isVisible()).toBe(false);
+    expect(await frame(page, "(V8 API)").count()).toBeGreaterThan(0);
+    expect(await page.locator("#note").textContent()).toMatch(/KiB|MiB/);
+    await page.screenshot({ path: join(OUT, "web-alloc.png") });
+    await page.screenshot({ path: join(OUT, "web-alloc-full.png"), fullPage: true });
+    offline(w);
+    await page.close();
+  });
+
+  it("renders hostile frame names as text: no script runs, nothing is fetched", async () => {
+    const names = [
+      "</script><script>alert(1)</script>",
+      `&<>"' <img src=x onerror=alert(2)>`,
+      "<!-- <svg onload=alert(3)>",
+      "\u2028line\u2029sep`backticks`",
+    ];
+    const tree = (weights: number[]): StackNode => {
+      const root: StackNode = { name: "all", file: "", value: 0, self: 0, children: new Map() };
+      names.forEach((name, i) => {
+        const v = weights[i]!;
+        root.value += v;
+        root.children.set(name, {
+          name,
+          file: `${name}.js`,
+          value: v,
+          self: v,
+          children: new Map(),
+        });
+      });
+      return root;
+    };
+    const html = renderHtml({
+      report: { schema: REPORT_SCHEMA, verdict: "pass", comparisons: [] },
+      flames: [
+        {
+          service: "<b>svc</b>",
+          kind: "cpu",
+          unit: "count",
+          base: tree([4, 3, 2, 1]),
+          head: tree([1, 2, 3, 4]),
+        },
+      ],
+    });
+    const file = join(OUT, "hostile.html");
+    writeFileSync(file, html);
+    const w = await open(file);
+    const texts = await w.page.locator("#flame .f").allTextContents();
+    for (const name of names) expect(texts).toContain(name);
+    expect(await w.page.locator('button[data-cmp="0"]').textContent()).toBe("<b>svc</b> · cpu");
+    await frame(w.page, names[0]!).hover();
+    expect(await w.page.locator("#details").textContent()).toContain(names[0]);
+    await w.page.screenshot({ path: join(OUT, "hostile.png") });
+    offline(w);
+    await w.page.close();
+  });
+
+  it("stays usable on large.cpu (425k call paths) against a perturbed copy", async () => {
+    const large = largeScenario();
+    const t0 = performance.now();
+    const html = renderHtml(large);
+    const renderMs = performance.now() - t0;
+    const file = join(OUT, "large.html");
+    writeFileSync(file, html);
+    const w = await open(file);
+    const { page } = w;
+    // Evaluated as source text: the test's tsconfig has no DOM types.
+    const loadMs = await page.evaluate<number>(
+      `(() => { const n = performance.getEntriesByType("navigation")[0]; return n.loadEventEnd - n.startTime; })()`,
+    );
+    const frames = await page.locator("#flame .f").count();
+    const zoomMs = await page.evaluate<number>(
+      `(() => { const t = performance.now(); document.querySelector("#flame .f:nth-child(3)").click(); return performance.now() - t; })()`,
+    );
+    await page.screenshot({ path: join(OUT, "large.png") });
+    // Figures for the report and docs/flamegraph.md; no timing assertions.
+    console.log(
+      `large.cpu HTML: ${Buffer.byteLength(html)} bytes, renderHtml ${renderMs.toFixed(0)} ms, ` +
+        `page load ${loadMs.toFixed(0)} ms, ${frames} frames drawn, zoom ${zoomMs.toFixed(0)} ms`,
+    );
+    expect(Buffer.byteLength(html)).toBeLessThan(2 * 1024 * 1024);
+    expect(await page.locator("#note").textContent()).toMatch(
+      /frames under 0\.1 % of both totals merged/,
+    );
+    offline(w);
+    await page.close();
+  });
+});
