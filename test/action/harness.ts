@@ -1,4 +1,6 @@
 import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import type { AddressInfo } from "node:net";
 import {
   mkdirSync,
   mkdtempSync,
@@ -21,7 +23,8 @@ import type { FakeGitHub } from "../support/fake-github/server.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const ROOT = resolve(here, "../..");
-export const DIST = join(ROOT, "dist", "index.js");
+/** The bundle under test: dist/index.js (FLAMEGATE_ACTION_BUNDLE overrides it, e.g. for a private build). */
+export const DIST = process.env.FLAMEGATE_ACTION_BUNDLE ?? join(ROOT, "dist", "index.js");
 export const SETS = join(here, "fixtures", "sets");
 export const EVENTS = join(here, "events");
 
@@ -41,7 +44,7 @@ export const TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
 
 export interface RunOptions {
   event: "push" | "pull_request" | "workflow_run";
-  /** File under test/action/events/ (default `${event}.json`). */
+  /** File under test/action/events/ (default `${event}.json`), or an absolute path. */
   payload?: string;
   inputs: Record<string, string>;
   runId: number;
@@ -72,8 +75,21 @@ export function parseOutputFile(text: string): Record<string, string> {
   return out;
 }
 
-/** A workspace holding flamegate.yml for the Node fixture service (absolute cwd). */
-export function makeWorkspace(): string {
+/** A free loopback port (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}
+
+/**
+ * A workspace holding flamegate.yml for the Node fixture service (absolute
+ * cwd). The start command first dumps the environment the service inherits
+ * to env.txt in the workspace, so tests can check no secret reached it.
+ */
+export function makeWorkspace(port = 18392): string {
   const ws = mkdtempSync(join(tmpdir(), "flamegate-ws-"));
   writeFileSync(
     join(ws, "flamegate.yml"),
@@ -83,15 +99,15 @@ export function makeWorkspace(): string {
       "  orders:",
       "    runtime: node",
       `    cwd: ${join(ROOT, "fixtures", "services", "node")}`,
-      "    start: node server.mjs",
-      '    env: { PORT: "18392" }',
-      "    ready: http://127.0.0.1:18392/healthz",
+      `    start: sh -c 'env > "$ENV_DUMP"; exec node server.mjs'`,
+      `    env: { PORT: "${port}", ENV_DUMP: "${join(ws, "env.txt")}" }`,
+      `    ready: http://127.0.0.1:${port}/healthz`,
       "    ready-timeout: 20s",
       "    warmup: 1s",
       "    rounds: 1",
       "    profiles: [cpu, alloc]",
       "    load:",
-      "      url: http://127.0.0.1:18392/work",
+      `      url: http://127.0.0.1:${port}/work`,
       "      connections: 2",
       "      duration: 2s",
       "",
@@ -115,7 +131,7 @@ export async function runAction(fake: FakeGitHub, o: RunOptions): Promise<RunRes
     CI: "true",
     GITHUB_ACTIONS: "true",
     GITHUB_EVENT_NAME: o.event,
-    GITHUB_EVENT_PATH: join(EVENTS, o.payload ?? `${o.event}.json`),
+    GITHUB_EVENT_PATH: resolve(EVENTS, o.payload ?? `${o.event}.json`),
     GITHUB_REPOSITORY: fake.repo,
     GITHUB_REPOSITORY_OWNER: fake.repo.split("/")[0],
     GITHUB_SHA: o.sha,
