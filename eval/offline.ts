@@ -195,3 +195,42 @@ export function formatTable(results: CellResult[]): string {
     ...rows,
   ].join("\n");
 }
+
+/** Budgets the MDE table covers: rounds per side × CPU samples per round (window × Hz × busy cores). */
+const BUDGETS: { rounds: number; samples: number; label: string }[] = [
+  { rounds: 3, samples: 2_000, label: "Go/py-spy, 10 s window" },
+  { rounds: 5, samples: 2_000, label: "Go/py-spy, 10 s window (default rounds)" },
+  { rounds: 10, samples: 2_000, label: "Go/py-spy, 10 s window" },
+  { rounds: 5, samples: 10_000, label: "Node 1 kHz, 10 s window (default)" },
+  { rounds: 10, samples: 10_000, label: "Node 1 kHz, 10 s window" },
+  { rounds: 5, samples: 50_000, label: "5× the samples (rate or window)" },
+  { rounds: 20, samples: 10_000, label: "Node, 20 rounds" },
+];
+
+/**
+ * What a budget can detect: the median over simulated A/A ab runs of the
+ * run's own MDEs (smallest growth detectable with 80 % power in a frame of 5 %,
+ * smallest share at which +10 % is, smallest uniform change of the total).
+ */
+export function mdeTable(noise: NoiseModel, trialsPerBudget = 41, seed = 1): string {
+  const u = rng(seed);
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+  const rows = BUDGETS.map((b) => {
+    const model = { ...noise, cpuSamplesPerRound: b.samples };
+    const mdes = Array.from(
+      { length: trialsPerBudget },
+      () =>
+        judge(
+          simulate({ kind: "cpu", rounds: b.rounds, paired: true }, model, SHAPE, u),
+          DEFAULT_GATE,
+        ).mde,
+    );
+    const share = med(mdes.map((m) => m.frameSharePct));
+    return `| ${b.rounds} | ${b.samples} | ${b.label} | +${med(mdes.map((m) => m.deltaPct)).toFixed(0)} % | ${share >= 100 ? "not detectable" : `${share.toFixed(1)} %`} | ±${med(mdes.map((m) => m.totalPct ?? NaN)).toFixed(1)} % |`;
+  });
+  return [
+    "| rounds per side | CPU samples per round | budget | MDE in a frame of 5 % | smallest share where +10 % fails | MDE of the total (ab) |",
+    "|---:|---:|---|---:|---:|---:|",
+    ...rows,
+  ].join("\n");
+}

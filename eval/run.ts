@@ -1,18 +1,57 @@
 import { parseArgs } from "node:util";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
+import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
-import { type CellResult, formatTable, offlineCells, runCell } from "./offline.js";
+import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
+import { runReal } from "./real.js";
 
 /**
  * npm run eval [-- --scale F --seed N]: the offline evaluation of the gate
  * (docs/statistics.md). Exit code 1 when an acceptance check fails.
+ *
+ * npm run eval -- --real [--runtime node|go|python] [--pairs N] [--rounds K]:
+ * the fixture service through ab on this machine, A/A and A/B; writes the
+ * measured noise to eval/noise.json, which the offline mode then reads.
  */
 const { values } = parseArgs({
   options: {
     scale: { type: "string", default: "1" },
     seed: { type: "string", default: "20261125" },
+    real: { type: "boolean", default: false },
+    runtime: { type: "string", default: "node" },
+    pairs: { type: "string", default: "1" },
+    rounds: { type: "string" },
   },
 });
+
+if (values.real) {
+  const runtime = values.runtime;
+  const pairs = Number(values.pairs);
+  const rounds = values.rounds === undefined ? undefined : Number(values.rounds);
+  if (
+    !(RUNTIMES as readonly string[]).includes(runtime) ||
+    !(Number.isInteger(pairs) && pairs > 0)
+  ) {
+    process.stderr.write(
+      "eval: --runtime must be node, go or python and --pairs a whole number > 0\n",
+    );
+    process.exit(2);
+  }
+  if (rounds !== undefined && !(Number.isInteger(rounds) && rounds >= 2)) {
+    process.stderr.write("eval: --rounds must be a whole number ≥ 2\n");
+    process.exit(2);
+  }
+  const { table, noise } = await runReal({
+    runtime: runtime as Runtime,
+    pairs,
+    ...(rounds === undefined ? {} : { rounds }),
+    log: (line) => process.stderr.write(`eval: ${line}\n`),
+  });
+  process.stdout.write(
+    `${table}\n\nnoise measured (written to eval/noise.json): ${JSON.stringify(noise, null, 1)}\n`,
+  );
+  process.exit(0);
+}
 const scale = Number(values.scale);
 const seed = Number(values.seed);
 if (!(scale > 0) || !Number.isInteger(seed)) {
@@ -29,6 +68,9 @@ const results: CellResult[] = offlineCells(scale).map((cell, i) => {
 });
 process.stderr.write("\n");
 process.stdout.write(`${formatTable(results)}\n\n`);
+process.stdout.write(
+  `What a budget can detect (median MDEs of simulated A/A ab runs, 80 % power):\n\n${mdeTable(noise)}\n\n`,
+);
 
 /** The acceptance checks of the verdict issue, judged on the Wilson interval's point estimate. */
 const checks: { what: string; ok: boolean }[] = [];

@@ -1,7 +1,205 @@
+import { randomInt } from "node:crypto";
+import { mkdirSync, statSync, writeFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { compareSets } from "../compare/compare.js";
+import { readSide } from "../compare/inputs.js";
+import { type ServiceConfig, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
+import { type ProfileSet, writeProfileSet } from "../model/profile-set.js";
+import { renderJson } from "../report/json.js";
+import { renderMarkdown } from "../report/markdown.js";
+import { renderSummary } from "../report/summary.js";
+import {
+  type RoundResult,
+  SERVICE_LOG,
+  assembleProfileSet,
+  buildService,
+  runRound,
+} from "../session/index.js";
 
-// Placeholder until the issue that owns 'flamegate ab' lands.
-export async function abCommand(_argv: string[]): Promise<number> {
-  await Promise.resolve();
-  throw new FlamegateError("'ab' is not implemented yet");
+/**
+ * flamegate ab --base-dir DIR --head-dir DIR --config FILE --out DIR
+ * [--json FILE] [--markdown FILE]
+ *
+ * Runs the base (the config's commands with --base-dir as working
+ * directory) and the head (--head-dir) of every service on this machine in
+ * interleaved rounds, the order of the two drawn at random in each round,
+ * then compares them paired by round: the machine's drift over time hits
+ * both sides of a pair alike, and the paired tests cancel it
+ * (docs/statistics.md). Profile sets go to OUT/base and OUT/head.
+ */
+
+export type Side = "base" | "head";
+
+export interface AbRoundPlan {
+  round: number;
+  /** Which side runs first in this round. */
+  order: [Side, Side];
+}
+
+/** One plan per round, each order drawn independently: `coin()` true puts the head first. */
+export function planRounds(rounds: number, coin: () => boolean): AbRoundPlan[] {
+  return Array.from({ length: rounds }, (_, i) => ({
+    round: i + 1,
+    order: coin() ? ["head", "base"] : ["base", "head"],
+  }));
+}
+
+/**
+ * The service's working directory re-anchored on a side's tree: the config
+ * names it relative to its own folder (cwd: services/api), and ab runs it in
+ * the same place under --base-dir and --head-dir.
+ */
+export function sideCwd(service: ServiceConfig, configDir: string, sideDir: string): string {
+  const rel = relative(configDir, service.cwd);
+  if (rel.startsWith("..") || isAbsolute(rel))
+    throw new FlamegateError(
+      `services.${service.name}.cwd: '${service.cwd}' is outside the config's folder (${configDir}); ab runs each side's copy of it, so give cwd relative to the config file`,
+    );
+  return join(sideDir, rel);
+}
+
+function directory(flag: string, path: string | undefined): string {
+  if (!path) throw new FlamegateError(`${flag} DIR is required`);
+  const abs = resolve(path);
+  let ok = false;
+  try {
+    ok = statSync(abs).isDirectory();
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new FlamegateError(`${flag} '${path}' is not a directory`);
+  return abs;
+}
+
+/** What one side runs: the service as configured, and where. */
+export interface AbSide {
+  service: ServiceConfig;
+  cwd: string;
+}
+
+/**
+ * Both sides of one service: build each once, then the interleaved rounds
+ * (order drawn by `coin` in each round); profile sets written to
+ * OUT/base/<service> and OUT/head/<service>. The two sides may differ in
+ * more than their directory (the evaluation injects a regression through
+ * the head's env), but they share the service name.
+ */
+export async function runAbService(
+  sides: Record<Side, AbSide>,
+  outDir: string,
+  log: (line: string) => void,
+  coin: () => boolean = () => randomInt(2) === 1,
+): Promise<void> {
+  const name = sides.base.service.name;
+  const rounds = sides.base.service.rounds;
+  const dirs: Record<Side, string> = {
+    base: join(outDir, "base", name),
+    head: join(outDir, "head", name),
+  };
+  const logs: Record<Side, string> = {
+    base: join(dirs.base, SERVICE_LOG),
+    head: join(dirs.head, SERVICE_LOG),
+  };
+  for (const side of ["base", "head"] as const) {
+    mkdirSync(dirs[side], { recursive: true });
+    writeFileSync(logs[side], "");
+    await buildService(
+      sides[side].service,
+      sides[side].cwd,
+      (l) => log(`${side}: ${l}`),
+      logs[side],
+    );
+  }
+  const results: Record<Side, RoundResult[]> = { base: [], head: [] };
+  for (const plan of planRounds(rounds, coin)) {
+    log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
+    for (const side of plan.order) {
+      const r = await runRound(sides[side].service, {
+        round: plan.round,
+        cwd: sides[side].cwd,
+        logFile: logs[side],
+        log: (l) => log(`${side}: ${l}`),
+      });
+      for (const n of r.notes) log(`${side}: ${n}`);
+      results[side].push(r);
+    }
+  }
+  for (const side of ["base", "head"] as const) {
+    const set: ProfileSet = assembleProfileSet(sides[side].service, results[side], {
+      cwd: sides[side].cwd,
+      ref: side,
+      serviceLog: SERVICE_LOG,
+    });
+    writeProfileSet(dirs[side], set);
+  }
+}
+
+export async function abCommand(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      "base-dir": { type: "string" },
+      "head-dir": { type: "string" },
+      config: { type: "string" },
+      out: { type: "string" },
+      json: { type: "string" },
+      markdown: { type: "string" },
+      html: { type: "string" },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const baseDir = directory("--base-dir", values["base-dir"]);
+  const headDir = directory("--head-dir", values["head-dir"]);
+  if (!values.config)
+    throw new FlamegateError("--config FILE is required (the path of your flamegate.yml)");
+  if (!values.out)
+    throw new FlamegateError("--out DIR is required (where both sides' profile sets go)");
+  if (values.html !== undefined)
+    throw new FlamegateError("--html is not available in this build yet; use --json or --markdown");
+  const configPath = resolve(values.config);
+  const config = loadConfig(configPath);
+  if (config.services.length === 0)
+    throw new FlamegateError(`${config.source}: no services defined; add one under 'services:'`);
+  const configDir = dirname(configPath);
+  const outDir = resolve(values.out);
+  const log = (line: string) => process.stderr.write(`flamegate ab: ${line}\n`);
+
+  for (const service of config.services) {
+    await runAbService(
+      {
+        base: { service, cwd: sideCwd(service, configDir, baseDir) },
+        head: { service, cwd: sideCwd(service, configDir, headDir) },
+      },
+      outDir,
+      log,
+    );
+  }
+
+  const { report, warnings } = compareSets(
+    readSide(join(outDir, "base")),
+    readSide(join(outDir, "head")),
+    config.gate,
+    { paired: true },
+  );
+  for (const w of warnings) log(`warning: ${w}`);
+  const outputs: Array<[string | undefined, () => string]> = [
+    [values.json, () => renderJson(report)],
+    [values.markdown, () => renderMarkdown(report)],
+  ];
+  for (const [path, render] of outputs) {
+    if (path === undefined) continue;
+    try {
+      await writeFile(path, render());
+    } catch (err) {
+      throw new FlamegateError(
+        `${path}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
+    }
+  }
+  process.stdout.write(renderSummary(report));
+  return report.verdict === "fail" ? 1 : 0;
 }

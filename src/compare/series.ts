@@ -44,6 +44,12 @@ export interface KindSeries {
    * frame holds in a round.
    */
   samplePeriod?: number;
+  /**
+   * The same per round, when the rounds' periods differ (the Node agent
+   * reports the mean sampling interval of each round, which stretches on a
+   * busy machine); takes precedence over samplePeriod.
+   */
+  samplePeriods?: PerSide;
   /** True when round i of base and head ran side by side (ab / rerun mode). */
   paired: boolean;
   /** False when the baseline came from a different runner fingerprint. */

@@ -9,7 +9,12 @@ import { mean, sumSquares, variance } from "./stats/describe.js";
 import { studentTQuantile } from "./stats/distributions.js";
 import { holmAdjust } from "./stats/holm.js";
 import { minimalDetectableLog, smallestPassing } from "./stats/mde.js";
-import { estimatePriorDf, moderatedVariance, priorExcessVariance } from "./stats/moderated.js";
+import {
+  estimatePriorDf,
+  moderatedVariance,
+  priorExcessVariance,
+  varianceRatioTail,
+} from "./stats/moderated.js";
 import { logSizeFactors } from "./stats/size-factors.js";
 import {
   type MeanDifference,
@@ -75,8 +80,8 @@ interface Design {
   paired: boolean;
   /** Units of work per round, base rounds then head rounds. */
   work: number[];
-  /** Value of one sample, in the series' unit. */
-  period: number;
+  /** Value of one sample in each round (base rounds then head rounds), in the series' unit. */
+  periods: number[];
   /** Log size factor per round (same layout as work). */
   logSize: number[];
   /** Mean total sample count per round, both sides. */
@@ -112,8 +117,8 @@ function side(values: number[], k: number): number[] {
 const MAX_COUNT = 1e12;
 
 function counts(v: PerSide, d: Design): number[] {
-  return [...side(v.base, d.kA), ...side(v.head, d.kB)].map((x) =>
-    Math.min(MAX_COUNT, x / d.period),
+  return [...side(v.base, d.kA), ...side(v.head, d.kB)].map((x, r) =>
+    Math.min(MAX_COUNT, x / d.periods[r]!),
   );
 }
 
@@ -131,19 +136,30 @@ function globToRegExp(glob: string): RegExp {
 }
 
 /**
- * The value of one sample: the series' own when given; 1 for count units;
- * otherwise the smallest positive value any frame holds in one round, which
- * is one sample's worth when some frame-round holds a single sample.
+ * The value of one sample per round: the series' own per-round periods, or
+ * its one period; 1 for count units; otherwise the smallest positive value
+ * any frame holds in one round, which is one sample's worth when some
+ * frame-round holds a single sample.
  */
-function samplePeriod(series: KindSeries): { period: number; estimated: boolean } {
+function samplePeriods(
+  series: KindSeries,
+  kA: number,
+  kB: number,
+): { periods: number[]; estimated: boolean } {
+  const perRound = series.samplePeriods;
+  if (perRound) {
+    const all = [...side(perRound.base, kA), ...side(perRound.head, kB)];
+    if (all.every((p) => p > 0)) return { periods: all, estimated: false };
+  }
+  const fill = (p: number) => new Array<number>(kA + kB).fill(p);
   if (series.samplePeriod !== undefined && series.samplePeriod > 0)
-    return { period: series.samplePeriod, estimated: false };
-  if (series.unit === "count") return { period: 1, estimated: false };
+    return { periods: fill(series.samplePeriod), estimated: false };
+  if (series.unit === "count") return { periods: fill(1), estimated: false };
   let least = Infinity;
   for (const f of series.frames) {
     for (const v of [...f.self.base, ...f.self.head]) if (v > 0 && v < least) least = v;
   }
-  return { period: Number.isFinite(least) ? least : 1, estimated: true };
+  return { periods: fill(Number.isFinite(least) ? least : 1), estimated: true };
 }
 
 function valueStats(c: number[], d: Design): ValueStats {
@@ -164,9 +180,19 @@ function valueStats(c: number[], d: Design): ValueStats {
   return { delta: mean(yB) - mean(yA), s2, d: df, poisson, meanA, meanB, pooled };
 }
 
+/**
+ * A frame whose own variance is this far in the upper tail of what the prior
+ * allows is tested on its own variance alone (Phipson et al. 2016 make the
+ * same point for limma: outlier genes must not borrow a calm prior).
+ */
+const OUTLIER_LEVEL = 0.01;
+
 function moderatedTest(v: ValueStats, sigma0sq: number, d0: number, d: Design): TTestResult {
-  const s2 = moderatedVariance(v.s2, v.d, v.poisson + sigma0sq, d0);
-  const df = d0 + v.d > 0 ? d0 + v.d : Infinity;
+  const prior = v.poisson + sigma0sq;
+  const outlier = v.d > 0 && varianceRatioTail(v.s2 / prior, v.d, d0) < OUTLIER_LEVEL;
+  const s2 = outlier ? v.s2 : moderatedVariance(v.s2, v.d, prior, d0);
+  const dfAll = outlier ? v.d : d0 + v.d;
+  const df = dfAll > 0 ? dfAll : Infinity;
   return tTest({ delta: v.delta, se: Math.sqrt(s2 * (1 / d.kA + 1 / d.kB)), df });
 }
 
@@ -318,15 +344,40 @@ interface FrameTest {
   value: ValueStats;
 }
 
-export function judge(series: KindSeries, gate: GateConfig): Judgement {
-  const stats = gate.stats ?? DEFAULT_GATE_STATISTICS;
-  const thresholds = TIME_KINDS.has(series.kind) ? gate.cpu : gate.alloc;
-  const kA = series.totals.base.length;
-  const kB = series.totals.head.length;
-  const notes: string[] = [];
-  if (kA === 0 || kB === 0) return emptyJudgement(series, kA, kB);
+/**
+ * V8 samples an idle thread as "(idle)": time the service waited, not CPU
+ * it spent. It is kept out of the totals (CPU per request would otherwise
+ * measure the load generator) and never gated.
+ */
+const IDLE_FRAMES = new Set(["(idle)"]);
 
-  const { period, estimated } = samplePeriod(series);
+function withoutIdle(series: KindSeries, notes: string[]): KindSeries {
+  if (!TIME_KINDS.has(series.kind)) return series;
+  const idle = series.frames.filter((f) => IDLE_FRAMES.has(f.function));
+  if (idle.length === 0) return series;
+  const minus = (totals: number[], which: "base" | "head") =>
+    totals.map((t, r) =>
+      Math.max(0, clean(t) - idle.reduce((a, f) => a + clean(f.self[which][r]), 0)),
+    );
+  notes.push(
+    `${idle.map((f) => f.function).join(", ")}: idle time, not CPU work: left out of the total and not gated`,
+  );
+  return {
+    ...series,
+    totals: { base: minus(series.totals.base, "base"), head: minus(series.totals.head, "head") },
+  };
+}
+
+export function judge(input: KindSeries, gate: GateConfig): Judgement {
+  const stats = gate.stats ?? DEFAULT_GATE_STATISTICS;
+  const thresholds = TIME_KINDS.has(input.kind) ? gate.cpu : gate.alloc;
+  const kA = input.totals.base.length;
+  const kB = input.totals.head.length;
+  const notes: string[] = [];
+  if (kA === 0 || kB === 0) return emptyJudgement(input, kA, kB);
+  const series = withoutIdle(input, notes);
+
+  const { periods, estimated } = samplePeriods(series, kA, kB);
   if (estimated)
     notes.push(
       "sample period unknown: one sample's value was taken as the smallest value any frame holds in a round",
@@ -349,7 +400,7 @@ export function judge(series: KindSeries, gate: GateConfig): Judgement {
     kB,
     paired,
     work,
-    period,
+    periods,
     logSize: new Array<number>(kA + kB).fill(0),
     totalCount: 0,
   };
@@ -361,7 +412,8 @@ export function judge(series: KindSeries, gate: GateConfig): Judgement {
   const cumCounts = frames.map((f) => counts(f.cum, design));
 
   // Size factors from every frame with enough self samples: a blind choice.
-  const speedometer = selfCounts.filter((c) => mean(c) >= stats.minCount);
+  const isIdle = frames.map((f) => TIME_KINDS.has(series.kind) && IDLE_FRAMES.has(f.function));
+  const speedometer = selfCounts.filter((c, i) => !isIdle[i] && mean(c) >= stats.minCount);
   if (speedometer.length >= MIN_SIZE_FACTOR_FRAMES) {
     design.logSize = logSizeFactors(
       speedometer.map((c) => logPerWork(c, design)),
@@ -379,7 +431,7 @@ export function judge(series: KindSeries, gate: GateConfig): Judgement {
   );
 
   // The Holm family: the hottest frames (by pooled count, blind to the difference) that are not ignored.
-  const isIgnored = frames.map((f) => ignore.some((re) => re.test(f.function)));
+  const isIgnored = frames.map((f, i) => isIdle[i] || ignore.some((re) => re.test(f.function)));
   const candidates = frames
     .map((_, i) => i)
     .filter((i) => !isIgnored[i] && cumStats[i]!.pooled >= stats.minCount)
@@ -523,7 +575,7 @@ export function judge(series: KindSeries, gate: GateConfig): Judgement {
 
   if (family.length > 0 && (tooCold > 0 || isIgnored.some(Boolean)))
     notes.push(
-      `tested ${candidates.length} of ${frames.length} frames: ${tooCold} below ${stats.minCount} samples per round${isIgnored.some(Boolean) ? `, ${isIgnored.filter(Boolean).length} ignored by gate.ignore` : ""}`,
+      `tested ${candidates.length} of ${frames.length} frames: ${tooCold} below ${stats.minCount} samples per round${isIgnored.some(Boolean) ? `, ${isIgnored.filter(Boolean).length} not gated (gate.ignore, idle)` : ""}`,
     );
   const warned = results.filter((r) => r.result.verdict === "warn");
   if (warned.length > 0) {

@@ -168,6 +168,53 @@ describe("judge: the statistical gate", () => {
     expectFinite(j);
   });
 
+  it("V8's (idle) is no CPU work: out of the total, never gated", () => {
+    const s = series({ kind: "cpu", rounds: 5, paired: true }, 13);
+    // Idle time that varies wildly between rounds, as under a load generator that cannot keep up.
+    const idle = {
+      base: [4e9, 1e9, 2e8, 3e9, 5e8],
+      head: [9e9, 9e9, 8e9, 9e9, 9e9],
+    };
+    const withIdle: KindSeries = {
+      ...s,
+      frames: [...s.frames, { function: "(idle)", file: "", self: idle, cum: idle }],
+      totals: {
+        base: s.totals.base.map((t, r) => t + idle.base[r]!),
+        head: s.totals.head.map((t, r) => t + idle.head[r]!),
+      },
+    };
+    const plain = judge(s, DEFAULT_GATE);
+    const j = judge(withIdle, DEFAULT_GATE);
+    expect(j.total.deltaPct).toBeCloseTo(plain.total.deltaPct!, 9);
+    expect(j.total.base).toBe(plain.total.base);
+    const f = j.frames.find((x) => x.function === "(idle)")!;
+    expect(f.verdict).toBe("pass");
+    expect(f.untested).toBe("ignored");
+    expect(j.notes?.some((n) => n.startsWith("(idle): idle time"))).toBe(true);
+  });
+
+  it("uses each round's own sample period when the rounds' periods differ", () => {
+    const s = series({ kind: "cpu", rounds: 4, paired: true }, 14);
+    // The same samples reported at 2 ms in some rounds and 4 ms in others (values doubled there).
+    const scale = { base: [1, 2, 1, 2], head: [2, 1, 2, 1] };
+    const scaled = (v: { base: number[]; head: number[] }) => ({
+      base: v.base.map((x, r) => x * scale.base[r]!),
+      head: v.head.map((x, r) => x * scale.head[r]!),
+    });
+    const stretched: KindSeries = {
+      ...s,
+      samplePeriod: undefined,
+      samplePeriods: scaled({ base: [1e6, 1e6, 1e6, 1e6], head: [1e6, 1e6, 1e6, 1e6] }),
+      totals: scaled(s.totals),
+      frames: s.frames.map((f) => ({ ...f, self: scaled(f.self), cum: scaled(f.cum) })),
+    };
+    const a = judge(s, DEFAULT_GATE);
+    const b = judge(stretched, DEFAULT_GATE);
+    expect(b.noise?.samplesPerRound).toBeCloseTo(a.noise!.samplesPerRound, 6);
+    expect(b.frames[0]!.p).toBeCloseTo(a.frames[0]!.p, 9);
+    expect(b.notes?.some((n) => n.startsWith("sample period unknown"))).toBe(false);
+  });
+
   it("reports MDEs: a finite relative change at 5 % share and a share for +threshold", () => {
     const j = judge(series({ kind: "cpu", rounds: 5, paired: true }, 9), DEFAULT_GATE);
     expect(j.mde.atSharePct).toBe(5);

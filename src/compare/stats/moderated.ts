@@ -1,3 +1,4 @@
+import { betaIncomplete } from "./distributions.js";
 import { trigamma, trigammaInverse } from "./polygamma.js";
 
 /**
@@ -63,4 +64,22 @@ export function estimatePriorDf(
   const spread = logs.reduce((a, b) => a + (b - m) ** 2, 0) / (logs.length - 1);
   const excess = spread - trigamma(d / 2);
   return excess > 0 ? 2 * trigammaInverse(excess) : Infinity;
+}
+
+/**
+ * Upper tail P(F ≥ ratio) of Snedecor's F(d, d0): how surprising a frame's
+ * own variance is, given the prior, when s²/prior ~ F(d, d0). A frame far in
+ * that tail (one whose allocations or time come and go with backpressure,
+ * JIT tiering, GC) is noisier than the prior can speak for.
+ */
+export function varianceRatioTail(ratio: number, d: number, d0: number): number {
+  if (!(ratio > 0) || d <= 0) return 1;
+  if (!Number.isFinite(d0)) return 1 - chiSquareRatioCdf(ratio, d);
+  return 1 - betaIncomplete((d * ratio) / (d * ratio + d0), d / 2, d0 / 2);
+}
+
+/** P(χ²_d / d ≤ ratio), the F(d, ∞) CDF, as the limit of the beta form. */
+function chiSquareRatioCdf(ratio: number, d: number): number {
+  const big = 1e8;
+  return betaIncomplete((d * ratio) / (d * ratio + big), d / 2, big / 2);
 }

@@ -6,6 +6,7 @@ import {
   estimatePriorDf,
   moderatedVariance,
   priorExcessVariance,
+  varianceRatioTail,
 } from "../../../src/compare/stats/moderated.js";
 import {
   digamma,
@@ -128,6 +129,15 @@ describe("moderated variance", () => {
     expect(dSca).toBeLessThan(5);
     expect(dHom).toBe(Infinity);
     expect(estimatePriorDf(homogeneous.slice(0, 5), 4)).toBeUndefined();
+  });
+});
+
+describe("variance ratio tail (F distribution) against scipy.stats.f / chi2", () => {
+  it("matches sf at finite and infinite prior df", () => {
+    close(varianceRatioTail(9, 2, 20), 0.0016310376661280216, 1e-9);
+    close(varianceRatioTail(2.5, 4, 8), 0.12572609188978642, 1e-9);
+    close(varianceRatioTail(3, 4, Infinity), 0.01735126523666451, 1e-6);
+    expect(varianceRatioTail(0, 4, 8)).toBe(1);
   });
 });
 

@@ -1,0 +1,157 @@
+import { execa } from "execa";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { planRounds, sideCwd } from "../../src/cli/ab.js";
+import type { Report } from "../../src/compare/types.js";
+import { type ServiceConfig, parseConfig } from "../../src/config.js";
+import { FlamegateError } from "../../src/errors.js";
+import { packageRoot } from "../../src/paths.js";
+import { fixtureDir } from "../../src/session/fixtures.js";
+import { freePort } from "../../src/session/ready.js";
+import { groupMembers } from "../../src/session/reaper.js";
+
+const CLI = join(packageRoot(), "src", "cli.ts");
+const work = mkdtempSync(join(tmpdir(), "flamegate-ab-test-"));
+
+function service(cwd: string): ServiceConfig {
+  const doc = {
+    version: 1,
+    services: {
+      api: {
+        runtime: "node",
+        cwd,
+        start: "node server.mjs",
+        ready: "http://127.0.0.1:1/healthz",
+        load: { url: "http://127.0.0.1:1/work" },
+      },
+    },
+  };
+  return parseConfig(doc, "/repo/flamegate.yml", "/repo").services[0]!;
+}
+
+describe("ab: planning", () => {
+  it("draws each round's order from the coin", () => {
+    const coins = [true, false, false, true];
+    const plan = planRounds(4, () => coins.shift()!);
+    expect(plan.map((p) => p.order.join(","))).toEqual([
+      "head,base",
+      "base,head",
+      "base,head",
+      "head,base",
+    ]);
+    expect(plan.map((p) => p.round)).toEqual([1, 2, 3, 4]);
+  });
+
+  it("re-anchors the service's cwd on each side's tree", () => {
+    expect(sideCwd(service("services/api"), "/repo", "/tmp/base")).toBe("/tmp/base/services/api");
+    expect(sideCwd(service("."), "/repo", "/tmp/head")).toBe("/tmp/head");
+    expect(() => sideCwd(service("/elsewhere"), "/repo", "/tmp/base")).toThrow(FlamegateError);
+    expect(() => sideCwd(service("/elsewhere"), "/repo", "/tmp/base")).toThrow(
+      "services.api.cwd: '/elsewhere' is outside the config's folder (/repo)",
+    );
+  });
+});
+
+describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
+  it("runs interleaved paired rounds, writes both profile sets, and an A/A comparison passes", async () => {
+    const port = await freePort();
+    const dir = join(work, "aa");
+    mkdirSync(dir);
+    const config = join(dir, "flamegate.yml");
+    writeFileSync(
+      config,
+      `version: 1
+services:
+  orders:
+    runtime: node
+    cwd: .
+    start: node server.mjs
+    env: { PORT: "${port}" }
+    ready: http://127.0.0.1:${port}/healthz
+    warmup: 1s
+    rounds: 3
+    profiles: [cpu, alloc]
+    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 2s }
+`,
+    );
+    const out = join(dir, "out");
+    const json = join(dir, "report.json");
+    const fixture = fixtureDir("node");
+    const r = await execa(
+      "node",
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "ab",
+        "--base-dir",
+        fixture,
+        "--head-dir",
+        fixture,
+        "--config",
+        config,
+        "--out",
+        out,
+        "--json",
+        json,
+      ],
+      { reject: false, cwd: packageRoot() },
+    );
+    expect(r.exitCode, r.stderr).toBe(0);
+    const orders = [...r.stderr.matchAll(/round (\d)\/3: (base|head) then (base|head)/g)];
+    expect(orders.map((m) => m[1])).toEqual(["1", "2", "3"]);
+    for (const side of ["base", "head"]) {
+      expect(readdirSync(join(out, side, "orders")).sort()).toEqual([
+        "manifest.json",
+        "r1.alloc.pb.gz",
+        "r1.cpu.pb.gz",
+        "r2.alloc.pb.gz",
+        "r2.cpu.pb.gz",
+        "r3.alloc.pb.gz",
+        "r3.cpu.pb.gz",
+        "service.log",
+      ]);
+    }
+    const report = JSON.parse(readFileSync(json, "utf8")) as Report;
+    expect(report.verdict).not.toBe("fail");
+    expect(report.comparisons.map((c) => c.kind).sort()).toEqual(["alloc", "cpu"]);
+    for (const c of report.comparisons) {
+      expect(c.base.rounds).toBe(3);
+      expect(c.head.rounds).toBe(3);
+      // Paired on one machine: the CPU total is gated, no other-runner note.
+      expect(c.total.note).toBeUndefined();
+      expect(c.noise?.totalSigma).toEqual(expect.any(Number));
+      expect(c.noise?.totalDriftSigma).toEqual(expect.any(Number));
+    }
+    const pids = [...r.stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    expect(pids.length).toBe(6);
+    for (const pid of pids) expect(groupMembers(pid), `process group ${pid}`).toEqual([]);
+  });
+
+  it("names a missing directory in one line, exit 2", async () => {
+    const r = await execa(
+      "node",
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "ab",
+        "--base-dir",
+        join(work, "nope"),
+        "--head-dir",
+        work,
+        "--config",
+        "x.yml",
+        "--out",
+        work,
+      ],
+      { reject: false, cwd: packageRoot() },
+    );
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `flamegate ab: --base-dir '${join(work, "nope")}' is not a directory`,
+    );
+  });
+});
