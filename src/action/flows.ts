@@ -134,6 +134,7 @@ class Flow {
       name,
       dir,
       this.inputs.retentionDays ?? 90,
+      this.deps.log,
     );
     this.deps.log(`uploaded artifact ${name} (${a.size} bytes)`);
     this.links.push({

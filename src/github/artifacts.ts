@@ -13,7 +13,7 @@ import { apiCall, type Octokit, type RepoRef } from "./api.js";
 
 export type ArtifactClient = Pick<
   DefaultArtifactClient,
-  "uploadArtifact" | "downloadArtifact" | "listArtifacts"
+  "uploadArtifact" | "downloadArtifact" | "listArtifacts" | "deleteArtifact"
 >;
 
 /** Characters @actions/artifact refuses in a name (upload/path-and-artifact-name-validation). */
@@ -51,19 +51,40 @@ export interface UploadedArtifact {
   size: number;
 }
 
-/** Uploads every file under `dir`, paths relative to `dir` inside the zip. */
+/** The results service's answer to a second artifact of the same name in one run (Twirp 409). */
+function isNameConflict(err: unknown): boolean {
+  return /\(409\)|already exists/i.test(errorMessage(err));
+}
+
+/**
+ * Uploads every file under `dir`, paths relative to `dir` inside the zip.
+ * A re-run of the job finds its previous attempt's artifact under the same
+ * name in the same run: that one is replaced, as upload-artifact's
+ * `overwrite: true` does (delete, then upload again).
+ */
 export async function uploadDirectory(
   client: ArtifactClient,
   name: string,
   dir: string,
   retentionDays: number,
+  log: (line: string) => void,
 ): Promise<UploadedArtifact> {
   const files = filesUnder(dir);
   if (files.length === 0) throw new FlamegateError(`artifact ${name}: nothing to upload in ${dir}`);
-  try {
+  const upload = async () => {
     const r = await client.uploadArtifact(name, files, dir, { retentionDays });
     if (r.id === undefined) throw new Error("the artifact service returned no id");
     return { id: r.id, name, size: r.size ?? 0 };
+  };
+  try {
+    try {
+      return await upload();
+    } catch (err) {
+      if (!isNameConflict(err)) throw err;
+      log(`artifact ${name} exists from an earlier attempt of this run: replacing it`);
+      await client.deleteArtifact(name);
+      return await upload();
+    }
   } catch (err) {
     throw new FlamegateError(`cannot upload artifact ${name}: ${errorMessage(err)}`, {
       cause: err,

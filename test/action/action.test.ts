@@ -140,6 +140,17 @@ describe("a real service", () => {
   });
 });
 
+describe("re-running a job", () => {
+  it("replaces its previous attempt's artifacts of the same name", async () => {
+    await pushBaseline();
+    const again = await pushBaseline();
+    expect(errors(again)).toEqual([]);
+    expect(again.stdout).toContain("exists from an earlier attempt of this run: replacing it");
+    const names = fake.state.artifacts.map((a) => a.name);
+    expect(names.filter((n) => n === `flamegate-orders-${SHA.mergeBase}`)).toHaveLength(1);
+  });
+});
+
 describe("pull request", () => {
   it("compares with the merge-base baseline, comments once, and updates that comment on the next run", async () => {
     await pushBaseline();

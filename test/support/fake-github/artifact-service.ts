@@ -86,7 +86,12 @@ export async function handleTwirp(
     case "CreateArtifact": {
       const name = String(body.name);
       if (state.artifacts.some((a) => a.run === run && a.name === name)) {
-        twirpError(res, 409, "already_exists", "an artifact with this name already exists");
+        twirpError(
+          res,
+          409,
+          "already_exists",
+          "an artifact with this name already exists on the workflow run",
+        );
         return;
       }
       const artifact: FakeArtifact = {
@@ -148,6 +153,17 @@ export async function handleTwirp(
         return;
       }
       sendJson(res, 200, { signed_url: downloadUrl(baseUrl, a) });
+      return;
+    }
+    case "DeleteArtifact": {
+      const i = state.artifacts.findIndex((x) => ofRun(x) && x.name === body.name);
+      const a = state.artifacts[i];
+      if (!a) {
+        twirpError(res, 404, "not_found", "artifact not found");
+        return;
+      }
+      state.artifacts.splice(i, 1);
+      sendJson(res, 200, { ok: true, artifact_id: String(a.id) });
       return;
     }
     default:
