@@ -86,7 +86,6 @@ export function verdictsOf(comparison: Comparison): Map<string, Verdict> {
 
 /** The stack nodes one diff node stands for on one side (empty when the path is absent). */
 type Group = readonly StackNode[];
-const self = (n: StackNode) => n.self;
 
 function byNameThenFile(a: { name: string; file: string }, b: { name: string; file: string }) {
   // Plain code-unit order, not localeCompare: the output must not depend on the machine's locale.
@@ -151,14 +150,19 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     };
   };
 
-  const sum = (g: Group, f: (n: StackNode) => number) => {
+  const selfOf = (g: Group) => {
     let v = 0;
-    for (const n of g) v += f(n);
+    for (const n of g) v += n.self;
     return v;
   };
+
   const narrow = (b: number, h: number) =>
     (baseTotal > 0 ? b / baseTotal : 0) < opts.minShare &&
     (headTotal > 0 ? h / headTotal : 0) < opts.minShare;
+
+  /** Function key -> dense id, and id -> slot in the level being tallied (−1: none yet). */
+  const fidOf = new Map<string, number>();
+  let slotOf = new Int32Array(1024).fill(-1);
 
   /**
    * One node of the diff from the stack nodes it stands for on each side:
@@ -180,8 +184,8 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
       label === undefined ? any.file : "",
       bValue,
       hValue,
-      sum(b, self),
-      sum(h, self),
+      selfOf(b),
+      selfOf(h),
     );
     if (verdicts && label === undefined) {
       const v = verdicts.get(functionKey(any));
@@ -191,29 +195,49 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     // A narrow merged node's callees are all narrower still: they would only
     // make a tower of "(N narrow frames)" nodes no one can see.
     if (narrow(bValue, hValue)) return node;
-    // Two passes over the callees: sum each function's value per side, then
-    // route every callee to its wide group or to the narrow pile. Only wide
-    // functions get an object; a merged group of 10k thin callers (large.cpu)
-    // costs two Map lookups per callee and no garbage per function.
-    const slot = new Map<string, number>();
+    // Sum each function's value per side, recording every callee and its slot
+    // in visiting order; then route each callee to its wide group or to the
+    // narrow pile from those arrays. A merged group of 10k thin callers
+    // (large.cpu) costs one Map lookup per callee and no object per narrow
+    // function.
     const sumB: number[] = [];
     const sumH: number[] = [];
+    const fids: number[] = [];
+    const order: number[] = [];
+    const seen: StackNode[] = [];
     const tally = (g: Group, sums: number[]) => {
       for (const n of g)
         n.children.forEach((child, key) => {
-          let i = slot.get(key);
-          if (i === undefined) {
+          let f = fidOf.get(key);
+          if (f === undefined) {
+            f = fidOf.size;
+            fidOf.set(key, f);
+            if (f >= slotOf.length) {
+              const grown = new Int32Array(slotOf.length * 2).fill(-1);
+              grown.set(slotOf);
+              slotOf = grown;
+            }
+          }
+          let i = slotOf[f]!;
+          if (i < 0) {
             i = sumB.length;
-            slot.set(key, i);
+            slotOf[f] = i;
+            fids.push(f);
             sumB.push(0);
             sumH.push(0);
           }
           sums[i]! += child.value;
+          order.push(i);
+          seen.push(child);
         });
     };
     tally(b, sumB);
+    const baseCallees = seen.length;
     tally(h, sumH);
-    const wideAt = new Map<number, { b: StackNode[]; h: StackNode[]; bv: number; hv: number }>();
+    // slotOf is shared by every level: clear this level's entries before recursing.
+    for (const f of fids) slotOf[f] = -1;
+    const wideAt: Array<{ b: StackNode[]; h: StackNode[]; bv: number; hv: number } | undefined> =
+      [];
     const narrowB: StackNode[] = [];
     const narrowH: StackNode[] = [];
     let narrowFrames = 0;
@@ -225,20 +249,17 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
         narrowBValue += sumB[i]!;
         narrowHValue += sumH[i]!;
       } else {
-        wideAt.set(i, { b: [], h: [], bv: sumB[i]!, hv: sumH[i]! });
+        wideAt[i] = { b: [], h: [], bv: sumB[i]!, hv: sumH[i]! };
       }
     }
-    const route = (g: Group, pile: StackNode[], side: "b" | "h") => {
-      for (const n of g)
-        n.children.forEach((child, key) => {
-          const w = wideAt.get(slot.get(key)!);
-          if (w) w[side].push(child);
-          else pile.push(child);
-        });
-    };
-    route(b, narrowB, "b");
-    route(h, narrowH, "h");
-    const wide = [...wideAt.values()];
+    // Every callee in visiting order with its slot, the base side's first.
+    for (let k = 0; k < seen.length; k++) {
+      const w = wideAt[order[k]!];
+      const onBase = k < baseCallees;
+      if (w) (onBase ? w.b : w.h).push(seen[k]!);
+      else (onBase ? narrowB : narrowH).push(seen[k]!);
+    }
+    const wide = wideAt.filter((w) => w !== undefined);
     const children = wide.map((k) => walk(k.b, k.h, k.bv, k.hv, depth + 1));
     children.sort(byNameThenFile);
     if (narrowFrames > 0) {
