@@ -43,9 +43,24 @@ export function newStackRoot(): StackNode {
   return { name: "all", file: "", value: 0, self: 0, children: new Map() };
 }
 
-/** Functions and call paths a tree may hold; far beyond any real profile. */
+/** Distinct functions a tree may hold; far beyond any real profile. */
 const FN_LIMIT = 2 ** 24;
-const NODE_LIMIT = 2 ** 28;
+
+/**
+ * Call paths one tree keeps, by default: ~70 bytes each while building. A
+ * real service's profile has 10^4-10^5 paths; random 250k-sample stacks
+ * have ~10^7. Past the budget, a sample's path is cut where it leaves the
+ * tree and its value counted as that node's self, so every kept node's
+ * value stays exact.
+ */
+export const STACK_NODE_BUDGET = 1_000_000;
+
+/**
+ * Paths below this share of the side's total are left out when the tree is
+ * materialised (their value stays in their parents): 10x under the 0.1 %
+ * at which the flamegraph (stack-diff.ts) merges narrow frames.
+ */
+export const STACK_MIN_SHARE = 1e-4;
 
 /**
  * (parent node, function) -> child node, open addressing over Int32Arrays:
@@ -110,8 +125,10 @@ export class StackTreeBuilder {
   private self = new Float64Array(1024);
   private parent = new Int32Array(1024);
   private size = 1;
+  /** Value whose path was cut short because the node budget was spent. */
+  truncatedValue = 0;
 
-  constructor() {
+  constructor(private readonly budget = STACK_NODE_BUDGET) {
     // Node 0 is the root, "all".
     this.fn[0] = -1;
     this.parent[0] = -1;
@@ -139,13 +156,17 @@ export class StackTreeBuilder {
     const { locStart, locFns } = view;
     let node = 0;
     this.value[0]! += v;
-    for (let l = depth - 1; l >= 0; l--) {
+    walk: for (let l = depth - 1; l >= 0; l--) {
       const loc = locs[l]!;
       // Inlined frames are leaf first inside a location: walk them outermost first.
       for (let k = locStart[loc + 1]! - 1, start = locStart[loc]!; k >= start; k--) {
         const g = gids[locFns[k]!]!;
         let c = this.child.get(node, g);
         if (c < 0) {
+          if (this.size >= this.budget) {
+            this.truncatedValue += v;
+            break walk;
+          }
           c = this.newNode(node, g);
           this.child.set(node, g, c);
         }
@@ -158,8 +179,6 @@ export class StackTreeBuilder {
 
   private newNode(parent: number, g: number): number {
     if (this.size === this.fn.length) {
-      if (this.size >= NODE_LIMIT)
-        throw new FlamegateError(`more than ${NODE_LIMIT} call paths; too many to draw`);
       const grow = <T extends Int32Array | Float64Array>(a: T): T => {
         const b = new (a.constructor as new (n: number) => T)(a.length * 2);
         b.set(a);
@@ -176,15 +195,21 @@ export class StackTreeBuilder {
     return n;
   }
 
-  /** The tree as StackNode objects, children keyed by frameKey. */
-  build(): StackNode {
+  /**
+   * The tree as StackNode objects, children keyed by frameKey; paths under
+   * `minShare` of the root's value are left out (0 keeps every path).
+   */
+  build(minShare = STACK_MIN_SHARE): StackNode {
     const keys: string[] = [];
     for (const [key, g] of this.gid) keys[g] = key;
-    const nodes: StackNode[] = [newStackRoot()];
+    const nodes: Array<StackNode | undefined> = [newStackRoot()];
     nodes[0]!.value = this.value[0]!;
     nodes[0]!.self = this.self[0]!;
+    const cutoff = Math.abs(this.value[0]!) * minShare;
     // Parents are always created before their children, so one pass in id order links them.
     for (let n = 1; n < this.size; n++) {
+      const parent = nodes[this.parent[n]!];
+      if (!parent || Math.abs(this.value[n]!) < cutoff) continue;
       const f = this.fns[this.fn[n]!]!;
       const node: StackNode = {
         name: f.name,
@@ -194,7 +219,7 @@ export class StackTreeBuilder {
         children: new Map(),
       };
       nodes[n] = node;
-      nodes[this.parent[n]!]!.children.set(keys[this.fn[n]!]!, node);
+      parent.children.set(keys[this.fn[n]!]!, node);
     }
     return nodes[0]!;
   }
@@ -266,8 +291,8 @@ export function aggregateFunctions(profile: Profile, sampleIndex: number): Funct
  * function; call it once per round to sum rounds. Returns the root.
  */
 export function addStacks(root: StackNode, profile: Profile, sampleIndex: number): StackNode {
-  const builder = new StackTreeBuilder();
+  const builder = new StackTreeBuilder(Infinity);
   aggregateView(viewOfProfile(profile), sampleIndex, builder);
-  mergeTree(root, builder.build());
+  mergeTree(root, builder.build(0));
   return root;
 }

@@ -3,6 +3,7 @@ import { FlamegateError } from "../errors.js";
 import { KINDS, type Kind, type SampleTypeName } from "../model/kinds.js";
 import {
   type FunctionTable,
+  STACK_NODE_BUDGET,
   type StackNode,
   StackTreeBuilder,
   aggregateView,
@@ -78,6 +79,14 @@ function commonPeriod(...sides: SideData[]): number | undefined {
   const all = sides.flatMap((d) => d.periods);
   const first = all[0];
   return first !== null && first !== undefined && all.every((p) => p === first) ? first : undefined;
+}
+
+/** Every round's own period, when every round of both sides has one. */
+function roundPeriods(bd: SideData, hd: SideData): { samplePeriods?: PerSide } {
+  const known = (d: SideData) => d.periods.every((p): p is number => p !== null);
+  return known(bd) && known(hd)
+    ? { samplePeriods: { base: bd.periods as number[], head: hd.periods as number[] } }
+    : {};
 }
 
 function kindsOf(service: SideService): Set<Kind> {
@@ -217,6 +226,16 @@ function compareKind(
       );
   }
   const notes: string[] = [];
+  for (const [side, d, total] of [
+    ["base", bd, baseTotal],
+    ["head", hd, headTotal],
+  ] as const) {
+    const cut = d.stacks?.truncatedValue ?? 0;
+    if (cut !== 0)
+      notes.push(
+        `flamegraph: ${((100 * cut) / total).toPrecision(2)} % of the ${side} is on call paths beyond the ${STACK_NODE_BUDGET} kept; those paths end at their last kept frame`,
+      );
+  }
   const { unitOfWork, work } = workOf(bd, hd, b, h, notes);
   const sameRunner = b.runnerId === null || h.runnerId === null || b.runnerId === h.runnerId;
   if (b.runtime !== h.runtime)
@@ -231,6 +250,7 @@ function compareKind(
       work,
       unitOfWork,
       samplePeriod: commonPeriod(bd, hd),
+      ...roundPeriods(bd, hd),
       paired: options.paired === true && bd.tables.length === hd.tables.length,
       sameRunner,
     },

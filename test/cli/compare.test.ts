@@ -169,4 +169,20 @@ describe("flamegate compare on real profiles", () => {
     expect(stdout).toMatch(/regressed .*main\.encode/);
     expect(readFileSync(md, "utf8")).toContain("main.encode");
   });
+
+  it("--svg writes the differential flamegraph", async () => {
+    const svg = join(tmp, "alloc.svg");
+    const { code } = await cli([
+      "--base",
+      input("alloc-base.alloc.pb.gz"),
+      "--head",
+      input("alloc-head.alloc.pb.gz"),
+      "--svg",
+      svg,
+    ]);
+    expect(code).toBe(1);
+    const text = readFileSync(svg, "utf8");
+    expect(text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(text).toContain("main.encode");
+  });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
-import { aggregateView } from "../../src/compare/aggregate.js";
+import { type StackNode, StackTreeBuilder, aggregateView } from "../../src/compare/aggregate.js";
 import { compareSets } from "../../src/compare/compare.js";
 import { TOP_FRAMES } from "../../src/compare/diff.js";
 import { readSide } from "../../src/compare/inputs.js";
@@ -257,5 +257,59 @@ describe("reading profile sets (untrusted manifests)", () => {
     expect(message(() => readSide(dir))).toContain("manifest is not valid JSON");
     writeFileSync(join(dir, "manifest.json"), " ".repeat(2 * 1024 * 1024));
     expect(message(() => readSide(dir))).toContain("larger than a manifest can be");
+  });
+});
+
+describe("per-stack trees", () => {
+  const view = scanPprof(gunzipSync(readFileSync(input("large.cpu.pb.gz"))), "large");
+  const tree = (budget: number, minShare: number) => {
+    const builder = new StackTreeBuilder(budget);
+    const table = aggregateView(view, 1, builder);
+    return { root: builder.build(minShare), cut: builder.truncatedValue, total: table.total };
+  };
+  const full = tree(Infinity, 0);
+
+  function check(node: StackNode, ref: StackNode | undefined): number {
+    expect(ref?.value).toBe(node.value);
+    let kids = 0;
+    let n = 1;
+    for (const [key, c] of node.children) {
+      kids += c.value;
+      n += check(c, ref?.children.get(key));
+    }
+    expect(kids + node.self).toBeLessThanOrEqual(node.value);
+    return n;
+  }
+
+  it("the full tree holds every sample: root = total, and each node = its self + its children", () => {
+    expect(full.root.value).toBe(full.total);
+    expect(full.cut).toBe(0);
+    // One expect at the end: 425k nodes.
+    let wrong = 0;
+    const exact = (node: StackNode): void => {
+      let kids = 0;
+      for (const c of node.children.values()) {
+        kids += c.value;
+        exact(c);
+      }
+      if (kids + node.self !== node.value) wrong++;
+    };
+    exact(full.root);
+    expect(wrong).toBe(0);
+  });
+
+  it("past the node budget, paths are cut but every kept node's value stays exact", () => {
+    const small = tree(1000, 0);
+    expect(small.cut).toBeGreaterThan(0);
+    expect(check(small.root, full.root)).toBe(1000);
+  });
+
+  it("narrow paths are left out when materialised, wide ones kept exactly", () => {
+    const pruned = tree(Infinity, 0.001);
+    const count = check(pruned.root, full.root);
+    expect(count).toBeGreaterThan(1);
+    const narrow = (node: StackNode): boolean =>
+      [...node.children.values()].some((c) => c.value < full.total * 0.001 || narrow(c));
+    expect(narrow(pruned.root)).toBe(false);
   });
 });
