@@ -225,6 +225,20 @@ describe("HTML report in chromium (real V8 CPU and heap profiles)", () => {
     await w.page.close();
   });
 
+  it("shows the tables alone when the report has no call trees", async () => {
+    const file = join(OUT, "tables-only.html");
+    writeFileSync(file, renderHtml({ report: web.report, flames: [] }));
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(file).href);
+    await expect.poll(() => page.locator("#note").textContent()).toContain("No call trees");
+    expect(await page.locator("section").count()).toBe(web.report.comparisons.length);
+    expect(await page.locator("section").first().isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("stays usable on large.cpu (425k call paths) against a perturbed copy", async () => {
     const large = largeScenario();
     const t0 = performance.now();

@@ -249,6 +249,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
   });
   window.addEventListener("resize", render);
   details.textContent = details.getAttribute("data-empty");
-  render();
+  if (data.comparisons.length > 0) render();
+  else note.textContent = "No call trees in this report: the tables below are all there is.";
 })();
 `;
