@@ -140,6 +140,25 @@ describe("a real service", () => {
   });
 });
 
+describe("push after push", () => {
+  it("compares with the previous baseline on the branch for the summary, and never fails the push", async () => {
+    await run({
+      event: "push",
+      runId: 90,
+      sha: "1111111111111111111111111111111111111111",
+      inputs: { "profile-set": join(SETS, "base-5rounds") },
+    });
+    const r = await run({
+      event: "push",
+      inputs: { "profile-set": join(SETS, "head-5rounds-regression") },
+    });
+    expect(r.outputs.verdict).toBe("fail");
+    expect(r.code).toBe(0);
+    expect(errors(r)).toEqual([]);
+    expect(r.summary).toContain("the newest stored baseline on main, 1111111");
+  });
+});
+
 describe("re-running a job", () => {
   it("replaces its previous attempt's artifacts of the same name", async () => {
     await pushBaseline();
