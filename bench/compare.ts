@@ -6,10 +6,10 @@
  *   - large.cpu.pb.gz against itself (a real 2.4 MB Go CPU profile, 23k functions)
  *   - a generated pair of ~25 MB profiles (250k samples each), made
  *     deterministically under the OS temp dir on first use.
- * Prints each side's median wall time and peak RSS (GNU time's %e and %M)
+ * Prints each side's median wall and CPU time and peak RSS (GNU time's %e, %U+%S, %M)
  * and the ratio flamegate / pprof. Run `npm run build` first.
  *
- *   npm run bench [-- --reps 5]
+ *   npm run bench [-- --reps 5] [-- --only large|pair]
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
@@ -31,6 +31,8 @@ import { packageRoot } from "../src/paths.js";
 const root = packageRoot();
 const repsArg = process.argv.indexOf("--reps");
 const REPS = repsArg > 0 ? Number(process.argv[repsArg + 1]) : 5;
+const onlyArg = process.argv.indexOf("--only");
+const ONLY = onlyArg > 0 ? process.argv[onlyArg + 1] : undefined;
 
 /** Deterministic PRNG (mulberry32), so the generated pair is the same on every machine. */
 function rng(seed: number): () => number {
@@ -53,7 +55,7 @@ const PERIOD_NS = 10_000_000;
 /**
  * A Go-like CPU profile: a call graph where each function calls a few
  * others (Zipf-weighted, so some paths are hot), stacks walked from
- * runtime.main down 8-57 frames, one location per call site (10 % with an
+ * runtime.main down 8-79 frames, one location per call site (10 % with an
  * inlined frame), sample values 1-4 samples. `slow` multiplies the weight of
  * samples passing through function 7 (the head's regression).
  */
@@ -100,7 +102,7 @@ function generate(seed: number, slow: number): Profile {
   };
   const samples: Sample[] = [];
   for (let s = 0; s < SAMPLES; s++) {
-    const depth = 8 + Math.floor(rand() * 50);
+    const depth = 8 + Math.floor(rand() * 72);
     const stack: number[] = [];
     let fn = 0;
     let through7 = false;
@@ -144,7 +146,7 @@ function generate(seed: number, slow: number): Profile {
 }
 
 function generatedPair(): { base: string; head: string; rawMB: number } {
-  const dir = join(tmpdir(), `flamegate-bench-${SAMPLES}-${FUNCTIONS}-v1`);
+  const dir = join(tmpdir(), `flamegate-bench-${SAMPLES}-${FUNCTIONS}-v2`);
   const base = join(dir, "base.cpu.pb.gz");
   const head = join(dir, "head.cpu.pb.gz");
   let rawMB = 0;
@@ -165,23 +167,29 @@ function generatedPair(): { base: string; head: string; rawMB: number } {
 
 interface Run {
   seconds: number;
+  /** User + system CPU seconds: steadier than wall time when others share the machine. */
+  cpuSeconds: number;
   maxRssMB: number;
 }
 
 /** Runs a command under GNU time; returns wall seconds and peak RSS. */
 function timed(cmd: string, args: string[], okCodes: number[]): Run {
-  const r = spawnSync("/usr/bin/time", ["-f", "%e %M", cmd, ...args], {
+  const r = spawnSync("/usr/bin/time", ["-f", "%e %U %S %M", cmd, ...args], {
     cwd: root,
     encoding: "utf8",
     maxBuffer: 512 * 1024 * 1024,
   });
   const last = r.stderr.trimEnd().split("\n").pop() ?? "";
-  const m = /^(\d+(?:\.\d+)?) (\d+)$/.exec(last);
+  const m = /^(\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+(?:\.\d+)?) (\d+)$/.exec(last);
   // GNU time reports "Command exited with non-zero status N" before its own line.
   const code = r.status ?? -1;
   if (!m || !okCodes.includes(code))
     throw new Error(`${cmd} ${args.join(" ")} failed (exit ${code}):\n${r.stderr}`);
-  return { seconds: Number(m[1]), maxRssMB: Number(m[2]) / 1024 };
+  return {
+    seconds: Number(m[1]),
+    cpuSeconds: Number(m[2]) + Number(m[3]),
+    maxRssMB: Number(m[4]) / 1024,
+  };
 }
 
 const median = (xs: number[]) => {
@@ -229,13 +237,13 @@ function bench(label: string, base: string, head: string, pprofBin: string): voi
   const o = median(ours.map((r) => r.seconds));
   const t = median(theirs.map((r) => r.seconds));
   const row = (name: string, runs: Run[]) =>
-    `  ${name.padEnd(34)} median ${median(runs.map((r) => r.seconds)).toFixed(2)} s  (runs ${runs.map((r) => r.seconds.toFixed(2)).join(" ")})  peak RSS ${Math.max(...runs.map((r) => r.maxRssMB)).toFixed(0)} MB`;
+    `  ${name.padEnd(34)} median ${median(runs.map((r) => r.seconds)).toFixed(2)} s  (runs ${runs.map((r) => r.seconds.toFixed(2)).join(" ")})  CPU median ${median(runs.map((r) => r.cpuSeconds)).toFixed(2)} s  peak RSS ${Math.max(...runs.map((r) => r.maxRssMB)).toFixed(0)} MB`;
   process.stdout.write(
     [
       `${label}`,
       row("flamegate compare (dist/cli.js)", ours),
       row("go tool pprof -top -diff_base", theirs),
-      `  ratio flamegate / pprof: ${(o / t).toFixed(2)} (target <= 0.5)`,
+      `  ratio flamegate / pprof: wall ${(o / t).toFixed(2)} (target <= 0.5), CPU ${(median(ours.map((r) => r.cpuSeconds)) / median(theirs.map((r) => r.cpuSeconds))).toFixed(2)}`,
       "",
     ].join("\n"),
   );
@@ -251,5 +259,12 @@ process.stdout.write(
   `node ${process.version}, ${REPS} interleaved repetitions each; pprof binary ${pprofBin}\n` +
     `generated pair: ${size(pair.base)} MB + ${size(pair.head)} MB gzipped${pair.rawMB ? `, ${pair.rawMB.toFixed(1)} MB raw each` : ""}\n\n`,
 );
-bench("large.cpu.pb.gz vs itself (2.4 MB raw, 20k samples, 23k functions)", large, large, pprofBin);
-bench("generated pair (250k samples each, 12k functions)", pair.base, pair.head, pprofBin);
+if (ONLY !== "pair")
+  bench(
+    "large.cpu.pb.gz vs itself (2.4 MB raw, 20k samples, 23k functions)",
+    large,
+    large,
+    pprofBin,
+  );
+if (ONLY !== "large")
+  bench("generated pair (250k samples each, 12k functions)", pair.base, pair.head, pprofBin);
