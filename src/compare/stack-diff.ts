@@ -150,12 +150,6 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     };
   };
 
-  const selfOf = (g: Group) => {
-    let v = 0;
-    for (const n of g) v += n.self;
-    return v;
-  };
-
   const narrow = (b: number, h: number) =>
     (baseTotal > 0 ? b / baseTotal : 0) < opts.minShare &&
     (headTotal > 0 ? h / headTotal : 0) < opts.minShare;
@@ -175,6 +169,8 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     h: Group,
     bValue: number,
     hValue: number,
+    bSelf: number,
+    hSelf: number,
     depth: number,
     label?: string,
   ): DiffNode => {
@@ -184,8 +180,8 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
       label === undefined ? any.file : "",
       bValue,
       hValue,
-      selfOf(b),
-      selfOf(h),
+      bSelf,
+      hSelf,
     );
     if (verdicts && label === undefined) {
       const v = verdicts.get(functionKey(any));
@@ -202,10 +198,14 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     // function.
     const sumB: number[] = [];
     const sumH: number[] = [];
+    // Self values summed in the same pass: the callees are in cache now, and
+    // a merged group's members are scattered all over the heap.
+    const selfB: number[] = [];
+    const selfH: number[] = [];
     const fids: number[] = [];
     const order: number[] = [];
     const seen: StackNode[] = [];
-    const tally = (g: Group, sums: number[]) => {
+    const tally = (g: Group, sums: number[], selfs: number[]) => {
       for (const n of g)
         n.children.forEach((child, key) => {
           let f = fidOf.get(key);
@@ -225,31 +225,39 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
             fids.push(f);
             sumB.push(0);
             sumH.push(0);
+            selfB.push(0);
+            selfH.push(0);
           }
           sums[i]! += child.value;
+          selfs[i]! += child.self;
           order.push(i);
           seen.push(child);
         });
     };
-    tally(b, sumB);
+    tally(b, sumB, selfB);
     const baseCallees = seen.length;
-    tally(h, sumH);
+    tally(h, sumH, selfH);
     // slotOf is shared by every level: clear this level's entries before recursing.
     for (const f of fids) slotOf[f] = -1;
-    const wideAt: Array<{ b: StackNode[]; h: StackNode[]; bv: number; hv: number } | undefined> =
-      [];
+    const wideAt: Array<
+      { b: StackNode[]; h: StackNode[]; bv: number; hv: number; bs: number; hs: number } | undefined
+    > = [];
     const narrowB: StackNode[] = [];
     const narrowH: StackNode[] = [];
     let narrowFrames = 0;
     let narrowBValue = 0;
     let narrowHValue = 0;
+    let narrowBSelf = 0;
+    let narrowHSelf = 0;
     for (let i = 0; i < sumB.length; i++) {
       if (narrow(sumB[i]!, sumH[i]!)) {
         narrowFrames++;
         narrowBValue += sumB[i]!;
         narrowHValue += sumH[i]!;
+        narrowBSelf += selfB[i]!;
+        narrowHSelf += selfH[i]!;
       } else {
-        wideAt[i] = { b: [], h: [], bv: sumB[i]!, hv: sumH[i]! };
+        wideAt[i] = { b: [], h: [], bv: sumB[i]!, hv: sumH[i]!, bs: selfB[i]!, hs: selfH[i]! };
       }
     }
     // Every callee in visiting order with its slot, the base side's first.
@@ -260,14 +268,23 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
       else (onBase ? narrowB : narrowH).push(seen[k]!);
     }
     const wide = wideAt.filter((w) => w !== undefined);
-    const children = wide.map((k) => walk(k.b, k.h, k.bv, k.hv, depth + 1));
+    const children = wide.map((k) => walk(k.b, k.h, k.bv, k.hv, k.bs, k.hs, depth + 1));
     children.sort(byNameThenFile);
     if (narrowFrames > 0) {
       // The narrow frames become one node whose callees are theirs, summed by
       // function: a hot leaf reached through thousands of thin callers (a
       // dispatch table, generated handlers) stays visible above the merge.
       const label = `(${narrowFrames} narrow frame${narrowFrames === 1 ? "" : "s"})`;
-      const m = walk(narrowB, narrowH, narrowBValue, narrowHValue, depth + 1, label);
+      const m = walk(
+        narrowB,
+        narrowH,
+        narrowBValue,
+        narrowHValue,
+        narrowBSelf,
+        narrowHSelf,
+        depth + 1,
+        label,
+      );
       m.merged = narrowFrames;
       mergedFrames += narrowFrames;
       children.push(m);
@@ -276,6 +293,6 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     return node;
   };
 
-  const root = walk([base], [head], base.value, head.value, 0);
+  const root = walk([base], [head], base.value, head.value, base.self, head.self, 0);
   return { root, baseTotal, headTotal, mergedFrames, nodes, maxDepth, options: opts };
 }
