@@ -5,7 +5,7 @@ import { readSide } from "../compare/inputs.js";
 import { DEFAULT_GATE, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import type { Report } from "../compare/types.js";
-import { diffStacks, renderSvg, verdictsOf } from "../report/flame/index.js";
+import { diffStacks, renderHtml, renderSvg, verdictsOf } from "../report/flame/index.js";
 import { renderJson } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { renderSummary } from "../report/summary.js";
@@ -69,21 +69,18 @@ export async function compareCommand(argv: string[]): Promise<number> {
     throw new FlamegateError(
       "needs --base PATH and --head PATH (two profile sets written by 'flamegate run', or two profile files)",
     );
-  if (values.html !== undefined)
-    throw new FlamegateError(
-      "--html is not available in this build yet; use --svg, --json or --markdown",
-    );
   const gate = values.config ? loadConfig(values.config).gate : DEFAULT_GATE;
   const base = readSide(values.base);
   const head = readSide(values.head);
   const { report, stacks, warnings } = compareSets(base, head, gate, {
-    stacks: values.svg !== undefined,
+    stacks: values.svg !== undefined || values.html !== undefined,
   });
   for (const w of warnings) process.stderr.write(`flamegate compare: warning: ${w}\n`);
 
   const outputs: Array<[string | undefined, () => string]> = [
     [values.json, () => renderJson(report)],
     [values.markdown, () => renderMarkdown(report)],
+    [values.html, () => renderHtml({ report, flames: stacks })],
     ...(values.svg === undefined ? [] : svgOutputs(values.svg, report, stacks)),
   ];
   for (const [path, render] of outputs) {

@@ -170,8 +170,9 @@ describe("flamegate compare on real profiles", () => {
     expect(readFileSync(md, "utf8")).toContain("main.encode");
   });
 
-  it("--svg writes the differential flamegraph", async () => {
+  it("--svg and --html write the differential flamegraph", async () => {
     const svg = join(tmp, "alloc.svg");
+    const html = join(tmp, "alloc.html");
     const { code } = await cli([
       "--base",
       input("alloc-base.alloc.pb.gz"),
@@ -179,10 +180,15 @@ describe("flamegate compare on real profiles", () => {
       input("alloc-head.alloc.pb.gz"),
       "--svg",
       svg,
+      "--html",
+      html,
     ]);
     expect(code).toBe(1);
     const text = readFileSync(svg, "utf8");
     expect(text).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
     expect(text).toContain("main.encode");
+    const page = readFileSync(html, "utf8");
+    expect(page).toMatch(/^<!doctype html>/i);
+    expect(page).toContain("main.encode");
   });
 });
