@@ -281,6 +281,48 @@ describe("pull request", () => {
     expect(body).toContain("/actions/runs/90/artifacts/");
   });
 
+  it("comment: never makes no comment call; on-regression creates only on fail, then keeps it current", async () => {
+    await pushBaseline("base-5rounds");
+    const never = await run({
+      event: "pull_request",
+      inputs: {
+        "profile-set": join(SETS, "head-5rounds-regression"),
+        comment: "never",
+        "fail-on-regression": "false",
+      },
+    });
+    expect(never.outputs.verdict).toBe("fail");
+    expect(fake.state.requests.some((q) => q.path.includes("/issues/"))).toBe(false);
+    expect(never.summary).toContain("orders · allocations");
+
+    const quiet = await run({
+      event: "pull_request",
+      runId: 104,
+      inputs: { "profile-set": join(SETS, "base-5rounds"), comment: "on-regression" },
+    });
+    expect(quiet.outputs.verdict).not.toBe("fail");
+    expect(fake.state.commentsOn(42)).toHaveLength(0);
+
+    await run({
+      event: "pull_request",
+      runId: 105,
+      inputs: {
+        "profile-set": join(SETS, "head-5rounds-regression"),
+        comment: "on-regression",
+        "fail-on-regression": "false",
+      },
+    });
+    expect(fake.state.commentsOn(42)).toHaveLength(1);
+    const fixed = await run({
+      event: "pull_request",
+      runId: 106,
+      inputs: { "profile-set": join(SETS, "base-5rounds"), comment: "on-regression" },
+    });
+    const [comment] = fake.state.commentsOn(42);
+    expect(comment?.body).toContain("/actions/runs/106/artifacts/");
+    expect(fixed.outputs["comment-url"]).toContain(`#issuecomment-${comment?.id}`);
+  });
+
   it("a read-only token (fork PR in gate mode) gets one warning line and the verdict still decides", async () => {
     await pushBaseline();
     fake.state.tokens.set(TOKEN, "read");
