@@ -3,7 +3,7 @@ import { FlamegateError, ProfileFormatError } from "../errors.js";
 import { MAX_DECOMPRESSED_BYTES, maybeGunzip } from "../model/gzip.js";
 import { toNumber } from "../model/values.js";
 import { foldedImporter } from "./folded.js";
-import { isObject, looksLikeJson, parseJson } from "./json.js";
+import { forgetJson, isObject, looksLikeJson, parseJson } from "./json.js";
 import { pprofImporter } from "./pprof.js";
 import { speedscopeImporter } from "./speedscope.js";
 import type { ImportResult, Importer } from "./types.js";
@@ -89,6 +89,14 @@ export function importProfile(
   where: string,
   options: ImportOptions = {},
 ): ImportResult {
+  try {
+    return detectAndImport(bytes, where, options);
+  } finally {
+    forgetJson();
+  }
+}
+
+function detectAndImport(bytes: Uint8Array, where: string, options: ImportOptions): ImportResult {
   const raw = maybeGunzip(bytes, where, options.maxBytes);
   if (raw.length === 0)
     throw new FlamegateError(

@@ -35,6 +35,12 @@ export function parseJson(text: string): unknown {
   return value;
 }
 
+/** Drops the kept parse so a large profile is not held in memory after its import. */
+export function forgetJson(): void {
+  lastText = undefined;
+  lastValue = undefined;
+}
+
 export type JsonObject = Record<string, unknown>;
 
 export function isObject(v: unknown): v is JsonObject {
