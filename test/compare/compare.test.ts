@@ -192,6 +192,19 @@ describe("compareSets on profile sets", () => {
     expect(busy?.cum).toMatchObject({ base: 3 * 1760000000, head: 3 * 1760000000 });
   });
 
+  it("a profile set compared with itself passes, every frame equal", () => {
+    const { report } = compareSets(readSide(base), readSide(base), DEFAULT_GATE);
+    expect(report.verdict).toBe("pass");
+    expect(report.comparisons.map((c) => `${c.service}/${c.kind}`)).toEqual([
+      "api/cpu",
+      "api/alloc",
+      "worker/cpu",
+    ]);
+    for (const c of report.comparisons)
+      for (const f of c.frames)
+        expect([f.self.head, f.cum.head]).toEqual([f.self.base, f.cum.base]);
+  });
+
   it("a single service's folder works as well as the run --out folder", () => {
     const { report } = compareSets(
       readSide(join(base, "api")),
