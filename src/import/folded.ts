@@ -10,9 +10,9 @@ import type { Importer } from "./types.js";
  * file like every other runtime's. Sample type: samples/count.
  *
  * A valid line is a stack (possibly empty), a space or tab, and a whole
- * non-negative count. Blank lines are ignored. Any other line (comments, garbage, a
- * fractional or negative weight) is skipped and counted, and the import
- * warns "N invalid lines skipped, first at line K". The file is not
+ * non-negative count. Blank lines are ignored. Any other line (comments,
+ * garbage, a fractional or negative weight) is skipped and counted, and the
+ * import warns "N invalid lines skipped, first at line K". The file is not
  * claimed (null) when no line is valid or when invalid lines outnumber
  * valid ones: such text is something else, and the user then hears that
  * the file is not a profile flamegate can read. JSON text and text with NUL
@@ -38,6 +38,7 @@ function splitLine(line: string): { stack: string; count: number } | undefined {
   const count = Number(digits);
   return Number.isSafeInteger(count) ? { stack, count } : undefined;
 }
+
 /** py-spy's frame: `name (file:line)`, line 1-based; anything else is a bare name. */
 function parseFrame(text: string): Frame {
   if (text.endsWith(")")) {
