@@ -55,7 +55,7 @@ function isHttpError(err: unknown): err is HttpErrorLike {
 function apiMessageOf(err: HttpErrorLike): string {
   const data = err.response?.data;
   if (typeof data === "object" && data !== null && "message" in data) {
-    return String((data).message);
+    return String(data.message);
   }
   return err.message.replace(/ - https:\/\/docs\.github\.com\S*$/, "");
 }
