@@ -24,7 +24,7 @@ describe("renderSummary", () => {
     expect(lines[2]).toMatch(/^ {2}total +\+\d+\.\d % +[\d.]+ MiB → [\d.]+ MiB .* … .* p /);
     const encode = lines.find((l) => l.includes("main.encode"));
     expect(encode).toMatch(
-      /^ {2}regressed +\+\d+\.\d % +main\.encode \(.*main\.go\) +cum .* p .* FAIL$/,
+      /^ {2}regressed +\+\d+\.\d % +main\.encode \(.*main\.go\) +(self|cum) .* p .* FAIL$/,
     );
   });
 
