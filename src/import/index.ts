@@ -52,6 +52,11 @@ function decodeText(bytes: Uint8Array): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
+/** Error text from parsers can quote the input, line breaks included; the user gets one line. */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, " ");
+}
+
 function hasSamples(profile: ImportResult["profile"]): boolean {
   return profile.sample.some((s) => s.value.some((v) => toNumber(v) !== 0));
 }
@@ -65,7 +70,7 @@ function notAProfile(where: string, text: string): FlamegateError {
       try {
         JSON.parse(text);
       } catch (err) {
-        problem = ` (${(err as Error).message})`;
+        problem = ` (${oneLine((err as Error).message)})`;
       }
       return new FlamegateError(
         `${where}: looks like JSON but does not parse${problem}; the file is truncated or damaged`,
@@ -110,8 +115,9 @@ function detectAndImport(bytes: Uint8Array, where: string, options: ImportOption
     try {
       imported = importer.import(raw, lazyText);
     } catch (err) {
-      if (err instanceof ProfileFormatError) throw new FlamegateError(`${where}: ${err.message}`);
-      throw new FlamegateError(`${where}: ${importer.format}: ${(err as Error).message}`);
+      if (err instanceof ProfileFormatError)
+        throw new FlamegateError(`${where}: ${oneLine(err.message)}`);
+      throw new FlamegateError(`${where}: ${importer.format}: ${oneLine((err as Error).message)}`);
     }
     if (imported) {
       if (!options.allowEmpty && !hasSamples(imported.profile))

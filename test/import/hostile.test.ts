@@ -127,6 +127,11 @@ describe("hostile and broken input gives one FlamegateError line", () => {
     );
   });
 
+  it("a JSON parse error quoting a line break still gives one line", () => {
+    // Node quotes the input in its message: `"[\n#" is not valid JSON`.
+    expect(failure(utf8("[\n#"))).toMatch(/^looks like JSON but does not parse \(.*\); the file/);
+  });
+
   it("text that is not folded stacks", () => {
     expect(failure(utf8("hello world\nthis is a README\nversion 2\n"))).toMatch(
       /^not a profile flamegate can read/,

@@ -14,7 +14,8 @@ import { toNumber } from "../../src/model/values.js";
 // RangeError from a field it did not check. Runs are kept moderate so the
 // file takes a few seconds.
 const WHERE = "fuzz/input";
-const RUNS = 100;
+// FUZZ_RUNS=1000 npx vitest run test/import/properties searches harder.
+const RUNS = Number(process.env.FUZZ_RUNS ?? 100);
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -343,7 +344,7 @@ describe("real profiles with fields mutated", () => {
           importOrError(b);
           eachImporterIsClean(b);
         }),
-        { numRuns: 40 },
+        { numRuns: Math.ceil(RUNS * 0.4) },
       );
     });
   }
