@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -606,6 +606,23 @@ describe("baseline: rerun and auto", () => {
         `flamegate-orders-${repo.head}-pr42-base`,
       ]),
     );
+  });
+
+  it("auto reruns when the stored baseline came from another kind of runner", async () => {
+    const other = mkdtempSync(join(tmpdir(), "flamegate-other-runner-"));
+    cpSync(join(SETS, "base"), other, { recursive: true });
+    const manifestPath = join(other, "orders", "manifest.json");
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { runner: { id: string } };
+    manifest.runner.id = "another-kind-of-runner";
+    writeFileSync(manifestPath, JSON.stringify(manifest));
+    const repo = gitFixture(await freePort());
+    await run({ event: "push", sha: repo.base, inputs: { "profile-set": other } });
+    const r = await prRun(repo, "auto");
+    expect(errors(r)).toEqual([]);
+    expect(r.stdout).toContain(
+      "orders: baseline auto -> rerun (the stored baseline came from a different kind of runner)",
+    );
+    expect(fake.state.commentsOn(42)[0]?.body).not.toContain("baseline orders @");
   });
 
   it("auto reruns when no baseline is stored", async () => {
