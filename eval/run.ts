@@ -1,12 +1,12 @@
 import { parseArgs } from "node:util";
-import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
+import { DEFAULT_NOISE } from "./simulate.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
 import { runReal } from "./real.js";
 
 /**
- * npm run eval [-- --scale F --seed N]: the offline evaluation of the gate
+ * npm run eval [-- --scale F --seed N --defaults | --noise FILE]: the offline evaluation of the gate
  * (docs/statistics.md). Exit code 1 when an acceptance check fails.
  *
  * npm run eval -- --real [--runtime node|go|python] [--pairs N] [--rounds K]:
@@ -21,6 +21,10 @@ const { values } = parseArgs({
     runtime: { type: "string", default: "node" },
     pairs: { type: "string", default: "1" },
     rounds: { type: "string" },
+    // Simulate with the STATISTICS.md defaults even when eval/noise.json exists.
+    defaults: { type: "boolean", default: false },
+    // Simulate with the noise in this file (e.g. eval/noise-shared-machine.json).
+    noise: { type: "string" },
   },
 });
 
@@ -59,7 +63,7 @@ if (!(scale > 0) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 
-const noise = loadNoise();
+const noise = values.defaults ? DEFAULT_NOISE : loadNoise(values.noise);
 process.stdout.write(`noise model: ${JSON.stringify(noise, null, 1)}\n\n`);
 const results: CellResult[] = offlineCells(scale).map((cell, i) => {
   const r = runCell(cell, noise, seed + i);
@@ -88,11 +92,13 @@ for (const r of results.filter((x) => x.cell.measure === "false-alarm")) {
     });
   }
 }
+// A frame that did not change may still fail at the A/A rate (its own noise); the
+// improvement must not add to that: the compositional effect is what is checked.
 for (const r of results.filter((x) => x.cell.measure === "wrong-frame")) {
-  const [, hi] = wilsonInterval(r.hits, r.cell.trials);
+  const rate = r.hits / r.cell.trials;
   checks.push({
-    what: `${r.cell.name}: ${r.hits} of ${r.cell.trials} (upper 95 % bound ${(hi * 100).toFixed(2)} %)`,
-    ok: r.hits === 0,
+    what: `${r.cell.name}: ${r.hits} of ${r.cell.trials} (${(rate * 100).toFixed(2)} %) ≤ 0.5 %, the A/A bound`,
+    ok: rate <= 0.005,
   });
 }
 for (const c of checks) process.stdout.write(`${c.ok ? "ok  " : "FAIL"} ${c.what}\n`);

@@ -113,7 +113,7 @@ export const FALLBACK_PRIOR_DF = 20;
 export const DEFAULT_GATE_STATISTICS: GateStatistics = {
   minCount: 20,
   priorDf: "auto",
-  priorSigma: 0.05,
+  priorSigma: 0.1,
   totalSigma: 0.1,
 };
 

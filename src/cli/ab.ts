@@ -8,6 +8,7 @@ import { readSide } from "../compare/inputs.js";
 import { type ServiceConfig, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { type ProfileSet, writeProfileSet } from "../model/profile-set.js";
+import { renderHtml } from "../report/flame/html.js";
 import { renderJson } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { renderSummary } from "../report/summary.js";
@@ -21,7 +22,7 @@ import {
 
 /**
  * flamegate ab --base-dir DIR --head-dir DIR --config FILE --out DIR
- * [--json FILE] [--markdown FILE]
+ * [--json FILE] [--markdown FILE] [--html FILE]
  *
  * Runs the base (the config's commands with --base-dir as working
  * directory) and the head (--head-dir) of every service on this machine in
@@ -158,8 +159,6 @@ export async function abCommand(argv: string[]): Promise<number> {
     throw new FlamegateError("--config FILE is required (the path of your flamegate.yml)");
   if (!values.out)
     throw new FlamegateError("--out DIR is required (where both sides' profile sets go)");
-  if (values.html !== undefined)
-    throw new FlamegateError("--html is not available in this build yet; use --json or --markdown");
   const configPath = resolve(values.config);
   const config = loadConfig(configPath);
   if (config.services.length === 0)
@@ -179,16 +178,17 @@ export async function abCommand(argv: string[]): Promise<number> {
     );
   }
 
-  const { report, warnings } = compareSets(
+  const { report, warnings, stacks } = compareSets(
     readSide(join(outDir, "base")),
     readSide(join(outDir, "head")),
     config.gate,
-    { paired: true },
+    { paired: true, stacks: values.html !== undefined },
   );
   for (const w of warnings) log(`warning: ${w}`);
   const outputs: Array<[string | undefined, () => string]> = [
     [values.json, () => renderJson(report)],
     [values.markdown, () => renderMarkdown(report)],
+    [values.html, () => renderHtml({ report, flames: stacks }, { title: "flamegate ab" })],
   ];
   for (const [path, render] of outputs) {
     if (path === undefined) continue;

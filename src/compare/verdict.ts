@@ -187,13 +187,23 @@ function valueStats(c: number[], d: Design): ValueStats {
  */
 const OUTLIER_LEVEL = 0.01;
 
+/**
+ * Composition difference of a frame between two jobs on the same runner
+ * type (log-scale SD): caches and CPU steppings differ a little from VM to
+ * VM, the rounds of one job cannot show it, so unpaired sides (a stored
+ * baseline, lone files) add it per side as a known variance. An assumption,
+ * not a measurement (docs/statistics.md).
+ */
+const JOB_FRAME_SIGMA = 0.01;
+
 function moderatedTest(v: ValueStats, sigma0sq: number, d0: number, d: Design): TTestResult {
   const prior = v.poisson + sigma0sq;
   const outlier = v.d > 0 && varianceRatioTail(v.s2 / prior, v.d, d0) < OUTLIER_LEVEL;
   const s2 = outlier ? v.s2 : moderatedVariance(v.s2, v.d, prior, d0);
   const dfAll = outlier ? v.d : d0 + v.d;
   const df = dfAll > 0 ? dfAll : Infinity;
-  return tTest({ delta: v.delta, se: Math.sqrt(s2 * (1 / d.kA + 1 / d.kB)), df });
+  const between = d.paired ? 0 : 2 * JOB_FRAME_SIGMA ** 2;
+  return tTest({ delta: v.delta, se: Math.sqrt(s2 * (1 / d.kA + 1 / d.kB) + between), df });
 }
 
 function interval(t: MeanDifference): [number, number] {
@@ -647,8 +657,9 @@ function minimalDetectable(
   const dOwn = d.paired ? d.kA - 1 : Math.max(0, d.kA + d.kB - 2);
   const df = d0 + dOwn > 0 ? d0 + dOwn : Infinity;
   const perRound = d.totalCount;
+  const between = d.paired ? 0 : 2 * JOB_FRAME_SIGMA ** 2;
   const se = (share: number) =>
-    Math.sqrt((1 / (share * perRound + PSEUDOCOUNT) + sigma0sq) * (1 / d.kA + 1 / d.kB));
+    Math.sqrt((1 / (share * perRound + PSEUDOCOUNT) + sigma0sq) * (1 / d.kA + 1 / d.kB) + between);
   const mdeLog = (share: number) => minimalDetectableLog(se(share), level, MDE_POWER, df);
   const detects = (share: number) =>
     Math.exp(mdeLog(share)) - 1 <= threshold && share * threshold >= gate.minShare;

@@ -78,6 +78,7 @@ services:
     );
     const out = join(dir, "out");
     const json = join(dir, "report.json");
+    const html = join(dir, "report.html");
     const fixture = fixtureDir("node");
     const r = await execa(
       "node",
@@ -96,6 +97,8 @@ services:
         out,
         "--json",
         json,
+        "--html",
+        html,
       ],
       { reject: false, cwd: packageRoot() },
     );
@@ -114,6 +117,7 @@ services:
         "service.log",
       ]);
     }
+    expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
     expect(report.verdict).not.toBe("fail");
     expect(report.comparisons.map((c) => c.kind).sort()).toEqual(["alloc", "cpu"]);
