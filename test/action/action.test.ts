@@ -1,5 +1,13 @@
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -29,6 +37,13 @@ import {
 
 let fake: FakeGitHub;
 const results: RunResult[] = [];
+/** Temporary folders a test made itself (workspaces, git fixtures), removed after it. */
+const made: string[] = [];
+const tempDir = (prefix: string) => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+};
 
 beforeAll(() => {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run 'npm run build' first`);
@@ -51,7 +66,11 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.close();
   // Whatever a test did, the token must not have leaked anywhere it wrote.
-  for (const r of results.splice(0)) expectNoToken(r);
+  for (const r of results.splice(0)) {
+    expectNoToken(r);
+    rmSync(r.temp, { recursive: true, force: true });
+  }
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function expectNoToken(r: RunResult): void {
@@ -116,6 +135,7 @@ describe("push to the base branch", () => {
 describe("a real service", () => {
   it("push boots the Node fixture, profiles it, uploads the set; the service inherits no secret", async () => {
     const ws = makeWorkspace(await freePort());
+    made.push(ws);
     const r = await run({ event: "push", workspace: ws, inputs: {} });
     expect(errors(r)).toEqual([]);
     expect(r.code).toBe(0);
@@ -485,7 +505,7 @@ describe("fork-safe two-workflow mode", () => {
     });
     // Rewrite the stored artifact as a hostile fork could: same name, manifest claims PR #7.
     const a = fake.state.artifacts.find((x) => x.name.endsWith("-pr42"));
-    const dir = mkdtempSync(join(tmpdir(), "flamegate-zip-"));
+    const dir = tempDir("flamegate-zip-");
     writeFileSync(join(dir, "a.zip"), a!.data);
     execFileSync("python3", ["-c", FORGE, join(dir, "a.zip")]);
     a!.data = readFileSync(join(dir, "a.zip"));
@@ -515,7 +535,7 @@ with zipfile.ZipFile(p, "w") as z:
 
 /** A repository with the Node fixture at `base`, a head commit with an allocation regression, and a depth-1 clone of the head. */
 function gitFixture(port: number): { origin: string; clone: string; base: string; head: string } {
-  const origin = mkdtempSync(join(tmpdir(), "flamegate-origin-"));
+  const origin = tempDir("flamegate-origin-");
   const git = (cwd: string, ...args: string[]) =>
     execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
       cwd,
@@ -560,7 +580,7 @@ function gitFixture(port: number): { origin: string; clone: string; base: string
   writeFileSync(join(origin, "svc", "server.mjs"), regressed);
   git(origin, "commit", "-q", "-am", "head: allocate more");
   const head = git(origin, "rev-parse", "HEAD");
-  const clone = mkdtempSync(join(tmpdir(), "flamegate-clone-"));
+  const clone = tempDir("flamegate-clone-");
   git(clone, "clone", "-q", "--depth", "1", `file://${origin}`, ".");
   return { origin, clone, base, head };
 }
@@ -572,7 +592,7 @@ describe("baseline: rerun and auto", () => {
     };
     payload.pull_request.base.sha = repo.base;
     payload.pull_request.head.sha = repo.head;
-    const eventFile = join(repo.origin, "..", `event-${repo.head}.json`);
+    const eventFile = join(repo.origin, "event.json");
     writeFileSync(eventFile, JSON.stringify(payload));
     fake.state.pulls.get(42)!.headSha = repo.head;
     fake.state.mergeBases.set(`${repo.base}...${repo.head}`, repo.base);
@@ -609,7 +629,7 @@ describe("baseline: rerun and auto", () => {
   });
 
   it("auto reruns when the stored baseline came from another kind of runner", async () => {
-    const other = mkdtempSync(join(tmpdir(), "flamegate-other-runner-"));
+    const other = tempDir("flamegate-other-runner-");
     cpSync(join(SETS, "base"), other, { recursive: true });
     const manifestPath = join(other, "orders", "manifest.json");
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { runner: { id: string } };

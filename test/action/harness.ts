@@ -6,6 +6,7 @@ import {
   mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
   statSync,
   writeFileSync,
 } from "node:fs";
@@ -162,6 +163,7 @@ export async function runAction(fake: FakeGitHub, o: RunOptions): Promise<RunRes
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
   const code = await new Promise<number | null>((done) => child.on("close", done));
+  if (o.workspace === undefined) rmSync(workspace, { recursive: true, force: true });
   return {
     code,
     stdout,

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as core from "@actions/core";
@@ -23,12 +23,16 @@ function setInputs(values: Record<string, string>): void {
   }
 }
 
+const made: string[] = [];
+
 afterEach(() => {
   for (const k of Object.keys(process.env)) if (k.startsWith("INPUT_")) delete process.env[k];
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 function workspace(config?: string): string {
   const ws = mkdtempSync(join(tmpdir(), "flamegate-inputs-"));
+  made.push(ws);
   if (config !== undefined) writeFileSync(join(ws, "flamegate.yml"), config);
   return ws;
 }
