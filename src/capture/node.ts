@@ -26,6 +26,8 @@ interface AgentInfo {
   port: number;
   token: string;
   node: string;
+  /** process.argv[1] of the process the agent runs in. */
+  script: string;
 }
 
 interface AgentProfiles {
@@ -142,6 +144,9 @@ export const nodeDriver: RuntimeDriver = {
 
   async startWindow(ctx: CaptureContext, _pid: number, _seconds: number): Promise<CaptureWindow> {
     const info = await waitAgent(ctx);
+    ctx.log(
+      `${ctx.service.name} r${ctx.round}: node agent in pid ${info.pid} (${info.script || "no script"})`,
+    );
     const interval = cpuIntervalUs(ctx.service.sampling.cpuHz);
     const allocBytes = ctx.service.sampling.allocBytes;
     try {

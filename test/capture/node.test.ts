@@ -1,10 +1,13 @@
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Profile } from "pprof-format";
 import { describe, expect, it } from "vitest";
 import type { ServiceConfig } from "../../src/config.js";
 import { locationFrames } from "../../src/model/functions.js";
 import { sampleIndexFor } from "../../src/model/kinds.js";
 import { toNumber } from "../../src/model/values.js";
-import { loadFixtureConfig } from "../../src/session/fixtures.js";
+import { fixtureDir, loadFixtureConfig } from "../../src/session/fixtures.js";
 import { groupMembers, trackedGroups } from "../../src/session/reaper.js";
 import { type RoundResult, runRound } from "../../src/session/round.js";
 
@@ -137,6 +140,33 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
     expect(selfByName(r.profiles.alloc!, "alloc").total).toBeGreaterThan(
       selfByName(heap, "alloc").total,
     );
+    expect(trackedGroups()).toEqual([]);
+  });
+
+  it("lands in the service, not in npm, when the start command is 'npm start'", async () => {
+    const fixture = (await loadFixtureConfig("node")).services[0]!;
+    const dir = mkdtempSync(join(tmpdir(), "flamegate-npm-start-"));
+    copyFileSync(join(fixtureDir("node"), "server.mjs"), join(dir, "server.mjs"));
+    writeFileSync(
+      join(dir, "package.json"),
+      JSON.stringify({ name: "orders", private: true, scripts: { start: "node server.mjs" } }),
+    );
+    const service: ServiceConfig = {
+      ...fixture,
+      cwd: dir,
+      start: "npm start --silent",
+      warmupSeconds: 1,
+      load: {
+        ...(fixture.load as Extract<ServiceConfig["load"], { type: "builtin" }>),
+        durationSeconds: 2,
+        connections: 2,
+      },
+    };
+    const lines: string[] = [];
+    const r = await runRound(service, { round: 1, log: (l) => lines.push(l) });
+    expect(lines.find((l) => l.includes("node agent in pid"))).toMatch(/\/server\.mjs\)$/);
+    const cpu = selfByName(r.profiles.cpu!, "cpu");
+    expect(cpu.cum.get("checksum")?.file).toBe(`file://${join(dir, "server.mjs")}`);
     expect(trackedGroups()).toEqual([]);
   });
 });

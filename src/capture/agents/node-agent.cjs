@@ -16,7 +16,7 @@
 //   POST /start {cpuIntervalUs?: µs, allocBytes?: bytes} -> {ok, heapTaken}
 //   POST /stop  -> {cpu?: .cpuprofile, alloc?: .heapprofile, heap?: .heapprofile,
 //                   droppedSamples?: {alloc?, heap?}}
-// The agent writes {pid, port, token, node} to $FLAMEGATE_AGENT_DIR/agent.json
+// The agent writes {pid, port, token, node, script} to $FLAMEGATE_AGENT_DIR/agent.json
 // once it listens.
 //
 // In-use heap ("heap"): V8 runs one sampling heap profiler at a time, and the
@@ -183,7 +183,13 @@
     // the missing agent.json instead.
   });
   server.listen(0, "127.0.0.1", () => {
-    const info = { pid: process.pid, port: server.address().port, token, node: process.version };
+    const info = {
+      pid: process.pid,
+      port: server.address().port,
+      token,
+      node: process.version,
+      script,
+    };
     const file = path.join(dir, "agent.json");
     try {
       fs.writeFileSync(`${file}.tmp`, JSON.stringify(info), { mode: 0o600 });
