@@ -143,7 +143,8 @@ function pprofBase(ctx: CaptureContext): string {
     throw new FlamegateError(
       `service '${ctx.service.name}': 'pprof' is not set; a Go service must serve net/http/pprof on loopback and name it, e.g. pprof: http://127.0.0.1:6060`,
     );
-  return base.replace(/\/+$/, "");
+  // Accept the address with or without the /debug/pprof path.
+  return base.replace(/\/+$/, "").replace(/\/debug\/pprof$/, "");
 }
 
 async function goVersion(ctx: CaptureContext): Promise<string> {

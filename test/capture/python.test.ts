@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
+import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaptureContext, CapturedProfiles } from "../../src/capture/driver.js";
 import { findPythonPid, onPath, pythonDriver, shortenPath } from "../../src/capture/python.js";
@@ -140,6 +141,45 @@ describe("python driver", () => {
     }
   });
 
+  // Root can run py-spy as nobody, which the kernel then refuses to let
+  // ptrace the service: the refusal a GitHub runner gives a non-child.
+  const canDropPrivileges = process.getuid?.() === 0 && onPath("setpriv") !== undefined;
+
+  it.skipIf(!canDropPrivileges)(
+    "falls back to the built-in sampler when py-spy may not attach, and says why",
+    async () => {
+      const realPySpy = (
+        await execa("python3", ["-c", "import os, sys; print(os.path.dirname(sys.executable))"])
+      ).stdout.trim();
+      const wrapper = join(work, "refused-bin");
+      mkdirSync(wrapper, { recursive: true });
+      writeFileSync(
+        join(wrapper, "py-spy"),
+        `#!/bin/sh\nexec setpriv --reuid=65534 --regid=65534 --clear-groups ${join(realPySpy, "py-spy")} "$@"\n`,
+        { mode: 0o755 },
+      );
+      const saved = process.env.PATH;
+      process.env.PATH = `${wrapper}${delimiter}${saved ?? ""}`;
+      try {
+        const c = await capture(["cpu"], 2);
+        expect(c.profilers.cpu).toBe(
+          "flamegate built-in sampler @ 200 Hz (threads with CPU progress)",
+        );
+        expect(
+          c.notes.some((n) =>
+            /^python: py-spy could not attach to pid \d+ \(Permission Denied.*\); the built-in sampler ran instead$/.test(
+              n,
+            ),
+          ),
+          c.notes.join("\n"),
+        ).toBe(true);
+        expect(cumByFunction(c.profiles.cpu!, "cpu").cum.get("hash_payload")?.file).toBe("app.py");
+      } finally {
+        process.env.PATH = saved;
+      }
+    },
+  );
+
   it("falls back to tracemalloc when memray cannot be imported, and says so", async () => {
     // A package named memray that fails to import, ahead of the real one.
     const shadow = join(work, "no-memray");
@@ -153,6 +193,33 @@ describe("python driver", () => {
     expect(c.notes.some((n) => n.startsWith("python: memray is not installed"))).toBe(true);
     const alloc = cumByFunction(c.profiles.alloc!, "alloc");
     expect(alloc.total).toBeGreaterThan(0);
+  });
+
+  it("activates the agent only in the first Python process and still runs the user's sitecustomize", async () => {
+    const ctx = context(["cpu"], {});
+    const prepared = await pythonDriver.prepare(ctx);
+    const user = join(work, "user-site");
+    mkdirSync(user, { recursive: true });
+    writeFileSync(join(user, "sitecustomize.py"), "print('user sitecustomize ran')\n");
+    const r = await execa(
+      "python3",
+      [
+        "-c",
+        "import os, subprocess, sys; print(os.environ.get('FLAMEGATE_PY_AGENT')); " +
+          "subprocess.run([sys.executable, '-c', 'import flamegate_agent, threading; " +
+          "print([t.name for t in threading.enumerate()])'], check=True)",
+      ],
+      { env: { ...prepared.env, PYTHONPATH: `${prepared.env.PYTHONPATH}${delimiter}${user}` } },
+    );
+    const lines = r.stdout.split("\n");
+    // The variables are consumed on import; the child sees none and starts no agent thread.
+    expect(lines).toEqual([
+      "user sitecustomize ran",
+      "None",
+      "user sitecustomize ran",
+      "['MainThread']",
+    ]);
+    expect(existsSync(join(ctx.workDir, "py-agent", "agent.json"))).toBe(true);
   });
 
   it("reports the service interpreter's version", async () => {
