@@ -6,7 +6,7 @@ import { readSide } from "../compare/inputs.js";
 import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { writeProfileSet } from "../model/profile-set.js";
-import { diffStacks, renderSvg, verdictsOf } from "../report/flame/index.js";
+import { diffStacks, renderHtml, renderSvg, verdictsOf } from "../report/flame/index.js";
 import { renderJson } from "../report/json.js";
 import { renderMarkdown } from "../report/markdown.js";
 import { renderSummary } from "../report/summary.js";
@@ -20,7 +20,8 @@ import { type RoundResult, SERVICE_LOG, assembleProfileSet, runRound } from "../
  * (FLAMEGATE_REGRESSION=both: +33 % CPU in checksum, ~1.6x the bytes in
  * buildIndex). Rounds alternate base/head in ABBA order on this one machine,
  * as `ab` does, so drift of a shared machine hits both sides alike. Writes
- * both profile sets and the whole report into DIR, prints the summary, and
+ * both profile sets and the whole report (report.json, report.md,
+ * report.html, flame*.svg) into DIR, prints the summary, and
  * exits 1 when the gate finds the regression (it should).
  */
 
@@ -95,6 +96,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
   const files: Array<[string, string]> = [
     ["report.json", renderJson(report)],
     ["report.md", renderMarkdown(report)],
+    ["report.html", renderHtml({ report, flames: stacks }, { title: "flamegate demo" })],
   ];
   for (const s of stacks) {
     const comparison = report.comparisons.find((c) => c.service === s.service && c.kind === s.kind);

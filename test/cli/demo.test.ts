@@ -38,6 +38,7 @@ describe("flamegate demo (real CLI)", () => {
     for (const file of [
       "report.json",
       "report.md",
+      "report.html",
       "flame.svg",
       "flame.cpu.svg",
       "flame.alloc.svg",
