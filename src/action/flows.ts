@@ -133,7 +133,7 @@ class Flow {
       this.deps.artifacts,
       name,
       dir,
-      this.inputs.retentionDays ?? 90,
+      this.inputs.retentionDays,
       this.deps.log,
     );
     this.deps.log(`uploaded artifact ${name} (${a.size} bytes)`);
@@ -167,7 +167,7 @@ class Flow {
       choice = chooseBaseline(candidates, service.name, baseRef, mergeBaseSha, excludeSha);
     }
     if (!choice) return null;
-    const dir = join(this.out, "base", `${service.name}-${choice.artifact.id}`);
+    const dir = join(this.out, "base", `${safeNamePart(service.name)}-${choice.artifact.id}`);
     await downloadArtifactTo(this.deps.artifacts, choice.artifact, dir, {
       ...this.repo,
       token: this.inputs.token,
@@ -546,7 +546,7 @@ class Flow {
         throw new FlamegateError(
           `artifact ${artifact.name}: ${artifact.sizeBytes} bytes is over the ${MAX_ARTIFACT_BYTES}-byte limit for a head profile set`,
         );
-      const dir = join(this.out, "head", `${service.name}-${artifact.id}`);
+      const dir = join(this.out, "head", `${safeNamePart(service.name)}-${artifact.id}`);
       await downloadArtifactTo(this.deps.artifacts, { ...artifact, runId: run.runId }, dir, {
         ...this.repo,
         token: this.inputs.token,

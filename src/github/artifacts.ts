@@ -66,13 +66,19 @@ export async function uploadDirectory(
   client: ArtifactClient,
   name: string,
   dir: string,
-  retentionDays: number,
+  /** Days to keep it; undefined = the repository's setting. */
+  retentionDays: number | undefined,
   log: (line: string) => void,
 ): Promise<UploadedArtifact> {
   const files = filesUnder(dir);
   if (files.length === 0) throw new FlamegateError(`artifact ${name}: nothing to upload in ${dir}`);
   const upload = async () => {
-    const r = await client.uploadArtifact(name, files, dir, { retentionDays });
+    const r = await client.uploadArtifact(
+      name,
+      files,
+      dir,
+      retentionDays === undefined ? {} : { retentionDays },
+    );
     if (r.id === undefined) throw new Error("the artifact service returned no id");
     return { id: r.id, name, size: r.size ?? 0 };
   };
