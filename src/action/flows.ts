@@ -27,6 +27,7 @@ import { getPull, mergeBase } from "../github/pulls.js";
 import { type ProfileSetOnDisk, readProfileSetDir } from "../model/profile-set-read.js";
 import { diffStacks, renderSvg, renderTextFlame, verdictsOf } from "../report/flame/index.js";
 import { renderHtml } from "../report/flame/html.js";
+import { renderJson } from "../report/json.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../report/markdown.js";
 import type { ActionContext, PullRequestEvent, WorkflowRunEvent } from "./context.js";
 import { commentAction, countRegressions, mergeReports, shouldFail } from "./decide.js";
@@ -234,7 +235,7 @@ class Flow {
     const dir = join(this.out, "report");
     mkdirSync(dir, { recursive: true });
     const jsonPath = join(dir, "report.json");
-    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(jsonPath, renderJson(report));
     writeFileSync(
       join(dir, "report.html"),
       renderHtml(
