@@ -162,7 +162,11 @@ export async function runAction(fake: FakeGitHub, o: RunOptions): Promise<RunRes
   let stderr = "";
   child.stdout.on("data", (d: Buffer) => (stdout += d.toString("utf8")));
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
-  const code = await new Promise<number | null>((done) => child.on("close", done));
+  // 'error' (e.g. the node binary is missing) comes instead of 'close'.
+  const code = await new Promise<number | null>((done, fail) => {
+    child.on("error", fail);
+    child.on("close", done);
+  });
   if (o.workspace === undefined) rmSync(workspace, { recursive: true, force: true });
   return {
     code,
