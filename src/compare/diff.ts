@@ -113,9 +113,10 @@ export function assembleComparison(
     (a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict] || score.get(b)! - score.get(a)!,
   );
   const notes = [...(judgement.notes ?? []), ...extra.notes];
-  if (frames.length < judgement.frames.length)
+  const functions = judgement.functionCount ?? judgement.frames.length;
+  if (frames.length < functions)
     notes.push(
-      `${frames.length} of ${judgement.frames.length} functions listed: every one that did not pass, and the ${topFrames} largest`,
+      `${frames.length} of ${functions} functions listed: every one that did not pass, and the ${topFrames} largest`,
     );
   const verdict =
     judgement.verdict ?? worst([judgement.total.verdict, ...frames.map((f) => f.verdict)]);

@@ -4,6 +4,7 @@ import {
   type GateConfig,
   type GateStatistics,
 } from "../config.js";
+import { TOP_FRAMES } from "./diff.js";
 import type { FrameSeries, KindSeries, PerSide } from "./series.js";
 import { mean, sumSquares, variance } from "./stats/describe.js";
 import { studentTQuantile } from "./stats/distributions.js";
@@ -36,7 +37,10 @@ import type { Comparison, FrameResult, NoiseEstimate, TotalResult, Verdict } fro
 export type Judgement = Pick<
   Comparison,
   "total" | "frames" | "mde" | "verdict" | "notes" | "noise"
->;
+> & {
+  /** Functions judged, listed or not (frames holds the tested and the largest untested ones). */
+  functionCount?: number;
+};
 
 /** Kinds whose values are time, which depends on the runner's speed. */
 const TIME_KINDS = new Set(["cpu", "wall"]);
@@ -378,7 +382,14 @@ function withoutIdle(series: KindSeries, notes: string[]): KindSeries {
   };
 }
 
-export function judge(input: KindSeries, gate: GateConfig): Judgement {
+/**
+ * `listed`: how many untested frames (below min-count, or ignored) the judgement carries
+ * besides every tested frame, the largest by cumulative share; the others are only
+ * counted (Judgement.functionCount). The report lists every frame that does not pass and
+ * the TOP_FRAMES largest, so judging costs what the tested and listed frames cost, not
+ * what a 23k-function profile's tail would.
+ */
+export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_FRAMES): Judgement {
   const stats = gate.stats ?? DEFAULT_GATE_STATISTICS;
   const thresholds = TIME_KINDS.has(input.kind) ? gate.cpu : gate.alloc;
   const kA = input.totals.base.length;
@@ -420,6 +431,7 @@ export function judge(input: KindSeries, gate: GateConfig): Judgement {
   const frames = series.frames;
   const selfCounts = frames.map((f) => counts(f.self, design));
   const cumCounts = frames.map((f) => counts(f.cum, design));
+  const sameAsSelf = cumCounts.map((c, i) => c.every((v, r) => v === selfCounts[i]![r]));
 
   // Size factors from every frame with enough self samples: a blind choice.
   const isIdle = frames.map((f) => TIME_KINDS.has(series.kind) && IDLE_FRAMES.has(f.function));
@@ -435,23 +447,32 @@ export function judge(input: KindSeries, gate: GateConfig): Judgement {
     );
   }
 
-  const selfStats = selfCounts.map((c) => valueStats(c, design));
-  const cumStats = cumCounts.map((c, i) =>
-    c.every((v, r) => v === selfCounts[i]![r]) ? selfStats[i]! : valueStats(c, design),
-  );
+  // Statistics of a frame's self and cum values, computed only for the frames that are
+  // tested or listed: a 23k-function profile tests at most MAX_TESTED_FRAMES of them.
+  const statsCache = new Map<number, { self: ValueStats; cum: ValueStats }>();
+  const statsOf = (i: number) => {
+    let v = statsCache.get(i);
+    if (!v) {
+      const self = valueStats(selfCounts[i]!, design);
+      v = { self, cum: sameAsSelf[i] ? self : valueStats(cumCounts[i]!, design) };
+      statsCache.set(i, v);
+    }
+    return v;
+  };
 
   // The Holm family: the hottest frames (by pooled count, blind to the difference) that are not ignored.
   const isIgnored = frames.map((f, i) => isIdle[i] || ignore.some((re) => re.test(f.function)));
+  const cumPooled = cumCounts.map(mean);
   const candidates = frames
     .map((_, i) => i)
-    .filter((i) => !isIgnored[i] && cumStats[i]!.pooled >= stats.minCount)
-    .sort((a, b) => cumStats[b]!.pooled - cumStats[a]!.pooled)
+    .filter((i) => !isIgnored[i] && cumPooled[i]! >= stats.minCount)
+    .sort((a, b) => cumPooled[b]! - cumPooled[a]!)
     .slice(0, MAX_TESTED_FRAMES);
   const family: FrameTest[] = [];
   for (const i of candidates) {
-    if (selfStats[i]!.pooled >= stats.minCount)
-      family.push({ frame: i, which: "self", value: selfStats[i]! });
-    if (cumStats[i] !== selfStats[i]) family.push({ frame: i, which: "cum", value: cumStats[i]! });
+    const { self, cum } = statsOf(i);
+    if (self.pooled >= stats.minCount) family.push({ frame: i, which: "self", value: self });
+    if (cum !== self) family.push({ frame: i, which: "cum", value: cum });
   }
   const tooCold = frames.length - candidates.length - isIgnored.filter(Boolean).length;
 
@@ -531,15 +552,35 @@ export function judge(input: KindSeries, gate: GateConfig): Judgement {
     consider(t.frame, { which: t.which, test, p: adjusted[j]!, verdict, added, value: t.value });
   });
 
+  // Listed: every tested frame, and the `listed` largest of the others by cumulative share
+  // on either side (the order diff.ts keeps frames in); the rest are counted, not built.
+  const totalBase = sum(side(series.totals.base, kA));
+  const totalHead = sum(side(series.totals.head, kB));
+  const cumShare = (f: FrameSeries) =>
+    Math.max(
+      totalBase === 0 ? 0 : sum(side(f.cum.base, kA)) / totalBase,
+      totalHead === 0 ? 0 : sum(side(f.cum.head, kB)) / totalHead,
+    );
+  const untestedListed = frames
+    .map((_, i) => i)
+    .filter((i) => !best.has(i))
+    .map((i) => ({ i, share: cumShare(frames[i]!) }))
+    .sort((x, y) => y.share - x.share)
+    .slice(0, Math.max(0, listed))
+    .map((x) => x.i);
+  const shownFrames = [...best.keys(), ...untestedListed];
+
   const results: { result: FrameResult; selfAdded: number; added: number; test: TTestResult }[] =
-    frames.map((f, i) => {
+    shownFrames.map((i) => {
+      const f = frames[i]!;
+      const { self: selfValue, cum: cumValue } = statsOf(i);
       const tested = best.get(i);
       const shown =
         tested ??
         (() => {
           // Reported, not tested: the hotter of self and cum, with its unadjusted p.
-          const which = cumStats[i] === selfStats[i] ? "self" : "cum";
-          const value = which === "self" ? selfStats[i]! : cumStats[i]!;
+          const which = cumValue === selfValue ? "self" : "cum";
+          const value = which === "self" ? selfValue : cumValue;
           const test = testOf(value);
           return {
             which,
@@ -550,8 +591,8 @@ export function judge(input: KindSeries, gate: GateConfig): Judgement {
             value,
           };
         })();
-      const selfTest = testOf(selfStats[i]!);
-      const cumTest = testOf(cumStats[i]!);
+      const selfTest = testOf(selfValue);
+      const cumTest = testOf(cumValue);
       const result: FrameResult = {
         function: f.function,
         file: f.file,
@@ -568,7 +609,7 @@ export function judge(input: KindSeries, gate: GateConfig): Judgement {
           ? {}
           : { untested: isIgnored[i] ? ("ignored" as const) : ("low-count" as const) }),
       };
-      const selfAdded = addedShare(selfStats[i]!, selfTest.delta);
+      const selfAdded = addedShare(selfValue, selfTest.delta);
       return { result, selfAdded, added: shown.added, test: shown.test };
     });
   // Worst verdict first; then the frame whose own code added most (a leaf before the
@@ -616,6 +657,7 @@ export function judge(input: KindSeries, gate: GateConfig): Judgement {
   return {
     total: total.result,
     frames: results.map((r) => r.result),
+    functionCount: frames.length,
     mde,
     verdict,
     notes,

@@ -247,4 +247,28 @@ describe("judge: the statistical gate", () => {
     expect(none.verdict).toBe("pass");
     expectFinite(none);
   });
+
+  it("lists every tested frame and only the `listed` largest untested ones; counts them all", () => {
+    const s = series({ kind: "cpu", rounds: 5, paired: true, leafEffects: { 0: 1.5 } }, 7);
+    // A long cold tail: 500 frames of one sample per round, below min-count.
+    const cold = Array.from({ length: 500 }, (_, i) => {
+      const one = {
+        base: s.totals.base.map(() => 1_000_000),
+        head: s.totals.head.map(() => 1_000_000),
+      };
+      return { function: `cold${i}`, file: "tail.go", self: one, cum: one };
+    });
+    const wide = { ...s, frames: [...s.frames, ...cold] };
+    const all = judge(wide, DEFAULT_GATE, Infinity);
+    const few = judge(wide, DEFAULT_GATE, 3);
+    expect(all.frames).toHaveLength(wide.frames.length);
+    expect(few.functionCount).toBe(wide.frames.length);
+    const tested = all.frames.filter((f) => f.untested === undefined);
+    expect(few.frames.filter((f) => f.untested === undefined)).toEqual(tested);
+    expect(few.frames.filter((f) => f.untested !== undefined)).toHaveLength(3);
+    expect(few.verdict).toBe(all.verdict);
+    expect(few.total).toEqual(all.total);
+    expect(few.mde).toEqual(all.mde);
+    expectFinite(few);
+  });
 });
