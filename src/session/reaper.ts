@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, rmSync } from "node:fs";
 
 /**
  * Every process group flamegate starts (service, build, load command) is
@@ -9,16 +9,25 @@ import { readFileSync, readdirSync } from "node:fs";
  */
 
 const groups = new Set<number>();
+/** Temporary directories of running rounds, removed on exit (a signal skips their `finally`). */
+const tempDirs = new Set<string>();
 let installed = false;
+
+function removeTempDirs(): void {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+  tempDirs.clear();
+}
 
 function onSignal(signal: NodeJS.Signals): void {
   killTracked("SIGKILL");
+  removeTempDirs();
   // 128 + signal number, as a shell reports a process killed by it.
   process.exit(signal === "SIGINT" ? 130 : 143);
 }
 
 function onExit(): void {
   killTracked("SIGKILL");
+  removeTempDirs();
 }
 
 function install(): void {
@@ -44,7 +53,18 @@ export function trackGroup(pgid: number): void {
 
 export function untrackGroup(pgid: number): void {
   groups.delete(pgid);
-  if (groups.size === 0) uninstall();
+  if (groups.size === 0 && tempDirs.size === 0) uninstall();
+}
+
+/** Removes `dir` if flamegate exits or is signalled before untrackTempDir. */
+export function trackTempDir(dir: string): void {
+  tempDirs.add(dir);
+  install();
+}
+
+export function untrackTempDir(dir: string): void {
+  tempDirs.delete(dir);
+  if (groups.size === 0 && tempDirs.size === 0) uninstall();
 }
 
 /** Process groups currently tracked (for tests and diagnostics). */

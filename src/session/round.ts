@@ -11,6 +11,7 @@ import type { RoundRecord } from "../model/profile-set.js";
 import { type LoadFigures, type RunningLoad, startBuiltinLoad } from "./load.js";
 import { type ExitInfo, GroupProcess, commandProblem, describeExit, sleep } from "./process.js";
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
+import { trackTempDir, untrackTempDir } from "./reaper.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -176,6 +177,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
   const workDir = mkdtempSync(
     join(tmpdir(), `flamegate-${service.name.replace(/[^\w.-]/g, "_")}-r${round}-`),
   );
+  trackTempDir(workDir);
   const ctx: CaptureContext = { service, cwd, workDir, round, log };
   let proc: GroupProcess | undefined;
   try {
@@ -263,6 +265,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
   } finally {
     if (proc) await proc.stop();
     rmSync(workDir, { recursive: true, force: true });
+    untrackTempDir(workDir);
   }
 }
 

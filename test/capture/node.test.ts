@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Profile } from "pprof-format";
@@ -168,5 +168,6 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
     const cpu = selfByName(r.profiles.cpu!, "cpu");
     expect(cpu.cum.get("checksum")?.file).toBe(`file://${join(dir, "server.mjs")}`);
     expect(trackedGroups()).toEqual([]);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -57,5 +57,6 @@ describe("flamegate demo (real CLI)", () => {
     const pids = [...r.stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids).toHaveLength(6);
     for (const pid of pids) expect(groupMembers(pid)).toEqual([]);
+    rmSync(join(out, ".."), { recursive: true, force: true });
   });
 });

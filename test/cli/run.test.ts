@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { type Server, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -96,6 +96,7 @@ function expectNoOrphans(pids: number[]) {
 const blockers: Server[] = [];
 afterAll(() => {
   for (const s of blockers) s.close();
+  rmSync(work, { recursive: true, force: true });
 });
 
 describe("flamegate run (real CLI, real services)", () => {
@@ -238,6 +239,8 @@ describe("flamegate run (real CLI, real services)", () => {
   });
 
   it("our own SIGINT stops the service group too", async () => {
+    const roundDirs = () => readdirSync(tmpdir()).filter((d) => d.startsWith("flamegate-svc-r1-"));
+    const before = roundDirs();
     const file = await config({
       start: "node server.mjs",
       cwd: fixtureDir("node"),
@@ -264,5 +267,7 @@ describe("flamegate run (real CLI, real services)", () => {
     const pids = [...stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expectNoOrphans(pids);
     expect(existsSync(join(file, "..", "out", "svc", "manifest.json"))).toBe(false);
+    // The round's temporary directory went with it.
+    expect(roundDirs().filter((d) => !before.includes(d))).toEqual([]);
   });
 });

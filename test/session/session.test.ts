@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -75,6 +75,7 @@ console.log("load done", n);`,
     for (const pid of lines.flatMap((l) => /started \(pid (\d+)\)/.exec(l)?.[1] ?? []))
       expect(groupMembers(Number(pid))).toEqual([]);
     expect(trackedGroups()).toEqual([]);
+    rmSync(out, { recursive: true, force: true });
   });
 
   it("a failing build is one error with the build's output, and nothing is started", async () => {
@@ -85,10 +86,11 @@ console.log("load done", n);`,
       build: `echo "error: missing dependency left-pad" >&2; exit 4`,
     };
     const lines: string[] = [];
-    const err = await runService(service, {
-      outDir: mkdtempSync(join(tmpdir(), "flamegate-session-")),
-      log: (l) => lines.push(l),
-    }).catch((e: unknown) => e);
+    const outDir = mkdtempSync(join(tmpdir(), "flamegate-session-"));
+    const err = await runService(service, { outDir, log: (l) => lines.push(l) }).catch(
+      (e: unknown) => e,
+    );
+    rmSync(outDir, { recursive: true, force: true });
     expect(err).toBeInstanceOf(FlamegateError);
     expect((err as FlamegateError).message).toBe(
       `service '${fixture.name}': build failed (exit code 4): echo "error: missing dependency left-pad" >&2; exit 4 (in ${fixtureDir("node")})`,
