@@ -1,4 +1,4 @@
-import { DEFAULT_GATE, type GateConfig } from "../src/config.js";
+import { DEFAULT_BUDGET, DEFAULT_GATE, type GateConfig } from "../src/config.js";
 import type { KindSeries } from "../src/compare/series.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import { judge } from "../src/compare/verdict.js";
@@ -80,9 +80,13 @@ export function runCell(
   return out;
 }
 
-/** The cells of the offline table; `scale` multiplies every trial count (quick runs, tests). */
-export function offlineCells(scale = 1): Cell[] {
+/**
+ * The cells of the offline table at `rounds` per side (default: the default budget's);
+ * `scale` multiplies every trial count (quick runs, tests).
+ */
+export function offlineCells(scale = 1, rounds: number = DEFAULT_BUDGET.rounds): Cell[] {
   const n = (k: number) => Math.max(1, Math.round(k * scale));
+  const K = rounds;
   const cpu = (rounds: number, paired: boolean, extra: Partial<Scenario> = {}): Scenario => ({
     kind: "cpu",
     rounds,
@@ -91,20 +95,20 @@ export function offlineCells(scale = 1): Cell[] {
   });
   const cells: Cell[] = [
     {
-      name: "A/A cpu, ab (paired), 5 rounds",
-      scenario: cpu(5, true),
+      name: `A/A cpu, ab (paired), ${K} rounds`,
+      scenario: cpu(K, true),
       trials: n(10_000),
       measure: "false-alarm",
     },
     {
-      name: "A/A cpu, stored baseline (unpaired), 5 rounds",
-      scenario: cpu(5, false),
+      name: `A/A cpu, stored baseline (unpaired), ${K} rounds`,
+      scenario: cpu(K, false),
       trials: n(2_000),
       measure: "false-alarm",
     },
     {
-      name: "A/A alloc, ab, 5 rounds",
-      scenario: { kind: "alloc", rounds: 5, paired: true },
+      name: `A/A alloc, ab, ${K} rounds`,
+      scenario: { kind: "alloc", rounds: K, paired: true },
       trials: n(1_000),
       measure: "false-alarm",
     },
@@ -122,8 +126,8 @@ export function offlineCells(scale = 1): Cell[] {
   ] as const) {
     for (const d of [1.1, 1.2, 1.3]) {
       cells.push({
-        name: `+${Math.round((d - 1) * 100)} % in a frame of ${label} CPU, ab, 5 rounds`,
-        scenario: cpu(5, true, { leafEffects: { [leaf]: d } }),
+        name: `+${Math.round((d - 1) * 100)} % in a frame of ${label} CPU, ab, ${K} rounds`,
+        scenario: cpu(K, true, { leafEffects: { [leaf]: d } }),
         trials: n(300),
         measure: "frame",
         target: leaf,
@@ -132,41 +136,41 @@ export function offlineCells(scale = 1): Cell[] {
   }
   cells.push(
     {
-      name: "+20 % in a frame of ~21 % CPU, stored baseline, 5 rounds",
-      scenario: cpu(5, false, { leafEffects: { 0: 1.2 } }),
+      name: `+20 % in a frame of ~21 % CPU, stored baseline, ${K} rounds`,
+      scenario: cpu(K, false, { leafEffects: { 0: 1.2 } }),
       trials: n(300),
       measure: "frame",
       target: 0,
     },
     {
-      name: "+10 % bytes/request in a frame of ~10 % bytes, ab, 5 rounds",
-      scenario: { kind: "alloc", rounds: 5, paired: true, leafEffects: { 1: 1.1 } },
+      name: `+10 % bytes/request in a frame of ~10 % bytes, ab, ${K} rounds`,
+      scenario: { kind: "alloc", rounds: K, paired: true, leafEffects: { 1: 1.1 } },
       trials: n(300),
       measure: "frame",
       target: 1,
     },
     {
       name: "+10 % bytes/request in a frame of ~10 % bytes, stored baseline",
-      scenario: { kind: "alloc", rounds: 5, paired: false, leafEffects: { 1: 1.1 } },
+      scenario: { kind: "alloc", rounds: K, paired: false, leafEffects: { 1: 1.1 } },
       trials: n(300),
       measure: "frame",
       target: 1,
     },
     {
-      name: "uniform +10 % CPU/request (totals test), ab, 5 rounds",
-      scenario: cpu(5, true, { uniform: 1.1 }),
+      name: `uniform +10 % CPU/request (totals test), ab, ${K} rounds`,
+      scenario: cpu(K, true, { uniform: 1.1 }),
       trials: n(300),
       measure: "total",
     },
     {
       name: "uniform +10 % CPU/request (totals test), stored baseline",
-      scenario: cpu(5, false, { uniform: 1.1 }),
+      scenario: cpu(K, false, { uniform: 1.1 }),
       trials: n(300),
       measure: "total",
     },
     {
       name: "hottest frame 30 % faster: another frame fails",
-      scenario: cpu(5, true, { leafEffects: { 0: 0.7 } }),
+      scenario: cpu(K, true, { leafEffects: { 0: 0.7 } }),
       trials: n(1_000),
       measure: "wrong-frame",
       target: 0,
@@ -198,12 +202,12 @@ export function formatTable(results: CellResult[]): string {
 
 /** Budgets the MDE table covers: rounds per side × CPU samples per round (window × Hz × busy cores). */
 const BUDGETS: { rounds: number; samples: number; label: string }[] = [
-  { rounds: 3, samples: 2_000, label: "Go/py-spy, 10 s window" },
-  { rounds: 5, samples: 2_000, label: "Go/py-spy, 10 s window (default rounds)" },
-  { rounds: 10, samples: 2_000, label: "Go/py-spy, 10 s window" },
-  { rounds: 5, samples: 10_000, label: "Node 1 kHz, 10 s window (default)" },
-  { rounds: 10, samples: 10_000, label: "Node 1 kHz, 10 s window" },
-  { rounds: 5, samples: 50_000, label: "5× the samples (rate or window)" },
+  { rounds: 5, samples: 2_000, label: "Go/py-spy, 10 s window (old default, 5 rounds)" },
+  { rounds: 10, samples: 2_000, label: "Go/py-spy, 10 s window (default)" },
+  { rounds: 5, samples: 10_000, label: "Node 1 kHz, 10 s window (old default, 5 rounds)" },
+  { rounds: 10, samples: 10_000, label: "Node 1 kHz, 10 s window (default)" },
+  { rounds: 14, samples: 8_000, label: "Node 1 kHz, 14 rounds × 8 s" },
+  { rounds: 10, samples: 50_000, label: "5× the samples (rate or window)" },
   { rounds: 20, samples: 10_000, label: "Node, 20 rounds" },
 ];
 

@@ -111,6 +111,10 @@ export function noiseFromReports(reports: Report[], label: string): NoiseModel {
     sigmaRound: pick(meanOf(cpu.map((c) => c.noise?.totalDriftSigma)), DEFAULT_NOISE.sigmaRound),
     sigmaRun: pick(meanOf(cpu.map((c) => c.noise?.totalSigma)), DEFAULT_NOISE.sigmaRun),
     sigmaFrame: pick(meanOf(cpu.map((c) => c.noise?.frameSigma)), DEFAULT_NOISE.sigmaFrame),
+    sigmaFrameAlloc: pick(
+      meanOf(alloc.map((c) => c.noise?.frameSigma)),
+      DEFAULT_NOISE.sigmaFrameAlloc ?? DEFAULT_NOISE.sigmaFrame,
+    ),
     sigmaFrameSpread: pick(spread, DEFAULT_NOISE.sigmaFrameSpread),
     sigmaFrameJob: DEFAULT_NOISE.sigmaFrameJob,
   };

@@ -110,6 +110,13 @@ export interface Config {
 /** d0 when it cannot be estimated (STATISTICS.md's simulated procedure used 20). */
 export const FALLBACK_PRIOR_DF = 20;
 
+/**
+ * The default budget per service and side (docs/statistics.md, "The default budget"):
+ * frame noise between runs only falls with rounds; 10 × (boot + 2 s warm-up + 10 s
+ * window) is about 2.3 minutes per side.
+ */
+export const DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 10 } as const;
+
 export const DEFAULT_GATE_STATISTICS: GateStatistics = {
   minCount: 20,
   priorDf: "auto",
@@ -119,7 +126,8 @@ export const DEFAULT_GATE_STATISTICS: GateStatistics = {
 
 export const DEFAULT_GATE: GateConfig = {
   cpu: { frame: 0.1, total: 0.05 },
-  alloc: { frame: 0.1, total: 0.05 },
+  // Bytes per request do not depend on the machine's speed: a tighter floor (docs/statistics.md).
+  alloc: { frame: 0.05, total: 0.05 },
   minShare: 0.005,
   ignore: [],
   alpha: 0.005,
@@ -253,7 +261,10 @@ function parseLoad(r: Reader, key: string, v: unknown): BuiltinLoad | CommandLoa
       : { body: typeof o.body === "string" ? o.body : JSON.stringify(o.body) }),
     connections:
       o.connections === undefined ? 8 : r.int(`${key}.connections`, o.connections, 1, 1000),
-    durationSeconds: o.duration === undefined ? 10 : r.seconds(`${key}.duration`, o.duration, 600),
+    durationSeconds:
+      o.duration === undefined
+        ? DEFAULT_BUDGET.durationSeconds
+        : r.seconds(`${key}.duration`, o.duration, 600),
     ...(o.requests === undefined
       ? {}
       : { requests: r.int(`${key}.requests`, o.requests, 1, 100_000_000) }),
@@ -297,8 +308,12 @@ function parseService(r: Reader, name: string, v: unknown, baseDir: string): Ser
         ? 60
         : r.seconds(`${key}.ready-timeout`, o["ready-timeout"], 1800),
     ...(pprof === undefined ? {} : { pprof }),
-    warmupSeconds: o.warmup === undefined ? 2 : r.seconds(`${key}.warmup`, o.warmup, 600),
-    rounds: o.rounds === undefined ? 5 : r.int(`${key}.rounds`, o.rounds, 1, 100),
+    warmupSeconds:
+      o.warmup === undefined
+        ? DEFAULT_BUDGET.warmupSeconds
+        : r.seconds(`${key}.warmup`, o.warmup, 600),
+    rounds:
+      o.rounds === undefined ? DEFAULT_BUDGET.rounds : r.int(`${key}.rounds`, o.rounds, 1, 100),
     profiles,
     load: parseLoad(r, `${key}.load`, o.load),
     sampling: {
