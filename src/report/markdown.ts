@@ -101,6 +101,22 @@ function frameRow(c: Comparison, f: FrameResult): string[] {
   ];
 }
 
+/** What this run could have caught (docs/statistics.md defines each figure). */
+function mdeLine(c: Comparison): string {
+  const m = c.mde;
+  const power = m.power === undefined ? "" : ` (${Math.round(m.power * 100)} % power)`;
+  const at = m.atSharePct ?? 5;
+  const share =
+    m.frameSharePct >= 100
+      ? "a growth at the threshold is not provable in any frame at this budget"
+      : `a growth at the threshold is caught in frames holding ≥ ${m.frameSharePct.toFixed(1)} % of the total`;
+  const total = m.totalPct === undefined ? "" : `; the total, from ±${m.totalPct.toFixed(0)} %`;
+  return (
+    `_What this run could detect${power}: ${share}; a frame holding ${at} % would have to grow ` +
+    `${formatPct(m.deltaPct)}${total} (${c.base.rounds} vs ${c.head.rounds} rounds)._`
+  );
+}
+
 function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
   const u = perUnit(c);
   const out: string[] = [];
@@ -139,10 +155,7 @@ function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
     out.push("No frame grew.");
   }
   out.push("");
-  out.push(
-    `_This run could detect a change of ${c.mde.deltaPct.toFixed(0)} % in a frame holding ${c.mde.frameSharePct.toFixed(1)} % of the total ` +
-      `(${c.base.rounds} vs ${c.head.rounds} rounds)._`,
-  );
+  out.push(mdeLine(c));
   for (const note of c.notes ?? []) out.push(`> ${escapeText(note)}`);
   const flame = options.textFlames?.[`${c.service}/${c.kind}`];
   if (flame) {
@@ -166,6 +179,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   if (options.marker) head.push(`<!-- ${options.marker.replace(/-->/g, "")} -->`);
   head.push(headline(report), "");
   for (const line of options.preface ?? []) head.push(escapeText(line), "");
+  for (const note of report.notes ?? []) head.push(`> ${escapeText(note)}`, "");
   if (options.imageUrl) head.push(`![flamegraph diff](${safeUrl(options.imageUrl)})`, "");
 
   const tail: string[] = [];
