@@ -10,13 +10,21 @@
  * (with / without) and the median, and the median overhead
  * 1 − ratio. Target: ≤ 5 % for Node at default settings.
  *
+ * The ratio is the first capture window's (what the service's users see
+ * while the CPU profile is taken). When the driver captures some kinds in
+ * their own windows after it (Python: alloc with memray), each such
+ * window's throughput is compared with the same unprofiled arm and printed
+ * as a separate cost.
+ *
  * The load generator (autocannon) runs in this process, on the same cores
  * as the service, for both arms alike.
  */
 import { parseArgs } from "node:util";
 import { DRIVERS } from "../src/capture/index.js";
 import { RUNTIMES, type ServiceConfig } from "../src/config.js";
+import type { RoundRecord } from "../src/model/profile-set.js";
 import { buildService, runRound } from "../src/session/index.js";
+import { windowPlan } from "../src/session/round.js";
 import { hasFixture, loadFixtureConfig } from "../src/session/fixtures.js";
 
 const { values } = parseArgs({
@@ -66,27 +74,49 @@ for (const runtime of RUNTIMES) {
   await buildService(service, service.cwd, log);
   const ratios: number[] = [];
   const arms = { off: [] as number[], on: [] as number[] };
+  /** Kinds captured in a window of their own after the first: that window's ratio per pair. */
+  const plan = windowPlan(service.profiles, DRIVERS[runtime]);
+  const first = plan[0] ?? [];
+  const apart = new Map(
+    plan
+      .slice(1)
+      .flat()
+      .map((k) => [k, [] as number[]]),
+  );
   for (let pair = 1; pair <= pairs; pair++) {
     const order = pair % 2 === 1 ? ([false, true] as const) : ([true, false] as const);
     const got: Partial<Record<"on" | "off", number>> = {};
+    let windows: RoundRecord["windows"];
     for (const profile of order) {
       const r = await runRound(service, { round: pair, profile, log });
       got[profile ? "on" : "off"] = r.record.throughput ?? 0;
+      if (profile) windows = r.record.windows;
     }
+    for (const [kind, ratios] of apart) ratios.push((windows?.[kind]?.throughput ?? 0) / got.off!);
     arms.off.push(got.off!);
     arms.on.push(got.on!);
     ratios.push(got.on! / got.off!);
+    const separately = [...apart].map(
+      ([kind, r]) =>
+        `; ${kind} window ${(r.at(-1)! * got.off!).toFixed(0)} req/s, ratio ${r.at(-1)!.toFixed(3)}`,
+    );
     process.stderr.write(
-      `${runtime} pair ${pair}: without ${got.off!.toFixed(0)} req/s, with ${got.on!.toFixed(0)} req/s, ratio ${(got.on! / got.off!).toFixed(3)}\n`,
+      `${runtime} pair ${pair}: without ${got.off!.toFixed(0)} req/s, with ${got.on!.toFixed(0)} req/s, ratio ${(got.on! / got.off!).toFixed(3)}${separately.join("")}\n`,
     );
   }
   const m = median(ratios);
   rows.push(
     `${runtime}: median throughput without ${median(arms.off).toFixed(0)} req/s, with ${median(arms.on).toFixed(0)} req/s; ` +
       `median ratio ${m.toFixed(3)} -> overhead ${((1 - m) * 100).toFixed(1)} % ` +
-      `(pairs: ${ratios.map((r) => r.toFixed(3)).join(" ")}; profiles ${service.profiles.join(", ")}, ` +
+      `(pairs: ${ratios.map((r) => r.toFixed(3)).join(" ")}; window ${first.join(", ")} of profiles ${service.profiles.join(", ")}, ` +
       `cpu ${service.sampling.cpuHz} Hz, alloc every ${service.sampling.allocBytes} B)`,
   );
+  for (const [kind, r] of apart) {
+    const mk = median(r);
+    rows.push(
+      `${runtime}: ${kind} captured in its own window after the ${first.join(", ")} window: median ratio ${mk.toFixed(3)} -> overhead ${((1 - mk) * 100).toFixed(1)} % (pairs: ${r.map((x) => x.toFixed(3)).join(" ")})`,
+    );
+  }
 }
 
 process.stdout.write(

@@ -43,13 +43,27 @@ export interface CaptureWindow {
 export interface RuntimeDriver {
   /** The kinds this runtime can capture. */
   supports: readonly Kind[];
+  /**
+   * Kinds whose profiler perturbs the others (e.g. Python's memray, which
+   * records every allocation and doubles the CPU cost per request): each is
+   * captured in its own window, with its own load, after the window of the
+   * other kinds, in the same process (session/round.ts windowPlan). Absent:
+   * every kind in one window.
+   */
+  separateWindows?: readonly Kind[];
   /** The runtime's version for the manifest, e.g. "go1.26.8", "v20.20.2", "3.11.7". */
   version(ctx: CaptureContext): Promise<string>;
   /** Wraps the start command and environment before the service is spawned. */
   prepare(ctx: CaptureContext): Promise<PreparedStart>;
   /**
    * Starts the profilers for a window expected to last `seconds` (Go needs it
-   * up front); `pid` is the service process (group leader).
+   * up front); `pid` is the service process (group leader). `kinds`: what this
+   * window captures (default: every kind in ctx.service.profiles).
    */
-  startWindow(ctx: CaptureContext, pid: number, seconds: number): Promise<CaptureWindow>;
+  startWindow(
+    ctx: CaptureContext,
+    pid: number,
+    seconds: number,
+    kinds?: readonly Kind[],
+  ): Promise<CaptureWindow>;
 }

@@ -271,6 +271,10 @@ function interpreterOf(start: string): string {
 
 export const pythonDriver: RuntimeDriver = {
   supports: ["cpu", "alloc"],
+  // memray (and tracemalloc) cost about 2x CPU per request and hit
+  // allocation-heavy frames hardest: in py-spy's window they would distort the
+  // CPU profile and the latency figures, so allocations get their own window.
+  separateWindows: ["alloc"],
 
   async version(ctx: CaptureContext): Promise<string> {
     const hello = readHello(controlDir(ctx));
@@ -299,12 +303,17 @@ export const pythonDriver: RuntimeDriver = {
     });
   },
 
-  async startWindow(ctx: CaptureContext, pid: number, _seconds: number): Promise<CaptureWindow> {
+  async startWindow(
+    ctx: CaptureContext,
+    pid: number,
+    _seconds: number,
+    kinds: readonly Kind[] = ctx.service.profiles,
+  ): Promise<CaptureWindow> {
     const control = controlDir(ctx);
     const hz = ctx.service.sampling.cpuHz;
     const notes: string[] = [];
-    const wanted = ctx.service.profiles.filter((k) => pythonDriver.supports.includes(k));
-    const skipped = ctx.service.profiles.filter((k) => !pythonDriver.supports.includes(k));
+    const wanted = kinds.filter((k) => pythonDriver.supports.includes(k));
+    const skipped = kinds.filter((k) => !pythonDriver.supports.includes(k));
     if (skipped.length > 0) notes.push(`python: ${skipped.join(", ")} not captured for Python`);
     const hello = await waitHello(control, HELLO_WAIT_MS);
     if (!hello)

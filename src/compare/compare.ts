@@ -132,7 +132,8 @@ function readSideKind(
     }
     data.periods.push(periodOf(loaded.view, type));
     data.tables.push(aggregateView(loaded.view, index, data.stacks));
-    data.rounds.push(round);
+    // A kind captured in its own window is normalised by that window's work.
+    data.rounds.push({ ...round, ...round.windows?.[kind] });
   }
   return data;
 }
@@ -188,6 +189,19 @@ function workOf(
   };
 }
 
+/** The capture's own notes (which profiler ran instead of which …), once each, with the rounds they came from. */
+function captureNotes(side: "base" | "head", service: SideService): string[] {
+  const rounds = new Map<string, number[]>();
+  service.rounds.forEach((r, i) => {
+    for (const note of r.notes ?? []) rounds.set(note, [...(rounds.get(note) ?? []), i + 1]);
+  });
+  const all = service.rounds.length;
+  return [...rounds].map(
+    ([note, rs]) =>
+      `${side} capture${rs.length === all ? "" : ` (round${rs.length > 1 ? "s" : ""} ${rs.join(", ")} of ${all})`}: ${note}`,
+  );
+}
+
 function loadFigures(d: SideData) {
   return {
     throughput: median(d.rounds.flatMap((r) => (r.throughput === null ? [] : [r.throughput]))),
@@ -236,6 +250,7 @@ function compareKind(
         `flamegraph: ${((100 * cut) / total).toPrecision(2)} % of the ${side} is on call paths beyond the ${STACK_NODE_BUDGET} kept; those paths end at their last kept frame`,
       );
   }
+  notes.push(...captureNotes("base", b), ...captureNotes("head", h));
   const { unitOfWork, work } = workOf(bd, hd, b, h, notes);
   const sameRunner = b.runnerId === null || h.runnerId === null || b.runnerId === h.runnerId;
   if (b.runtime !== h.runtime)

@@ -18,6 +18,12 @@ export interface SideRound {
   latency: { p50: number; p99: number } | null;
   /** Absolute path of each kind's profile in this round. */
   files: Partial<Record<Kind, string>>;
+  /** A kind captured in its own window: that window's figures (they replace the ones above for it). */
+  windows?: Partial<
+    Record<Kind, Pick<SideRound, "requests" | "windowSeconds" | "throughput" | "latency">>
+  >;
+  /** What the capture said about itself (manifest round notes). */
+  notes?: string[];
 }
 
 export interface SideService {
@@ -69,6 +75,22 @@ export function readSide(path: string): CompareSide {
         throughput: r.throughput ?? null,
         latency: r.latency ? { p50: r.latency.p50, p99: r.latency.p99 } : null,
         files: set.files[i] ?? {},
+        ...(r.windows
+          ? {
+              windows: Object.fromEntries(
+                Object.entries(r.windows).map(([kind, w]) => [
+                  kind,
+                  {
+                    requests: w.requests,
+                    windowSeconds: w.windowSeconds,
+                    throughput: w.throughput ?? null,
+                    latency: w.latency ? { p50: w.latency.p50, p99: w.latency.p99 } : null,
+                  },
+                ]),
+              ),
+            }
+          : {}),
+        ...(r.notes ? { notes: r.notes } : {}),
       })),
     });
   }

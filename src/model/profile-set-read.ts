@@ -27,6 +27,13 @@ const fileName = z
 const finite = z.number().finite();
 const count = z.number().int().min(0);
 
+const WindowSchema = z.object({
+  windowSeconds: finite.min(0),
+  requests: count.nullable(),
+  throughput: finite.min(0).nullable().optional(),
+  latency: z.object({ p50: finite, p95: finite, p99: finite }).nullable().optional(),
+});
+
 const RoundSchema = z.object({
   round: count,
   windowSeconds: finite.min(0),
@@ -38,6 +45,9 @@ const RoundSchema = z.object({
   /** Kinds this version does not know are ignored (a newer writer may add some). */
   files: z.record(z.string(), fileName),
   profilers: z.record(z.string(), z.string()).optional(),
+  /** Per kind, when kinds were captured in separate windows. */
+  windows: z.record(z.string(), WindowSchema).optional(),
+  notes: z.array(z.string()).optional(),
 });
 
 const ManifestSchema = z.object({

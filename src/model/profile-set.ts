@@ -28,6 +28,19 @@ export interface LatencyMs {
   p99: number;
 }
 
+/** The load figures of one capture window. */
+export interface WindowRecord {
+  /** Seconds the capture window lasted (load running, profilers on). */
+  windowSeconds: number;
+  /** Requests completed inside the window; null when the load is the user's own command. */
+  requests: number | null;
+  errors: number;
+  non2xx: number;
+  /** Requests per second; null with a load command. */
+  throughput: number | null;
+  latency: LatencyMs | null;
+}
+
 export interface RoundRecord {
   round: number;
   /** Seconds the capture window lasted (load running, profilers on). */
@@ -43,6 +56,14 @@ export interface RoundRecord {
   files: Partial<Record<Kind, string>>;
   /** Which profiler produced each kind, e.g. "py-spy 0.4.1 @ 200 Hz". */
   profilers: Partial<Record<Kind, string>>;
+  /**
+   * When the kinds were captured in separate windows (Python: cpu, then
+   * alloc), each kind's own window; the figures above are the first window's
+   * (the CPU window). Absent: one window for every kind.
+   */
+  windows?: Partial<Record<Kind, WindowRecord>>;
+  /** What the capture said about itself, e.g. which profiler ran instead of which. */
+  notes?: string[];
 }
 
 export interface Manifest {

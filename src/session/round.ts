@@ -7,7 +7,7 @@ import type { CaptureContext, CapturedProfiles, RuntimeDriver } from "../capture
 import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import type { Kind } from "../model/kinds.js";
-import type { RoundRecord } from "../model/profile-set.js";
+import type { RoundRecord, WindowRecord } from "../model/profile-set.js";
 import { type LoadFigures, type RunningLoad, startBuiltinLoad } from "./load.js";
 import { type ExitInfo, GroupProcess, commandProblem, describeExit, sleep } from "./process.js";
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
@@ -16,8 +16,9 @@ import { trackTempDir, untrackTempDir } from "./reaper.js";
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
  * captured), the capture window (driver.startWindow -> load -> window.stop),
- * then the service is stopped. Whatever happens, the service's process group
- * is gone when runRound returns or throws.
+ * or several in a row when the driver captures some kinds apart (windowPlan),
+ * each with its own load, then the service is stopped. Whatever happens, the
+ * service's process group is gone when runRound returns or throws.
  */
 
 export interface RoundOptions {
@@ -224,42 +225,52 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     }
 
     const expected = service.load.type === "builtin" ? service.load.durationSeconds : 0;
-    const window = profile ? await driver.startWindow(ctx, proc.pid, expected) : undefined;
-    log(
-      profile
-        ? `${tag}: capturing ${service.profiles.join(", ")} under load`
-        : `${tag}: load without profiling`,
-    );
-    const running = startLoad(service, cwd, undefined);
-    let figures: LoadFigures;
-    try {
-      figures = await watched(service, proc, "during the load", running.done, () => running.stop());
-    } catch (err) {
-      // Close the window anyway so the profilers do not keep running; its result no longer matters.
-      await window?.stop().catch(() => undefined);
-      throw err;
-    }
-    let captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
-    try {
-      if (window) captured = await window.stop();
-    } catch (err) {
-      if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
-      throw err;
+    const plan = profile ? windowPlan(service.profiles, driver) : [[]];
+    const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
+    const windows: Partial<Record<Kind, WindowRecord>> = {};
+    let first: WindowRecord | undefined;
+    for (const kinds of plan) {
+      const window = profile ? await driver.startWindow(ctx, proc.pid, expected, kinds) : undefined;
+      log(
+        profile
+          ? `${tag}: capturing ${kinds.join(", ")} under load`
+          : `${tag}: load without profiling`,
+      );
+      const running = startLoad(service, cwd, undefined);
+      let figures: LoadFigures;
+      try {
+        figures = await watched(service, proc, "during the load", running.done, () =>
+          running.stop(),
+        );
+      } catch (err) {
+        // Close the window anyway so the profilers do not keep running; its result no longer matters.
+        await window?.stop().catch(() => undefined);
+        throw err;
+      }
+      try {
+        if (window) {
+          const got = await window.stop();
+          Object.assign(captured.profiles, got.profiles);
+          Object.assign(captured.profilers, got.profilers);
+          captured.notes.push(...got.notes);
+        }
+      } catch (err) {
+        if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
+        throw err;
+      }
+      const figuresRecord = windowRecord(figures);
+      first ??= figuresRecord;
+      for (const kind of kinds) windows[kind] = figuresRecord;
+      log(`${tag}: ${describeFigures(kinds, figures, figuresRecord.windowSeconds, plan.length)}`);
     }
     const record: RoundRecord = {
       round,
-      windowSeconds: round3(figures.seconds),
-      requests: figures.requests,
-      errors: figures.errors,
-      non2xx: figures.non2xx,
-      throughput: figures.throughput === null ? null : round3(figures.throughput),
-      latency: figures.latency,
+      ...first!,
       files: {},
       profilers: captured.profilers,
+      ...(plan.length > 1 ? { windows } : {}),
+      ...(captured.notes.length > 0 ? { notes: captured.notes } : {}),
     };
-    log(
-      `${tag}: ${figures.requests === null ? `${record.windowSeconds} s of load command` : `${figures.requests} requests in ${record.windowSeconds} s (${Math.round(figures.throughput ?? 0)} req/s, p99 ${figures.latency?.p99 ?? "-"} ms)`}${figures.errors + figures.non2xx > 0 ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx` : ""}`,
-    );
     for (const note of captured.notes) log(`${tag}: ${note}`);
     return { record, profiles: captured.profiles, runtimeVersion, notes: captured.notes };
   } finally {
@@ -267,6 +278,46 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     rmSync(workDir, { recursive: true, force: true });
     untrackTempDir(workDir);
   }
+}
+
+/**
+ * The capture windows of a round, in order: every kind in one window, except
+ * the driver's separateWindows kinds, each in its own window after it.
+ */
+export function windowPlan(kinds: readonly Kind[], driver: RuntimeDriver): Kind[][] {
+  const apart = driver.separateWindows ?? [];
+  const together = kinds.filter((k) => !apart.includes(k));
+  const alone = kinds.filter((k) => apart.includes(k)).map((k) => [k]);
+  return together.length > 0 ? [together, ...alone] : alone;
+}
+
+function windowRecord(figures: LoadFigures): WindowRecord {
+  return {
+    windowSeconds: round3(figures.seconds),
+    requests: figures.requests,
+    errors: figures.errors,
+    non2xx: figures.non2xx,
+    throughput: figures.throughput === null ? null : round3(figures.throughput),
+    latency: figures.latency,
+  };
+}
+
+function describeFigures(
+  kinds: readonly Kind[],
+  figures: LoadFigures,
+  seconds: number,
+  windows: number,
+): string {
+  const which = windows > 1 ? `${kinds.join(", ")} window: ` : "";
+  const load =
+    figures.requests === null
+      ? `${seconds} s of load command`
+      : `${figures.requests} requests in ${seconds} s (${Math.round(figures.throughput ?? 0)} req/s, p99 ${figures.latency?.p99 ?? "-"} ms)`;
+  const errors =
+    figures.errors + figures.non2xx > 0
+      ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx`
+      : "";
+  return `${which}${load}${errors}`;
 }
 
 function round3(x: number): number {

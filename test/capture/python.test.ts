@@ -239,6 +239,16 @@ describe("python driver", () => {
     const r = await runRound(service, { round: 1, log: () => undefined });
     expect(r.record.requests).toBeGreaterThan(20);
     expect(Object.keys(r.profiles).sort()).toEqual(["alloc", "cpu"]);
+    // memray has its own window after py-spy's, with its own load: the CPU
+    // window's figures are the round's, and no memray bias note.
+    const windows = r.record.windows!;
+    expect(windows.cpu!.requests).toBe(r.record.requests);
+    expect(windows.alloc!.requests).toBeGreaterThan(0);
+    expect(windows.alloc).not.toBe(windows.cpu);
+    expect(r.record.profilers.cpu).toMatch(/^py-spy /);
+    expect(r.record.profilers.alloc).toMatch(/^memray /);
+    expect(r.notes.filter((n) => n.includes("memray recorded"))).toEqual([]);
+    expect(r.record.notes ?? []).toEqual(r.notes);
     const cpu = cumByFunction(r.profiles.cpu!, "cpu");
     expect(cpu.cum.get("hash_payload")?.file).toMatch(/app\.py$/);
     expect(trackedGroups()).toEqual([]);
