@@ -28,6 +28,13 @@ export interface BuiltinLoad {
 export interface CommandLoad {
   type: "command";
   command: string;
+  /**
+   * The capture window's length (load.duration): the command starts with the
+   * window, which lasts this long (stopping the command if it still runs).
+   * Required for Go (net/http/pprof needs it up front); else the window is
+   * the command's run.
+   */
+  durationSeconds?: number;
 }
 
 export interface ServiceConfig {
@@ -241,11 +248,22 @@ const SERVICE_KEYS = [
   "sampling",
 ];
 
-function parseLoad(r: Reader, key: string, v: unknown): BuiltinLoad | CommandLoad {
+function parseLoad(r: Reader, key: string, v: unknown, runtime: string): BuiltinLoad | CommandLoad {
   const o = r.obj(key, v);
   if (o.command !== undefined) {
-    r.noUnknown(key, o, ["command"]);
-    return { type: "command", command: r.str(`${key}.command`, o.command) };
+    r.noUnknown(key, o, ["command", "duration"]);
+    const command = r.str(`${key}.command`, o.command);
+    if (o.duration === undefined && runtime === "go")
+      throw new FlamegateError(
+        `${r.source}: '${key}.duration' is required for runtime go with a load command: net/http/pprof needs the capture window's length up front (e.g. duration: 30s; the command is stopped when the window ends)`,
+      );
+    return {
+      type: "command",
+      command,
+      ...(o.duration === undefined
+        ? {}
+        : { durationSeconds: r.seconds(`${key}.duration`, o.duration, 600) }),
+    };
   }
   r.noUnknown(key, o, ["url", "method", "headers", "body", "connections", "duration", "requests"]);
   const method = (r.optStr(`${key}.method`, o.method) ?? "GET").toUpperCase();
@@ -315,7 +333,7 @@ function parseService(r: Reader, name: string, v: unknown, baseDir: string): Ser
     rounds:
       o.rounds === undefined ? DEFAULT_BUDGET.rounds : r.int(`${key}.rounds`, o.rounds, 1, 100),
     profiles,
-    load: parseLoad(r, `${key}.load`, o.load),
+    load: parseLoad(r, `${key}.load`, o.load, runtime),
     sampling: {
       cpuHz:
         sampling["cpu-hz"] === undefined

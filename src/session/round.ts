@@ -108,16 +108,23 @@ async function watched<T>(
   return first.value;
 }
 
-/** The load command, in its own group, with the service's env (never the profiler's). */
+/**
+ * The load command, in its own group, with the service's env (never the
+ * profiler's). With `seconds` it is stopped after that long (not an error);
+ * `fill`: a command that ends sooner is waited out, so the load lasts
+ * exactly `seconds` (a window whose length the profiler was told).
+ */
 function startCommandLoad(
   service: ServiceConfig,
   command: string,
   cwd: string,
   seconds: number | undefined,
+  fill = false,
 ): RunningLoad & { proc: GroupProcess } {
   const started = performance.now();
   const proc = new GroupProcess(command, { cwd, env: { ...process.env, ...service.env } });
   let stoppedByUs = false;
+  let wake: (() => void) | undefined;
   const timer =
     seconds === undefined
       ? undefined
@@ -135,6 +142,15 @@ function startCommandLoad(
         { details: proc.tail(DETAIL_LINES) },
       );
     }
+    const rest = fill && seconds !== undefined ? seconds * 1000 - (performance.now() - started) : 0;
+    if (rest > 0 && !stoppedByUs)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, rest);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
     return {
       seconds: (performance.now() - started) / 1000,
       requests: null,
@@ -149,6 +165,7 @@ function startCommandLoad(
     done,
     stop() {
       stoppedByUs = true;
+      wake?.();
       void proc.stop();
     },
   };
@@ -161,7 +178,10 @@ function startLoad(
   warmupSeconds: number | undefined,
 ): RunningLoad {
   const load = service.load;
-  if (load.type === "command") return startCommandLoad(service, load.command, cwd, warmupSeconds);
+  if (load.type === "command")
+    return warmupSeconds === undefined
+      ? startCommandLoad(service, load.command, cwd, load.durationSeconds, true)
+      : startCommandLoad(service, load.command, cwd, warmupSeconds);
   if (warmupSeconds !== undefined) return startBuiltinLoad(load, { seconds: warmupSeconds });
   return startBuiltinLoad(
     load,
@@ -224,7 +244,8 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
       await watched(service, proc, "during the warm-up", warm.done, () => warm.stop());
     }
 
-    const expected = service.load.type === "builtin" ? service.load.durationSeconds : 0;
+    // With a load command only load.duration says how long the window lasts (required for Go).
+    const expected = service.load.durationSeconds ?? 0;
     const plan = profile ? windowPlan(service.profiles, driver) : [[]];
     const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
     const windows: Partial<Record<Kind, WindowRecord>> = {};

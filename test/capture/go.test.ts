@@ -210,4 +210,52 @@ describe("go driver", () => {
     expect(cpu.cum.get("main.hashPayload")?.file).toMatch(/main\.go$/);
     expect(trackedGroups()).toEqual([]);
   });
+
+  it("with a load command, load.duration is the window Go is told, and the command is stopped at its end", async () => {
+    const config = await loadFixtureConfig("go");
+    const fixture = config.services[0]!;
+    if (fixture.load.type !== "builtin") throw new Error("the fixture's load must be built in");
+    // A load command that never ends on its own: the window's end stops it (not an error).
+    const script = `for (;;) { const r = await fetch(${JSON.stringify(fixture.load.url)}); await r.text(); }`;
+    const service = {
+      ...fixture,
+      warmupSeconds: 1,
+      load: {
+        type: "command" as const,
+        command: `node --input-type=module -e '${script}'`,
+        durationSeconds: 2,
+      },
+    };
+    await buildService(service, service.cwd, () => undefined);
+    const r = await runRound(service, { round: 1, log: () => undefined });
+    expect(r.record.requests).toBeNull();
+    // windowSeconds(2) = 3: the profile covers the 2 s window plus the usual slack, not 1 s.
+    expect(r.record.profilers.cpu).toBe("go net/http/pprof profile?seconds=3 @ 100 Hz");
+    const cpu = cumByFunction(r.profiles.cpu!, "cpu");
+    expect(cpu.cum.get("main.hashPayload")?.file).toMatch(/main\.go$/);
+    expect(trackedGroups()).toEqual([]);
+  });
+
+  it("refuses a load command without load.duration for Go, naming the key", () => {
+    const parse = (load: object) =>
+      parseConfig(
+        {
+          services: {
+            api: {
+              runtime: "go",
+              start: "./api",
+              ready: "http://127.0.0.1:1/healthz",
+              load,
+            },
+          },
+        },
+        "flamegate.yml",
+        fixture,
+      );
+    expect(() => parse({ command: "k6 run load.js" })).toThrow(
+      /^flamegate\.yml: 'services\.api\.load\.duration' is required for runtime go with a load command/,
+    );
+    const ok = parse({ command: "k6 run load.js", duration: "30s" }).services[0]!.load;
+    expect(ok).toEqual({ type: "command", command: "k6 run load.js", durationSeconds: 30 });
+  });
 });
