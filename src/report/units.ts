@@ -1,27 +1,34 @@
 /** Human formatting of profile values: durations from nanoseconds, sizes from bytes. */
 
-export function formatValue(value: number, unit: string): string {
-  const abs = Math.abs(value);
-  if (unit === "nanoseconds") {
-    if (abs >= 1e9) return `${trim(value / 1e9)} s`;
-    if (abs >= 1e6) return `${trim(value / 1e6)} ms`;
-    if (abs >= 1e3) return `${trim(value / 1e3)} µs`;
-    return `${trim(value)} ns`;
-  }
-  if (unit === "bytes") {
-    if (abs >= 1024 ** 3) return `${trim(value / 1024 ** 3)} GiB`;
-    if (abs >= 1024 ** 2) return `${trim(value / 1024 ** 2)} MiB`;
-    if (abs >= 1024) return `${trim(value / 1024)} KiB`;
-    return `${trim(value)} B`;
-  }
-  return `${trim(value)}${unit === "count" ? "" : ` ${unit}`}`;
+/** Three significant figures at most, fixed notation: deterministic across machines (no locale). */
+function short(v: number): string {
+  const a = Math.abs(v);
+  if (a >= 100) return v.toFixed(0);
+  if (a >= 10) return v.toFixed(1);
+  return v.toFixed(2);
 }
 
-/** Three significant digits, no exponent for ordinary magnitudes. */
-function trim(n: number): string {
-  if (n === 0) return "0";
-  const digits = Math.abs(n) >= 100 ? 0 : Math.abs(n) >= 10 ? 1 : 2;
-  return n.toFixed(digits);
+/** A value in the profile's unit, scaled for reading: nanoseconds as ns/µs/ms/s, bytes as B/KiB/MiB/GiB. */
+export function formatValue(v: number, unit: string): string {
+  if (v === 0) return unit === "bytes" ? "0 B" : unit === "nanoseconds" ? "0 s" : "0";
+  const a = Math.abs(v);
+  if (unit === "nanoseconds") {
+    if (a >= 1e9) return `${short(v / 1e9)} s`;
+    if (a >= 1e6) return `${short(v / 1e6)} ms`;
+    if (a >= 1e3) return `${short(v / 1e3)} µs`;
+    return `${short(v)} ns`;
+  }
+  if (unit === "bytes") {
+    if (a >= 2 ** 30) return `${short(v / 2 ** 30)} GiB`;
+    if (a >= 2 ** 20) return `${short(v / 2 ** 20)} MiB`;
+    if (a >= 2 ** 10) return `${short(v / 2 ** 10)} KiB`;
+    return `${v.toFixed(0)} B`;
+  }
+  const suffix = unit === "count" || unit === "" ? "" : ` ${unit}`;
+  if (a >= 1e9) return `${short(v / 1e9)}G${suffix}`;
+  if (a >= 1e6) return `${short(v / 1e6)}M${suffix}`;
+  if (a >= 1e3) return `${short(v / 1e3)}k${suffix}`;
+  return `${Number.isInteger(v) ? v.toFixed(0) : short(v)}${suffix}`;
 }
 
 /** "+12.3 %" / "−4.0 %"; "new" when the base was zero. */

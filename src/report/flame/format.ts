@@ -1,35 +1,5 @@
 import type { DiffNode, DiffTree } from "../../compare/stack-diff.js";
-
-/** Three significant figures at most, fixed notation: deterministic across machines (no locale). */
-function short(v: number): string {
-  const a = Math.abs(v);
-  if (a >= 100) return v.toFixed(0);
-  if (a >= 10) return v.toFixed(1);
-  return v.toFixed(2);
-}
-
-/** A value in the profile's unit, scaled for reading: nanoseconds as ns/µs/ms/s, bytes as B/KiB/MiB/GiB. */
-export function formatValue(v: number, unit: string): string {
-  if (v === 0) return unit === "bytes" ? "0 B" : unit === "nanoseconds" ? "0 s" : "0";
-  const a = Math.abs(v);
-  if (unit === "nanoseconds") {
-    if (a >= 1e9) return `${short(v / 1e9)} s`;
-    if (a >= 1e6) return `${short(v / 1e6)} ms`;
-    if (a >= 1e3) return `${short(v / 1e3)} µs`;
-    return `${short(v)} ns`;
-  }
-  if (unit === "bytes") {
-    if (a >= 2 ** 30) return `${short(v / 2 ** 30)} GiB`;
-    if (a >= 2 ** 20) return `${short(v / 2 ** 20)} MiB`;
-    if (a >= 2 ** 10) return `${short(v / 2 ** 10)} KiB`;
-    return `${v.toFixed(0)} B`;
-  }
-  const suffix = unit === "count" || unit === "" ? "" : ` ${unit}`;
-  if (a >= 1e9) return `${short(v / 1e9)}G${suffix}`;
-  if (a >= 1e6) return `${short(v / 1e6)}M${suffix}`;
-  if (a >= 1e3) return `${short(v / 1e3)}k${suffix}`;
-  return `${Number.isInteger(v) ? v.toFixed(0) : short(v)}${suffix}`;
-}
+import { formatValue } from "../units.js";
 
 /** A fraction as a percentage: "12.3 %", two decimals under 0.1 % so small shares do not read as zero. */
 export function formatShare(f: number): string {

@@ -10,7 +10,8 @@ import {
 import type { Comparison, FrameResult, Report, Verdict } from "../../compare/types.js";
 import { colourLevel } from "./colours.js";
 import { escapeXml, jsonForScript } from "./escape.js";
-import { formatPp, formatShare, formatValue } from "./format.js";
+import { formatValue } from "../units.js";
+import { formatPp, formatShare } from "./format.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 import { PAGE_STYLE } from "./page-style.js";
 import { mergedNote } from "./svg.js";

@@ -1,7 +1,8 @@
 import type { DiffNode, DiffTree } from "../../compare/stack-diff.js";
 import { colourLevel, fillOf } from "./colours.js";
 import { escapeXml, truncate } from "./escape.js";
-import { describeNode, formatPp, formatShare, formatValue } from "./format.js";
+import { formatValue } from "../units.js";
+import { describeNode, formatPp, formatShare } from "./format.js";
 
 /** Which side's values set the widths: head, base (removed paths visible), or the mean of both shares. */
 export type WidthSource = "head" | "base" | "diff";
