@@ -25,7 +25,8 @@ import { CommentPermissionError, upsertComment } from "../github/comment.js";
 import { commitImage } from "../github/images.js";
 import { getPull, mergeBase } from "../github/pulls.js";
 import { type ProfileSetOnDisk, readProfileSetDir } from "../model/profile-set-read.js";
-import { diffStacks, renderSvg, renderTextFlame, verdictsOf } from "../report/flame/index.js";
+import { diffStacks, renderSvg, verdictsOf } from "../report/flame/index.js";
+import { textFlamesFor } from "../report/files.js";
 import { renderHtml } from "../report/flame/html.js";
 import { renderJson } from "../report/json.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../report/markdown.js";
@@ -252,13 +253,10 @@ class Flow {
   }
 
   textFlames(report: Report, parts: Comparison[]): Record<string, string> {
-    const out: Record<string, string> = {};
-    for (const f of parts.flatMap((p) => p.stacks)) {
-      const c = report.comparisons.find((x) => x.service === f.service && x.kind === f.kind);
-      const tree = diffStacks(f.base, f.head, c ? { verdicts: verdictsOf(c) } : {});
-      out[`${f.service}/${f.kind}`] = renderTextFlame(tree);
-    }
-    return out;
+    return textFlamesFor(
+      report,
+      parts.flatMap((p) => p.stacks),
+    );
   }
 
   /** `image: branch`: the SVG of the worst comparison, committed to the images branch. */

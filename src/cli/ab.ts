@@ -1,6 +1,5 @@
 import { randomInt } from "node:crypto";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
-import { writeFile } from "node:fs/promises";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { compareSets } from "../compare/compare.js";
@@ -8,10 +7,8 @@ import { readSide } from "../compare/inputs.js";
 import { type ServiceConfig, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { type ProfileSet, writeProfileSet } from "../model/profile-set.js";
-import { renderHtml } from "../report/flame/html.js";
-import { renderJson } from "../report/json.js";
-import { renderMarkdown } from "../report/markdown.js";
 import { renderSummary } from "../report/summary.js";
+import { needsStacks, writeReportFiles } from "./report-files.js";
 import {
   type RoundResult,
   SERVICE_LOG,
@@ -178,28 +175,15 @@ export async function abCommand(argv: string[]): Promise<number> {
     );
   }
 
+  const paths = { json: values.json, markdown: values.markdown, html: values.html };
   const { report, warnings, stacks } = compareSets(
     readSide(join(outDir, "base")),
     readSide(join(outDir, "head")),
     config.gate,
-    { paired: true, stacks: values.html !== undefined },
+    { paired: true, stacks: needsStacks(paths) },
   );
   for (const w of warnings) log(`warning: ${w}`);
-  const outputs: Array<[string | undefined, () => string]> = [
-    [values.json, () => renderJson(report)],
-    [values.markdown, () => renderMarkdown(report)],
-    [values.html, () => renderHtml({ report, flames: stacks }, { title: "flamegate ab" })],
-  ];
-  for (const [path, render] of outputs) {
-    if (path === undefined) continue;
-    try {
-      await writeFile(path, render());
-    } catch (err) {
-      throw new FlamegateError(
-        `${path}: cannot write the report (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
-      );
-    }
-  }
+  await writeReportFiles(report, stacks, paths, "flamegate ab");
   process.stdout.write(renderSummary(report));
   return report.verdict === "fail" ? 1 : 0;
 }

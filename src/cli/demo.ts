@@ -6,9 +6,7 @@ import { readSide } from "../compare/inputs.js";
 import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { writeProfileSet } from "../model/profile-set.js";
-import { diffStacks, renderHtml, renderSvg, verdictsOf } from "../report/flame/index.js";
-import { renderJson } from "../report/json.js";
-import { renderMarkdown } from "../report/markdown.js";
+import { flameSvgsFor, htmlFor, jsonFor, markdownFor } from "../report/files.js";
 import { renderSummary } from "../report/summary.js";
 import { fixtureDir, loadFixtureConfig } from "../session/fixtures.js";
 import { type RoundResult, SERVICE_LOG, assembleProfileSet, runRound } from "../session/index.js";
@@ -94,22 +92,15 @@ export async function demoCommand(argv: string[]): Promise<number> {
   );
   for (const w of warnings) log(`warning: ${w}`);
   const files: Array<[string, string]> = [
-    ["report.json", renderJson(report)],
-    ["report.md", renderMarkdown(report)],
-    ["report.html", renderHtml({ report, flames: stacks }, { title: "flamegate demo" })],
+    ["report.json", jsonFor(report)],
+    ["report.md", markdownFor(report, stacks)],
+    ["report.html", htmlFor(report, stacks, "flamegate demo")],
   ];
-  for (const s of stacks) {
-    const comparison = report.comparisons.find((c) => c.service === s.service && c.kind === s.kind);
-    const tree = diffStacks(s.base, s.head, comparison ? { verdicts: verdictsOf(comparison) } : {});
-    files.push([
-      `flame.${s.kind}.svg`,
-      renderSvg(tree, { unit: s.unit, title: `${s.service} · ${s.kind} (base → head)` }),
-    ]);
-  }
+  const svgs = flameSvgsFor(report, stacks);
+  for (const f of svgs) files.push([`flame.${f.kind}.svg`, f.svg]);
   // flame.svg: the comparison that failed first (else the first), for a quick look.
-  const headline = report.comparisons.find((c) => c.verdict === "fail") ?? report.comparisons[0];
-  const headlineSvg = files.find(([name]) => name === `flame.${headline?.kind}.svg`);
-  if (headlineSvg) files.push(["flame.svg", headlineSvg[1]]);
+  const headline = svgs.find((f) => f.headline);
+  if (headline) files.push(["flame.svg", headline.svg]);
   for (const [name, text] of files) writeFileSync(join(out, name), text);
 
   process.stdout.write(renderSummary(report));
