@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { Profile } from "pprof-format";
 import {
   addStacks,
@@ -15,8 +16,8 @@ import { functionKey, locationFrames, type FunctionId } from "../../../src/model
 import { guessKind, sampleIndexFor, sampleTypes, type Kind } from "../../../src/model/kinds.js";
 import { toNumber } from "../../../src/model/values.js";
 
-/** The shared real profiles (see /work/shared/fixtures/real/SOURCES.md for origin and licence). */
-export const REAL = "/work/shared/fixtures/real";
+/** The real profiles copied into the repo (fixtures/real/SOURCES.md gives origin and licence). */
+export const REAL = fileURLToPath(new URL("../../../fixtures/real", import.meta.url));
 
 export interface Side {
   profile: Profile;
