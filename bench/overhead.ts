@@ -1,5 +1,5 @@
 /**
- * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python]
+ * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python --profiles cpu,alloc --cpu-hz N]
  *
  * What profiling costs the service: for every fixture service whose capture
  * driver exists (fixtures/services/<runtime> + src/capture/index.ts), the
@@ -22,6 +22,7 @@
 import { parseArgs } from "node:util";
 import { DRIVERS } from "../src/capture/index.js";
 import { RUNTIMES, type ServiceConfig } from "../src/config.js";
+import { isKind } from "../src/model/kinds.js";
 import type { RoundRecord } from "../src/model/profile-set.js";
 import { buildService, runRound } from "../src/session/index.js";
 import { windowPlan } from "../src/session/round.js";
@@ -33,6 +34,10 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "5" },
     warmup: { type: "string", default: "2" },
     runtime: { type: "string" },
+    /** Overrides the fixture's profiles, e.g. --profiles cpu to measure the CPU profiler alone. */
+    profiles: { type: "string" },
+    /** Overrides sampling.cpu-hz. */
+    "cpu-hz": { type: "string" },
   },
 });
 const pairs = Math.max(1, Number(values.pairs));
@@ -65,6 +70,11 @@ for (const runtime of RUNTIMES) {
   }
   const service: ServiceConfig = {
     ...fixture,
+    ...(values.profiles ? { profiles: values.profiles.split(",").filter(isKind) } : {}),
+    sampling: {
+      ...fixture.sampling,
+      ...(values["cpu-hz"] ? { cpuHz: Number(values["cpu-hz"]) } : {}),
+    },
     warmupSeconds: warmup,
     load: { ...fixture.load, durationSeconds: seconds },
   };
