@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { join } from "node:path";
+import { type Profile, ValueType } from "pprof-format";
 import { FlamegateError, errorMessage } from "../errors.js";
 import { importProfile } from "../import/index.js";
 import type { Kind } from "../model/kinds.js";
@@ -121,6 +122,21 @@ function importJson(ctx: CaptureContext, kind: Kind, json: unknown) {
   return importProfile(Buffer.from(JSON.stringify(json)), where).profile;
 }
 
+/**
+ * V8's heap sampler takes one sample per `bytes` allocated on average (its
+ * samplingInterval), but a .heapprofile does not say so. Recording it as
+ * pprof's period (space/bytes, as Go's allocs profiles do) tells the gate
+ * what one sample is worth, so its Poisson term is right.
+ */
+function withSamplingInterval(profile: Profile, bytes: number): Profile {
+  profile.periodType = new ValueType({
+    type: profile.stringTable.dedup("space"),
+    unit: profile.stringTable.dedup("bytes"),
+  });
+  profile.period = bytes;
+  return profile;
+}
+
 export const nodeDriver: RuntimeDriver = {
   supports: ["cpu", "alloc", "heap"],
 
@@ -175,11 +191,14 @@ export const nodeDriver: RuntimeDriver = {
           out.profilers.cpu = `node:inspector Profiler @ ${interval} µs`;
         }
         if (raw.alloc !== undefined) {
-          out.profiles.alloc = importJson(ctx, "alloc", raw.alloc);
+          out.profiles.alloc = withSamplingInterval(
+            importJson(ctx, "alloc", raw.alloc),
+            allocBytes,
+          );
           out.profilers.alloc = `node:inspector HeapProfiler sampling @ ${allocBytes} B, collected objects included`;
         }
         if (raw.heap !== undefined) {
-          out.profiles.heap = importJson(ctx, "heap", raw.heap);
+          out.profiles.heap = withSamplingInterval(importJson(ctx, "heap", raw.heap), allocBytes);
           out.profilers.heap = `node:inspector HeapProfiler sampling @ ${allocBytes} B, live objects from start to window start`;
         }
         for (const [kind, n] of Object.entries(raw.droppedSamples ?? {})) {

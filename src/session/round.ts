@@ -12,6 +12,7 @@ import { type LoadFigures, type RunningLoad, startBuiltinLoad } from "./load.js"
 import { type ExitInfo, GroupProcess, commandProblem, describeExit, sleep } from "./process.js";
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { trackTempDir, untrackTempDir } from "./reaper.js";
+import { relativizeFiles } from "../model/relative-files.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -271,6 +272,8 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
       try {
         if (window) {
           const got = await window.stop();
+          // Paths relative to the service's directory, so base and head from two checkouts match.
+          for (const p of Object.values(got.profiles)) relativizeFiles(p, cwd);
           Object.assign(captured.profiles, got.profiles);
           Object.assign(captured.profilers, got.profilers);
           captured.notes.push(...got.notes);

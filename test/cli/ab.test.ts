@@ -1,5 +1,5 @@
 import { execa } from "execa";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -55,7 +55,7 @@ describe("ab: planning", () => {
 });
 
 describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
-  it("runs interleaved paired rounds, writes both profile sets, and an A/A comparison passes", async () => {
+  it("runs interleaved paired rounds from two checkouts, writes both profile sets, and an A/A comparison passes", async () => {
     const port = await freePort();
     const dir = join(work, "aa");
     mkdirSync(dir);
@@ -80,6 +80,9 @@ services:
     const json = join(dir, "report.json");
     const html = join(dir, "report.html");
     const fixture = fixtureDir("node");
+    // The base runs from another copy of the same code, as a merge-base worktree does.
+    const baseCheckout = join(dir, "base-checkout");
+    cpSync(fixture, baseCheckout, { recursive: true });
     const r = await execa(
       "node",
       [
@@ -88,7 +91,7 @@ services:
         CLI,
         "ab",
         "--base-dir",
-        fixture,
+        baseCheckout,
         "--head-dir",
         fixture,
         "--config",
@@ -122,6 +125,11 @@ services:
     expect(report.verdict).not.toBe("fail");
     expect(report.comparisons.map((c) => c.kind).sort()).toEqual(["alloc", "cpu"]);
     for (const c of report.comparisons) {
+      // Same code in two directories: the service's own frames match by relative file.
+      const own = c.frames.filter((f) => f.file === "server.mjs");
+      expect(own.length, `${c.kind}: frames of server.mjs`).toBeGreaterThan(0);
+      for (const f of own) expect(f.self.base + f.cum.base, f.function).toBeGreaterThan(0);
+      expect(c.frames.some((f) => f.file.includes("base-checkout"))).toBe(false);
       expect(c.base.rounds).toBe(3);
       expect(c.head.rounds).toBe(3);
       // Paired on one machine: the CPU total is gated, no other-runner note.
