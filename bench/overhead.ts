@@ -119,7 +119,8 @@ for (const runtime of RUNTIMES) {
     `${runtime}: median throughput without ${median(arms.off).toFixed(0)} req/s, with ${median(arms.on).toFixed(0)} req/s; ` +
       `median ratio ${m.toFixed(3)} -> overhead ${((1 - m) * 100).toFixed(1)} % ` +
       `(pairs: ${ratios.map((r) => r.toFixed(3)).join(" ")}; window ${first.join(", ")} of profiles ${service.profiles.join(", ")}, ` +
-      `cpu ${service.sampling.cpuHz} Hz, alloc every ${service.sampling.allocBytes} B)`,
+      // Go's CPU profiler runs at a fixed 100 Hz; sampling.cpu-hz is for py-spy and V8.
+      `cpu ${runtime === "go" ? 100 : service.sampling.cpuHz} Hz, alloc every ${service.sampling.allocBytes} B)`,
   );
   for (const [kind, r] of apart) {
     const mk = median(r);
