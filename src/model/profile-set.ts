@@ -41,17 +41,9 @@ export interface WindowRecord {
   latency: LatencyMs | null;
 }
 
-export interface RoundRecord {
+/** One round: its (first) window's load figures, its files, and how it was captured. */
+export interface RoundRecord extends WindowRecord {
   round: number;
-  /** Seconds the capture window lasted (load running, profilers on). */
-  windowSeconds: number;
-  /** Requests completed inside the window; null when the load is the user's own command. */
-  requests: number | null;
-  errors: number;
-  non2xx: number;
-  /** Requests per second; null with a load command. */
-  throughput: number | null;
-  latency: LatencyMs | null;
   /** Profile file per kind, relative to the manifest. */
   files: Partial<Record<Kind, string>>;
   /** Which profiler produced each kind, e.g. "py-spy 0.4.1 @ 200 Hz". */
