@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
 import autocannon from "autocannon";
 import type { Profile } from "pprof-format";
 import { aggregateFunctions } from "../../src/compare/aggregate.js";
 import { type Kind, sampleIndexFor } from "../../src/model/kinds.js";
+import { sleep } from "../../src/session/process.js";
+import { waitReady as sessionWaitReady } from "../../src/session/ready.js";
 import { groupMembers, signalGroup } from "../../src/session/reaper.js";
+
+export { freePort } from "../../src/session/ready.js";
 
 /**
  * Test support shared by the Go and Python capture tests: boot a fixture
@@ -49,36 +52,16 @@ export function startService(
   };
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
+/** Waits with the session's own readiness probe; a test failure carries the service's output. */
 export async function waitReady(url: string, running: Running, timeoutS = 30): Promise<void> {
-  const deadline = Date.now() + timeoutS * 1000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    if (groupMembers(running.pid).length === 0)
-      throw new Error(`service exited before ready:\n${running.output()}`);
-    await sleep(100);
-  }
-  throw new Error(`not ready after ${timeoutS}s: ${url}\n${running.output()}`);
+  const outcome = await sessionWaitReady(
+    url,
+    timeoutS,
+    () => groupMembers(running.pid).length === 0,
+  );
+  if (outcome === "exited") throw new Error(`service exited before ready:\n${running.output()}`);
+  if (outcome === "timeout")
+    throw new Error(`not ready after ${timeoutS}s: ${url}\n${running.output()}`);
 }
 
 /** Closed-loop load for `seconds`; returns completed 2xx requests. */
