@@ -1,18 +1,18 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import type { Runtime } from "../src/config.js";
 import { DEFAULT_NOISE, type NoiseModel } from "./simulate.js";
 
-/** eval/noise.json: the noise components estimated by the last real run (`npm run eval -- --real`). */
-export const NOISE_FILE = new URL("./noise.json", import.meta.url);
+/** eval/noise-<runtime>.json: the noise components estimated by the last real run of that runtime. */
+export const noiseFile = (runtime: Runtime) => new URL(`./noise-${runtime}.json`, import.meta.url);
 
-/** The noise model: `file`, else eval/noise.json when a real run wrote one, else the STATISTICS.md defaults. */
+/** The noise model in `file` (missing components keep the defaults), else the STATISTICS.md defaults. */
 export function loadNoise(file?: string): NoiseModel {
-  const path = file ?? NOISE_FILE.pathname;
-  if (file === undefined && !existsSync(path)) return DEFAULT_NOISE;
-  const doc = JSON.parse(readFileSync(path, "utf8")) as Partial<NoiseModel>;
+  if (file === undefined) return DEFAULT_NOISE;
+  const doc = JSON.parse(readFileSync(file, "utf8")) as Partial<NoiseModel>;
   const merged: NoiseModel = { ...DEFAULT_NOISE, ...doc };
   for (const [k, v] of Object.entries(merged)) {
     if (k !== "source" && !(typeof v === "number" && Number.isFinite(v) && v >= 0))
-      throw new Error(`${path}: '${k}' must be a non-negative number, got ${JSON.stringify(v)}`);
+      throw new Error(`${file}: '${k}' must be a non-negative number, got ${JSON.stringify(v)}`);
   }
   return merged;
 }

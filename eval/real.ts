@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAbService } from "../src/cli/ab.js";
@@ -7,10 +7,10 @@ import { readSide } from "../src/compare/inputs.js";
 import { trigamma } from "../src/compare/stats/polygamma.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import type { Comparison, Report } from "../src/compare/types.js";
-import type { Runtime, ServiceConfig } from "../src/config.js";
+import { DEFAULT_GATE, type Runtime, type ServiceConfig } from "../src/config.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
-import { NOISE_FILE } from "./noise.js";
+import { noiseFile } from "./noise.js";
 import { DEFAULT_NOISE, type NoiseModel } from "./simulate.js";
 
 /**
@@ -18,9 +18,13 @@ import { DEFAULT_NOISE, type NoiseModel } from "./simulate.js";
  * own runAbService on this machine, base and head interleaved and paired,
  * in A/A (the same build on both sides) and A/B (the head with
  * FLAMEGATE_REGRESSION=cpu or alloc, the fixture's known regression), then
- * compared by the real compare stage. Prints the same kind of table as the
- * offline mode, and writes the noise the A/A runs measured to
- * eval/noise.json for the offline simulation.
+ * compared by the real compare stage with the product's default gate (the
+ * fixture's flamegate.yml gives the service, not the thresholds). Prints the
+ * same kind of table as the offline mode, the pooled calibration of the A/A
+ * frame p-values, and writes the noise the A/A runs measured to
+ * eval/noise-<runtime>.json for the offline simulation (`--noise`). Every comparison is appended
+ * to `record` (JSON lines) as soon as it is judged, so a long run that is
+ * stopped keeps what it measured.
  */
 
 export interface RealOptions {
@@ -29,10 +33,17 @@ export interface RealOptions {
   pairs: number;
   /** Rounds per side in each ab run (default: the fixture's own). */
   rounds?: number;
+  /** Seconds of load per capture window, and of warm-up (default: the fixture's own). */
+  seconds?: number;
+  warmup?: number;
+  /** Only the A/A cell (the false-alarm measurement). */
+  aaOnly?: boolean;
+  /** JSON-lines file every judged comparison is appended to. */
+  record?: string;
   log: (line: string) => void;
 }
 
-type CellName = "A/A" | "A/B cpu" | "A/B alloc";
+export type CellName = "A/A" | "A/B cpu" | "A/B alloc";
 
 interface RealCell {
   name: CellName;
@@ -40,14 +51,12 @@ interface RealCell {
   reports: Report[];
 }
 
-function withRegression(
-  service: ServiceConfig,
-  regression: string,
-  rounds?: number,
-): ServiceConfig {
+function withRegression(service: ServiceConfig, regression: string, o: RealOptions): ServiceConfig {
   return {
     ...service,
-    ...(rounds === undefined ? {} : { rounds }),
+    ...(o.rounds === undefined ? {} : { rounds: o.rounds }),
+    ...(o.warmup === undefined ? {} : { warmupSeconds: o.warmup }),
+    load: o.seconds === undefined ? service.load : { ...service.load, durationSeconds: o.seconds },
     env: regression === "" ? service.env : { ...service.env, FLAMEGATE_REGRESSION: regression },
   };
 }
@@ -58,8 +67,8 @@ async function abOnce(service: ServiceConfig, regression: RealCell["regression"]
     const cwd = fixtureDir(o.runtime);
     await runAbService(
       {
-        base: { service: withRegression(service, "", o.rounds), cwd },
-        head: { service: withRegression(service, regression, o.rounds), cwd },
+        base: { service: withRegression(service, "", o), cwd },
+        head: { service: withRegression(service, regression, o), cwd },
       },
       out,
       o.log,
@@ -67,9 +76,7 @@ async function abOnce(service: ServiceConfig, regression: RealCell["regression"]
     const { report } = compareSets(
       readSide(join(out, "base")),
       readSide(join(out, "head")),
-      {
-        ...(await loadFixtureConfig(o.runtime)).gate,
-      },
+      DEFAULT_GATE,
       { paired: true },
     );
     return report;
@@ -120,6 +127,46 @@ export function noiseFromReports(reports: Report[], label: string): NoiseModel {
   };
 }
 
+/** One judged comparison, compact: what the A/A calibration and the README need. */
+function recordLine(runtime: Runtime, cell: CellName, run: number, r: Report): string {
+  return JSON.stringify({
+    runtime,
+    cell,
+    run,
+    at: new Date().toISOString(),
+    verdict: r.verdict,
+    comparisons: r.comparisons.map((c) => ({
+      kind: c.kind,
+      verdict: c.verdict,
+      samplesPerRound: c.noise?.samplesPerRound,
+      frameSigma: c.noise?.frameSigma,
+      total: { deltaPct: c.total.deltaPct, p: c.total.p, verdict: c.total.verdict },
+      mde: c.mde,
+      frames: c.frames
+        .filter((f) => f.pRaw !== undefined && f.untested === undefined)
+        .map((f) => ({
+          function: f.function,
+          tested: f.tested,
+          deltaPct: f.tested === "self" ? f.self.deltaPct : f.cum.deltaPct,
+          pRaw: f.pRaw,
+          verdict: f.verdict,
+        })),
+    })),
+  });
+}
+
+/** Tested frames of all reports, and how many of them had a raw p below 0.01. */
+export function pooledCalibration(reports: Report[]): { tested: number; below01: number } {
+  let tested = 0;
+  let below01 = 0;
+  for (const f of reports.flatMap((r) => r.comparisons.flatMap((c) => c.frames))) {
+    if (f.untested !== undefined || f.pRaw === undefined) continue;
+    tested++;
+    if (f.pRaw < 0.01) below01++;
+  }
+  return { tested, below01 };
+}
+
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
 
 function tableRow(cell: RealCell): string {
@@ -146,23 +193,29 @@ export async function runReal(o: RealOptions): Promise<{ table: string; noise: N
     { name: "A/A", regression: "", reports: [] },
     { name: "A/B cpu", regression: "cpu", reports: [] },
     { name: "A/B alloc", regression: "alloc", reports: [] },
-  ];
+  ].slice(0, o.aaOnly ? 1 : 3) as RealCell[];
   for (let i = 0; i < o.pairs; i++) {
     for (const cell of cells) {
       o.log(`${cell.name} ${i + 1}/${o.pairs}`);
-      cell.reports.push(await abOnce(service, cell.regression, o));
+      const report = await abOnce(service, cell.regression, o);
+      cell.reports.push(report);
+      if (o.record)
+        appendFileSync(o.record, `${recordLine(o.runtime, cell.name, i + 1, report)}\n`);
+      o.log(`${cell.name} ${i + 1}/${o.pairs}: ${report.verdict}`);
     }
   }
   const fp = runnerFingerprint();
   const noise = noiseFromReports(
     cells[0]!.reports,
-    `real A/A ab runs of the ${o.runtime} fixture (${o.pairs} × ${o.rounds ?? service.rounds} rounds per side), ${new Date().toISOString().slice(0, 10)}, ${fp.cpuModel} × ${fp.cores} cores; sigmaJob and sigmaFrameJob are defaults (one machine cannot show them)`,
+    `real A/A ab runs of the ${o.runtime} fixture (${o.pairs} × ${o.rounds ?? service.rounds} rounds of ${o.seconds ?? service.load.durationSeconds} s per side), ${new Date().toISOString().slice(0, 10)}, ${fp.cpuModel} × ${fp.cores} cores; sigmaJob and sigmaFrameJob are defaults (one machine cannot show them)`,
   );
-  writeFileSync(NOISE_FILE, `${JSON.stringify(noise, null, 2)}\n`);
+  writeFileSync(noiseFile(o.runtime), `${JSON.stringify(noise, null, 2)}\n`);
   const table = [
     "| cell | ab runs | measure | rate | 95 % CI (Wilson) | warn verdicts | MDE at 5 % share | top frame of each run |",
     "|---|---:|---|---:|---|---:|---:|---|",
     ...cells.map(tableRow),
   ].join("\n");
-  return { table, noise };
+  const { tested, below01 } = pooledCalibration(cells[0]!.reports);
+  const calibration = `A/A pooled frame p-values: ${below01} of ${tested} tested frames below 0.01 (${tested === 0 ? "–" : pct(below01 / tested)}; calibrated when ≤ 1 %)`;
+  return { table: `${table}\n\n${calibration}`, noise };
 }

@@ -1,17 +1,19 @@
 import { parseArgs } from "node:util";
 import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
-import { DEFAULT_NOISE } from "./simulate.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
 import { runReal } from "./real.js";
 
 /**
- * npm run eval [-- --scale F --seed N --defaults | --noise FILE]: the offline evaluation of the gate
+ * npm run eval [-- --scale F --seed N --noise FILE]: the offline evaluation of the gate
  * (docs/statistics.md). Exit code 1 when an acceptance check fails.
  *
- * npm run eval -- --real [--runtime node|go|python] [--pairs N] [--rounds K]:
- * the fixture service through ab on this machine, A/A and A/B; writes the
- * measured noise to eval/noise.json, which the offline mode then reads.
+ * npm run eval -- --real [--runtime node|go|python] [--pairs N] [--rounds K]
+ *   [--seconds S] [--warmup S] [--aa] [--record FILE]:
+ * the fixture service through ab on this machine, A/A and A/B (--aa: A/A
+ * only), judged by the default gate; appends every comparison to FILE
+ * (JSON lines) and writes the measured noise to eval/noise-<runtime>.json,
+ * which the offline mode reads with --noise.
  */
 const { values } = parseArgs({
   options: {
@@ -21,9 +23,11 @@ const { values } = parseArgs({
     runtime: { type: "string", default: "node" },
     pairs: { type: "string", default: "1" },
     rounds: { type: "string" },
-    // Simulate with the STATISTICS.md defaults even when eval/noise.json exists.
-    defaults: { type: "boolean", default: false },
-    // Simulate with the noise in this file (e.g. eval/noise-shared-machine.json).
+    seconds: { type: "string" },
+    warmup: { type: "string" },
+    aa: { type: "boolean", default: false },
+    record: { type: "string" },
+    // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
   },
 });
@@ -45,14 +49,24 @@ if (values.real) {
     process.stderr.write("eval: --rounds must be a whole number ≥ 2\n");
     process.exit(2);
   }
+  const seconds = values.seconds === undefined ? undefined : Number(values.seconds);
+  const warmup = values.warmup === undefined ? undefined : Number(values.warmup);
+  if ((seconds !== undefined && !(seconds >= 1)) || (warmup !== undefined && !(warmup >= 0))) {
+    process.stderr.write("eval: --seconds must be ≥ 1 and --warmup ≥ 0\n");
+    process.exit(2);
+  }
   const { table, noise } = await runReal({
     runtime: runtime as Runtime,
     pairs,
+    aaOnly: values.aa,
+    ...(values.record === undefined ? {} : { record: values.record }),
     ...(rounds === undefined ? {} : { rounds }),
+    ...(seconds === undefined ? {} : { seconds }),
+    ...(warmup === undefined ? {} : { warmup }),
     log: (line) => process.stderr.write(`eval: ${line}\n`),
   });
   process.stdout.write(
-    `${table}\n\nnoise measured (written to eval/noise.json): ${JSON.stringify(noise, null, 1)}\n`,
+    `${table}\n\nnoise measured (written to eval/noise-${runtime}.json): ${JSON.stringify(noise, null, 1)}\n`,
   );
   process.exit(0);
 }
@@ -63,7 +77,7 @@ if (!(scale > 0) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 
-const noise = values.defaults ? DEFAULT_NOISE : loadNoise(values.noise);
+const noise = loadNoise(values.noise);
 process.stdout.write(`noise model: ${JSON.stringify(noise, null, 1)}\n\n`);
 const results: CellResult[] = offlineCells(scale).map((cell, i) => {
   const r = runCell(cell, noise, seed + i);
