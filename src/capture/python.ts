@@ -1,4 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import {
   accessSync,
@@ -9,16 +8,12 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
-import { connect } from "node:net";
 import { delimiter, join } from "node:path";
 import { execa } from "execa";
-import type { Profile } from "pprof-format";
 import { FlamegateError } from "../errors.js";
 import { importProfile } from "../import/index.js";
-import { type Frame, ProfileBuilder } from "../model/builder.js";
-import type { Kind, SampleTypeName } from "../model/kinds.js";
+import type { Kind } from "../model/kinds.js";
 import { agentsDir } from "../paths.js";
-import { signalGroup, trackGroup, untrackGroup } from "../session/reaper.js";
 import type {
   CaptureContext,
   CaptureWindow,
@@ -26,105 +21,59 @@ import type {
   PreparedStart,
   RuntimeDriver,
 } from "./driver.js";
+import { commandName, descendantsOf, executableOf, isRunning } from "./proc-tree.js";
+import { type PySpy, startPySpy, stopPySpy, stripProcessFrames } from "./pyspy.js";
+import {
+  type AgentReply,
+  type Hello,
+  readHellos,
+  rpcAll,
+  topmostAgent,
+  waitHellos,
+} from "./python-agents.js";
+import {
+  type AgentSamples,
+  type ProcessSamples,
+  mergeProcesses,
+  processesNote,
+} from "./python-merge.js";
 
 /**
- * Python: CPU with py-spy attached to the running interpreter for exactly
- * the window (`record -p PID --nonblocking`, stopped with SIGINT), and
- * allocations with memray (or tracemalloc) switched on and off inside the
+ * Python: CPU with py-spy attached to the running interpreter and its
+ * subprocesses for exactly the window (`record -p PID --subprocesses
+ * --nonblocking`, stopped with SIGINT), and allocations with memray (or
+ * tracemalloc) switched on and off inside every Python process of the
  * service by flamegate's agent.
  *
  * The agent (agents/python/sitecustomize.py + flamegate_agent.py) is put
- * first on PYTHONPATH by prepare(). It activates only in the first Python
- * process that imports it (the env variables are consumed), writes its pid,
- * version and a loopback control port to <workDir>/py-agent/agent.json, and
- * then idles until flamegate opens a window. Its pid is the one py-spy
- * attaches to, so a shell or launcher in front of Python does not matter.
+ * first on PYTHONPATH by prepare(). It loads in every Python process of the
+ * service (spawned children inherit the environment; forked children
+ * restart it), writes its pid, version and a loopback control port to
+ * <workDir>/py-agent/agent-<pid>.json, and then idles until flamegate opens
+ * a window. The outermost one is the process py-spy attaches to, so a shell
+ * or launcher in front of Python does not matter; its Python descendants
+ * (gunicorn's pre-forked workers, multiprocessing's children) are the
+ * workers, sampled by py-spy and traced by their own agents, and the
+ * profiles of all of them are summed.
  *
  * Why attach rather than `py-spy record -- cmd`: a wrapped py-spy samples
  * from boot on and its raw output has no timestamps, so warm-up could not
  * be cut off; attaching starts and ends sampling with the load. When py-spy
  * is not on PATH or may not ptrace the service (ptrace_scope, containers),
- * the agent's built-in sampler runs instead, and the notes say so.
+ * the agents' built-in sampler runs instead, and the notes say so.
  */
 
 const AGENT_DIR = (): string => join(agentsDir(), "python");
-/** Milliseconds to wait for the agent's hello or for py-spy to attach. */
+/** Milliseconds to wait for the agents' hellos (workers boot after the master). */
 const HELLO_WAIT_MS = 3000;
-const PYSPY_ATTACH_MS = 10_000;
-/** Milliseconds py-spy may take to write its file after SIGINT. */
-const PYSPY_STOP_MS = 30_000;
-
-interface Hello {
-  pid: number;
-  port: number;
-  python: string;
-  implementation: string;
-  executable: string;
-  sys_path: string[];
-  cwd: string;
-  memray: string | null;
-}
-
-interface AgentSamples {
-  samples: Array<{ stack: Array<[string, string, number]>; values: number[] }>;
-}
-
-interface AgentReply {
-  ok: boolean;
-  error?: string;
-  files?: Partial<Record<"cpu" | "alloc", string>>;
-  notes?: string[];
-  sys_path?: string[];
-}
 
 function controlDir(ctx: CaptureContext): string {
   return join(ctx.workDir, "py-agent");
 }
 
-function readHello(control: string): Hello | undefined {
-  const path = join(control, "agent.json");
-  return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as Hello) : undefined;
-}
-
-async function waitHello(control: string, ms: number): Promise<Hello | undefined> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const hello = readHello(control);
-    if (hello || Date.now() >= deadline) return hello;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** One request to the agent: a JSON line in, a JSON line out, over loopback TCP. */
-function rpc(hello: Hello, token: string, body: object): Promise<AgentReply> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: "127.0.0.1", port: hello.port });
-    let data = "";
-    socket.setTimeout(60_000, () =>
-      socket.destroy(new Error("no answer from the agent within 60 s")),
-    );
-    socket.on("connect", () => socket.write(`${JSON.stringify({ ...body, token })}\n`));
-    socket.on("data", (d: Buffer) => (data += d.toString()));
-    socket.on("error", (err) =>
-      reject(
-        new FlamegateError(
-          `python agent in pid ${hello.pid} did not answer (${err.message}); did the service exit?`,
-        ),
-      ),
-    );
-    socket.on("end", () => {
-      try {
-        const reply = JSON.parse(data) as AgentReply;
-        if (!reply.ok)
-          reject(
-            new FlamegateError(`python agent in pid ${hello.pid}: ${reply.error ?? "failed"}`),
-          );
-        else resolve(reply);
-      } catch {
-        reject(new FlamegateError(`python agent in pid ${hello.pid}: unreadable reply ${data}`));
-      }
-    });
-  });
+/** Where the agent in `pid` writes this round's files. */
+function processDir(ctx: CaptureContext, pid: number): string {
+  return join(ctx.workDir, `py-${pid}`);
 }
 
 /** An executable named `name` on PATH, or undefined. */
@@ -143,131 +92,87 @@ export function onPath(name: string, path = process.env.PATH ?? ""): string | un
 }
 
 /**
- * The Python process under `pid` (the service's shell) when the agent did
- * not announce itself: the first descendant whose executable looks like
+ * The Python process under `pid` (the service's shell) when no agent
+ * announced itself: `pid` or its first descendant whose command looks like
  * Python, else `pid` itself. Linux /proc only.
  */
 export function findPythonPid(pid: number): number {
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    try {
-      const comm = readFileSync(`/proc/${p}/comm`, "utf8").trim();
-      if (/python/i.test(comm)) return p;
-      for (const task of readFileSync(`/proc/${p}/task/${p}/children`, "utf8").trim().split(/\s+/))
-        if (task !== "") queue.push(Number(task));
-    } catch {
-      // gone, or no /proc
-    }
-  }
-  return pid;
+  return [pid, ...descendantsOf(pid)].find((p) => /python/i.test(commandName(p) ?? "")) ?? pid;
+}
+
+/** Python processes below `pid` running the same interpreter: its workers. */
+function pythonWorkers(pid: number): number[] {
+  const exe = executableOf(pid);
+  return exe === undefined ? [] : descendantsOf(pid).filter((p) => executableOf(p) === exe);
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? "" : "es"}`;
 }
 
 /**
- * py-spy shortens file names by the interpreter's sys.path (…/json/encoder.py
- * -> json/encoder.py, the script's directory -> app.py); the agent's and
- * memray's frames get the same treatment so every Python profile names
- * files alike.
+ * The agents to open a window on: every running one, once each worker of
+ * `root` has announced itself (or HELLO_WAIT_MS passed). Throws when `root`
+ * has workers and none runs an agent: the profile would hold only the
+ * master, which does no work.
  */
-export function shortenPath(file: string, sysPath: readonly string[]): string {
-  let best = "";
-  for (const p of sysPath) {
-    const prefix = p.endsWith("/") ? p : `${p}/`;
-    if (file.startsWith(prefix) && prefix.length > best.length) best = prefix;
-  }
-  return best === "" ? file : file.slice(best.length);
-}
-
-function buildProfile(
-  doc: AgentSamples,
-  sampleTypes: SampleTypeName[],
-  sysPath: readonly string[],
-  extra: { periodType?: SampleTypeName; period?: number; durationNanos: number },
-): Profile {
-  const builder = new ProfileBuilder({ sampleTypes, ...extra });
-  for (const s of doc.samples) {
-    const stack: Frame[] = s.stack.map(([name, file, line]) => ({
-      name,
-      file: shortenPath(file, sysPath),
-      line,
-    }));
-    builder.addSample(stack, s.values);
-  }
-  return builder.build();
-}
-
-let pySpyVersion: Promise<string> | undefined;
-
-interface PySpy {
-  child: ChildProcess;
-  out: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts py-spy on `pid`; resolves once it samples, or with the reason it could not. */
-async function startPySpy(
-  exe: string,
-  pid: number,
-  hz: number,
-  out: string,
-): Promise<{ ok: true; spy: PySpy } | { ok: false; reason: string }> {
-  // Own process group, so a Ctrl-C meant for flamegate does not end it
-  // early; tracked by the reaper so it cannot outlive flamegate.
-  const child = spawn(
-    exe,
-    ["record", "-p", String(pid), "-r", String(hz), "-f", "raw", "-o", out, "--nonblocking"],
-    { detached: true, stdio: ["ignore", "pipe", "pipe"] },
+async function windowAgents(
+  control: string,
+  root: Hello,
+  workers: readonly number[],
+  what: string,
+  notes: string[],
+): Promise<Hello[]> {
+  const hellos = await waitHellos(control, HELLO_WAIT_MS, (hs) =>
+    workers.every((w) => hs.some((h) => h.pid === w)),
   );
-  let output = "";
-  const exited = new Promise<number | null>((resolve) => {
-    child.on("exit", (code) => resolve(code));
-    child.on("error", (err) => {
-      output += err.message;
-      resolve(-1);
-    });
-  });
-  if (child.pid !== undefined) trackGroup(child.pid);
-  const sampling = new Promise<boolean>((resolve) => {
-    // py-spy prints its progress on stdout and its errors on stderr; both are kept.
-    const onData = (d: Buffer) => {
-      output += d.toString();
-      if (output.includes("Sampling process")) resolve(true);
-    };
-    child.stdout?.on("data", onData);
-    child.stderr?.on("data", onData);
-    void exited.then(() => resolve(false));
-    setTimeout(() => resolve(false), PYSPY_ATTACH_MS).unref();
-  });
-  const spy: PySpy = { child, out, output: () => output, exited };
-  if (await sampling) return { ok: true, spy };
-  await stopPySpy(spy, "SIGKILL");
-  const reason =
-    output
-      .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => l !== "")
-      .pop() ?? `no output within ${PYSPY_ATTACH_MS / 1000}s`;
-  return { ok: false, reason };
+  const running = hellos.filter((h) => isRunning(h.pid));
+  const reached = new Set(running.map((h) => h.pid));
+  const unreached = workers.filter((w) => !reached.has(w));
+  const fix =
+    "keep PYTHONPATH, FLAMEGATE_PY_AGENT and FLAMEGATE_PY_AGENT_TOKEN in the workers' environment and do not start them with python -I or -S";
+  if (workers.length > 0 && unreached.length === workers.length)
+    throw new FlamegateError(
+      `python: pid ${root.pid} runs ${plural(workers.length, "worker process")} (pids ${workers.join(", ")}) and flamegate's agent loaded in none of them, so their ${what} cannot be captured; ${fix}`,
+    );
+  if (unreached.length > 0)
+    notes.push(
+      `python: flamegate's agent did not load in ${unreached.length} of ${plural(workers.length, "worker process")}; their ${what} are missing (${fix})`,
+    );
+  const exited = hellos.length - running.length;
+  if (exited > 0)
+    notes.push(
+      `python: ${plural(exited, "Python process")} of the service had exited before the window (short-lived helpers?); nothing was captured from them`,
+    );
+  return running;
 }
 
-async function stopPySpy(spy: PySpy, signal: NodeJS.Signals): Promise<void> {
-  const pid = spy.child.pid;
-  if (pid === undefined) return;
-  signalGroup(pid, signal);
-  const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), PYSPY_STOP_MS);
-  try {
-    await spy.exited;
-  } finally {
-    clearTimeout(timer);
-    untrackGroup(pid);
-  }
+/** Runs `body` on every agent; `failure`: what failed, or that `root` is gone (the service exited). */
+async function onAllAgents(
+  agents: readonly Hello[],
+  root: Hello,
+  token: string,
+  body: (hello: Hello) => object,
+): Promise<{
+  replies: Array<{ hello: Hello; reply: AgentReply }>;
+  gone: number;
+  failure?: Error;
+}> {
+  const r = await rpcAll(agents, token, body);
+  if (r.failure === undefined && !r.replies.some((x) => x.hello.pid === root.pid))
+    return {
+      ...r,
+      failure: new FlamegateError(`python agent in pid ${root.pid} is gone; did the service exit?`),
+    };
+  return r;
 }
 
 function interpreterOf(start: string): string {
   const first = start.trim().split(/\s+/)[0] ?? "";
   return /python[\d.]*$/.test(first) ? first : "python3";
 }
+
+let pySpyVersion: Promise<string> | undefined;
 
 export const pythonDriver: RuntimeDriver = {
   supports: ["cpu", "alloc"],
@@ -277,7 +182,7 @@ export const pythonDriver: RuntimeDriver = {
   separateWindows: ["alloc"],
 
   async version(ctx: CaptureContext): Promise<string> {
-    const hello = readHello(controlDir(ctx));
+    const hello = readHellos(controlDir(ctx))[0];
     if (hello) return hello.python;
     const r = await execa(
       interpreterOf(ctx.service.start),
@@ -315,15 +220,20 @@ export const pythonDriver: RuntimeDriver = {
     const wanted = kinds.filter((k) => pythonDriver.supports.includes(k));
     const skipped = kinds.filter((k) => !pythonDriver.supports.includes(k));
     if (skipped.length > 0) notes.push(`python: ${skipped.join(", ")} not captured for Python`);
-    const hello = await waitHello(control, HELLO_WAIT_MS);
-    if (!hello)
+    const hellos = await waitHellos(control, HELLO_WAIT_MS, (hs) => hs.length > 0);
+    const root = topmostAgent(
+      pid,
+      hellos.filter((h) => isRunning(h.pid)),
+    );
+    if (!root)
       notes.push(
         "python: flamegate's agent did not load (PYTHONPATH replaced, python -S/-I, or not a Python service); allocations cannot be captured",
       );
     const token = existsSync(join(control, "token"))
       ? readFileSync(join(control, "token"), "utf8")
       : "";
-    const target = hello?.pid ?? findPythonPid(pid);
+    const target = root?.pid ?? findPythonPid(pid);
+    const workers = pythonWorkers(target);
     const profilers: Partial<Record<Kind, string>> = {};
 
     let spy: PySpy | undefined;
@@ -348,7 +258,7 @@ export const pythonDriver: RuntimeDriver = {
           "python: py-spy is not on PATH; the built-in sampler ran instead (pip install py-spy for a lower-overhead profiler)";
       }
       if (!spy) {
-        if (!hello)
+        if (!root)
           throw new FlamegateError(
             `python: cannot profile pid ${target}: py-spy is unavailable and flamegate's agent did not load; install py-spy or keep PYTHONPATH for the service`,
           );
@@ -358,11 +268,11 @@ export const pythonDriver: RuntimeDriver = {
       }
     }
     let alloc: "memray" | "tracemalloc" | null = null;
-    if (wanted.includes("alloc") && hello) {
-      alloc = hello.memray ? "memray" : "tracemalloc";
+    if (wanted.includes("alloc") && root) {
+      alloc = root.memray ? "memray" : "tracemalloc";
       profilers.alloc =
         alloc === "memray"
-          ? `memray ${hello.memray} (every allocation, Python allocators traced)`
+          ? `memray ${root.memray} (every allocation, Python allocators traced)`
           : "tracemalloc (blocks live at window end)";
       if (alloc === "memray" && wanted.includes("cpu"))
         notes.push(
@@ -373,9 +283,27 @@ export const pythonDriver: RuntimeDriver = {
           "python: memray is not installed for the service's interpreter; tracemalloc ran instead: it sees only blocks still live at window end (allocations freed inside the window are missed) and slows allocation-heavy code several times",
         );
     }
-    if (hello && (builtinHz !== null || alloc !== null)) {
+    let agents: Hello[] = [];
+    if (root && (builtinHz !== null || alloc !== null)) {
+      const what = [alloc !== null ? "allocations" : "", builtinHz !== null ? "CPU samples" : ""]
+        .filter((w) => w !== "")
+        .join(" and ");
       try {
-        await rpc(hello, token, { cmd: "start", cpu_hz: builtinHz, alloc, out: ctx.workDir });
+        const candidates = await windowAgents(control, root, workers, what, notes);
+        const windows = await onAllAgents(candidates, root, token, (h) => {
+          mkdirSync(processDir(ctx, h.pid), { recursive: true });
+          return { cmd: "start", cpu_hz: builtinHz, alloc, out: processDir(ctx, h.pid) };
+        });
+        agents = windows.replies.map((r) => r.hello);
+        if (windows.failure !== undefined) {
+          // Close what did open, so no agent keeps tracing after flamegate gave up.
+          await rpcAll(agents, token, () => ({ cmd: "stop" }));
+          throw windows.failure;
+        }
+        if (windows.gone > 0)
+          notes.push(
+            `python: ${plural(windows.gone, "Python process")} of the service exited as the window opened; nothing was captured from them`,
+          );
       } catch (err) {
         if (spy) await stopPySpy(spy, "SIGKILL");
         throw err;
@@ -387,70 +315,122 @@ export const pythonDriver: RuntimeDriver = {
       async stop(): Promise<CapturedProfiles> {
         const durationNanos = Number(process.hrtime.bigint() - opened);
         const out: CapturedProfiles = { profiles: {}, profilers, notes };
-        let reply: AgentReply = { ok: true };
+        let replies: Array<{ hello: Hello; reply: AgentReply }> = [];
         try {
-          if (hello && (builtinHz !== null || alloc !== null))
-            reply = await rpc(hello, token, { cmd: "stop" });
+          if (root && agents.length > 0) {
+            const closed = await onAllAgents(agents, root, token, () => ({ cmd: "stop" }));
+            if (closed.failure !== undefined) throw closed.failure;
+            replies = closed.replies;
+            if (closed.gone > 0)
+              notes.push(
+                `python: ${plural(closed.gone, "worker process")} exited during the window (a worker restart?); what they ran is missing`,
+              );
+          }
         } finally {
           if (spy) await stopPySpy(spy, "SIGINT");
         }
-        notes.push(...(reply.notes ?? []).map((n) => `python: ${n}`));
-        const sysPath = reply.sys_path ?? hello?.sys_path ?? [];
+        // The same note from several workers is said once.
+        notes.push(
+          ...new Set(
+            replies.flatMap(({ reply }) => (reply.notes ?? []).map((n) => `python: ${n}`)),
+          ),
+        );
+        const parts = (file: "cpu" | "alloc"): ProcessSamples[] =>
+          replies
+            .filter(({ reply }) => reply.files?.[file] !== undefined)
+            .map(({ hello, reply }) => ({
+              pid: hello.pid,
+              doc: JSON.parse(readFileSync(reply.files![file]!, "utf8")) as AgentSamples,
+              sysPath: reply.sys_path ?? hello.sys_path,
+            }));
         if (spy) {
-          const output = spy.output();
-          if (!existsSync(spy.out))
-            throw new FlamegateError(
-              `python: py-spy wrote no profile for pid ${target}: ${output.trim().split("\n").pop() ?? ""}`,
-            );
-          const m = /Samples: (\d+) Errors: (\d+)/.exec(output);
-          if (m && Number(m[2]) > 0.01 * Number(m[1]))
-            notes.push(`python: py-spy could not read ${m[2]} of ${m[1]} samples`);
-          out.profiles.cpu = importProfile(readFileSync(spy.out), "py-spy output").profile;
-        } else if (reply.files?.cpu) {
-          out.profiles.cpu = buildProfile(
-            JSON.parse(readFileSync(reply.files.cpu, "utf8")) as AgentSamples,
-            [{ type: "samples", unit: "count" }],
-            sysPath,
-            {
-              periodType: { type: "cpu", unit: "nanoseconds" },
-              period: Math.round(1e9 / hz),
-              durationNanos,
-            },
-          );
+          out.profiles.cpu = readPySpy(spy, target, workers.length, durationNanos, hz, notes);
+        } else if (builtinHz !== null && root) {
+          const merged = mergeProcesses(parts("cpu"), [{ type: "samples", unit: "count" }], {
+            periodType: { type: "cpu", unit: "nanoseconds" },
+            period: Math.round(1e9 / hz),
+            durationNanos,
+          });
+          out.profiles.cpu = merged.profile;
+          const note = processesNote("the built-in sampler's samples", root.pid, merged.totals);
+          if (note) notes.push(note);
         }
-        const allocTypes: SampleTypeName[] = [
-          { type: "alloc_space", unit: "bytes" },
-          { type: "alloc_objects", unit: "count" },
-        ];
-        if (alloc === "memray" && reply.files?.alloc && hello) {
-          const json = join(ctx.workDir, "alloc.memray.json");
-          const r = await execa(
-            hello.executable,
-            [join(AGENT_DIR(), "memray_export.py"), reply.files.alloc, json],
-            { reject: false, timeout: 300_000 },
-          );
-          if (r.exitCode !== 0)
-            throw new FlamegateError(
-              `python: exporting memray's capture failed: ${r.stderr.trim().split("\n").pop() ?? r.exitCode}`,
-            );
-          // Every allocation is recorded: the capture can be hundreds of MB.
-          rmSync(reply.files.alloc, { force: true });
-          out.profiles.alloc = buildProfile(
-            JSON.parse(readFileSync(json, "utf8")) as AgentSamples,
-            allocTypes,
-            sysPath,
+        if (alloc !== null && root) {
+          if (alloc === "memray") await exportMemray(replies);
+          const merged = mergeProcesses(
+            parts("alloc"),
+            [
+              { type: "alloc_space", unit: "bytes" },
+              { type: "alloc_objects", unit: "count" },
+            ],
             { durationNanos },
           );
-        } else if (alloc === "tracemalloc" && reply.files?.alloc) {
-          out.profiles.alloc = buildProfile(
-            JSON.parse(readFileSync(reply.files.alloc, "utf8")) as AgentSamples,
-            allocTypes,
-            sysPath,
-            { durationNanos },
-          );
+          out.profiles.alloc = merged.profile;
+          const note = processesNote("allocations", root.pid, merged.totals);
+          if (note) notes.push(note);
         }
         return out;
       },
     };
   },
 };
+
+/**
+ * py-spy's profile of `target` and its subprocesses, their process frames
+ * removed. Throws when `target` has workers and py-spy sampled none of them
+ * while `target` itself stayed idle: that profile would be empty, not fast.
+ */
+function readPySpy(
+  spy: PySpy,
+  target: number,
+  workers: number,
+  durationNanos: number,
+  hz: number,
+  notes: string[],
+): CapturedProfiles["profiles"]["cpu"] {
+  const output = spy.output();
+  if (!existsSync(spy.out))
+    throw new FlamegateError(
+      `python: py-spy wrote no profile for pid ${target}: ${output.trim().split("\n").pop() ?? ""}`,
+    );
+  const m = /Samples: (\d+) Errors: (\d+)/.exec(output);
+  if (m && Number(m[2]) > 0.01 * Number(m[1]))
+    notes.push(`python: py-spy could not read ${m[2]} of ${m[1]} samples`);
+  const { text, samplesByPid } = stripProcessFrames(readFileSync(spy.out, "utf8"));
+  const fromWorkers = [...samplesByPid].filter(([p, n]) => p !== target && n > 0).length;
+  // 1 % of what one busy thread yields over the window, in samples.
+  const idle = 0.01 * (durationNanos / 1e9) * hz;
+  if (workers > 0 && fromWorkers === 0 && (samplesByPid.get(target) ?? 0) <= idle)
+    throw new FlamegateError(
+      `python: pid ${target} runs ${plural(workers, "worker process")} but py-spy sampled none of them (${output.trim().split("\n").pop() ?? "no output"}); run flamegate as the workers' user, or allow ptrace (kernel.yama.ptrace_scope)`,
+    );
+  const note = processesNote("py-spy's samples", target, samplesByPid);
+  if (note) notes.push(note);
+  return importProfile(Buffer.from(text), "py-spy output").profile;
+}
+
+/**
+ * Turns each process's memray capture into the agent's JSON sample list
+ * (reply.files.alloc then names the JSON). One process at a time, with the
+ * service's own interpreter: every allocation is recorded, a capture can be
+ * hundreds of MB, and the exporters would otherwise compete with each other
+ * and the next window for the machine's cores.
+ */
+async function exportMemray(replies: Array<{ hello: Hello; reply: AgentReply }>): Promise<void> {
+  for (const { hello, reply } of replies) {
+    const capture = reply.files?.alloc;
+    if (capture === undefined) continue;
+    const json = capture.replace(/\.bin$/, ".memray.json");
+    const r = await execa(
+      hello.executable,
+      [join(AGENT_DIR(), "memray_export.py"), capture, json],
+      { reject: false, timeout: 300_000 },
+    );
+    if (r.exitCode !== 0)
+      throw new FlamegateError(
+        `python: exporting memray's capture of pid ${hello.pid} failed: ${r.stderr.trim().split("\n").pop() ?? r.exitCode}`,
+      );
+    rmSync(capture, { force: true });
+    reply.files!.alloc = json;
+  }
+}

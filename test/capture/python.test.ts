@@ -4,7 +4,9 @@ import { delimiter, join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CaptureContext, CapturedProfiles } from "../../src/capture/driver.js";
-import { findPythonPid, onPath, pythonDriver, shortenPath } from "../../src/capture/python.js";
+import { findPythonPid, onPath, pythonDriver } from "../../src/capture/python.js";
+import { readHellos } from "../../src/capture/python-agents.js";
+import { shortenPath } from "../../src/capture/python-merge.js";
 import { parseConfig } from "../../src/config.js";
 import { buildService, runRound } from "../../src/session/index.js";
 import { loadFixtureConfig } from "../../src/session/fixtures.js";
@@ -195,31 +197,39 @@ describe("python driver", () => {
     expect(alloc.total).toBeGreaterThan(0);
   });
 
-  it("activates the agent only in the first Python process and still runs the user's sitecustomize", async () => {
+  it("loads the agent in spawned and forked Python children too, and still runs the user's sitecustomize", async () => {
     const ctx = context(["cpu"], {});
     const prepared = await pythonDriver.prepare(ctx);
     const user = join(work, "user-site");
     mkdirSync(user, { recursive: true });
-    writeFileSync(join(user, "sitecustomize.py"), "print('user sitecustomize ran')\n");
+    writeFileSync(join(user, "sitecustomize.py"), "print('user sitecustomize ran', flush=True)\n");
+    const threads = "print([t.name for t in threading.enumerate()], flush=True)";
     const r = await execa(
       "python3",
       [
         "-c",
-        "import os, subprocess, sys; print(os.environ.get('FLAMEGATE_PY_AGENT')); " +
-          "subprocess.run([sys.executable, '-c', 'import flamegate_agent, threading; " +
-          "print([t.name for t in threading.enumerate()])'], check=True)",
+        [
+          "import os, subprocess, sys, threading",
+          `subprocess.run([sys.executable, '-c', 'import threading; ${threads}'], check=True)`,
+          "pid = os.fork()",
+          `if pid == 0: ${threads}; os._exit(0)`,
+          "os.waitpid(pid, 0)",
+        ].join("\n"),
       ],
       { env: { ...prepared.env, PYTHONPATH: `${prepared.env.PYTHONPATH}${delimiter}${user}` } },
     );
-    const lines = r.stdout.split("\n");
-    // The variables are consumed on import; the child sees none and starts no agent thread.
-    expect(lines).toEqual([
+    // The user's sitecustomize runs once per interpreter (the fork has none of
+    // its own); both children run an agent thread of their own.
+    expect(r.stdout.split("\n").sort()).toEqual([
+      "['MainThread', 'flamegate-agent']",
+      "['MainThread', 'flamegate-agent']",
       "user sitecustomize ran",
-      "None",
       "user sitecustomize ran",
-      "['MainThread']",
     ]);
-    expect(existsSync(join(ctx.workDir, "py-agent", "agent.json"))).toBe(true);
+    // Three agents (parent, spawned, forked), each with its own hello file and port.
+    const hellos = readHellos(join(ctx.workDir, "py-agent"));
+    expect(new Set(hellos.map((h) => h.pid)).size).toBe(3);
+    expect(new Set(hellos.map((h) => h.port)).size).toBe(3);
   });
 
   it("reports the service interpreter's version", async () => {

@@ -1,0 +1,74 @@
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+
+/**
+ * A service's process tree, read from Linux /proc (no library reads it
+ * without spawning ps). Elsewhere there is no /proc: a process then has no
+ * children, no executable, no command name, and liveness falls back to
+ * kill(pid, 0).
+ */
+
+/** Direct children of `pid`, from every thread's list: a process may fork from any thread. */
+export function childrenOf(pid: number): number[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children: number[] = [];
+  for (const task of tasks) {
+    try {
+      for (const child of readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(/\s+/))
+        if (child !== "") children.push(Number(child));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return children;
+}
+
+/** Every descendant of `pid`, parents before their children (breadth first). */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  const queue = childrenOf(pid);
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    found.push(p);
+    queue.push(...childrenOf(p));
+  }
+  return found;
+}
+
+/** The command name (`comm`, at most 15 characters) of `pid`, or undefined. */
+export function commandName(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The executable of `pid` with symlinks resolved by the kernel, or undefined. */
+export function executableOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether `pid` still runs: exists and is not a zombie waiting for its parent. */
+export function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) state …": comm may hold spaces and parentheses, the state follows the last ")".
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (err) {
+      return (err as NodeJS.ErrnoException).code === "EPERM";
+    }
+  }
+}
