@@ -58,7 +58,11 @@ export interface ServiceConfig {
   sampling: {
     /** CPU sampling rate in Hz for py-spy and the Node inspector (Go is fixed at 100 Hz). */
     cpuHz: number;
-    /** Go: GODEBUG=memprofilerate, bytes between samples. Node: HeapProfiler samplingInterval. */
+    /**
+     * Go: GODEBUG=memprofilerate, bytes between samples (default: Go's own 512 KiB; 64 KiB cost
+     * the fixture ~10 % throughput under concurrent load, docs/capture.md). Node: HeapProfiler
+     * samplingInterval. Python: tracemalloc/memray ignore it.
+     */
     allocBytes: number;
   };
 }
@@ -123,6 +127,9 @@ export const FALLBACK_PRIOR_DF = 20;
  * window) is about 2.3 minutes per side.
  */
 export const DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 10 } as const;
+
+/** Go's own runtime.MemProfileRate (bytes): at this rate allocation sampling adds no cost. */
+const GO_DEFAULT_MEMPROFILERATE = 512 * 1024;
 
 export const DEFAULT_GATE_STATISTICS: GateStatistics = {
   minCount: 20,
@@ -344,7 +351,7 @@ function parseService(r: Reader, name: string, v: unknown, baseDir: string): Ser
       allocBytes:
         sampling["alloc-bytes"] === undefined
           ? runtime === "go"
-            ? 64 * 1024
+            ? GO_DEFAULT_MEMPROFILERATE
             : 32 * 1024
           : r.int(`${key}.sampling.alloc-bytes`, sampling["alloc-bytes"], 1, 64 * 1024 * 1024),
     },
