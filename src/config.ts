@@ -58,7 +58,11 @@ export interface ServiceConfig {
   sampling: {
     /** CPU sampling rate in Hz for py-spy and the Node inspector (Go is fixed at 100 Hz). */
     cpuHz: number;
-    /** Go: GODEBUG=memprofilerate, bytes between samples. Node: HeapProfiler samplingInterval. */
+    /**
+     * Go: GODEBUG=memprofilerate, bytes between samples (default 128 KiB: power against
+     * overhead, docs/capture.md). Node: HeapProfiler samplingInterval. Python: memray and
+     * tracemalloc record every allocation and ignore it.
+     */
     allocBytes: number;
   };
 }
@@ -123,6 +127,13 @@ export const FALLBACK_PRIOR_DF = 20;
  * window) is about 2.3 minutes per side.
  */
 export const DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 10 } as const;
+
+/**
+ * Go's allocation sampling interval (bytes): 4x Go's own 512 KiB. The default gate needs
+ * ~12,000 allocation samples per round to detect +10 % bytes in a frame of 10 % at 95 %
+ * (offline eval); at 512 KiB the fixture gives ~3,700, at 128 KiB ~14,600 (docs/capture.md).
+ */
+const GO_DEFAULT_MEMPROFILERATE = 128 * 1024;
 
 export const DEFAULT_GATE_STATISTICS: GateStatistics = {
   minCount: 20,
@@ -344,7 +355,7 @@ function parseService(r: Reader, name: string, v: unknown, baseDir: string): Ser
       allocBytes:
         sampling["alloc-bytes"] === undefined
           ? runtime === "go"
-            ? 64 * 1024
+            ? GO_DEFAULT_MEMPROFILERATE
             : 32 * 1024
           : r.int(`${key}.sampling.alloc-bytes`, sampling["alloc-bytes"], 1, 64 * 1024 * 1024),
     },

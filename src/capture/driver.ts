@@ -51,6 +51,14 @@ export interface RuntimeDriver {
    * every kind in one window.
    */
   separateWindows?: readonly Kind[];
+  /**
+   * Longest load, in seconds, of each separate window (absent: the configured
+   * load.duration). A profiler that records every event (memray) has no
+   * sampling noise for a longer window to average out, and exporting its
+   * records takes longer than the window itself. Built-in loads with a
+   * duration only; a request count or a load command runs as configured.
+   */
+  separateWindowSeconds?: number;
   /** The runtime's version for the manifest, e.g. "go1.26.8", "v20.20.2", "3.11.7". */
   version(ctx: CaptureContext): Promise<string>;
   /** Wraps the start command and environment before the service is spawned. */

@@ -180,6 +180,10 @@ export const pythonDriver: RuntimeDriver = {
   // allocation-heavy frames hardest: in py-spy's window they would distort the
   // CPU profile and the latency figures, so allocations get their own window.
   separateWindows: ["alloc"],
+  // memray records every allocation: a few hundred requests give bytes per request
+  // without sampling noise, and exporting the records takes longer than the window
+  // (10-13 s after a 3 s window on a busy 2-core machine).
+  separateWindowSeconds: 3,
 
   async version(ctx: CaptureContext): Promise<string> {
     const hello = readHellos(controlDir(ctx))[0];

@@ -172,11 +172,16 @@ function startCommandLoad(
   };
 }
 
-/** Starts the configured load; `warmup` bounds it to `seconds` whatever the config says. */
+/**
+ * Starts the configured load; `warmup` bounds it to `seconds` whatever the
+ * config says; `capSeconds` shortens a built-in load's duration (not a
+ * request count or a load command).
+ */
 function startLoad(
   service: ServiceConfig,
   cwd: string,
   warmupSeconds: number | undefined,
+  capSeconds?: number,
 ): RunningLoad {
   const load = service.load;
   if (load.type === "command")
@@ -184,10 +189,10 @@ function startLoad(
       ? startCommandLoad(service, load.command, cwd, load.durationSeconds, true)
       : startCommandLoad(service, load.command, cwd, warmupSeconds);
   if (warmupSeconds !== undefined) return startBuiltinLoad(load, { seconds: warmupSeconds });
-  return startBuiltinLoad(
-    load,
-    load.requests === undefined ? { seconds: load.durationSeconds } : { amount: load.requests },
-  );
+  if (load.requests !== undefined) return startBuiltinLoad(load, { amount: load.requests });
+  return startBuiltinLoad(load, {
+    seconds: Math.min(load.durationSeconds, capSeconds ?? Infinity),
+  });
 }
 
 export async function runRound(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
@@ -251,14 +256,17 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
     const windows: Partial<Record<Kind, WindowRecord>> = {};
     let first: WindowRecord | undefined;
-    for (const kinds of plan) {
-      const window = profile ? await driver.startWindow(ctx, proc.pid, expected, kinds) : undefined;
+    for (const [i, kinds] of plan.entries()) {
+      // Windows after the first are the driver's separate windows (windowPlan).
+      const cap = i > 0 ? driver.separateWindowSeconds : undefined;
+      const seconds = Math.min(expected, cap ?? Infinity);
+      const window = profile ? await driver.startWindow(ctx, proc.pid, seconds, kinds) : undefined;
       log(
         profile
           ? `${tag}: capturing ${kinds.join(", ")} under load`
           : `${tag}: load without profiling`,
       );
-      const running = startLoad(service, cwd, undefined);
+      const running = startLoad(service, cwd, undefined, cap);
       let figures: LoadFigures;
       try {
         figures = await watched(service, proc, "during the load", running.done, () =>

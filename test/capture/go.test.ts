@@ -42,6 +42,8 @@ function context(
           ready: "http://127.0.0.1:1/healthz",
           pprof,
           profiles,
+          // Not Go's own 512 KiB, so the profile's period proves GODEBUG reached the runtime.
+          sampling: { "alloc-bytes": 65536 },
           load: { url: "http://127.0.0.1:1/work" },
         },
       },
@@ -121,7 +123,7 @@ describe("go driver", () => {
     for (const fn of ["main.buildIndex", "main.makeInput", "main.decodeRecords"]) {
       expect(alloc.cum.get(fn)?.file, fn).toMatch(/main\.go$/);
     }
-    // The configured 64 KiB reached the runtime through GODEBUG.
+    // The configured 64 KiB (not Go's default) reached the runtime through GODEBUG.
     expect(toNumber(captured.profiles.alloc!.period)).toBe(65536);
     expect(captured.profilers.cpu).toBe("go net/http/pprof profile?seconds=4 @ 100 Hz");
     expect(captured.profilers.alloc).toBe(

@@ -243,7 +243,8 @@ describe("python driver", () => {
     const service = {
       ...fixture,
       warmupSeconds: 1,
-      load: { ...fixture.load, durationSeconds: 2 },
+      // Longer than the driver's 3 s cap on memray's window, to see the cap.
+      load: { ...fixture.load, durationSeconds: 4.5 },
     };
     await buildService(service, service.cwd, () => undefined);
     const r = await runRound(service, { round: 1, log: () => undefined });
@@ -255,6 +256,11 @@ describe("python driver", () => {
     expect(windows.cpu!.requests).toBe(r.record.requests);
     expect(windows.alloc!.requests).toBeGreaterThan(0);
     expect(windows.alloc).not.toBe(windows.cpu);
+    expect(windows.cpu!.windowSeconds).toBeGreaterThanOrEqual(4.5);
+    expect(windows.alloc!.windowSeconds).toBeGreaterThanOrEqual(
+      pythonDriver.separateWindowSeconds!,
+    );
+    expect(windows.alloc!.windowSeconds).toBeLessThan(4.5);
     expect(r.record.profilers.cpu).toMatch(/^py-spy /);
     expect(r.record.profilers.alloc).toMatch(/^memray /);
     expect(r.notes.filter((n) => n.includes("memray recorded"))).toEqual([]);
