@@ -97,7 +97,11 @@ describe("python driver", () => {
     for (const fn of ["build_index", "make_input", "decode_records"]) {
       expect(alloc.cum.get(fn)?.file, fn).toBe("app.py");
     }
-    expect(c.notes).toEqual([
+    // py-spy --nonblocking reads a running process: on a busy machine over 1 % of its
+    // samples can fail to read, which the driver rightly notes. Every other note is exact.
+    expect(
+      c.notes.filter((n) => !/^python: py-spy could not read \d+ of \d+ samples$/.test(n)),
+    ).toEqual([
       "python: memray recorded every allocation in this window (about 2x CPU per request on flamegate's fixture), so the CPU profile of the same window over-weights allocation-heavy frames; both sides of a comparison carry the same bias",
     ]);
   });
