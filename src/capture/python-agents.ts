@@ -123,15 +123,18 @@ export function rpc(hello: Hello, token: string, body: object): Promise<AgentRep
  * helper); the first other failure is returned once every request has
  * settled, so the caller can close the windows that did open.
  */
+export interface AgentReplies {
+  replies: Array<{ hello: Hello; reply: AgentReply }>;
+  /** Agents whose process had exited. */
+  gone: number;
+  failure?: Error;
+}
+
 export async function rpcAll(
   agents: readonly Hello[],
   token: string,
   body: (hello: Hello) => object,
-): Promise<{
-  replies: Array<{ hello: Hello; reply: AgentReply }>;
-  gone: number;
-  failure?: Error;
-}> {
+): Promise<AgentReplies> {
   const settled = await Promise.allSettled(agents.map((h) => rpc(h, token, body(h))));
   const replies: Array<{ hello: Hello; reply: AgentReply }> = [];
   let gone = 0;

@@ -24,6 +24,7 @@ import type {
 import { commandName, descendantsOf, executableOf, isRunning } from "./proc-tree.js";
 import { type PySpy, startPySpy, stopPySpy, stripProcessFrames } from "./pyspy.js";
 import {
+  type AgentReplies,
   type AgentReply,
   type Hello,
   readHellos,
@@ -153,11 +154,7 @@ async function onAllAgents(
   root: Hello,
   token: string,
   body: (hello: Hello) => object,
-): Promise<{
-  replies: Array<{ hello: Hello; reply: AgentReply }>;
-  gone: number;
-  failure?: Error;
-}> {
+): Promise<AgentReplies> {
   const r = await rpcAll(agents, token, body);
   if (r.failure === undefined && !r.replies.some((x) => x.hello.pid === root.pid))
     return {
