@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAbService } from "../src/cli/ab.js";
@@ -40,6 +40,11 @@ export interface RealOptions {
   aaOnly?: boolean;
   /** JSON-lines file every judged comparison is appended to. */
   record?: string;
+  /**
+   * Directory the profile sets of every ab run are kept in (<cell>-<run>/base|head),
+   * so the comparisons can be judged again with other gate statistics.
+   */
+  keep?: string;
   log: (line: string) => void;
 }
 
@@ -61,7 +66,12 @@ function withRegression(service: ServiceConfig, regression: string, o: RealOptio
   };
 }
 
-async function abOnce(service: ServiceConfig, regression: RealCell["regression"], o: RealOptions) {
+async function abOnce(
+  service: ServiceConfig,
+  regression: RealCell["regression"],
+  o: RealOptions,
+  keepAs: string,
+) {
   const out = mkdtempSync(join(tmpdir(), "flamegate-eval-"));
   try {
     const cwd = fixtureDir(o.runtime);
@@ -79,6 +89,7 @@ async function abOnce(service: ServiceConfig, regression: RealCell["regression"]
       DEFAULT_GATE,
       { paired: true },
     );
+    if (o.keep) cpSync(out, join(o.keep, keepAs), { recursive: true });
     return report;
   } finally {
     rmSync(out, { recursive: true, force: true });
@@ -197,7 +208,8 @@ export async function runReal(o: RealOptions): Promise<{ table: string; noise: N
   for (let i = 0; i < o.pairs; i++) {
     for (const cell of cells) {
       o.log(`${cell.name} ${i + 1}/${o.pairs}`);
-      const report = await abOnce(service, cell.regression, o);
+      const keepAs = `${cell.name.replace(/\W+/g, "-").toLowerCase()}-${i + 1}`;
+      const report = await abOnce(service, cell.regression, o, keepAs);
       cell.reports.push(report);
       if (o.record)
         appendFileSync(o.record, `${recordLine(o.runtime, cell.name, i + 1, report)}\n`);

@@ -9,10 +9,11 @@ import { runReal } from "./real.js";
  * (docs/statistics.md). Exit code 1 when an acceptance check fails.
  *
  * npm run eval -- --real [--runtime node|go|python] [--pairs N] [--rounds K]
- *   [--seconds S] [--warmup S] [--aa] [--record FILE]:
+ *   [--seconds S] [--warmup S] [--aa] [--record FILE] [--keep DIR]:
  * the fixture service through ab on this machine, A/A and A/B (--aa: A/A
  * only), judged by the default gate; appends every comparison to FILE
- * (JSON lines) and writes the measured noise to eval/noise-<runtime>.json,
+ * (JSON lines), keeps every run's profile sets under DIR (to judge them
+ * again) and writes the measured noise to eval/noise-<runtime>.json,
  * which the offline mode reads with --noise.
  */
 const { values } = parseArgs({
@@ -27,6 +28,7 @@ const { values } = parseArgs({
     warmup: { type: "string" },
     aa: { type: "boolean", default: false },
     record: { type: "string" },
+    keep: { type: "string" },
     // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
   },
@@ -60,6 +62,7 @@ if (values.real) {
     pairs,
     aaOnly: values.aa,
     ...(values.record === undefined ? {} : { record: values.record }),
+    ...(values.keep === undefined ? {} : { keep: values.keep }),
     ...(rounds === undefined ? {} : { rounds }),
     ...(seconds === undefined ? {} : { seconds }),
     ...(warmup === undefined ? {} : { warmup }),
