@@ -6,6 +6,11 @@ import { GitHubApiError, apiCall, apiCallOr404, type Octokit, type RepoRef } fro
  * branch of its own through the git data API (blob -> tree -> commit -> ref)
  * and linked as https://github.com/<o>/<r>/blob/<sha>/<path>?raw=true, which
  * renders for everyone who can read the repository.
+ *
+ * Each commit's tree holds only its own image: a link names its commit, so
+ * older comments keep their images, while the branch's tree does not grow
+ * with every pull request (a tree on top of the last one would list every
+ * image ever made, and each new commit would copy that list).
  */
 
 export interface CommittedImage {
@@ -26,13 +31,6 @@ async function tryCommit(
     octokit.rest.git.getRef({ ...repo, ref: `heads/${branch}` }),
   );
   const parent = ref?.data.object.sha ?? null;
-  const baseTree = parent
-    ? (
-        await apiCall(`GET /repos/${r}/git/commits/${parent}`, () =>
-          octokit.rest.git.getCommit({ ...repo, commit_sha: parent }),
-        )
-      ).data.tree.sha
-    : undefined;
   const blob = await apiCall(`POST /repos/${r}/git/blobs`, () =>
     octokit.rest.git.createBlob({
       ...repo,
@@ -43,7 +41,6 @@ async function tryCommit(
   const tree = await apiCall(`POST /repos/${r}/git/trees`, () =>
     octokit.rest.git.createTree({
       ...repo,
-      ...(baseTree ? { base_tree: baseTree } : {}),
       tree: [{ path, mode: "100644", type: "blob", sha: blob.data.sha }],
     }),
   );

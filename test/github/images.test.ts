@@ -18,7 +18,7 @@ afterEach(async () => {
 });
 
 describe("commitImage (git data API)", () => {
-  it("starts an orphan branch, then adds commits on top keeping earlier files", async () => {
+  it("starts an orphan branch, then adds commits on top, each holding only its image", async () => {
     const first = await commitImage(octokit(), repo, "https://github.com", {
       branch: "flamegate-images",
       path: "pr-1/a.svg",
@@ -35,8 +35,11 @@ describe("commitImage (git data API)", () => {
     const commit = fake.state.objects.get(second.commitSha);
     expect(commit?.parents).toEqual([first.commitSha]);
     expect(fake.state.refs.get("refs/heads/flamegate-images")).toBe(second.commitSha);
-    const paths = fake.state.objects.get(commit?.tree ?? "")?.entries?.map((e) => e.path);
-    expect(paths).toEqual(["pr-1/a.svg", "pr-2/b c.svg"]);
+    const paths = (sha: string) =>
+      fake.state.objects.get(fake.state.objects.get(sha)?.tree ?? "")?.entries?.map((e) => e.path);
+    // The tree does not grow with every image; the earlier link keeps its own commit.
+    expect(paths(second.commitSha)).toEqual(["pr-2/b c.svg"]);
+    expect(paths(first.commitSha)).toEqual(["pr-1/a.svg"]);
     expect(second.url).toBe(
       `https://github.com/octo-org/octo-service/blob/${second.commitSha}/pr-2/b%20c.svg?raw=true`,
     );
