@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-XDMC3GEU.js")).runCommand,
-  compare: async () => (await import("./chunk-BOCPTZWF.js")).compareCommand,
-  ab: async () => (await import("./chunk-756BO4HA.js")).abCommand,
-  demo: async () => (await import("./chunk-3735M2D2.js")).demoCommand
+  run: async () => (await import("./chunk-YJJM6WKH.js")).runCommand,
+  compare: async () => (await import("./chunk-XYBCQPEV.js")).compareCommand,
+  ab: async () => (await import("./chunk-VLK6UTBX.js")).abCommand,
+  demo: async () => (await import("./chunk-6E6M5QU7.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -1,7 +1,7 @@
 """flamegate's in-process agent for Python services.
 
 Started by sitecustomize.py. It listens on 127.0.0.1 (an ephemeral port,
-written with the pid to <control>/agent.json) and does nothing until
+written with the pid to <control>/agent-<pid>.json) and does nothing until
 flamegate sends, one JSON line per connection and with the token:
 
   {"cmd": "start", "cpu_hz": 200 | null, "alloc": "memray" | "tracemalloc" | null, "out": DIR}
@@ -11,6 +11,10 @@ flamegate sends, one JSON line per connection and with the token:
 py-spy cannot attach) and/or allocation tracking. "stop" closes it and
 writes the raw results into DIR (cpu.json, alloc.bin from memray,
 alloc.json from tracemalloc); the reply names the files and carries notes.
+
+A process forked from one with an agent (gunicorn's workers, multiprocessing's
+fork start method) gets its own listener and hello file at once, so flamegate
+can open the window in every worker.
 """
 
 import json
@@ -20,32 +24,64 @@ import sys
 import threading
 import time
 
-_state = {"window": None}
+_state = {"window": None, "server": None, "control": None, "token": None, "memray": None}
 _lock = threading.Lock()
 
 
 def start(control, token):
+    _state["control"] = control
+    _state["token"] = token
+    _state["memray"] = _memray_version()  # once: forked children inherit the answer
+    _listen()
+    # A forked child inherits this module but not the listener thread.
+    os.register_at_fork(after_in_child=_restart_in_child)
+
+
+def _listen():
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))  # loopback only
     server.listen(4)
+    _state["server"] = server
     thread = threading.Thread(
-        target=_serve, args=(server, token), name="flamegate-agent", daemon=True
+        target=_serve, args=(server, _state["token"]), name="flamegate-agent", daemon=True
     )
     thread.start()
     hello = {
         "pid": os.getpid(),
+        "ppid": os.getppid(),
         "port": server.getsockname()[1],
         "python": sys.version.split()[0],
         "implementation": sys.implementation.name,
         "executable": sys.executable,
         "sys_path": [p for p in sys.path if p],
         "cwd": os.getcwd(),
-        "memray": _memray_version(),
+        "memray": _state["memray"],
     }
-    tmp = os.path.join(control, f"agent.json.{os.getpid()}")
+    name = f"agent-{os.getpid()}.json"
+    tmp = os.path.join(_state["control"], f".{name}.tmp")
     with open(tmp, "w") as f:
         json.dump(hello, f)
-    os.replace(tmp, os.path.join(control, "agent.json"))  # readers never see half a file
+    os.replace(tmp, os.path.join(_state["control"], name))  # readers never see half a file
+
+
+def _restart_in_child():
+    global _lock
+    try:
+        # Only the forking thread survives a fork: the lock may have been held
+        # by a thread the child does not have, and the listener is the parent's.
+        _lock = threading.Lock()
+        _state["server"].close()
+        window = _state["window"]
+        _state["window"] = None
+        if window is not None:
+            window.abandon()
+        _listen()
+    except Exception as err:  # the worker must run even if the agent cannot
+        print(
+            f"flamegate agent: not restarted in pid {os.getpid()}: {err!r}",
+            file=sys.stderr,
+            flush=True,
+        )
 
 
 def _memray_version():
@@ -131,6 +167,15 @@ class _Window:
         if request.get("cpu_hz"):
             self.sampler = _Sampler(float(request["cpu_hz"]))
             self.sampler.start()
+
+    def abandon(self):
+        """In a child forked while the window was open: the window and its
+        files are the parent's. memray stops tracing in a forked child by
+        itself; tracemalloc would go on, at the child's expense."""
+        if self.alloc == "tracemalloc" and self.trace_started:
+            import tracemalloc
+
+            tracemalloc.stop()
 
     def stop(self):
         if self.sampler is not None:

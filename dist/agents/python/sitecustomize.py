@@ -1,9 +1,12 @@
 """flamegate's Python agent loader, put first on PYTHONPATH by flamegate.
 
-It activates only in the process flamegate started: the environment
-variables are removed on import, so children of the service (subprocesses,
-multiprocessing spawns) inherit PYTHONPATH but stay untouched. Afterwards
-the next sitecustomize on sys.path (the user's own, if any) still runs.
+It activates in every Python process of the service: the environment
+variables stay set, so Python children the service spawns (subprocesses,
+multiprocessing's spawn and forkserver start methods) load their own agent,
+and the agent restarts itself in processes the service forks (gunicorn's
+pre-forked workers, multiprocessing's fork). Each process announces itself
+in its own hello file. Afterwards the next sitecustomize on sys.path (the
+user's own, if any) still runs.
 """
 
 import os
@@ -11,8 +14,8 @@ import sys
 
 
 def _flamegate_activate():
-    control = os.environ.pop("FLAMEGATE_PY_AGENT", None)
-    token = os.environ.pop("FLAMEGATE_PY_AGENT_TOKEN", None)
+    control = os.environ.get("FLAMEGATE_PY_AGENT")
+    token = os.environ.get("FLAMEGATE_PY_AGENT_TOKEN")
     if not control or not token:
         return
     try:

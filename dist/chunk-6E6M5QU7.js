@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-66HSE2VW.js";
+} from "./chunk-QB2HE6OS.js";
 import {
   compareSets,
   flameSvgsFor,
@@ -15,12 +15,12 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-NA7QCKOE.js";
+} from "./chunk-XLQOYVXW.js";
 import {
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-62QCV67P.js";
+} from "./chunk-O2NE6SFS.js";
 import {
   FlamegateError,
   __toESM

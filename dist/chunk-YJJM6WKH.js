@@ -2,11 +2,11 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-66HSE2VW.js";
+} from "./chunk-QB2HE6OS.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-62QCV67P.js";
+} from "./chunk-O2NE6SFS.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -3,16 +3,16 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-CWRBBNW7.js";
+} from "./chunk-OASAT3X2.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-NA7QCKOE.js";
+} from "./chunk-XLQOYVXW.js";
 import {
   DEFAULT_GATE,
   loadConfig
-} from "./chunk-62QCV67P.js";
+} from "./chunk-O2NE6SFS.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-NA7QCKOE.js";
+} from "./chunk-XLQOYVXW.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -3,22 +3,22 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-CWRBBNW7.js";
+} from "./chunk-OASAT3X2.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-66HSE2VW.js";
+} from "./chunk-QB2HE6OS.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-NA7QCKOE.js";
+} from "./chunk-XLQOYVXW.js";
 import {
   loadConfig,
   writeProfileSet
-} from "./chunk-62QCV67P.js";
+} from "./chunk-O2NE6SFS.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

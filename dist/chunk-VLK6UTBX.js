@@ -5,11 +5,11 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-3HE3ONEU.js";
-import "./chunk-CWRBBNW7.js";
-import "./chunk-66HSE2VW.js";
-import "./chunk-NA7QCKOE.js";
-import "./chunk-62QCV67P.js";
+} from "./chunk-R6IU7ALJ.js";
+import "./chunk-OASAT3X2.js";
+import "./chunk-QB2HE6OS.js";
+import "./chunk-XLQOYVXW.js";
+import "./chunk-O2NE6SFS.js";
 import "./chunk-QMCRCNTE.js";
 export {
   abCommand,
