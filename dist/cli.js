@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-YJJM6WKH.js")).runCommand,
-  compare: async () => (await import("./chunk-XYBCQPEV.js")).compareCommand,
-  ab: async () => (await import("./chunk-VLK6UTBX.js")).abCommand,
-  demo: async () => (await import("./chunk-6E6M5QU7.js")).demoCommand
+  run: async () => (await import("./chunk-SF4OHY56.js")).runCommand,
+  compare: async () => (await import("./chunk-DIXMYOAH.js")).compareCommand,
+  ab: async () => (await import("./chunk-24ORDFJH.js")).abCommand,
+  demo: async () => (await import("./chunk-3SPEBT5H.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -3,16 +3,16 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-OASAT3X2.js";
+} from "./chunk-VMGUI4HX.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-XLQOYVXW.js";
+} from "./chunk-XII5G7GJ.js";
 import {
   DEFAULT_GATE,
   loadConfig
-} from "./chunk-O2NE6SFS.js";
+} from "./chunk-56WD54YI.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-QB2HE6OS.js";
+} from "./chunk-LXIGKWFX.js";
 import {
   compareSets,
   flameSvgsFor,
@@ -15,12 +15,12 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-XLQOYVXW.js";
+} from "./chunk-XII5G7GJ.js";
 import {
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-O2NE6SFS.js";
+} from "./chunk-56WD54YI.js";
 import {
   FlamegateError,
   __toESM

@@ -2,11 +2,11 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-QB2HE6OS.js";
+} from "./chunk-LXIGKWFX.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-O2NE6SFS.js";
+} from "./chunk-56WD54YI.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-XLQOYVXW.js";
+} from "./chunk-XII5G7GJ.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

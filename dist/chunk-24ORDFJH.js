@@ -5,11 +5,11 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-R6IU7ALJ.js";
-import "./chunk-OASAT3X2.js";
-import "./chunk-QB2HE6OS.js";
-import "./chunk-XLQOYVXW.js";
-import "./chunk-O2NE6SFS.js";
+} from "./chunk-3NKRSDHX.js";
+import "./chunk-VMGUI4HX.js";
+import "./chunk-LXIGKWFX.js";
+import "./chunk-XII5G7GJ.js";
+import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";
 export {
   abCommand,
