@@ -256,9 +256,9 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
     const windows: Partial<Record<Kind, WindowRecord>> = {};
     let first: WindowRecord | undefined;
-    for (const [i, kinds] of plan.entries()) {
-      // Windows after the first are the driver's separate windows (windowPlan).
-      const cap = i > 0 ? driver.separateWindowSeconds : undefined;
+    for (const kinds of plan) {
+      const separate = kinds.length > 0 && kinds.every((k) => driver.separateWindows?.includes(k));
+      const cap = separate ? driver.separateWindowSeconds : undefined;
       const seconds = Math.min(expected, cap ?? Infinity);
       const window = profile ? await driver.startWindow(ctx, proc.pid, seconds, kinds) : undefined;
       log(
