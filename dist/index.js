@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-3NKRSDHX.js";
+} from "./chunk-TSGPBTJX.js";
 import "./chunk-VMGUI4HX.js";
 import {
   require_abs,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-LXIGKWFX.js";
+} from "./chunk-CMVOS3UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-LXIGKWFX.js";
+} from "./chunk-CMVOS3UK.js";
 import {
   compareSets,
   flameSvgsFor,

@@ -38591,8 +38591,9 @@ async function runRound(service, opts) {
     const captured = { profiles: {}, profilers: {}, notes: [] };
     const windows = {};
     let first;
-    for (const [i2, kinds] of plan.entries()) {
-      const cap = i2 > 0 ? driver.separateWindowSeconds : void 0;
+    for (const kinds of plan) {
+      const separate = kinds.length > 0 && kinds.every((k) => driver.separateWindows?.includes(k));
+      const cap = separate ? driver.separateWindowSeconds : void 0;
       const seconds = Math.min(expected, cap ?? Infinity);
       const window2 = profile ? await driver.startWindow(ctx, proc.pid, seconds, kinds) : void 0;
       log(

@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-LXIGKWFX.js";
+} from "./chunk-CMVOS3UK.js";
 import {
   compareSets,
   readSide,
