@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-37ZXH3C7.js")).runCommand,
+  run: async () => (await import("./chunk-MX5K5R7K.js")).runCommand,
   compare: async () => (await import("./chunk-DIXMYOAH.js")).compareCommand,
-  ab: async () => (await import("./chunk-ATWKUSQJ.js")).abCommand,
-  demo: async () => (await import("./chunk-YXEZAP23.js")).demoCommand
+  ab: async () => (await import("./chunk-2H7G73SR.js")).abCommand,
+  demo: async () => (await import("./chunk-NRNBIW2U.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-TSGPBTJX.js";
+} from "./chunk-J7YOTXBO.js";
 import "./chunk-VMGUI4HX.js";
 import {
   require_abs,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-CMVOS3UK.js";
+} from "./chunk-2VVORGCS.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,

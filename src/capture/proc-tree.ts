@@ -57,18 +57,30 @@ export function executableOf(pid: number): string | undefined {
   }
 }
 
+/**
+ * State (e.g. "R", "S", "Z") and process group of `pid` from /proc/<pid>/stat,
+ * or undefined when there is no such file.
+ */
+export function processStat(pid: number | string): { state: string; pgrp: number } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ")".
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { state: rest[0] ?? "", pgrp: Number(rest[2]) };
+}
+
 /** Whether `pid` still runs: exists and is not a zombie waiting for its parent. */
 export function isRunning(pid: number): boolean {
+  const stat = processStat(pid);
+  if (stat) return stat.state !== "Z";
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    // "pid (comm) state …": comm may hold spaces and parentheses, the state follows the last ")".
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return (err as NodeJS.ErrnoException).code === "EPERM";
-    }
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
   }
 }

@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync, rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
+import { processStat } from "../capture/proc-tree.js";
 
 /**
  * Every process group flamegate starts (service, build, load command) is
@@ -102,15 +103,8 @@ export function groupMembers(pgid: number): number[] {
   const members: number[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    // Fields after "(comm)": state ppid pgrp … ; comm may itself hold spaces and parentheses.
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(rest[2]) === pgid && rest[0] !== "Z") members.push(Number(entry));
+    const stat = processStat(entry);
+    if (stat && stat.pgrp === pgid && stat.state !== "Z") members.push(Number(entry));
   }
   return members;
 }

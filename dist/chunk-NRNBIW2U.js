@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-CMVOS3UK.js";
+} from "./chunk-2VVORGCS.js";
 import {
   compareSets,
   flameSvgsFor,

@@ -22961,7 +22961,7 @@ var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
     var { resolve, basename } = __require("path");
-    var { readFileSync: readFileSync9 } = __require("fs");
+    var { readFileSync: readFileSync8 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string) {
       try {
@@ -22969,7 +22969,7 @@ var require_multipart = __commonJS({
       } catch (error) {
         try {
           const path6 = resolve(string);
-          const data = readFileSync9(path6, "utf8");
+          const data = readFileSync8(path6, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -22988,7 +22988,7 @@ var require_multipart = __commonJS({
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync9(path6);
+            const buffer = readFileSync8(path6);
             form.append(key, buffer, Object.assign({}, {
               filename: basename(path6)
             }, opts));
@@ -37469,7 +37469,7 @@ import {
   constants as constants4,
   existsSync as existsSync4,
   mkdirSync,
-  readFileSync as readFileSync8,
+  readFileSync as readFileSync7,
   rmSync as rmSync2,
   writeFileSync as writeFileSync2
 } from "node:fs";
@@ -37518,17 +37518,24 @@ function executableOf(pid) {
     return void 0;
   }
 }
-function isRunning(pid) {
+function processStat(pid) {
+  let stat;
   try {
-    const stat = readFileSync5(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+    stat = readFileSync5(`/proc/${pid}/stat`, "utf8");
   } catch {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (err) {
-      return err.code === "EPERM";
-    }
+    return void 0;
+  }
+  const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { state: rest[0] ?? "", pgrp: Number(rest[2]) };
+}
+function isRunning(pid) {
+  const stat = processStat(pid);
+  if (stat) return stat.state !== "Z";
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return err.code === "EPERM";
   }
 }
 
@@ -37536,7 +37543,7 @@ function isRunning(pid) {
 import { spawn as spawn2 } from "node:child_process";
 
 // src/session/reaper.ts
-import { readFileSync as readFileSync6, readdirSync as readdirSync2, rmSync } from "node:fs";
+import { readdirSync as readdirSync2, rmSync } from "node:fs";
 var groups = /* @__PURE__ */ new Set();
 var tempDirs = /* @__PURE__ */ new Set();
 var installed = false;
@@ -37604,14 +37611,8 @@ function groupMembers(pgid) {
   const members = [];
   for (const entry of readdirSync2("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync6(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue;
-    }
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (Number(rest[2]) === pgid && rest[0] !== "Z") members.push(Number(entry));
+    const stat = processStat(entry);
+    if (stat && stat.pgrp === pgid && stat.state !== "Z") members.push(Number(entry));
   }
   return members;
 }
@@ -37733,7 +37734,7 @@ function stripProcessFrames(raw) {
 }
 
 // src/capture/python-agents.ts
-import { existsSync as existsSync3, readFileSync as readFileSync7, readdirSync as readdirSync3 } from "node:fs";
+import { existsSync as existsSync3, readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
 import { connect } from "node:net";
 import { join as join3 } from "node:path";
 var AgentGoneError = class extends FlamegateError {
@@ -37741,7 +37742,7 @@ var AgentGoneError = class extends FlamegateError {
 var HELLO_FILE = /^agent-(\d+)\.json$/;
 function readHellos(control) {
   if (!existsSync3(control)) return [];
-  return readdirSync3(control, { withFileTypes: true }).filter((f) => f.isFile() && HELLO_FILE.test(f.name)).map((f) => JSON.parse(readFileSync7(join3(control, f.name), "utf8"))).sort((a2, b) => a2.pid - b.pid);
+  return readdirSync3(control, { withFileTypes: true }).filter((f) => f.isFile() && HELLO_FILE.test(f.name)).map((f) => JSON.parse(readFileSync6(join3(control, f.name), "utf8"))).sort((a2, b) => a2.pid - b.pid);
 }
 async function waitHellos(control, ms, enough) {
   const deadline = Date.now() + ms;
@@ -37972,7 +37973,7 @@ var pythonDriver = {
       notes.push(
         "python: flamegate's agent did not load (PYTHONPATH replaced, python -S/-I, or not a Python service); allocations cannot be captured"
       );
-    const token = existsSync4(join4(control, "token")) ? readFileSync8(join4(control, "token"), "utf8") : "";
+    const token = existsSync4(join4(control, "token")) ? readFileSync7(join4(control, "token"), "utf8") : "";
     const target = root?.pid ?? findPythonPid(pid);
     const workers = pythonWorkers(target);
     const profilers = {};
@@ -38066,7 +38067,7 @@ var pythonDriver = {
         );
         const parts = (file) => replies.filter(({ reply }) => reply.files?.[file] !== void 0).map(({ hello, reply }) => ({
           pid: hello.pid,
-          doc: JSON.parse(readFileSync8(reply.files[file], "utf8")),
+          doc: JSON.parse(readFileSync7(reply.files[file], "utf8")),
           sysPath: reply.sys_path ?? hello.sys_path
         }));
         if (spy) {
@@ -38109,7 +38110,7 @@ function readPySpy(spy, target, workers, durationNanos, hz, notes) {
   const m = /Samples: (\d+) Errors: (\d+)/.exec(output);
   if (m && Number(m[2]) > 0.01 * Number(m[1]))
     notes.push(`python: py-spy could not read ${m[2]} of ${m[1]} samples`);
-  const { text, samplesByPid } = stripProcessFrames(readFileSync8(spy.out, "utf8"));
+  const { text, samplesByPid } = stripProcessFrames(readFileSync7(spy.out, "utf8"));
   const fromWorkers = [...samplesByPid].filter(([p, n2]) => p !== target && n2 > 0).length;
   const idle = 0.01 * (durationNanos / 1e9) * hz;
   if (workers > 0 && fromWorkers === 0 && (samplesByPid.get(target) ?? 0) <= idle)

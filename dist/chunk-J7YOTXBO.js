@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-CMVOS3UK.js";
+} from "./chunk-2VVORGCS.js";
 import {
   compareSets,
   readSide,

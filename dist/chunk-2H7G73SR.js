@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-TSGPBTJX.js";
+} from "./chunk-J7YOTXBO.js";
 import "./chunk-VMGUI4HX.js";
-import "./chunk-CMVOS3UK.js";
+import "./chunk-2VVORGCS.js";
 import "./chunk-XII5G7GJ.js";
 import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";
