@@ -136,7 +136,7 @@ export async function rpcAll(
   body: (hello: Hello) => object,
 ): Promise<AgentReplies> {
   const settled = await Promise.allSettled(agents.map((h) => rpc(h, token, body(h))));
-  const replies: Array<{ hello: Hello; reply: AgentReply }> = [];
+  const replies: AgentReplies["replies"] = [];
   let gone = 0;
   let failure: Error | undefined;
   settled.forEach((s, i) => {

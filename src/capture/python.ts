@@ -25,7 +25,6 @@ import { commandName, descendantsOf, executableOf, isRunning } from "./proc-tree
 import { type PySpy, startPySpy, stopPySpy, stripProcessFrames } from "./pyspy.js";
 import {
   type AgentReplies,
-  type AgentReply,
   type Hello,
   readHellos,
   rpcAll,
@@ -316,7 +315,7 @@ export const pythonDriver: RuntimeDriver = {
       async stop(): Promise<CapturedProfiles> {
         const durationNanos = Number(process.hrtime.bigint() - opened);
         const out: CapturedProfiles = { profiles: {}, profilers, notes };
-        let replies: Array<{ hello: Hello; reply: AgentReply }> = [];
+        let replies: AgentReplies["replies"] = [];
         try {
           if (root && agents.length > 0) {
             const closed = await onAllAgents(agents, root, token, () => ({ cmd: "stop" }));
@@ -417,7 +416,7 @@ function readPySpy(
  * hundreds of MB, and the exporters would otherwise compete with each other
  * and the next window for the machine's cores.
  */
-async function exportMemray(replies: Array<{ hello: Hello; reply: AgentReply }>): Promise<void> {
+async function exportMemray(replies: AgentReplies["replies"]): Promise<void> {
   for (const { hello, reply } of replies) {
     const capture = reply.files?.alloc;
     if (capture === undefined) continue;
