@@ -1,4 +1,12 @@
-import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAbService } from "../src/cli/ab.js";
@@ -83,17 +91,19 @@ async function abOnce(
       out,
       o.log,
     );
-    const { report } = compareSets(
-      readSide(join(out, "base")),
-      readSide(join(out, "head")),
-      DEFAULT_GATE,
-      { paired: true },
-    );
+    const report = judgeRun(out);
     if (o.keep) cpSync(out, join(o.keep, keepAs), { recursive: true });
     return report;
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
+}
+
+/** One ab run's profile sets (<dir>/base, <dir>/head) compared as `ab` compares them, by the default gate. */
+function judgeRun(dir: string): Report {
+  return compareSets(readSide(join(dir, "base")), readSide(join(dir, "head")), DEFAULT_GATE, {
+    paired: true,
+  }).report;
 }
 
 const byKind = (r: Report, kind: string): Comparison | undefined =>
@@ -166,16 +176,30 @@ function recordLine(runtime: Runtime, cell: CellName, run: number, r: Report): s
   });
 }
 
-/** Tested frames of all reports, and how many of them had a raw p below 0.01. */
-export function pooledCalibration(reports: Report[]): { tested: number; below01: number } {
+/** Tested frames of all reports (of one kind, when given), and how many had a raw p below 0.01. */
+export function pooledCalibration(
+  reports: Report[],
+  kind?: string,
+): { tested: number; below01: number } {
   let tested = 0;
   let below01 = 0;
-  for (const f of reports.flatMap((r) => r.comparisons.flatMap((c) => c.frames))) {
-    if (f.untested !== undefined || f.pRaw === undefined) continue;
-    tested++;
-    if (f.pRaw < 0.01) below01++;
+  for (const c of reports.flatMap((r) => r.comparisons)) {
+    if (kind !== undefined && c.kind !== kind) continue;
+    for (const f of c.frames) {
+      if (f.untested !== undefined || f.pRaw === undefined) continue;
+      tested++;
+      if (f.pRaw < 0.01) below01++;
+    }
   }
   return { tested, below01 };
+}
+
+function calibrationLine(reports: Report[]): string {
+  const part = (kind?: string) => {
+    const { tested, below01 } = pooledCalibration(reports, kind);
+    return `${below01} of ${tested}${tested === 0 ? "" : ` (${pct(below01 / tested)})`}`;
+  };
+  return `A/A pooled frame p-values below 0.01: ${part()} tested frames (calibrated when ≤ 1 %); cpu ${part("cpu")}, alloc ${part("alloc")}`;
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -200,15 +224,11 @@ function tableRow(cell: RealCell): string {
 export async function runReal(o: RealOptions): Promise<{ table: string; noise: NoiseModel }> {
   const service = (await loadFixtureConfig(o.runtime)).services[0];
   if (!service) throw new Error(`the ${o.runtime} fixture config names no service`);
-  const cells: RealCell[] = [
-    { name: "A/A", regression: "", reports: [] },
-    { name: "A/B cpu", regression: "cpu", reports: [] },
-    { name: "A/B alloc", regression: "alloc", reports: [] },
-  ].slice(0, o.aaOnly ? 1 : 3) as RealCell[];
+  const cells = newCells().slice(0, o.aaOnly ? 1 : 3);
   for (let i = 0; i < o.pairs; i++) {
     for (const cell of cells) {
       o.log(`${cell.name} ${i + 1}/${o.pairs}`);
-      const keepAs = `${cell.name.replace(/\W+/g, "-").toLowerCase()}-${i + 1}`;
+      const keepAs = `${keptName(cell)}-${i + 1}`;
       const report = await abOnce(service, cell.regression, o, keepAs);
       cell.reports.push(report);
       if (o.record)
@@ -222,12 +242,48 @@ export async function runReal(o: RealOptions): Promise<{ table: string; noise: N
     `real A/A ab runs of the ${o.runtime} fixture (${o.pairs} × ${o.rounds ?? service.rounds} rounds of ${o.seconds ?? service.load.durationSeconds} s per side), ${new Date().toISOString().slice(0, 10)}, ${fp.cpuModel} × ${fp.cores} cores; sigmaJob and sigmaFrameJob are defaults (one machine cannot show them)`,
   );
   writeFileSync(noiseFile(o.runtime), `${JSON.stringify(noise, null, 2)}\n`);
+  return { table: realTable(cells), noise };
+}
+
+/**
+ * `npm run eval -- --rejudge DIR`: the profile sets an earlier `--real --keep DIR`
+ * run kept, judged again by the current default gate. The captures are the same
+ * real rounds, so a change of the statistics is measured on them without new noise.
+ */
+export function rejudgeKept(dir: string, log: (line: string) => void): string {
+  const cells = newCells();
+  for (const cell of cells) {
+    const prefix = `${keptName(cell)}-`;
+    const runs = readdirSync(dir)
+      .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+      .filter((n) => existsSync(join(dir, n, "base")) && existsSync(join(dir, n, "head")))
+      .sort((a, b) => Number(a.slice(prefix.length)) - Number(b.slice(prefix.length)));
+    for (const run of runs) {
+      const report = judgeRun(join(dir, run));
+      cell.reports.push(report);
+      log(`${run}: ${report.verdict}`);
+    }
+  }
+  return realTable(cells.filter((c) => c.reports.length > 0));
+}
+
+function newCells(): RealCell[] {
+  return [
+    { name: "A/A", regression: "", reports: [] },
+    { name: "A/B cpu", regression: "cpu", reports: [] },
+    { name: "A/B alloc", regression: "alloc", reports: [] },
+  ];
+}
+
+/** The kept run directories of a cell are <keptName>-<run>, e.g. a-b-cpu-3. */
+const keptName = (cell: RealCell) => cell.name.replace(/\W+/g, "-").toLowerCase();
+
+function realTable(cells: RealCell[]): string {
   const table = [
     "| cell | ab runs | measure | rate | 95 % CI (Wilson) | warn verdicts | MDE at 5 % share | top frame of each run |",
     "|---|---:|---|---:|---|---:|---:|---|",
     ...cells.map(tableRow),
   ].join("\n");
-  const { tested, below01 } = pooledCalibration(cells[0]!.reports);
-  const calibration = `A/A pooled frame p-values: ${below01} of ${tested} tested frames below 0.01 (${tested === 0 ? "–" : pct(below01 / tested)}; calibrated when ≤ 1 %)`;
-  return { table: `${table}\n\n${calibration}`, noise };
+  const aa = cells.find((c) => c.regression === "");
+  return aa ? `${table}\n\n${calibrationLine(aa.reports)}` : table;
 }

@@ -1,8 +1,9 @@
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
-import { runReal } from "./real.js";
+import { rejudgeKept, runReal } from "./real.js";
 
 /**
  * npm run eval [-- --scale F --seed N --noise FILE]: the offline evaluation of the gate
@@ -15,6 +16,9 @@ import { runReal } from "./real.js";
  * (JSON lines), keeps every run's profile sets under DIR (to judge them
  * again) and writes the measured noise to eval/noise-<runtime>.json,
  * which the offline mode reads with --noise.
+ *
+ * npm run eval -- --rejudge DIR: the profile sets kept by --keep DIR, judged
+ * again by the current default gate (same real rounds, current statistics).
  */
 const { values } = parseArgs({
   options: {
@@ -29,10 +33,23 @@ const { values } = parseArgs({
     aa: { type: "boolean", default: false },
     record: { type: "string" },
     keep: { type: "string" },
+    rejudge: { type: "string" },
     // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
   },
 });
+
+if (values.rejudge !== undefined) {
+  if (!existsSync(values.rejudge)) {
+    process.stderr.write(
+      `eval: --rejudge ${values.rejudge}: no such directory (give a --keep directory)\n`,
+    );
+    process.exit(2);
+  }
+  const table = rejudgeKept(values.rejudge, (line) => process.stderr.write(`eval: ${line}\n`));
+  process.stdout.write(`${table}\n`);
+  process.exit(0);
+}
 
 if (values.real) {
   const runtime = values.runtime;
