@@ -118,7 +118,11 @@ export interface Config {
   gate: GateConfig;
 }
 
-/** d0 when it cannot be estimated (STATISTICS.md's simulated procedure used 20). */
+/**
+ * d0 when it cannot be estimated (STATISTICS.md's simulated procedure used
+ * 20): the df of a lone profile's total; frames never take more than the
+ * verdict's cap of 10 (MAX_PRIOR_DF in compare/verdict.ts).
+ */
 export const FALLBACK_PRIOR_DF = 20;
 
 /**

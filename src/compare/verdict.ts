@@ -55,12 +55,16 @@ const MDE_REFERENCE_SHARE = 0.05;
 /** Floor of the non-Poisson frame variance, (0.5 %)² on the log scale (STATISTICS.md). */
 const EXCESS_VARIANCE_FLOOR = 0.005 ** 2;
 /**
- * Cap of an estimated prior df. With 4–8 own degrees of freedom the spread
- * of the frames' variances is itself noisy, and an estimate of "infinite"
- * d0 would let a genuinely noisy frame be tested on the typical frame's
- * noise; 20 is the fixed d0 STATISTICS.md simulated.
+ * Cap of an estimated prior df, about the own df of the default 10 paired
+ * rounds (9), so a frame's own variance always weighs about as much as the
+ * prior. With 4–9 own degrees of freedom the spread of the frames' variances
+ * is itself noisy, and an estimate of "infinite" d0 would test a frame that
+ * had one bad round (a neighbour's burst, a GC in the window) on the typical
+ * frame's noise. At 20 (the fixed d0 STATISTICS.md simulated) real Go A/A
+ * runs put 1.8 % of CPU frame p-values below 0.01; at 10, 0.7 %
+ * (docs/statistics.md, "The prior's cap").
  */
-const MAX_PRIOR_DF = 20;
+const MAX_PRIOR_DF = 10;
 /** Below this many frames the median of ratios is no speedometer. */
 const MIN_SIZE_FACTOR_FRAMES = 3;
 /** Counts are offset by half a sample before the log, so empty rounds stay finite. */
