@@ -8,9 +8,9 @@ import {
 // src/cli.ts
 var COMMANDS = {
   run: async () => (await import("./chunk-MX5K5R7K.js")).runCommand,
-  compare: async () => (await import("./chunk-DIXMYOAH.js")).compareCommand,
-  ab: async () => (await import("./chunk-2H7G73SR.js")).abCommand,
-  demo: async () => (await import("./chunk-NRNBIW2U.js")).demoCommand
+  compare: async () => (await import("./chunk-LTDUHO43.js")).compareCommand,
+  ab: async () => (await import("./chunk-PXIWD5W2.js")).abCommand,
+  demo: async () => (await import("./chunk-KDW5Q42Y.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -2,8 +2,8 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-J7YOTXBO.js";
-import "./chunk-VMGUI4HX.js";
+} from "./chunk-BUTPTYHJ.js";
+import "./chunk-IQHWJIAT.js";
 import {
   require_abs,
   require_actualApply,
@@ -47,7 +47,7 @@ import {
   renderSvg,
   textFlamesFor,
   verdictsOf
-} from "./chunk-XII5G7GJ.js";
+} from "./chunk-2RZVFPMN.js";
 import {
   DEFAULT_GATE,
   RUNTIMES,

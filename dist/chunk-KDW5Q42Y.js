@@ -15,7 +15,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-XII5G7GJ.js";
+} from "./chunk-2RZVFPMN.js";
 import {
   parseConfig,
   require_dist,

@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-VMGUI4HX.js";
+} from "./chunk-IQHWJIAT.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
@@ -14,7 +14,7 @@ import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-XII5G7GJ.js";
+} from "./chunk-2RZVFPMN.js";
 import {
   loadConfig,
   writeProfileSet

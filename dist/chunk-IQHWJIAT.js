@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-XII5G7GJ.js";
+} from "./chunk-2RZVFPMN.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -5,10 +5,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-J7YOTXBO.js";
-import "./chunk-VMGUI4HX.js";
+} from "./chunk-BUTPTYHJ.js";
+import "./chunk-IQHWJIAT.js";
 import "./chunk-2VVORGCS.js";
-import "./chunk-XII5G7GJ.js";
+import "./chunk-2RZVFPMN.js";
 import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";
 export {

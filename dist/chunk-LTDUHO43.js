@@ -3,12 +3,12 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-VMGUI4HX.js";
+} from "./chunk-IQHWJIAT.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-XII5G7GJ.js";
+} from "./chunk-2RZVFPMN.js";
 import {
   DEFAULT_GATE,
   loadConfig
