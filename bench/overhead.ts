@@ -17,7 +17,10 @@
  * as a separate cost.
  *
  * The load generator (autocannon) runs in this process, on the same cores
- * as the service, for both arms alike.
+ * as the service, for both arms alike. So a second figure is printed that
+ * the load generator's share of the cores does not blur: the service's CPU
+ * seconds per request as the OS counts them (WindowRecord.cpuSeconds, its
+ * whole process group, so py-spy is included), with / without.
  */
 import { parseArgs } from "node:util";
 import { DRIVERS } from "../src/capture/index.js";
@@ -83,6 +86,8 @@ for (const runtime of RUNTIMES) {
   );
   await buildService(service, service.cwd, log);
   const ratios: number[] = [];
+  /** (CPU seconds per request with) / (without), per pair; empty off Linux. */
+  const cpuRatios: number[] = [];
   const arms = { off: [] as number[], on: [] as number[] };
   /** Kinds captured in a window of their own after the first: that window's ratio per pair. */
   const plan = windowPlan(service.profiles, DRIVERS[runtime]);
@@ -96,12 +101,21 @@ for (const runtime of RUNTIMES) {
   for (let pair = 1; pair <= pairs; pair++) {
     const order = pair % 2 === 1 ? ([false, true] as const) : ([true, false] as const);
     const got: Partial<Record<"on" | "off", number>> = {};
+    const cpuPerRequest: Partial<Record<"on" | "off", number>> = {};
     let windows: RoundRecord["windows"];
     for (const profile of order) {
       const r = await runRound(service, { round: pair, profile, log });
-      got[profile ? "on" : "off"] = r.record.throughput ?? 0;
+      const arm = profile ? "on" : "off";
+      got[arm] = r.record.throughput ?? 0;
+      if (r.record.cpuSeconds !== undefined && r.record.requests)
+        cpuPerRequest[arm] = r.record.cpuSeconds / r.record.requests;
       if (profile) windows = r.record.windows;
     }
+    const cpuRatio =
+      cpuPerRequest.on !== undefined && cpuPerRequest.off
+        ? cpuPerRequest.on / cpuPerRequest.off
+        : undefined;
+    if (cpuRatio !== undefined) cpuRatios.push(cpuRatio);
     for (const [kind, ratios] of apart) ratios.push((windows?.[kind]?.throughput ?? 0) / got.off!);
     arms.off.push(got.off!);
     arms.on.push(got.on!);
@@ -110,8 +124,12 @@ for (const runtime of RUNTIMES) {
       ([kind, r]) =>
         `; ${kind} window ${(r.at(-1)! * got.off!).toFixed(0)} req/s, ratio ${r.at(-1)!.toFixed(3)}`,
     );
+    const cpu =
+      cpuRatio === undefined
+        ? ""
+        : `; CPU per request without ${(cpuPerRequest.off! * 1e3).toFixed(3)} ms, with ${(cpuPerRequest.on! * 1e3).toFixed(3)} ms, ratio ${cpuRatio.toFixed(3)}`;
     process.stderr.write(
-      `${runtime} pair ${pair}: without ${got.off!.toFixed(0)} req/s, with ${got.on!.toFixed(0)} req/s, ratio ${(got.on! / got.off!).toFixed(3)}${separately.join("")}\n`,
+      `${runtime} pair ${pair}: without ${got.off!.toFixed(0)} req/s, with ${got.on!.toFixed(0)} req/s, ratio ${(got.on! / got.off!).toFixed(3)}${cpu}${separately.join("")}\n`,
     );
   }
   const m = median(ratios);
@@ -122,6 +140,12 @@ for (const runtime of RUNTIMES) {
       // Go's CPU profiler runs at a fixed 100 Hz; sampling.cpu-hz is for py-spy and V8.
       `cpu ${runtime === "go" ? 100 : service.sampling.cpuHz} Hz, alloc every ${service.sampling.allocBytes} B)`,
   );
+  if (cpuRatios.length > 0) {
+    const mc = median(cpuRatios);
+    rows.push(
+      `${runtime}: service CPU per request (OS-counted, first window): median ratio ${mc.toFixed(3)} -> overhead ${((mc - 1) * 100).toFixed(1)} % (pairs: ${cpuRatios.map((r) => r.toFixed(3)).join(" ")})`,
+    );
+  }
   for (const [kind, r] of apart) {
     const mk = median(r);
     rows.push(

@@ -58,10 +58,24 @@ export function executableOf(pid: number): string | undefined {
 }
 
 /**
- * State (e.g. "R", "S", "Z") and process group of `pid` from /proc/<pid>/stat,
- * or undefined when there is no such file.
+ * /proc/<pid>/stat counts CPU time in USER_HZ ticks, which the kernel fixes
+ * at 100 per second in its user ABI on every architecture Node runs on.
  */
-export function processStat(pid: number | string): { state: string; pgrp: number } | undefined {
+const USER_HZ = 100;
+
+export interface ProcessStat {
+  /** e.g. "R", "S", "Z" */
+  state: string;
+  pgrp: number;
+  /**
+   * CPU seconds (user + system) of all its threads, plus those of the
+   * children it has reaped: a group's sum stays continuous when a child exits.
+   */
+  cpuSeconds: number;
+}
+
+/** State, process group and CPU time of `pid` from /proc/<pid>/stat, or undefined when there is no such file. */
+export function processStat(pid: number | string): ProcessStat | undefined {
   let stat: string;
   try {
     stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -70,7 +84,9 @@ export function processStat(pid: number | string): { state: string; pgrp: number
   }
   // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ")".
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { state: rest[0] ?? "", pgrp: Number(rest[2]) };
+  // Fields 14–17 of proc(5): utime, stime, cutime, cstime (rest[0] is field 3).
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + (Number(rest[i]) || 0), 0);
+  return { state: rest[0] ?? "", pgrp: Number(rest[2]), cpuSeconds: ticks / USER_HZ };
 }
 
 /** Whether `pid` still runs: exists and is not a zombie waiting for its parent. */

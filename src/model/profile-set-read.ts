@@ -32,6 +32,7 @@ const WindowSchema = z.object({
   requests: count.nullable(),
   throughput: finite.min(0).nullable().optional(),
   latency: z.object({ p50: finite, p95: finite, p99: finite }).nullable().optional(),
+  cpuSeconds: finite.min(0).optional(),
 });
 
 const RoundSchema = z.object({
@@ -42,6 +43,7 @@ const RoundSchema = z.object({
   non2xx: count.optional(),
   throughput: finite.min(0).nullable().optional(),
   latency: z.object({ p50: finite, p95: finite, p99: finite }).nullable().optional(),
+  cpuSeconds: finite.min(0).optional(),
   /** Kinds this version does not know are ignored (a newer writer may add some). */
   files: z.record(z.string(), fileName),
   profilers: z.record(z.string(), z.string()).optional(),

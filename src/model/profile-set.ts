@@ -39,6 +39,12 @@ export interface WindowRecord {
   /** Requests per second; null with a load command. */
   throughput: number | null;
   latency: LatencyMs | null;
+  /**
+   * CPU seconds (user + system) the service's process group used during the
+   * window, as the OS counts them (Linux /proc); profilers that run in the
+   * group, like py-spy, are included. Absent off Linux.
+   */
+  cpuSeconds?: number;
 }
 
 /** One round: its (first) window's load figures, its files, and how it was captured. */

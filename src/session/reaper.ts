@@ -1,5 +1,5 @@
 import { readdirSync, rmSync } from "node:fs";
-import { processStat } from "../capture/proc-tree.js";
+import { type ProcessStat, processStat } from "../capture/proc-tree.js";
 
 /**
  * Every process group flamegate starts (service, build, load command) is
@@ -100,11 +100,29 @@ export function groupMembers(pgid: number): number[] {
       return [];
     }
   }
-  const members: number[] = [];
+  return groupStats(pgid)
+    .filter(({ stat }) => stat.state !== "Z")
+    .map(({ pid }) => pid);
+}
+
+/**
+ * CPU seconds (user + system) the members of a process group have used so
+ * far, including the children they reaped; null off Linux. A difference of
+ * two readings is what the group spent in between (a member that exits and
+ * is reaped outside the group in between takes its time with it).
+ */
+export function groupCpuSeconds(pgid: number): number | null {
+  if (process.platform !== "linux") return null;
+  return groupStats(pgid).reduce((sum, { stat }) => sum + stat.cpuSeconds, 0);
+}
+
+/** Every process of a group, zombies included, from /proc (Linux). */
+function groupStats(pgid: number): { pid: number; stat: ProcessStat }[] {
+  const found: { pid: number; stat: ProcessStat }[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = processStat(entry);
-    if (stat && stat.pgrp === pgid && stat.state !== "Z") members.push(Number(entry));
+    if (stat && stat.pgrp === pgid) found.push({ pid: Number(entry), stat });
   }
-  return members;
+  return found;
 }

@@ -11,7 +11,7 @@ import type { RoundRecord, WindowRecord } from "../model/profile-set.js";
 import { type LoadFigures, type RunningLoad, startBuiltinLoad } from "./load.js";
 import { type ExitInfo, GroupProcess, commandProblem, describeExit, sleep } from "./process.js";
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
-import { trackTempDir, untrackTempDir } from "./reaper.js";
+import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
 import { relativizeFiles } from "../model/relative-files.js";
 
 /**
@@ -266,6 +266,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
           ? `${tag}: capturing ${kinds.join(", ")} under load`
           : `${tag}: load without profiling`,
       );
+      const cpuBefore = groupCpuSeconds(proc.pid);
       const running = startLoad(service, cwd, undefined, cap);
       let figures: LoadFigures;
       try {
@@ -277,6 +278,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
         await window?.stop().catch(() => undefined);
         throw err;
       }
+      const cpuAfter = groupCpuSeconds(proc.pid);
       try {
         if (window) {
           const got = await window.stop();
@@ -290,7 +292,10 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
         if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
         throw err;
       }
-      const figuresRecord = windowRecord(figures);
+      const figuresRecord = windowRecord(
+        figures,
+        cpuBefore === null || cpuAfter === null ? undefined : cpuAfter - cpuBefore,
+      );
       first ??= figuresRecord;
       for (const kind of kinds) windows[kind] = figuresRecord;
       log(`${tag}: ${describeFigures(kinds, figures, figuresRecord.windowSeconds, plan.length)}`);
@@ -323,7 +328,7 @@ export function windowPlan(kinds: readonly Kind[], driver: RuntimeDriver): Kind[
   return together.length > 0 ? [together, ...alone] : alone;
 }
 
-function windowRecord(figures: LoadFigures): WindowRecord {
+function windowRecord(figures: LoadFigures, cpuSeconds: number | undefined): WindowRecord {
   return {
     windowSeconds: round3(figures.seconds),
     requests: figures.requests,
@@ -331,6 +336,7 @@ function windowRecord(figures: LoadFigures): WindowRecord {
     non2xx: figures.non2xx,
     throughput: figures.throughput === null ? null : round3(figures.throughput),
     latency: figures.latency,
+    ...(cpuSeconds === undefined ? {} : { cpuSeconds: round3(Math.max(0, cpuSeconds)) }),
   };
 }
 

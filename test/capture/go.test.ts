@@ -210,6 +210,12 @@ describe("go driver", () => {
     expect(Object.keys(r.profiles).sort()).toEqual(["alloc", "cpu"]);
     const cpu = cumByFunction(r.profiles.cpu!, "cpu");
     expect(cpu.cum.get("main.hashPayload")?.file).toMatch(/main\.go$/);
+    // The OS's count of the service's CPU in the load window and the CPU profile's total
+    // (a window ~1 s longer, idle outside the load) are two measures of the same work.
+    const profiled = r.profiles.cpu!.sample.reduce((n, s) => n + Number(s.value[1]), 0) / 1e9;
+    expect(r.record.cpuSeconds).toBeGreaterThan(0);
+    expect(profiled / r.record.cpuSeconds!).toBeGreaterThan(0.5);
+    expect(profiled / r.record.cpuSeconds!).toBeLessThan(1.5);
     expect(trackedGroups()).toEqual([]);
   });
 

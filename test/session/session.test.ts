@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ServiceConfig } from "../../src/config.js";
@@ -58,6 +58,9 @@ console.log("load done", n);`,
       expect(r.requests).toBeNull();
       expect(r.throughput).toBeNull();
       expect(r.windowSeconds).toBeGreaterThan(1);
+      // The service's own CPU, not the load command's (its own process group), on ≤ all cores.
+      expect(r.cpuSeconds).toBeGreaterThan(0);
+      expect(r.cpuSeconds).toBeLessThanOrEqual(r.windowSeconds * availableParallelism() + 0.02);
       expect(Object.keys(r.files).sort()).toEqual(["alloc", "cpu"]);
     }
     const text = readFileSync(join(dir, "manifest.json"), "utf8");
