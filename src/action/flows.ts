@@ -10,7 +10,6 @@ import {
   type ArtifactInfo,
   artifactUrl,
   baselineArtifactName,
-  directoryBytes,
   downloadArtifactTo,
   listArtifactsNamed,
   listArtifactsWithPrefix,
@@ -56,10 +55,6 @@ export interface Outcome {
   /** Set when the step must fail (verdict fail and fail-on-regression). */
   failure: string | null;
 }
-
-/** Zip and unpacked bytes an untrusted head artifact may have (mode report). */
-export const MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
-export const MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
 
 /** Environment the profiled service must not inherit: the inputs (the token) and the runner's own tokens. */
 const SECRET_ENV =
@@ -541,20 +536,11 @@ class Flow {
         );
         continue;
       }
-      if (artifact.sizeBytes > MAX_ARTIFACT_BYTES)
-        throw new FlamegateError(
-          `artifact ${artifact.name}: ${artifact.sizeBytes} bytes is over the ${MAX_ARTIFACT_BYTES}-byte limit for a head profile set`,
-        );
       const dir = join(this.out, "head", `${safeNamePart(service.name)}-${artifact.id}`);
       await downloadArtifactTo(this.deps.artifacts, { ...artifact, runId: run.runId }, dir, {
         ...this.repo,
         token: this.inputs.token,
       });
-      const unpacked = directoryBytes(dir);
-      if (unpacked > MAX_UNPACKED_BYTES)
-        throw new FlamegateError(
-          `artifact ${artifact.name}: unpacks to ${unpacked} bytes, over the ${MAX_UNPACKED_BYTES}-byte limit`,
-        );
       const head = readProfileSetDir(dir);
       const claimed = readPullRequest(join(dir, "manifest.json"), artifact.name);
       const named = Number(artifact.name.slice(prefix.length));

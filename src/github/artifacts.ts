@@ -1,14 +1,17 @@
-import { mkdirSync, readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { DefaultArtifactClient } from "@actions/artifact";
 import { FlamegateError, errorMessage } from "../errors.js";
 import { apiCall, type Octokit, type RepoRef } from "./api.js";
+import { type UnzipLimits, refusal, unzipCapped } from "./unzip.js";
 
 /**
  * Profile sets and reports as workflow artifacts. Uploads go through
  * @actions/artifact (ACTIONS_RUNTIME_TOKEN + ACTIONS_RESULTS_URL, never the
  * GitHub token); listing other runs' artifacts goes through the REST API;
- * downloads use @actions/artifact's findBy (REST redirect to the blob).
+ * downloads use @actions/artifact's findBy (REST redirect to the blob) and
+ * are unpacked by unzipCapped, never by @actions/artifact.
  */
 
 export type ArtifactClient = Pick<
@@ -205,38 +208,71 @@ export async function listRunArtifacts(
   return all.map((a) => toInfo(a as RestArtifact));
 }
 
-/** Downloads and unzips another run's artifact into a fresh `dir`. */
+/**
+ * What another run's artifact may hold. In mode report it is a fork's
+ * measuring run's upload, untrusted input; baselines come from pushes but are
+ * held to the same limits. A profile set of 100 rounds × 7 kinds is 701 files
+ * (manifest.json and r<round>.<kind>.pb.gz, already gzipped, so they barely
+ * shrink in the zip).
+ */
+export const ARTIFACT_LIMITS: UnzipLimits = {
+  /** 64 MiB of zip, as listed and as downloaded. */
+  zipBytes: 64 * 1024 * 1024,
+  /** 256 MiB unpacked in all. */
+  unpackedBytes: 256 * 1024 * 1024,
+  /** Almost three times the 701 files of the largest profile set. */
+  entries: 2048,
+};
+
+/**
+ * Downloads another run's artifact and unpacks it into a fresh `dir` within
+ * `limits`. The zip is saved as it is (skipDecompress) to a private temporary
+ * folder and unpacked by unzipCapped: @actions/artifact's own extraction has
+ * no cap, so a zip bomb could fill the disk before anyone measured `dir`.
+ */
 export async function downloadArtifactTo(
   client: ArtifactClient,
   artifact: ArtifactInfo,
   dir: string,
   findBy: RepoRef & { token: string },
+  limits: UnzipLimits = ARTIFACT_LIMITS,
 ): Promise<string> {
+  const where = `artifact ${artifact.name} (id ${artifact.id})`;
   if (artifact.runId === null)
-    throw new FlamegateError(`artifact ${artifact.name}: GitHub did not say which run made it`);
-  mkdirSync(dir, { recursive: true });
-  try {
-    await client.downloadArtifact(artifact.id, {
-      path: dir,
-      findBy: {
-        token: findBy.token,
-        workflowRunId: artifact.runId,
-        repositoryOwner: findBy.owner,
-        repositoryName: findBy.repo,
-      },
-    });
-  } catch (err) {
-    throw new FlamegateError(
-      `cannot download artifact ${artifact.name} (id ${artifact.id}): ${errorMessage(err)}`,
-      { cause: err },
+    throw new FlamegateError(`${where}: GitHub did not say which run made it`);
+  if (artifact.sizeBytes > limits.zipBytes)
+    throw refusal(
+      where,
+      `GitHub lists its zip at ${artifact.sizeBytes} bytes, over the ${limits.zipBytes}-byte limit`,
     );
+  const scratch = mkdtempSync(join(tmpdir(), "flamegate-artifact-"));
+  try {
+    try {
+      await client.downloadArtifact(artifact.id, {
+        path: scratch,
+        skipDecompress: true,
+        findBy: {
+          token: findBy.token,
+          workflowRunId: artifact.runId,
+          repositoryOwner: findBy.owner,
+          repositoryName: findBy.repo,
+        },
+      });
+    } catch (err) {
+      throw new FlamegateError(`cannot download ${where}: ${errorMessage(err)}`, { cause: err });
+    }
+    // skipDecompress saves the body as one file, named from Content-Disposition.
+    const saved = readdirSync(scratch);
+    const zipName = saved.length === 1 ? saved[0] : undefined;
+    if (zipName === undefined)
+      throw new FlamegateError(
+        `${where}: expected the download to leave one zip in ${scratch}, found ${saved.length} files`,
+      );
+    await unzipCapped(join(scratch, zipName), dir, limits, where);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
   return dir;
-}
-
-/** Total bytes of the files under `dir` (to bound what an untrusted artifact unpacked to). */
-export function directoryBytes(dir: string): number {
-  return filesUnder(dir).reduce((n, f) => n + statSync(f).size, 0);
 }
 
 /** https://github.com/<o>/<r>/actions/runs/<run_id>/artifacts/<artifact_id> */

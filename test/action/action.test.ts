@@ -6,12 +6,14 @@ import {
   mkdtempSync,
   readFileSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github/server.js";
+import { deflatedZeros, makeZip } from "../support/zip.js";
 import {
   DIST,
   EVENTS,
@@ -516,6 +518,52 @@ describe("fork-safe two-workflow mode", () => {
     );
     expect(fake.state.commentsOn(42)).toHaveLength(0);
     expect(fake.state.commentsOn(7)).toHaveLength(0);
+  });
+});
+
+describe("artifacts that unpack past the 256 MiB cap", () => {
+  /** 300 MiB of zeros in a ~300 KB zip, honest about its sizes; made once. */
+  let bomb: Promise<Buffer> | undefined;
+  const zipBomb = () =>
+    (bomb ??= deflatedZeros(300 * 1024 * 1024).then((zeros) =>
+      makeZip([
+        { name: "manifest.json", data: Buffer.from("{}") },
+        { name: "r1.cpu.pb.gz", data: zeros },
+      ]),
+    ));
+  const refusal = (name: string, id: number | undefined) =>
+    `artifact ${name} (id ${id}): its zip directory declares more than 268435456 unpacked bytes (the limit); refusing it as untrusted input`;
+
+  it("report refuses a zip bomb in place of the head profiles before writing it", async () => {
+    await run({
+      event: "pull_request",
+      payload: "pull_request_fork.json",
+      runId: 7700123456,
+      headBranch: "main",
+      inputs: { mode: "measure", "profile-set": join(SETS, "head-cpu-regression") },
+    });
+    const a = fake.state.artifacts.find((x) => x.name.endsWith("-pr42"))!;
+    a.data = await zipBomb();
+    const r = await run({ event: "workflow_run", inputs: { mode: "report" } });
+    expect(r.code).toBe(1);
+    expect(errors(r)).toEqual([refusal(a.name, a.id)]);
+    const written = filesUnder(r.temp).reduce((n, f) => n + statSync(f).size, 0);
+    expect(written).toBeLessThan(1024 * 1024);
+    expect(fake.state.commentsOn(42)).toHaveLength(0);
+  });
+
+  it("a pull request's gate refuses a zip bomb stored as the baseline", async () => {
+    await pushBaseline();
+    const a = fake.state.artifacts.find((x) => x.name === `flamegate-orders-${SHA.mergeBase}`)!;
+    a.data = await zipBomb();
+    const r = await run({
+      event: "pull_request",
+      inputs: { "profile-set": join(SETS, "head-cpu-regression") },
+    });
+    expect(r.code).toBe(1);
+    expect(errors(r)).toEqual([refusal(a.name, a.id)]);
+    const written = filesUnder(r.temp).reduce((n, f) => n + statSync(f).size, 0);
+    expect(written).toBeLessThan(16 * 1024 * 1024);
   });
 });
 
