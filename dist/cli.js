@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-MX5K5R7K.js")).runCommand,
-  compare: async () => (await import("./chunk-LTDUHO43.js")).compareCommand,
-  ab: async () => (await import("./chunk-PXIWD5W2.js")).abCommand,
-  demo: async () => (await import("./chunk-KDW5Q42Y.js")).demoCommand
+  run: async () => (await import("./chunk-2QJS53ON.js")).runCommand,
+  compare: async () => (await import("./chunk-HO75QU5K.js")).compareCommand,
+  ab: async () => (await import("./chunk-RXTC37PE.js")).abCommand,
+  demo: async () => (await import("./chunk-6AGDXQET.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

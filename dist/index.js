@@ -2,8 +2,8 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-BUTPTYHJ.js";
-import "./chunk-IQHWJIAT.js";
+} from "./chunk-6IYSUYLU.js";
+import "./chunk-OKRIHFOY.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-2VVORGCS.js";
+} from "./chunk-2OOZ65N6.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,
@@ -47,7 +47,7 @@ import {
   renderSvg,
   textFlamesFor,
   verdictsOf
-} from "./chunk-2RZVFPMN.js";
+} from "./chunk-LFQ4KDCT.js";
 import {
   DEFAULT_GATE,
   RUNTIMES,
@@ -80,42 +80,42 @@ var require_tunnel = __commonJS({
     exports2.httpsOverHttp = httpsOverHttp2;
     exports2.httpOverHttps = httpOverHttps2;
     exports2.httpsOverHttps = httpsOverHttps2;
-    function httpOverHttp2(options) {
-      var agent = new TunnelingAgent(options);
+    function httpOverHttp2(options2) {
+      var agent = new TunnelingAgent(options2);
       agent.request = http3.request;
       return agent;
     }
-    function httpsOverHttp2(options) {
-      var agent = new TunnelingAgent(options);
+    function httpsOverHttp2(options2) {
+      var agent = new TunnelingAgent(options2);
       agent.request = http3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
-    function httpOverHttps2(options) {
-      var agent = new TunnelingAgent(options);
+    function httpOverHttps2(options2) {
+      var agent = new TunnelingAgent(options2);
       agent.request = https3.request;
       return agent;
     }
-    function httpsOverHttps2(options) {
-      var agent = new TunnelingAgent(options);
+    function httpsOverHttps2(options2) {
+      var agent = new TunnelingAgent(options2);
       agent.request = https3.request;
       agent.createSocket = createSecureSocket;
       agent.defaultPort = 443;
       return agent;
     }
-    function TunnelingAgent(options) {
+    function TunnelingAgent(options2) {
       var self2 = this;
-      self2.options = options || {};
+      self2.options = options2 || {};
       self2.proxyOptions = self2.options.proxy || {};
       self2.maxSockets = self2.options.maxSockets || http3.Agent.defaultMaxSockets;
       self2.requests = [];
       self2.sockets = [];
       self2.on("free", function onFree(socket, host, port, localAddress) {
-        var options2 = toOptions(host, port, localAddress);
+        var options3 = toOptions(host, port, localAddress);
         for (var i = 0, len = self2.requests.length; i < len; ++i) {
           var pending = self2.requests[i];
-          if (pending.host === options2.host && pending.port === options2.port) {
+          if (pending.host === options3.host && pending.port === options3.port) {
             self2.requests.splice(i, 1);
             pending.request.onSocket(socket);
             return;
@@ -128,18 +128,18 @@ var require_tunnel = __commonJS({
     util3.inherits(TunnelingAgent, events.EventEmitter);
     TunnelingAgent.prototype.addRequest = function addRequest(req, host, port, localAddress) {
       var self2 = this;
-      var options = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
+      var options2 = mergeOptions({ request: req }, self2.options, toOptions(host, port, localAddress));
       if (self2.sockets.length >= this.maxSockets) {
-        self2.requests.push(options);
+        self2.requests.push(options2);
         return;
       }
-      self2.createSocket(options, function(socket) {
+      self2.createSocket(options2, function(socket) {
         socket.on("free", onFree);
         socket.on("close", onCloseOrRemove);
         socket.on("agentRemove", onCloseOrRemove);
         req.onSocket(socket);
         function onFree() {
-          self2.emit("free", socket, options);
+          self2.emit("free", socket, options2);
         }
         function onCloseOrRemove(err) {
           self2.removeSocket(socket);
@@ -149,20 +149,20 @@ var require_tunnel = __commonJS({
         }
       });
     };
-    TunnelingAgent.prototype.createSocket = function createSocket(options, cb) {
+    TunnelingAgent.prototype.createSocket = function createSocket(options2, cb) {
       var self2 = this;
       var placeholder = {};
       self2.sockets.push(placeholder);
       var connectOptions = mergeOptions({}, self2.proxyOptions, {
         method: "CONNECT",
-        path: options.host + ":" + options.port,
+        path: options2.host + ":" + options2.port,
         agent: false,
         headers: {
-          host: options.host + ":" + options.port
+          host: options2.host + ":" + options2.port
         }
       });
-      if (options.localAddress) {
-        connectOptions.localAddress = options.localAddress;
+      if (options2.localAddress) {
+        connectOptions.localAddress = options2.localAddress;
       }
       if (connectOptions.proxyAuth) {
         connectOptions.headers = connectOptions.headers || {};
@@ -195,7 +195,7 @@ var require_tunnel = __commonJS({
           socket.destroy();
           var error2 = new Error("tunneling socket could not be established, statusCode=" + res.statusCode);
           error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          options2.request.emit("error", error2);
           self2.removeSocket(placeholder);
           return;
         }
@@ -204,7 +204,7 @@ var require_tunnel = __commonJS({
           socket.destroy();
           var error2 = new Error("got illegal response body from proxy");
           error2.code = "ECONNRESET";
-          options.request.emit("error", error2);
+          options2.request.emit("error", error2);
           self2.removeSocket(placeholder);
           return;
         }
@@ -221,7 +221,7 @@ var require_tunnel = __commonJS({
         );
         var error2 = new Error("tunneling socket could not be established, cause=" + cause.message);
         error2.code = "ECONNRESET";
-        options.request.emit("error", error2);
+        options2.request.emit("error", error2);
         self2.removeSocket(placeholder);
       }
     };
@@ -238,13 +238,13 @@ var require_tunnel = __commonJS({
         });
       }
     };
-    function createSecureSocket(options, cb) {
+    function createSecureSocket(options2, cb) {
       var self2 = this;
-      TunnelingAgent.prototype.createSocket.call(self2, options, function(socket) {
-        var hostHeader = options.request.getHeader("host");
+      TunnelingAgent.prototype.createSocket.call(self2, options2, function(socket) {
+        var hostHeader = options2.request.getHeader("host");
         var tlsOptions = mergeOptions({}, self2.options, {
           socket,
-          servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options.host
+          servername: hostHeader ? hostHeader.replace(/:.*$/, "") : options2.host
         });
         var secureSocket = tls.connect(0, tlsOptions);
         self2.sockets[self2.sockets.indexOf(socket)] = secureSocket;
@@ -677,8 +677,8 @@ var require_errors = __commonJS({
     };
     var kSecureProxyConnectionError = Symbol.for("undici.error.UND_ERR_PRX_TLS");
     var SecureProxyConnectionError = class extends UndiciError {
-      constructor(cause, message, options) {
-        super(message, { cause, ...options ?? {} });
+      constructor(cause, message, options2) {
+        super(message, { cause, ...options2 ?? {} });
         this.name = "SecureProxyConnectionError";
         this.message = message || "Secure Proxy Connection failed";
         this.code = "UND_ERR_PRX_TLS";
@@ -2190,9 +2190,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve4(data);
+              return err ? reject(err) : resolve5(data);
             });
           });
         }
@@ -2230,12 +2230,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve4(data);
+              ) : resolve5(data);
             });
           });
         }
@@ -2603,7 +2603,7 @@ var require_connect = __commonJS({
       if (maxCachedSessions != null && (!Number.isInteger(maxCachedSessions) || maxCachedSessions < 0)) {
         throw new InvalidArgumentError("maxCachedSessions must be a positive integer or zero");
       }
-      const options = { path: socketPath, ...opts };
+      const options2 = { path: socketPath, ...opts };
       const sessionCache = new SessionCache(maxCachedSessions == null ? 100 : maxCachedSessions);
       timeout = timeout == null ? 1e4 : timeout;
       allowH2 = allowH2 != null ? allowH2 : false;
@@ -2613,7 +2613,7 @@ var require_connect = __commonJS({
           if (!tls) {
             tls = __require("node:tls");
           }
-          servername = servername || options.servername || util3.getServerName(host) || null;
+          servername = servername || options2.servername || util3.getServerName(host) || null;
           const sessionKey = servername || hostname;
           assert(sessionKey);
           const session = customSession || sessionCache.get(sessionKey) || null;
@@ -2621,7 +2621,7 @@ var require_connect = __commonJS({
           socket = tls.connect({
             highWaterMark: 16384,
             // TLS in node can't have bigger HWM anyway...
-            ...options,
+            ...options2,
             servername,
             session,
             localAddress,
@@ -2641,14 +2641,14 @@ var require_connect = __commonJS({
           socket = net.connect({
             highWaterMark: 64 * 1024,
             // Same as nodejs fs streams.
-            ...options,
+            ...options2,
             localAddress,
             port,
             host: hostname
           });
         }
-        if (options.keepAlive == null || options.keepAlive) {
-          const keepAliveInitialDelay = options.keepAliveInitialDelay === void 0 ? 6e4 : options.keepAliveInitialDelay;
+        if (options2.keepAlive == null || options2.keepAlive) {
+          const keepAliveInitialDelay = options2.keepAliveInitialDelay === void 0 ? 6e4 : options2.keepAliveInitialDelay;
           socket.setKeepAlive(true, keepAliveInitialDelay);
         }
         const clearConnectTimeout = setupConnectTimeout(new WeakRef(socket), { timeout, hostname, port });
@@ -3921,8 +3921,8 @@ var require_webidl = __commonJS({
             message: `Expected ${dictionary} to be one of: Null, Undefined, Object.`
           });
         }
-        for (const options of converters) {
-          const { key, defaultValue, required, converter } = options;
+        for (const options2 of converters) {
+          const { key, defaultValue, required, converter } = options2;
           if (required === true) {
             if (!Object.hasOwn(dictionary, key)) {
               throw webidl.errors.exception({
@@ -3932,16 +3932,16 @@ var require_webidl = __commonJS({
             }
           }
           let value = dictionary[key];
-          const hasDefault = Object.hasOwn(options, "defaultValue");
+          const hasDefault = Object.hasOwn(options2, "defaultValue");
           if (hasDefault && value !== null) {
             value ??= defaultValue();
           }
           if (required || hasDefault || value !== void 0) {
             value = converter(value, prefix2, `${argument}.${key}`);
-            if (options.allowedValues && !options.allowedValues.includes(value)) {
+            if (options2.allowedValues && !options2.allowedValues.includes(value)) {
               throw webidl.errors.exception({
                 header: prefix2,
-                message: `${value} is not an accepted type. Expected one of ${options.allowedValues.join(", ")}.`
+                message: `${value} is not an accepted type. Expected one of ${options2.allowedValues.join(", ")}.`
               });
             }
             dict[key] = value;
@@ -4106,7 +4106,7 @@ var require_webidl = __commonJS({
 var require_util2 = __commonJS({
   "node_modules/undici/lib/web/fetch/util.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var zlib2 = __require("node:zlib");
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants3();
     var { getGlobalOrigin } = require_global();
@@ -4502,8 +4502,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve4, reject) => {
-        res = resolve4;
+      const promise = new Promise((resolve5, reject) => {
+        res = resolve5;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -4794,7 +4794,7 @@ var require_util2 = __commonJS({
       contentRange += isomorphicEncode(`${fullLength}`);
       return contentRange;
     }
-    var InflateStream = class extends Transform3 {
+    var InflateStream = class extends Transform4 {
       #zlibOptions;
       /** @param {zlib.ZlibOptions} [zlibOptions] */
       constructor(zlibOptions) {
@@ -4994,10 +4994,10 @@ var require_file = __commonJS({
     var { kState } = require_symbols2();
     var { webidl } = require_webidl();
     var FileLike = class _FileLike {
-      constructor(blobLike, fileName, options = {}) {
+      constructor(blobLike, fileName, options2 = {}) {
         const n = fileName;
-        const t = options.type;
-        const d = options.lastModified ?? Date.now();
+        const t = options2.type;
+        const d = options2.lastModified ?? Date.now();
         this[kState] = {
           blobLike,
           name: n,
@@ -5144,7 +5144,7 @@ var require_formdata = __commonJS({
           this[kState].push(entry);
         }
       }
-      [nodeUtil.inspect.custom](depth, options) {
+      [nodeUtil.inspect.custom](depth, options2) {
         const state3 = this[kState].reduce((a, b) => {
           if (a[b.name]) {
             if (Array.isArray(a[b.name])) {
@@ -5157,9 +5157,9 @@ var require_formdata = __commonJS({
           }
           return a;
         }, { __proto__: null });
-        options.depth ??= depth;
-        options.colors ??= true;
-        const output = nodeUtil.formatWithOptions(options, state3);
+        options2.depth ??= depth;
+        options2.colors ??= true;
+        const output = nodeUtil.formatWithOptions(options2, state3);
         return `FormData ${output.slice(output.indexOf("]") + 2)}`;
       }
     };
@@ -5183,11 +5183,11 @@ var require_formdata = __commonJS({
           value = value instanceof Blob ? new File2([value], "blob", { type: value.type }) : new FileLike(value, "blob", { type: value.type });
         }
         if (filename !== void 0) {
-          const options = {
+          const options2 = {
             type: value.type,
             lastModified: value.lastModified
           };
-          value = value instanceof NativeFile ? new File2([value], filename, options) : new FileLike(value, filename, options);
+          value = value instanceof NativeFile ? new File2([value], filename, options2) : new FileLike(value, filename, options2);
         }
       }
       return { name, value };
@@ -6754,12 +6754,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -6897,7 +6897,7 @@ var require_client_h2 = __commonJS({
     "use strict";
     var assert = __require("node:assert");
     var { errorMonitor } = __require("node:events");
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var util3 = require_util();
     var {
       RequestContentLengthMismatchError,
@@ -7376,7 +7376,7 @@ var require_client_h2 = __commonJS({
     }
     function writeStream(abort, socket, expectsPayload, h2stream, body2, client2, request2, contentLength2) {
       assert(contentLength2 !== 0 || client2[kRunning] === 0, "stream body cannot be pipelined");
-      const pipe = pipeline(
+      const pipe = pipeline2(
         body2,
         h2stream,
         (err) => {
@@ -7429,12 +7429,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve4, reject) => {
+      const waitForDrain = () => new Promise((resolve5, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -7913,16 +7913,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve4;
+            this[kClosedResolve] = resolve5;
           } else {
-            resolve4(null);
+            resolve5(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve4) => {
+        return new Promise((resolve5) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -7933,7 +7933,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve4(null);
+            resolve5(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -7984,7 +7984,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve4, reject) => {
+        const socket = await new Promise((resolve5, reject) => {
           client2[kConnector]({
             host,
             hostname,
@@ -7996,7 +7996,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(socket2);
+              resolve5(socket2);
             }
           });
         });
@@ -8332,8 +8332,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve4) => {
-            this[kClosedResolve] = resolve4;
+          await new Promise((resolve5) => {
+            this[kClosedResolve] = resolve5;
           });
         }
       }
@@ -8428,7 +8428,7 @@ var require_pool = __commonJS({
         autoSelectFamily,
         autoSelectFamilyAttemptTimeout,
         allowH2,
-        ...options
+        ...options2
       } = {}) {
         if (connections != null && (!Number.isFinite(connections) || connections < 0)) {
           throw new InvalidArgumentError("invalid connections");
@@ -8450,12 +8450,12 @@ var require_pool = __commonJS({
             ...connect
           });
         }
-        super(options);
-        this[kInterceptors] = options.interceptors?.Pool && Array.isArray(options.interceptors.Pool) ? options.interceptors.Pool : [];
+        super(options2);
+        this[kInterceptors] = options2.interceptors?.Pool && Array.isArray(options2.interceptors.Pool) ? options2.interceptors.Pool : [];
         this[kConnections] = connections || null;
         this[kUrl] = util3.parseOrigin(origin);
-        this[kOptions] = { ...util3.deepClone(options), connect, allowH2 };
-        this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
+        this[kOptions] = { ...util3.deepClone(options2), connect, allowH2 };
+        this[kOptions].interceptors = options2.interceptors ? { ...options2.interceptors } : void 0;
         this[kFactory] = factory;
         this.on("connectionError", (origin2, targets, error2) => {
           for (const target of targets) {
@@ -8649,7 +8649,7 @@ var require_agent = __commonJS({
       return opts && opts.connections === 1 ? new Client(origin, opts) : new Pool(origin, opts);
     }
     var Agent3 = class extends DispatcherBase {
-      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options } = {}) {
+      constructor({ factory = defaultFactory, maxRedirections = 0, connect, tls, ...options2 } = {}) {
         if (typeof factory !== "function") {
           throw new InvalidArgumentError("factory must be a function.");
         }
@@ -8659,16 +8659,16 @@ var require_agent = __commonJS({
         if (!Number.isInteger(maxRedirections) || maxRedirections < 0) {
           throw new InvalidArgumentError("maxRedirections must be a positive number");
         }
-        super(options);
+        super(options2);
         if (connect && typeof connect !== "function") {
           connect = { ...connect };
         }
         if (tls && typeof tls !== "function") {
           tls = { ...tls };
         }
-        this[kInterceptors] = options.interceptors?.Agent && Array.isArray(options.interceptors.Agent) ? options.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
-        this[kOptions] = { ...util3.deepClone(options), connect, tls };
-        this[kOptions].interceptors = options.interceptors ? { ...options.interceptors } : void 0;
+        this[kInterceptors] = options2.interceptors?.Agent && Array.isArray(options2.interceptors.Agent) ? options2.interceptors.Agent : [createRedirectInterceptor({ maxRedirections })];
+        this[kOptions] = { ...util3.deepClone(options2), connect, tls };
+        this[kOptions].interceptors = options2.interceptors ? { ...options2.interceptors } : void 0;
         this[kMaxRedirections] = maxRedirections;
         this[kFactory] = factory;
         this[kClients] = /* @__PURE__ */ new Map();
@@ -8836,7 +8836,7 @@ var require_proxy_agent = __commonJS({
         const connect = buildConnector({ ...opts.proxyTls });
         this[kConnectEndpoint] = buildConnector({ ...opts.requestTls });
         const agentFactory = opts.factory || defaultAgentFactory;
-        const factory = (origin2, options) => {
+        const factory = (origin2, options2) => {
           const { protocol: protocol2 } = new URL2(origin2);
           if (!this[kTunnelProxy] && protocol2 === "http:" && this[kProxy].protocol === "http:") {
             return new Http1ProxyWrapper(this[kProxy].uri, {
@@ -8845,7 +8845,7 @@ var require_proxy_agent = __commonJS({
               factory: agentFactory
             });
           }
-          return agentFactory(origin2, options);
+          return agentFactory(origin2, options2);
         };
         this[kClient] = clientFactory(url2, { connect });
         this[kAgent] = new Agent3({
@@ -9444,10 +9444,10 @@ var require_retry_agent = __commonJS({
     var RetryAgent = class extends Dispatcher {
       #agent = null;
       #options = null;
-      constructor(agent, options = {}) {
-        super(options);
+      constructor(agent, options2 = {}) {
+        super(options2);
         this.#agent = agent;
-        this.#options = options;
+        this.#options = options2;
       }
       dispatch(opts, handler2) {
         const retry2 = new RetryHandler({
@@ -9602,7 +9602,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve4, reject) => {
+        return await new Promise((resolve5, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError3());
           }
@@ -9615,7 +9615,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError3());
             } else {
-              resolve4(null);
+              resolve5(null);
             }
           }).on("error", noop3).on("data", function(chunk) {
             limit -= chunk.length;
@@ -9634,7 +9634,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream4, type) {
       assert(!stream4[kConsume]);
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         if (isUnusable(stream4)) {
           const rState = stream4._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -9651,7 +9651,7 @@ var require_readable = __commonJS({
             stream4[kConsume] = {
               type,
               stream: stream4,
-              resolve: resolve4,
+              resolve: resolve5,
               reject,
               length: 0,
               body: []
@@ -9721,18 +9721,18 @@ var require_readable = __commonJS({
       return buffer2;
     }
     function consumeEnd(consume2) {
-      const { type, body: body2, resolve: resolve4, stream: stream4, length } = consume2;
+      const { type, body: body2, resolve: resolve5, stream: stream4, length } = consume2;
       try {
         if (type === "text") {
-          resolve4(chunksDecode(body2, length));
+          resolve5(chunksDecode(body2, length));
         } else if (type === "json") {
-          resolve4(JSON.parse(chunksDecode(body2, length)));
+          resolve5(JSON.parse(chunksDecode(body2, length)));
         } else if (type === "arrayBuffer") {
-          resolve4(chunksConcat(body2, length).buffer);
+          resolve5(chunksConcat(body2, length).buffer);
         } else if (type === "blob") {
-          resolve4(new Blob(body2, { type: stream4[kContentType] }));
+          resolve5(new Blob(body2, { type: stream4[kContentType] }));
         } else if (type === "bytes") {
-          resolve4(chunksConcat(body2, length));
+          resolve5(chunksConcat(body2, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -9989,9 +9989,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10214,9 +10214,9 @@ var require_api_stream = __commonJS({
     };
     function stream4(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           stream4.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10421,7 +10421,7 @@ var require_api_pipeline = __commonJS({
         util3.destroy(ret, err);
       }
     };
-    function pipeline(opts, handler2) {
+    function pipeline2(opts, handler2) {
       try {
         const pipelineHandler = new PipelineHandler(opts, handler2);
         this.dispatch({ ...opts, body: pipelineHandler.req }, pipelineHandler);
@@ -10430,7 +10430,7 @@ var require_api_pipeline = __commonJS({
         return new PassThrough3().destroy(err);
       }
     }
-    module.exports = pipeline;
+    module.exports = pipeline2;
   }
 });
 
@@ -10501,9 +10501,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -10595,9 +10595,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve4(data);
+            return err ? reject(err) : resolve5(data);
           });
         });
       }
@@ -11280,13 +11280,13 @@ var require_pluralizer = __commonJS({
 var require_pending_interceptors_formatter = __commonJS({
   "node_modules/undici/lib/mock/pending-interceptors-formatter.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { Console } = __require("node:console");
     var PERSISTENT = process.versions.icu ? "\u2705" : "Y ";
     var NOT_PERSISTENT = process.versions.icu ? "\u274C" : "N ";
     module.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
-        this.transform = new Transform3({
+        this.transform = new Transform4({
           transform(chunk, _enc, cb) {
             cb(null, chunk);
           }
@@ -12327,9 +12327,9 @@ var require_headers = __commonJS({
         }
         return this.#headersList[kHeadersSortedMap] = headers;
       }
-      [util3.inspect.custom](depth, options) {
-        options.depth ??= depth;
-        return `Headers ${util3.formatWithOptions(options, this.#headersList.entries)}`;
+      [util3.inspect.custom](depth, options2) {
+        options2.depth ??= depth;
+        return `Headers ${util3.formatWithOptions(options2, this.#headersList.entries)}`;
       }
       static getHeadersGuard(o) {
         return o.#guard;
@@ -12554,11 +12554,11 @@ var require_response = __commonJS({
         }
         return fromInnerResponse(clonedResponse, getHeadersGuard(this[kHeaders]));
       }
-      [nodeUtil.inspect.custom](depth, options) {
-        if (options.depth === null) {
-          options.depth = 2;
+      [nodeUtil.inspect.custom](depth, options2) {
+        if (options2.depth === null) {
+          options2.depth = 2;
         }
-        options.colors ??= true;
+        options2.colors ??= true;
         const properties = {
           status: this.status,
           statusText: this.statusText,
@@ -12570,7 +12570,7 @@ var require_response = __commonJS({
           type: this.type,
           url: this.url
         };
-        return `Response ${nodeUtil.formatWithOptions(options, properties)}`;
+        return `Response ${nodeUtil.formatWithOptions(options2, properties)}`;
       }
     };
     mixinBody(Response2);
@@ -13323,11 +13323,11 @@ var require_request2 = __commonJS({
         }
         return fromInnerRequest(clonedRequest, ac.signal, getHeadersGuard(this[kHeaders]));
       }
-      [nodeUtil.inspect.custom](depth, options) {
-        if (options.depth === null) {
-          options.depth = 2;
+      [nodeUtil.inspect.custom](depth, options2) {
+        if (options2.depth === null) {
+          options2.depth = 2;
         }
-        options.colors ??= true;
+        options2.colors ??= true;
         const properties = {
           method: this.method,
           url: this.url,
@@ -13345,7 +13345,7 @@ var require_request2 = __commonJS({
           isHistoryNavigation: this.isHistoryNavigation,
           signal: this.signal
         };
-        return `Request ${nodeUtil.formatWithOptions(options, properties)}`;
+        return `Request ${nodeUtil.formatWithOptions(options2, properties)}`;
       }
     };
     mixinBody(Request);
@@ -13595,7 +13595,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable7, pipeline, finished } = __require("node:stream");
+    var { Readable: Readable7, pipeline: pipeline2, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -14460,7 +14460,7 @@ var require_fetch = __commonJS({
       function dispatch({ body: body2 }) {
         const url2 = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve4, reject) => agent.dispatch(
+        return new Promise((resolve5, reject) => agent.dispatch(
           {
             path: url2.pathname + url2.search,
             origin: url2.origin,
@@ -14536,11 +14536,11 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable7({ read: resume });
               const onError = this.onError.bind(this);
-              resolve4({
+              resolve5({
                 status,
                 statusText,
                 headersList,
-                body: decoders.length ? pipeline(this.body, ...decoders, (err) => {
+                body: decoders.length ? pipeline2(this.body, ...decoders, (err) => {
                   if (err) {
                     this.onError(err);
                   }
@@ -14579,7 +14579,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve4({
+              resolve5({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -15480,24 +15480,24 @@ var require_cache = __commonJS({
         webidl.util.markAsUncloneable(this);
         this.#relevantRequestResponseList = arguments[1];
       }
-      async match(request2, options = {}) {
+      async match(request2, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix2 = "Cache.match";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
-        const p = this.#internalMatchAll(request2, options, 1);
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
+        const p = this.#internalMatchAll(request2, options2, 1);
         if (p.length === 0) {
           return;
         }
         return p[0];
       }
-      async matchAll(request2 = void 0, options = {}) {
+      async matchAll(request2 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix2 = "Cache.matchAll";
         if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
-        return this.#internalMatchAll(request2, options);
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
+        return this.#internalMatchAll(request2, options2);
       }
       async add(request2) {
         webidl.brandCheck(this, _Cache);
@@ -15694,16 +15694,16 @@ var require_cache = __commonJS({
         });
         return cacheJobPromise.promise;
       }
-      async delete(request2, options = {}) {
+      async delete(request2, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix2 = "Cache.delete";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
         request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         let r = null;
         if (request2 instanceof Request) {
           r = request2[kState];
-          if (r.method !== "GET" && !options.ignoreMethod) {
+          if (r.method !== "GET" && !options2.ignoreMethod) {
             return false;
           }
         } else {
@@ -15714,7 +15714,7 @@ var require_cache = __commonJS({
         const operation = {
           type: "delete",
           request: r,
-          options
+          options: options2
         };
         operations.push(operation);
         const cacheJobPromise = createDeferredPromise();
@@ -15740,16 +15740,16 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions} options
        * @returns {Promise<readonly Request[]>}
        */
-      async keys(request2 = void 0, options = {}) {
+      async keys(request2 = void 0, options2 = {}) {
         webidl.brandCheck(this, _Cache);
         const prefix2 = "Cache.keys";
         if (request2 !== void 0) request2 = webidl.converters.RequestInfo(request2, prefix2, "request");
-        options = webidl.converters.CacheQueryOptions(options, prefix2, "options");
+        options2 = webidl.converters.CacheQueryOptions(options2, prefix2, "options");
         let r = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
             r = request2[kState];
-            if (r.method !== "GET" && !options.ignoreMethod) {
+            if (r.method !== "GET" && !options2.ignoreMethod) {
               return [];
             }
           } else if (typeof request2 === "string") {
@@ -15763,7 +15763,7 @@ var require_cache = __commonJS({
             requests.push(requestResponse[0]);
           }
         } else {
-          const requestResponses = this.#queryCache(r, options);
+          const requestResponses = this.#queryCache(r, options2);
           for (const requestResponse of requestResponses) {
             requests.push(requestResponse[0]);
           }
@@ -15871,12 +15871,12 @@ var require_cache = __commonJS({
        * @param {requestResponseList} targetStorage
        * @returns {requestResponseList}
        */
-      #queryCache(requestQuery, options, targetStorage) {
+      #queryCache(requestQuery, options2, targetStorage) {
         const resultList = [];
         const storage = targetStorage ?? this.#relevantRequestResponseList;
         for (const requestResponse of storage) {
           const [cachedRequest, cachedResponse] = requestResponse;
-          if (this.#requestMatchesCachedItem(requestQuery, cachedRequest, cachedResponse, options)) {
+          if (this.#requestMatchesCachedItem(requestQuery, cachedRequest, cachedResponse, options2)) {
             resultList.push(requestResponse);
           }
         }
@@ -15890,17 +15890,17 @@ var require_cache = __commonJS({
        * @param {import('../../types/cache').CacheQueryOptions | undefined} options
        * @returns {boolean}
        */
-      #requestMatchesCachedItem(requestQuery, request2, response = null, options) {
+      #requestMatchesCachedItem(requestQuery, request2, response = null, options2) {
         const queryURL = new URL(requestQuery.url);
         const cachedURL = new URL(request2.url);
-        if (options?.ignoreSearch) {
+        if (options2?.ignoreSearch) {
           cachedURL.search = "";
           queryURL.search = "";
         }
         if (!urlEquals(queryURL, cachedURL, true)) {
           return false;
         }
-        if (response == null || options?.ignoreVary || !response.headersList.contains("vary")) {
+        if (response == null || options2?.ignoreVary || !response.headersList.contains("vary")) {
           return true;
         }
         const fieldValues = getFieldValues(response.headersList.get("vary"));
@@ -15916,12 +15916,12 @@ var require_cache = __commonJS({
         }
         return true;
       }
-      #internalMatchAll(request2, options, maxResponses = Infinity) {
+      #internalMatchAll(request2, options2, maxResponses = Infinity) {
         let r = null;
         if (request2 !== void 0) {
           if (request2 instanceof Request) {
             r = request2[kState];
-            if (r.method !== "GET" && !options.ignoreMethod) {
+            if (r.method !== "GET" && !options2.ignoreMethod) {
               return [];
             }
           } else if (typeof request2 === "string") {
@@ -15934,7 +15934,7 @@ var require_cache = __commonJS({
             responses.push(requestResponse[1]);
           }
         } else {
-          const requestResponses = this.#queryCache(r, options);
+          const requestResponses = this.#queryCache(r, options2);
           for (const requestResponse of requestResponses) {
             responses.push(requestResponse[1]);
           }
@@ -16018,21 +16018,21 @@ var require_cachestorage = __commonJS({
         }
         webidl.util.markAsUncloneable(this);
       }
-      async match(request2, options = {}) {
+      async match(request2, options2 = {}) {
         webidl.brandCheck(this, _CacheStorage);
         webidl.argumentLengthCheck(arguments, 1, "CacheStorage.match");
         request2 = webidl.converters.RequestInfo(request2);
-        options = webidl.converters.MultiCacheQueryOptions(options);
-        if (options.cacheName != null) {
-          if (this.#caches.has(options.cacheName)) {
-            const cacheList = this.#caches.get(options.cacheName);
+        options2 = webidl.converters.MultiCacheQueryOptions(options2);
+        if (options2.cacheName != null) {
+          if (this.#caches.has(options2.cacheName)) {
+            const cacheList = this.#caches.get(options2.cacheName);
             const cache = new Cache(kConstruct, cacheList);
-            return await cache.match(request2, options);
+            return await cache.match(request2, options2);
           }
         } else {
           for (const cacheList of this.#caches.values()) {
             const cache = new Cache(kConstruct, cacheList);
-            const response = await cache.match(request2, options);
+            const response = await cache.match(request2, options2);
             if (response !== void 0) {
               return response;
             }
@@ -17209,7 +17209,7 @@ var require_connection = __commonJS({
       crypto5 = __require("node:crypto");
     } catch {
     }
-    function establishWebSocketConnection(url2, protocols, client2, ws, onEstablish, options) {
+    function establishWebSocketConnection(url2, protocols, client2, ws, onEstablish, options2) {
       const requestURL = url2;
       requestURL.protocol = url2.protocol === "ws:" ? "http:" : "https:";
       const request2 = makeRequest({
@@ -17222,8 +17222,8 @@ var require_connection = __commonJS({
         cache: "no-store",
         redirect: "error"
       });
-      if (options.headers) {
-        const headersList = getHeadersList(new Headers2(options.headers));
+      if (options2.headers) {
+        const headersList = getHeadersList(new Headers2(options2.headers));
         request2.headersList = headersList;
       }
       const keyValue = crypto5.randomBytes(16).toString("base64");
@@ -17237,7 +17237,7 @@ var require_connection = __commonJS({
       const controller = fetching({
         request: request2,
         useParallelQueue: true,
-        dispatcher: options.dispatcher,
+        dispatcher: options2.dispatcher,
         processResponse(response) {
           if (response.type === "error" || response.status !== 101) {
             failWebsocketConnection(ws, "Received network error or non-101 status code.");
@@ -17387,10 +17387,10 @@ var require_permessage_deflate = __commonJS({
       /**
        * @param {Map<string, string>} extensions
        */
-      constructor(extensions, options) {
+      constructor(extensions, options2) {
         this.#options.serverNoContextTakeover = extensions.has("server_no_context_takeover");
         this.#options.serverMaxWindowBits = extensions.get("server_max_window_bits");
-        this.#maxPayloadSize = options.maxPayloadSize;
+        this.#maxPayloadSize = options2.maxPayloadSize;
       }
       /**
        * Decompress a compressed payload.
@@ -17497,14 +17497,14 @@ var require_receiver = __commonJS({
        * @param {Map<string, string>|null} extensions
        * @param {{ maxFragments?: number, maxPayloadSize?: number }} [options]
        */
-      constructor(ws, extensions, options = {}) {
+      constructor(ws, extensions, options2 = {}) {
         super();
         this.ws = ws;
         this.#extensions = extensions == null ? /* @__PURE__ */ new Map() : extensions;
-        this.#maxFragments = options.maxFragments ?? 0;
-        this.#maxPayloadSize = options.maxPayloadSize ?? 0;
+        this.#maxFragments = options2.maxFragments ?? 0;
+        this.#maxPayloadSize = options2.maxPayloadSize ?? 0;
         if (this.#extensions.has("permessage-deflate")) {
-          this.#extensions.set("permessage-deflate", new PerMessageDeflate(extensions, options));
+          this.#extensions.set("permessage-deflate", new PerMessageDeflate(extensions, options2));
         }
       }
       /**
@@ -17967,9 +17967,9 @@ var require_websocket = __commonJS({
         webidl.util.markAsUncloneable(this);
         const prefix2 = "WebSocket constructor";
         webidl.argumentLengthCheck(arguments, 1, prefix2);
-        const options = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
+        const options2 = webidl.converters["DOMString or sequence<DOMString> or WebSocketInit"](protocols, prefix2, "options");
         url2 = webidl.converters.USVString(url2, prefix2, "url");
-        protocols = options.protocols;
+        protocols = options2.protocols;
         const baseURL = environmentSettingsObject.settingsObject.baseUrl;
         let urlRecord;
         try {
@@ -18008,7 +18008,7 @@ var require_websocket = __commonJS({
           client2,
           this,
           (response, extensions) => this.#onConnectionEstablished(response, extensions),
-          options
+          options2
         );
         this[kReadyState] = _WebSocket.CONNECTING;
         this[kSentClose] = sentCloseFrameState.NOT_SENT;
@@ -18320,8 +18320,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay4(ms) {
-      return new Promise((resolve4) => {
-        setTimeout(resolve4, ms).unref();
+      return new Promise((resolve5) => {
+        setTimeout(resolve5, ms).unref();
       });
     }
     module.exports = {
@@ -18337,7 +18337,7 @@ var require_eventsource_stream = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource-stream.js"(exports2, module) {
     "use strict";
     var buffer2 = __require("node:buffer");
-    var { Transform: Transform3 } = __require("node:stream");
+    var { Transform: Transform4 } = __require("node:stream");
     var { isASCIINumber, isValidLastEventId } = require_util8();
     var BOM = [239, 187, 191];
     var LF = 10;
@@ -18387,7 +18387,7 @@ var require_eventsource_stream = __commonJS({
       error2.aborted = false;
       return error2;
     }
-    var EventSourceStream = class extends Transform3 {
+    var EventSourceStream = class extends Transform4 {
       /**
        * @type {eventSourceSettings}
        */
@@ -18432,16 +18432,16 @@ var require_eventsource_stream = __commonJS({
        * @param {eventSourceSettings} options.eventSourceSettings
        * @param {Function} [options.push]
        */
-      constructor(options = {}) {
-        options.readableObjectMode = true;
-        super(options);
-        this.state = options.eventSourceSettings || {};
-        this.maxEventSize = options.maxEventSize ?? defaultMaxEventSize;
+      constructor(options2 = {}) {
+        options2.readableObjectMode = true;
+        super(options2);
+        this.state = options2.eventSourceSettings || {};
+        this.maxEventSize = options2.maxEventSize ?? defaultMaxEventSize;
         const parserItemLimit = this.maxEventSize > 0 ? Math.min(maxParserItems, Math.max(minParserItems, Math.floor(this.maxEventSize / bytesPerParserItem))) : 0;
         this.maxDataLines = parserItemLimit;
         this.maxBufferedChunks = parserItemLimit;
-        if (options.push) {
-          this.push = options.push;
+        if (options2.push) {
+          this.push = options2.push;
         }
       }
       /**
@@ -18741,7 +18741,7 @@ ${value}`;
 var require_eventsource = __commonJS({
   "node_modules/undici/lib/web/eventsource/eventsource.js"(exports2, module) {
     "use strict";
-    var { pipeline } = __require("node:stream");
+    var { pipeline: pipeline2 } = __require("node:stream");
     var { fetching } = require_fetch();
     var { makeRequest } = require_request2();
     var { webidl } = require_webidl();
@@ -18901,7 +18901,7 @@ var require_eventsource = __commonJS({
               ));
             }
           });
-          pipeline(
+          pipeline2(
             response.body.stream,
             eventSourceStream,
             (error2) => {
@@ -19130,9 +19130,9 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch2(init, options = void 0) {
+    module.exports.fetch = async function fetch2(init, options2 = void 0) {
       try {
-        return await fetchImpl(init, options);
+        return await fetchImpl(init, options2);
       } catch (err) {
         if (err && typeof err === "object") {
           Error.captureStackTrace(err);
@@ -19797,8 +19797,8 @@ var require_binary_reader = __commonJS({
       readUnknownField: true,
       readerFactory: (bytes) => new BinaryReader(bytes)
     };
-    function binaryReadOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
+    function binaryReadOptions(options2) {
+      return options2 ? Object.assign(Object.assign({}, defaultsRead), options2) : defaultsRead;
     }
     exports2.binaryReadOptions = binaryReadOptions;
     var BinaryReader = class {
@@ -20021,8 +20021,8 @@ var require_binary_writer = __commonJS({
       writeUnknownFields: true,
       writerFactory: () => new BinaryWriter()
     };
-    function binaryWriteOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
+    function binaryWriteOptions(options2) {
+      return options2 ? Object.assign(Object.assign({}, defaultsWrite), options2) : defaultsWrite;
     }
     exports2.binaryWriteOptions = binaryWriteOptions;
     var BinaryWriter = class {
@@ -20248,12 +20248,12 @@ var require_json_format_contract = __commonJS({
     var defaultsRead = {
       ignoreUnknownFields: false
     };
-    function jsonReadOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsRead), options) : defaultsRead;
+    function jsonReadOptions(options2) {
+      return options2 ? Object.assign(Object.assign({}, defaultsRead), options2) : defaultsRead;
     }
     exports2.jsonReadOptions = jsonReadOptions;
-    function jsonWriteOptions(options) {
-      return options ? Object.assign(Object.assign({}, defaultsWrite), options) : defaultsWrite;
+    function jsonWriteOptions(options2) {
+      return options2 ? Object.assign(Object.assign({}, defaultsWrite), options2) : defaultsWrite;
     }
     exports2.jsonWriteOptions = jsonWriteOptions;
     function mergeJsonOptions(a, b) {
@@ -20355,17 +20355,17 @@ var require_reflection_info = __commonJS({
     exports2.normalizeFieldInfo = normalizeFieldInfo;
     function readFieldOptions(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
-      return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
+      const options2 = (_a = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      return options2 && options2[extensionName] ? extensionType.fromJson(options2[extensionName]) : void 0;
     }
     exports2.readFieldOptions = readFieldOptions;
     function readFieldOption(messageType, fieldName, extensionName, extensionType) {
       var _a;
-      const options = (_a = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
-      if (!options) {
+      const options2 = (_a = messageType.fields.find((m, i) => m.localName == fieldName || i == fieldName)) === null || _a === void 0 ? void 0 : _a.options;
+      if (!options2) {
         return void 0;
       }
-      const optionVal = options[extensionName];
+      const optionVal = options2[extensionName];
       if (optionVal === void 0) {
         return optionVal;
       }
@@ -20373,8 +20373,8 @@ var require_reflection_info = __commonJS({
     }
     exports2.readFieldOption = readFieldOption;
     function readMessageOption(messageType, extensionName, extensionType) {
-      const options = messageType.options;
-      const optionVal = options[extensionName];
+      const options2 = messageType.options;
+      const optionVal = options2[extensionName];
       if (optionVal === void 0) {
         return optionVal;
       }
@@ -20737,13 +20737,13 @@ var require_reflection_json_reader = __commonJS({
        * If a message field is already present, it will be merged with the
        * new data.
        */
-      read(input, message, options) {
+      read(input, message, options2) {
         this.prepare();
         const oneofsHandled = [];
         for (const [jsonKey, jsonValue] of Object.entries(input)) {
           const field = this.fMap[jsonKey];
           if (!field) {
-            if (!options.ignoreUnknownFields)
+            if (!options2.ignoreUnknownFields)
               throw new Error(`Found unknown field while reading ${this.info.typeName} from JSON format. JSON key: ${jsonKey}`);
             continue;
           }
@@ -20773,10 +20773,10 @@ var require_reflection_json_reader = __commonJS({
               let val;
               switch (field.V.kind) {
                 case "message":
-                  val = field.V.T().internalJsonRead(jsonObjValue, options);
+                  val = field.V.T().internalJsonRead(jsonObjValue, options2);
                   break;
                 case "enum":
-                  val = this.enum(field.V.T(), jsonObjValue, field.name, options.ignoreUnknownFields);
+                  val = this.enum(field.V.T(), jsonObjValue, field.name, options2.ignoreUnknownFields);
                   if (val === false)
                     continue;
                   break;
@@ -20801,10 +20801,10 @@ var require_reflection_json_reader = __commonJS({
               let val;
               switch (field.kind) {
                 case "message":
-                  val = field.T().internalJsonRead(jsonItem, options);
+                  val = field.T().internalJsonRead(jsonItem, options2);
                   break;
                 case "enum":
-                  val = this.enum(field.T(), jsonItem, field.name, options.ignoreUnknownFields);
+                  val = this.enum(field.T(), jsonItem, field.name, options2.ignoreUnknownFields);
                   if (val === false)
                     continue;
                   break;
@@ -20822,12 +20822,12 @@ var require_reflection_json_reader = __commonJS({
                   this.assert(field.oneof === void 0, field.name + " (oneof member)", null);
                   continue;
                 }
-                target[localName] = field.T().internalJsonRead(jsonValue, options, target[localName]);
+                target[localName] = field.T().internalJsonRead(jsonValue, options2, target[localName]);
                 break;
               case "enum":
                 if (jsonValue === null)
                   continue;
-                let val = this.enum(field.T(), jsonValue, field.name, options.ignoreUnknownFields);
+                let val = this.enum(field.T(), jsonValue, field.name, options2.ignoreUnknownFields);
                 if (val === false)
                   continue;
                 target[localName] = val;
@@ -21008,26 +21008,26 @@ var require_reflection_json_writer = __commonJS({
       /**
        * Converts the message to a JSON object, based on the field descriptors.
        */
-      write(message, options) {
+      write(message, options2) {
         const json = {}, source = message;
         for (const field of this.fields) {
           if (!field.oneof) {
-            let jsonValue2 = this.field(field, source[field.localName], options);
+            let jsonValue2 = this.field(field, source[field.localName], options2);
             if (jsonValue2 !== void 0)
-              json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
+              json[options2.useProtoFieldName ? field.name : field.jsonName] = jsonValue2;
             continue;
           }
           const group = source[field.oneof];
           if (group.oneofKind !== field.localName)
             continue;
-          const opt = field.kind == "scalar" || field.kind == "enum" ? Object.assign(Object.assign({}, options), { emitDefaultValues: true }) : options;
+          const opt = field.kind == "scalar" || field.kind == "enum" ? Object.assign(Object.assign({}, options2), { emitDefaultValues: true }) : options2;
           let jsonValue = this.field(field, group[field.localName], opt);
           assert_1.assert(jsonValue !== void 0);
-          json[options.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
+          json[options2.useProtoFieldName ? field.name : field.jsonName] = jsonValue;
         }
         return json;
       }
-      field(field, value, options) {
+      field(field, value, options2) {
         let jsonValue = void 0;
         if (field.kind == "map") {
           assert_1.assert(typeof value == "object" && value !== null);
@@ -21043,7 +21043,7 @@ var require_reflection_json_writer = __commonJS({
             case "message":
               const messageType = field.V.T();
               for (const [entryKey, entryValue] of Object.entries(value)) {
-                const val = this.message(messageType, entryValue, field.name, options);
+                const val = this.message(messageType, entryValue, field.name, options2);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey.toString()] = val;
               }
@@ -21052,13 +21052,13 @@ var require_reflection_json_writer = __commonJS({
               const enumInfo = field.V.T();
               for (const [entryKey, entryValue] of Object.entries(value)) {
                 assert_1.assert(entryValue === void 0 || typeof entryValue == "number");
-                const val = this.enum(enumInfo, entryValue, field.name, false, true, options.enumAsInteger);
+                const val = this.enum(enumInfo, entryValue, field.name, false, true, options2.enumAsInteger);
                 assert_1.assert(val !== void 0);
                 jsonObj[entryKey.toString()] = val;
               }
               break;
           }
-          if (options.emitDefaultValues || Object.keys(jsonObj).length > 0)
+          if (options2.emitDefaultValues || Object.keys(jsonObj).length > 0)
             jsonValue = jsonObj;
         } else if (field.repeat) {
           assert_1.assert(Array.isArray(value));
@@ -21075,7 +21075,7 @@ var require_reflection_json_writer = __commonJS({
               const enumInfo = field.T();
               for (let i = 0; i < value.length; i++) {
                 assert_1.assert(value[i] === void 0 || typeof value[i] == "number");
-                const val = this.enum(enumInfo, value[i], field.name, field.opt, true, options.enumAsInteger);
+                const val = this.enum(enumInfo, value[i], field.name, field.opt, true, options2.enumAsInteger);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
@@ -21083,24 +21083,24 @@ var require_reflection_json_writer = __commonJS({
             case "message":
               const messageType = field.T();
               for (let i = 0; i < value.length; i++) {
-                const val = this.message(messageType, value[i], field.name, options);
+                const val = this.message(messageType, value[i], field.name, options2);
                 assert_1.assert(val !== void 0);
                 jsonArr.push(val);
               }
               break;
           }
-          if (options.emitDefaultValues || jsonArr.length > 0 || options.emitDefaultValues)
+          if (options2.emitDefaultValues || jsonArr.length > 0 || options2.emitDefaultValues)
             jsonValue = jsonArr;
         } else {
           switch (field.kind) {
             case "scalar":
-              jsonValue = this.scalar(field.T, value, field.name, field.opt, options.emitDefaultValues);
+              jsonValue = this.scalar(field.T, value, field.name, field.opt, options2.emitDefaultValues);
               break;
             case "enum":
-              jsonValue = this.enum(field.T(), value, field.name, field.opt, options.emitDefaultValues, options.enumAsInteger);
+              jsonValue = this.enum(field.T(), value, field.name, field.opt, options2.emitDefaultValues, options2.enumAsInteger);
               break;
             case "message":
-              jsonValue = this.message(field.T(), value, field.name, options);
+              jsonValue = this.message(field.T(), value, field.name, options2);
               break;
           }
         }
@@ -21126,10 +21126,10 @@ var require_reflection_json_writer = __commonJS({
           return type[2] + type[1][value];
         return type[1][value];
       }
-      message(type, value, fieldName, options) {
+      message(type, value, fieldName, options2) {
         if (value === void 0)
-          return options.emitDefaultValues ? null : void 0;
-        return type.internalJsonWrite(value, options);
+          return options2.emitDefaultValues ? null : void 0;
+        return type.internalJsonWrite(value, options2);
       }
       scalar(type, value, fieldName, optional, emitDefaultValues) {
         if (value === void 0) {
@@ -21275,13 +21275,13 @@ var require_reflection_binary_reader = __commonJS({
        * If a message field is already present, it will be merged with the
        * new data.
        */
-      read(reader, message, options, length) {
+      read(reader, message, options2, length) {
         this.prepare();
         const end = length === void 0 ? reader.len : reader.pos + length;
         while (reader.pos < end) {
           const [fieldNo, wireType] = reader.tag(), field = this.fieldNoToField.get(fieldNo);
           if (!field) {
-            let u = options.readUnknownField;
+            let u = options2.readUnknownField;
             if (u == "throw")
               throw new Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.info.typeName}`);
             let d = reader.skip(wireType);
@@ -21316,13 +21316,13 @@ var require_reflection_binary_reader = __commonJS({
             case "message":
               if (repeated) {
                 let arr = target[localName];
-                let msg = field.T().internalBinaryRead(reader, reader.uint32(), options);
+                let msg = field.T().internalBinaryRead(reader, reader.uint32(), options2);
                 arr.push(msg);
               } else
-                target[localName] = field.T().internalBinaryRead(reader, reader.uint32(), options, target[localName]);
+                target[localName] = field.T().internalBinaryRead(reader, reader.uint32(), options2, target[localName]);
               break;
             case "map":
-              let [mapKey, mapVal] = this.mapEntry(field, reader, options);
+              let [mapKey, mapVal] = this.mapEntry(field, reader, options2);
               target[localName][mapKey] = mapVal;
               break;
           }
@@ -21331,7 +21331,7 @@ var require_reflection_binary_reader = __commonJS({
       /**
        * Read a map field, expecting key field = 1, value field = 2
        */
-      mapEntry(field, reader, options) {
+      mapEntry(field, reader, options2) {
         let length = reader.uint32();
         let end = reader.pos + length;
         let key = void 0;
@@ -21354,7 +21354,7 @@ var require_reflection_binary_reader = __commonJS({
                   val = reader.int32();
                   break;
                 case "message":
-                  val = field.V.T().internalBinaryRead(reader, reader.uint32(), options);
+                  val = field.V.T().internalBinaryRead(reader, reader.uint32(), options2);
                   break;
               }
               break;
@@ -21442,7 +21442,7 @@ var require_reflection_binary_writer = __commonJS({
       /**
        * Writes the message to binary format.
        */
-      write(message, writer, options) {
+      write(message, writer, options2) {
         this.prepare();
         for (const field of this.fields) {
           let value, emitDefault, repeated = field.repeat, localName = field.localName;
@@ -21476,23 +21476,23 @@ var require_reflection_binary_writer = __commonJS({
               if (repeated) {
                 assert_1.assert(Array.isArray(value));
                 for (const item of value)
-                  this.message(writer, options, field.T(), field.no, item);
+                  this.message(writer, options2, field.T(), field.no, item);
               } else {
-                this.message(writer, options, field.T(), field.no, value);
+                this.message(writer, options2, field.T(), field.no, value);
               }
               break;
             case "map":
               assert_1.assert(typeof value == "object" && value !== null);
               for (const [key, val] of Object.entries(value))
-                this.mapEntry(writer, options, field, key, val);
+                this.mapEntry(writer, options2, field, key, val);
               break;
           }
         }
-        let u = options.writeUnknownFields;
+        let u = options2.writeUnknownFields;
         if (u !== false)
           (u === true ? binary_format_contract_1.UnknownFieldHandler.onWrite : u)(this.info.typeName, message, writer);
       }
-      mapEntry(writer, options, field, key, value) {
+      mapEntry(writer, options2, field, key, value) {
         writer.tag(field.no, binary_format_contract_1.WireType.LengthDelimited);
         writer.fork();
         let keyValue = key;
@@ -21518,15 +21518,15 @@ var require_reflection_binary_writer = __commonJS({
             this.scalar(writer, reflection_info_1.ScalarType.INT32, 2, value, true);
             break;
           case "message":
-            this.message(writer, options, field.V.T(), 2, value);
+            this.message(writer, options2, field.V.T(), 2, value);
             break;
         }
         writer.join();
       }
-      message(writer, options, handler2, fieldNo, value) {
+      message(writer, options2, handler2, fieldNo, value) {
         if (value === void 0)
           return;
-        handler2.internalBinaryWrite(value, writer.tag(fieldNo, binary_format_contract_1.WireType.LengthDelimited).fork(), options);
+        handler2.internalBinaryWrite(value, writer.tag(fieldNo, binary_format_contract_1.WireType.LengthDelimited).fork(), options2);
         writer.join();
       }
       /**
@@ -21839,11 +21839,11 @@ var require_message_type = __commonJS({
     var baseDescriptors = Object.getOwnPropertyDescriptors(Object.getPrototypeOf({}));
     var messageTypeDescriptor = baseDescriptors[message_type_contract_1.MESSAGE_TYPE] = {};
     var MessageType4 = class {
-      constructor(name, fields, options) {
+      constructor(name, fields, options2) {
         this.defaultCheckDepth = 16;
         this.typeName = name;
         this.fields = fields.map(reflection_info_1.normalizeFieldInfo);
-        this.options = options !== null && options !== void 0 ? options : {};
+        this.options = options2 !== null && options2 !== void 0 ? options2 : {};
         messageTypeDescriptor.value = this;
         this.messagePrototype = Object.create(null, baseDescriptors);
         this.refTypeCheck = new reflection_type_check_1.ReflectionTypeCheck(this);
@@ -21901,44 +21901,44 @@ var require_message_type = __commonJS({
       /**
        * Create a new message from binary format.
        */
-      fromBinary(data, options) {
-        let opt = binary_reader_1.binaryReadOptions(options);
+      fromBinary(data, options2) {
+        let opt = binary_reader_1.binaryReadOptions(options2);
         return this.internalBinaryRead(opt.readerFactory(data), data.byteLength, opt);
       }
       /**
        * Read a new message from a JSON value.
        */
-      fromJson(json, options) {
-        return this.internalJsonRead(json, json_format_contract_1.jsonReadOptions(options));
+      fromJson(json, options2) {
+        return this.internalJsonRead(json, json_format_contract_1.jsonReadOptions(options2));
       }
       /**
        * Read a new message from a JSON string.
        * This is equivalent to `T.fromJson(JSON.parse(json))`.
        */
-      fromJsonString(json, options) {
+      fromJsonString(json, options2) {
         let value = JSON.parse(json);
-        return this.fromJson(value, options);
+        return this.fromJson(value, options2);
       }
       /**
        * Write the message to canonical JSON value.
        */
-      toJson(message, options) {
-        return this.internalJsonWrite(message, json_format_contract_1.jsonWriteOptions(options));
+      toJson(message, options2) {
+        return this.internalJsonWrite(message, json_format_contract_1.jsonWriteOptions(options2));
       }
       /**
        * Convert the message to canonical JSON string.
        * This is equivalent to `JSON.stringify(T.toJson(t))`
        */
-      toJsonString(message, options) {
+      toJsonString(message, options2) {
         var _a;
-        let value = this.toJson(message, options);
-        return JSON.stringify(value, null, (_a = options === null || options === void 0 ? void 0 : options.prettySpaces) !== null && _a !== void 0 ? _a : 0);
+        let value = this.toJson(message, options2);
+        return JSON.stringify(value, null, (_a = options2 === null || options2 === void 0 ? void 0 : options2.prettySpaces) !== null && _a !== void 0 ? _a : 0);
       }
       /**
        * Write the message to binary format.
        */
-      toBinary(message, options) {
-        let opt = binary_writer_1.binaryWriteOptions(options);
+      toBinary(message, options2) {
+        let opt = binary_writer_1.binaryWriteOptions(options2);
         return this.internalBinaryWrite(message, opt.writerFactory(), opt).finish();
       }
       /**
@@ -21949,10 +21949,10 @@ var require_message_type = __commonJS({
        * according to protobuf rules. If the target is omitted,
        * a new instance is created first.
        */
-      internalJsonRead(json, options, target) {
+      internalJsonRead(json, options2, target) {
         if (json !== null && typeof json == "object" && !Array.isArray(json)) {
           let message = target !== null && target !== void 0 ? target : this.create();
-          this.refJsonReader.read(json, message, options);
+          this.refJsonReader.read(json, message, options2);
           return message;
         }
         throw new Error(`Unable to parse message ${this.typeName} from JSON ${json_typings_1.typeofJsonValue(json)}.`);
@@ -21963,8 +21963,8 @@ var require_message_type = __commonJS({
        *
        * Writes JSON value and returns it.
        */
-      internalJsonWrite(message, options) {
-        return this.refJsonWriter.write(message, options);
+      internalJsonWrite(message, options2) {
+        return this.refJsonWriter.write(message, options2);
       }
       /**
        * This is an internal method. If you just want to write a message
@@ -21973,8 +21973,8 @@ var require_message_type = __commonJS({
        * Serializes the message in binary format and appends it to the given
        * writer. Returns passed writer.
        */
-      internalBinaryWrite(message, writer, options) {
-        this.refBinWriter.write(message, writer, options);
+      internalBinaryWrite(message, writer, options2) {
+        this.refBinWriter.write(message, writer, options2);
         return writer;
       }
       /**
@@ -21985,9 +21985,9 @@ var require_message_type = __commonJS({
        * the target according to protobuf rules. If the target is
        * omitted, a new instance is created first.
        */
-      internalBinaryRead(reader, length, options, target) {
+      internalBinaryRead(reader, length, options2, target) {
         let message = target !== null && target !== void 0 ? target : this.create();
-        this.refBinReader.read(reader, message, options, length);
+        this.refBinReader.read(reader, message, options2, length);
         return message;
       }
     };
@@ -22271,17 +22271,17 @@ var require_reflection_info2 = __commonJS({
     exports2.normalizeMethodInfo = normalizeMethodInfo;
     function readMethodOptions(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
-      return options && options[extensionName] ? extensionType.fromJson(options[extensionName]) : void 0;
+      const options2 = (_a = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      return options2 && options2[extensionName] ? extensionType.fromJson(options2[extensionName]) : void 0;
     }
     exports2.readMethodOptions = readMethodOptions;
     function readMethodOption(service, methodName, extensionName, extensionType) {
       var _a;
-      const options = (_a = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
-      if (!options) {
+      const options2 = (_a = service.methods.find((m, i) => m.localName === methodName || i === methodName)) === null || _a === void 0 ? void 0 : _a.options;
+      if (!options2) {
         return void 0;
       }
-      const optionVal = options[extensionName];
+      const optionVal = options2[extensionName];
       if (optionVal === void 0) {
         return optionVal;
       }
@@ -22289,11 +22289,11 @@ var require_reflection_info2 = __commonJS({
     }
     exports2.readMethodOption = readMethodOption;
     function readServiceOption(service, extensionName, extensionType) {
-      const options = service.options;
-      if (!options) {
+      const options2 = service.options;
+      if (!options2) {
         return void 0;
       }
-      const optionVal = options[extensionName];
+      const optionVal = options2[extensionName];
       if (optionVal === void 0) {
         return optionVal;
       }
@@ -22311,10 +22311,10 @@ var require_service_type = __commonJS({
     exports2.ServiceType = void 0;
     var reflection_info_1 = require_reflection_info2();
     var ServiceType2 = class {
-      constructor(typeName, methods, options) {
+      constructor(typeName, methods, options2) {
         this.typeName = typeName;
         this.methods = methods.map((i) => reflection_info_1.normalizeMethodInfo(i, this));
-        this.options = options !== null && options !== void 0 ? options : {};
+        this.options = options2 !== null && options2 !== void 0 ? options2 : {};
       }
     };
     exports2.ServiceType = ServiceType2;
@@ -22366,14 +22366,14 @@ var require_rpc_options = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.mergeRpcOptions = void 0;
     var runtime_1 = require_commonjs();
-    function mergeRpcOptions(defaults2, options) {
-      if (!options)
+    function mergeRpcOptions(defaults2, options2) {
+      if (!options2)
         return defaults2;
       let o = {};
       copy(defaults2, o);
-      copy(options, o);
-      for (let key of Object.keys(options)) {
-        let val = options[key];
+      copy(options2, o);
+      for (let key of Object.keys(options2)) {
+        let val = options2[key];
         switch (key) {
           case "jsonOptions":
             o.jsonOptions = runtime_1.mergeJsonOptions(defaults2.jsonOptions, o.jsonOptions);
@@ -22384,7 +22384,7 @@ var require_rpc_options = __commonJS({
           case "meta":
             o.meta = {};
             copy(defaults2.meta, o.meta);
-            copy(options.meta, o.meta);
+            copy(options2.meta, o.meta);
             break;
           case "interceptors":
             o.interceptors = defaults2.interceptors ? defaults2.interceptors.concat(val) : val.concat();
@@ -22437,8 +22437,8 @@ var require_deferred = __commonJS({
        */
       constructor(preventUnhandledRejectionWarning = true) {
         this._state = DeferredState.PENDING;
-        this._promise = new Promise((resolve4, reject) => {
-          this._resolve = resolve4;
+        this._promise = new Promise((resolve5, reject) => {
+          this._resolve = resolve5;
           this._reject = reject;
         });
         if (preventUnhandledRejectionWarning) {
@@ -22653,11 +22653,11 @@ var require_unary_call = __commonJS({
     "use strict";
     var __awaiter15 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -22673,7 +22673,7 @@ var require_unary_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -22722,11 +22722,11 @@ var require_server_streaming_call = __commonJS({
     "use strict";
     var __awaiter15 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -22742,7 +22742,7 @@ var require_server_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -22792,11 +22792,11 @@ var require_client_streaming_call = __commonJS({
     "use strict";
     var __awaiter15 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -22812,7 +22812,7 @@ var require_client_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -22861,11 +22861,11 @@ var require_duplex_streaming_call = __commonJS({
     "use strict";
     var __awaiter15 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -22881,7 +22881,7 @@ var require_duplex_streaming_call = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -22929,11 +22929,11 @@ var require_test_transport = __commonJS({
     "use strict";
     var __awaiter15 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -22949,7 +22949,7 @@ var require_test_transport = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -23094,43 +23094,43 @@ var require_test_transport = __commonJS({
           }
         }
       }
-      mergeOptions(options) {
-        return rpc_options_1.mergeRpcOptions({}, options);
+      mergeOptions(options2) {
+        return rpc_options_1.mergeRpcOptions({}, options2);
       }
-      unary(method, input, options) {
+      unary(method, input, options2) {
         var _a;
-        const requestHeaders = (_a = options.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), responsePromise = headersPromise.catch((_2) => {
-        }).then(delay4(this.responseDelay, options.abort)).then((_2) => this.promiseSingleResponse(method)), statusPromise = responsePromise.catch((_2) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_2) => this.promiseStatus()), trailersPromise = responsePromise.catch((_2) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_2) => this.promiseTrailers());
+        const requestHeaders = (_a = options2.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options2.abort)), responsePromise = headersPromise.catch((_2) => {
+        }).then(delay4(this.responseDelay, options2.abort)).then((_2) => this.promiseSingleResponse(method)), statusPromise = responsePromise.catch((_2) => {
+        }).then(delay4(this.afterResponseDelay, options2.abort)).then((_2) => this.promiseStatus()), trailersPromise = responsePromise.catch((_2) => {
+        }).then(delay4(this.afterResponseDelay, options2.abort)).then((_2) => this.promiseTrailers());
         this.maybeSuppressUncaught(statusPromise, trailersPromise);
         this.lastInput = { single: input };
         return new unary_call_1.UnaryCall(method, requestHeaders, input, headersPromise, responsePromise, statusPromise, trailersPromise);
       }
-      serverStreaming(method, input, options) {
+      serverStreaming(method, input, options2) {
         var _a;
-        const requestHeaders = (_a = options.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), outputStream = new rpc_output_stream_1.RpcOutputStreamController(), responseStreamClosedPromise = headersPromise.then(delay4(this.responseDelay, options.abort)).catch(() => {
-        }).then(() => this.streamResponses(method, outputStream, options.abort)).then(delay4(this.afterResponseDelay, options.abort)), statusPromise = responseStreamClosedPromise.then(() => this.promiseStatus()), trailersPromise = responseStreamClosedPromise.then(() => this.promiseTrailers());
+        const requestHeaders = (_a = options2.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options2.abort)), outputStream = new rpc_output_stream_1.RpcOutputStreamController(), responseStreamClosedPromise = headersPromise.then(delay4(this.responseDelay, options2.abort)).catch(() => {
+        }).then(() => this.streamResponses(method, outputStream, options2.abort)).then(delay4(this.afterResponseDelay, options2.abort)), statusPromise = responseStreamClosedPromise.then(() => this.promiseStatus()), trailersPromise = responseStreamClosedPromise.then(() => this.promiseTrailers());
         this.maybeSuppressUncaught(statusPromise, trailersPromise);
         this.lastInput = { single: input };
         return new server_streaming_call_1.ServerStreamingCall(method, requestHeaders, input, headersPromise, outputStream, statusPromise, trailersPromise);
       }
-      clientStreaming(method, options) {
+      clientStreaming(method, options2) {
         var _a;
-        const requestHeaders = (_a = options.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), responsePromise = headersPromise.catch((_2) => {
-        }).then(delay4(this.responseDelay, options.abort)).then((_2) => this.promiseSingleResponse(method)), statusPromise = responsePromise.catch((_2) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_2) => this.promiseStatus()), trailersPromise = responsePromise.catch((_2) => {
-        }).then(delay4(this.afterResponseDelay, options.abort)).then((_2) => this.promiseTrailers());
+        const requestHeaders = (_a = options2.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options2.abort)), responsePromise = headersPromise.catch((_2) => {
+        }).then(delay4(this.responseDelay, options2.abort)).then((_2) => this.promiseSingleResponse(method)), statusPromise = responsePromise.catch((_2) => {
+        }).then(delay4(this.afterResponseDelay, options2.abort)).then((_2) => this.promiseStatus()), trailersPromise = responsePromise.catch((_2) => {
+        }).then(delay4(this.afterResponseDelay, options2.abort)).then((_2) => this.promiseTrailers());
         this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = new TestInputStream(this.data, options.abort);
+        this.lastInput = new TestInputStream(this.data, options2.abort);
         return new client_streaming_call_1.ClientStreamingCall(method, requestHeaders, this.lastInput, headersPromise, responsePromise, statusPromise, trailersPromise);
       }
-      duplex(method, options) {
+      duplex(method, options2) {
         var _a;
-        const requestHeaders = (_a = options.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options.abort)), outputStream = new rpc_output_stream_1.RpcOutputStreamController(), responseStreamClosedPromise = headersPromise.then(delay4(this.responseDelay, options.abort)).catch(() => {
-        }).then(() => this.streamResponses(method, outputStream, options.abort)).then(delay4(this.afterResponseDelay, options.abort)), statusPromise = responseStreamClosedPromise.then(() => this.promiseStatus()), trailersPromise = responseStreamClosedPromise.then(() => this.promiseTrailers());
+        const requestHeaders = (_a = options2.meta) !== null && _a !== void 0 ? _a : {}, headersPromise = this.promiseHeaders().then(delay4(this.headerDelay, options2.abort)), outputStream = new rpc_output_stream_1.RpcOutputStreamController(), responseStreamClosedPromise = headersPromise.then(delay4(this.responseDelay, options2.abort)).catch(() => {
+        }).then(() => this.streamResponses(method, outputStream, options2.abort)).then(delay4(this.afterResponseDelay, options2.abort)), statusPromise = responseStreamClosedPromise.then(() => this.promiseStatus()), trailersPromise = responseStreamClosedPromise.then(() => this.promiseTrailers());
         this.maybeSuppressUncaught(statusPromise, trailersPromise);
-        this.lastInput = new TestInputStream(this.data, options.abort);
+        this.lastInput = new TestInputStream(this.data, options2.abort);
         return new duplex_streaming_call_1.DuplexStreamingCall(method, requestHeaders, this.lastInput, headersPromise, outputStream, statusPromise, trailersPromise);
       }
     };
@@ -23146,11 +23146,11 @@ var require_test_transport = __commonJS({
       responseTrailer: "test"
     };
     function delay4(ms, abort) {
-      return (v) => new Promise((resolve4, reject) => {
+      return (v) => new Promise((resolve5, reject) => {
         if (abort === null || abort === void 0 ? void 0 : abort.aborted) {
           reject(new rpc_error_1.RpcError("user cancel", "CANCELLED"));
         } else {
-          const id = setTimeout(() => resolve4(v), ms);
+          const id = setTimeout(() => resolve5(v), ms);
           if (abort) {
             abort.addEventListener("abort", (ev) => {
               clearTimeout(id);
@@ -23202,57 +23202,57 @@ var require_rpc_interceptor = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.stackDuplexStreamingInterceptors = exports2.stackClientStreamingInterceptors = exports2.stackServerStreamingInterceptors = exports2.stackUnaryInterceptors = exports2.stackIntercept = void 0;
     var runtime_1 = require_commonjs();
-    function stackIntercept(kind, transport, method, options, input) {
+    function stackIntercept(kind, transport, method, options2, input) {
       var _a, _b, _c, _d;
       if (kind == "unary") {
         let tail = (mtd, inp, opt) => transport.unary(mtd, inp, opt);
-        for (const curr of ((_a = options.interceptors) !== null && _a !== void 0 ? _a : []).filter((i) => i.interceptUnary).reverse()) {
+        for (const curr of ((_a = options2.interceptors) !== null && _a !== void 0 ? _a : []).filter((i) => i.interceptUnary).reverse()) {
           const next = tail;
           tail = (mtd, inp, opt) => curr.interceptUnary(next, mtd, inp, opt);
         }
-        return tail(method, input, options);
+        return tail(method, input, options2);
       }
       if (kind == "serverStreaming") {
         let tail = (mtd, inp, opt) => transport.serverStreaming(mtd, inp, opt);
-        for (const curr of ((_b = options.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
+        for (const curr of ((_b = options2.interceptors) !== null && _b !== void 0 ? _b : []).filter((i) => i.interceptServerStreaming).reverse()) {
           const next = tail;
           tail = (mtd, inp, opt) => curr.interceptServerStreaming(next, mtd, inp, opt);
         }
-        return tail(method, input, options);
+        return tail(method, input, options2);
       }
       if (kind == "clientStreaming") {
         let tail = (mtd, opt) => transport.clientStreaming(mtd, opt);
-        for (const curr of ((_c = options.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
+        for (const curr of ((_c = options2.interceptors) !== null && _c !== void 0 ? _c : []).filter((i) => i.interceptClientStreaming).reverse()) {
           const next = tail;
           tail = (mtd, opt) => curr.interceptClientStreaming(next, mtd, opt);
         }
-        return tail(method, options);
+        return tail(method, options2);
       }
       if (kind == "duplex") {
         let tail = (mtd, opt) => transport.duplex(mtd, opt);
-        for (const curr of ((_d = options.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
+        for (const curr of ((_d = options2.interceptors) !== null && _d !== void 0 ? _d : []).filter((i) => i.interceptDuplex).reverse()) {
           const next = tail;
           tail = (mtd, opt) => curr.interceptDuplex(next, mtd, opt);
         }
-        return tail(method, options);
+        return tail(method, options2);
       }
       runtime_1.assertNever(kind);
     }
     exports2.stackIntercept = stackIntercept;
-    function stackUnaryInterceptors(transport, method, input, options) {
-      return stackIntercept("unary", transport, method, options, input);
+    function stackUnaryInterceptors(transport, method, input, options2) {
+      return stackIntercept("unary", transport, method, options2, input);
     }
     exports2.stackUnaryInterceptors = stackUnaryInterceptors;
-    function stackServerStreamingInterceptors(transport, method, input, options) {
-      return stackIntercept("serverStreaming", transport, method, options, input);
+    function stackServerStreamingInterceptors(transport, method, input, options2) {
+      return stackIntercept("serverStreaming", transport, method, options2, input);
     }
     exports2.stackServerStreamingInterceptors = stackServerStreamingInterceptors;
-    function stackClientStreamingInterceptors(transport, method, options) {
-      return stackIntercept("clientStreaming", transport, method, options);
+    function stackClientStreamingInterceptors(transport, method, options2) {
+      return stackIntercept("clientStreaming", transport, method, options2);
     }
     exports2.stackClientStreamingInterceptors = stackClientStreamingInterceptors;
-    function stackDuplexStreamingInterceptors(transport, method, options) {
-      return stackIntercept("duplex", transport, method, options);
+    function stackDuplexStreamingInterceptors(transport, method, options2) {
+      return stackIntercept("duplex", transport, method, options2);
     }
     exports2.stackDuplexStreamingInterceptors = stackDuplexStreamingInterceptors;
   }
@@ -23504,13 +23504,13 @@ var require_ms = __commonJS({
     var d = h * 24;
     var w = d * 7;
     var y = d * 365.25;
-    module.exports = function(val, options) {
-      options = options || {};
+    module.exports = function(val, options2) {
+      options2 = options2 || {};
       var type = typeof val;
       if (type === "string" && val.length > 0) {
         return parse4(val);
       } else if (type === "number" && isFinite(val)) {
-        return options.long ? fmtLong(val) : fmtShort(val);
+        return options2.long ? fmtLong(val) : fmtShort(val);
       }
       throw new Error(
         "val is not a non-empty string or a valid number. val=" + JSON.stringify(val)
@@ -24203,8 +24203,8 @@ var require_helpers = __commonJS({
     function req(url2, opts = {}) {
       const href = typeof url2 === "string" ? url2 : url2.href;
       const req2 = (href.startsWith("https:") ? https3 : http3).request(url2, opts);
-      const promise = new Promise((resolve4, reject) => {
-        req2.once("response", resolve4).once("error", reject).end();
+      const promise = new Promise((resolve5, reject) => {
+        req2.once("response", resolve5).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -24262,13 +24262,13 @@ var require_dist = __commonJS({
       /**
        * Determine whether this is an `http` or `https` request.
        */
-      isSecureEndpoint(options) {
-        if (options) {
-          if (typeof options.secureEndpoint === "boolean") {
-            return options.secureEndpoint;
+      isSecureEndpoint(options2) {
+        if (options2) {
+          if (typeof options2.secureEndpoint === "boolean") {
+            return options2.secureEndpoint;
           }
-          if (typeof options.protocol === "string") {
-            return options.protocol === "https:";
+          if (typeof options2.protocol === "string") {
+            return options2.protocol === "https:";
           }
         }
         const { stack } = new Error();
@@ -24310,17 +24310,17 @@ var require_dist = __commonJS({
       }
       // In order to properly update the socket pool, we need to call `getName()` on
       // the core `https.Agent` if it is a secureEndpoint.
-      getName(options) {
-        const secureEndpoint = this.isSecureEndpoint(options);
+      getName(options2) {
+        const secureEndpoint = this.isSecureEndpoint(options2);
         if (secureEndpoint) {
-          return https_1.Agent.prototype.getName.call(this, options);
+          return https_1.Agent.prototype.getName.call(this, options2);
         }
-        return super.getName(options);
+        return super.getName(options2);
       }
-      createSocket(req, options, cb) {
+      createSocket(req, options2, cb) {
         const connectOpts = {
-          ...options,
-          secureEndpoint: this.isSecureEndpoint(options)
+          ...options2,
+          secureEndpoint: this.isSecureEndpoint(options2)
         };
         const name = this.getName(connectOpts);
         const fakeSocket = this.incrementSockets(name);
@@ -24334,7 +24334,7 @@ var require_dist = __commonJS({
             }
           }
           this[INTERNAL].currentSocket = socket;
-          super.createSocket(req, options, cb);
+          super.createSocket(req, options2, cb);
         }, (err) => {
           this.decrementSockets(name, fakeSocket);
           cb(err);
@@ -24381,7 +24381,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read2() {
@@ -24447,7 +24447,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve4({
+          resolve5({
             connect: {
               statusCode,
               statusText,
@@ -24509,14 +24509,14 @@ var require_dist2 = __commonJS({
     var url_1 = __require("url");
     var parse_proxy_response_1 = require_parse_proxy_response();
     var debug2 = (0, debug_1.default)("https-proxy-agent");
-    var setServernameFromNonIpHost = (options) => {
-      if (options.servername === void 0 && options.host && !net.isIP(options.host)) {
+    var setServernameFromNonIpHost = (options2) => {
+      if (options2.servername === void 0 && options2.host && !net.isIP(options2.host)) {
         return {
-          ...options,
-          servername: options.host
+          ...options2,
+          servername: options2.host
         };
       }
-      return options;
+      return options2;
     };
     var HttpsProxyAgent2 = class extends agent_base_1.Agent {
       constructor(proxy, opts) {
@@ -24952,14 +24952,14 @@ var require_brace_expansion = __commonJS({
     function bound(value, fallback) {
       return value == null || isNaN(value) ? fallback : value;
     }
-    function expandTop(str, options) {
+    function expandTop(str, options2) {
       if (!str) return [];
-      options = options || {};
-      var max = bound(options.max, EXPANSION_MAX);
-      var maxLength = bound(options.maxLength, EXPANSION_MAX_LENGTH);
-      var maxDepth = bound(options.maxDepth, EXPANSION_MAX_DEPTH);
-      var maxRewrites = bound(options.maxRewrites, EXPANSION_MAX_REWRITES);
-      var maxSteps = bound(options.maxSteps, EXPANSION_MAX_STEPS);
+      options2 = options2 || {};
+      var max = bound(options2.max, EXPANSION_MAX);
+      var maxLength = bound(options2.maxLength, EXPANSION_MAX_LENGTH);
+      var maxDepth = bound(options2.maxDepth, EXPANSION_MAX_DEPTH);
+      var maxRewrites = bound(options2.maxRewrites, EXPANSION_MAX_REWRITES);
+      var maxSteps = bound(options2.maxSteps, EXPANSION_MAX_STEPS);
       if (str.substr(0, 2) === "{}") {
         str = "\\{\\}" + str.substr(2);
       }
@@ -25233,12 +25233,12 @@ var require_brace_expansion = __commonJS({
 // node_modules/readdir-glob/node_modules/minimatch/minimatch.js
 var require_minimatch = __commonJS({
   "node_modules/readdir-glob/node_modules/minimatch/minimatch.js"(exports2, module) {
-    var minimatch = module.exports = (p, pattern, options = {}) => {
+    var minimatch = module.exports = (p, pattern, options2 = {}) => {
       assertValidPattern(pattern);
-      if (!options.nocomment && pattern.charAt(0) === "#") {
+      if (!options2.nocomment && pattern.charAt(0) === "#") {
         return false;
       }
-      return new Minimatch(pattern, options).match(p);
+      return new Minimatch(pattern, options2).match(p);
     };
     module.exports = minimatch;
     var path4 = require_path();
@@ -25264,7 +25264,7 @@ var require_minimatch = __commonJS({
     var reSpecials = charSet("().*{}+?[]^$\\!");
     var addPatternStartSet = charSet("[.(");
     var slashSplit = /\/+/;
-    minimatch.filter = (pattern, options = {}) => (p, i, list2) => minimatch(p, pattern, options);
+    minimatch.filter = (pattern, options2 = {}) => (p, i, list2) => minimatch(p, pattern, options2);
     var ext = (a, b = {}) => {
       const t = {};
       Object.keys(a).forEach((k) => t[k] = a[k]);
@@ -25276,24 +25276,24 @@ var require_minimatch = __commonJS({
         return minimatch;
       }
       const orig = minimatch;
-      const m = (p, pattern, options) => orig(p, pattern, ext(def, options));
+      const m = (p, pattern, options2) => orig(p, pattern, ext(def, options2));
       m.Minimatch = class Minimatch extends orig.Minimatch {
-        constructor(pattern, options) {
-          super(pattern, ext(def, options));
+        constructor(pattern, options2) {
+          super(pattern, ext(def, options2));
         }
       };
-      m.Minimatch.defaults = (options) => orig.defaults(ext(def, options)).Minimatch;
-      m.filter = (pattern, options) => orig.filter(pattern, ext(def, options));
-      m.defaults = (options) => orig.defaults(ext(def, options));
-      m.makeRe = (pattern, options) => orig.makeRe(pattern, ext(def, options));
-      m.braceExpand = (pattern, options) => orig.braceExpand(pattern, ext(def, options));
-      m.match = (list2, pattern, options) => orig.match(list2, pattern, ext(def, options));
+      m.Minimatch.defaults = (options2) => orig.defaults(ext(def, options2)).Minimatch;
+      m.filter = (pattern, options2) => orig.filter(pattern, ext(def, options2));
+      m.defaults = (options2) => orig.defaults(ext(def, options2));
+      m.makeRe = (pattern, options2) => orig.makeRe(pattern, ext(def, options2));
+      m.braceExpand = (pattern, options2) => orig.braceExpand(pattern, ext(def, options2));
+      m.match = (list2, pattern, options2) => orig.match(list2, pattern, ext(def, options2));
       return m;
     };
-    minimatch.braceExpand = (pattern, options) => braceExpand(pattern, options);
-    var braceExpand = (pattern, options = {}) => {
+    minimatch.braceExpand = (pattern, options2) => braceExpand(pattern, options2);
+    var braceExpand = (pattern, options2 = {}) => {
       assertValidPattern(pattern);
-      if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+      if (options2.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
         return [pattern];
       }
       return expand2(pattern);
@@ -25308,9 +25308,9 @@ var require_minimatch = __commonJS({
       }
     };
     var SUBPARSE = Symbol("subparse");
-    minimatch.makeRe = (pattern, options) => new Minimatch(pattern, options || {}).makeRe();
-    minimatch.match = (list2, pattern, options = {}) => {
-      const mm = new Minimatch(pattern, options);
+    minimatch.makeRe = (pattern, options2) => new Minimatch(pattern, options2 || {}).makeRe();
+    minimatch.match = (list2, pattern, options2 = {}) => {
+      const mm = new Minimatch(pattern, options2);
       list2 = list2.filter((f) => mm.match(f));
       if (mm.options.nonull && !list2.length) {
         list2.push(pattern);
@@ -25322,14 +25322,14 @@ var require_minimatch = __commonJS({
     var regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
     var braExpEscape = (s) => s.replace(/[[\]\\]/g, "\\$&");
     var Minimatch = class {
-      constructor(pattern, options) {
+      constructor(pattern, options2) {
         assertValidPattern(pattern);
-        if (!options) options = {};
-        this.options = options;
-        this.maxGlobstarRecursion = options.maxGlobstarRecursion !== void 0 ? options.maxGlobstarRecursion : 200;
+        if (!options2) options2 = {};
+        this.options = options2;
+        this.maxGlobstarRecursion = options2.maxGlobstarRecursion !== void 0 ? options2.maxGlobstarRecursion : 200;
         this.set = [];
         this.pattern = pattern;
-        this.windowsPathsNoEscape = !!options.windowsPathsNoEscape || options.allowWindowsEscape === false;
+        this.windowsPathsNoEscape = !!options2.windowsPathsNoEscape || options2.allowWindowsEscape === false;
         if (this.windowsPathsNoEscape) {
           this.pattern = this.pattern.replace(/\\/g, "/");
         }
@@ -25337,15 +25337,15 @@ var require_minimatch = __commonJS({
         this.negate = false;
         this.comment = false;
         this.empty = false;
-        this.partial = !!options.partial;
+        this.partial = !!options2.partial;
         this.make();
       }
       debug() {
       }
       make() {
         const pattern = this.pattern;
-        const options = this.options;
-        if (!options.nocomment && pattern.charAt(0) === "#") {
+        const options2 = this.options;
+        if (!options2.nocomment && pattern.charAt(0) === "#") {
           this.comment = true;
           return;
         }
@@ -25355,7 +25355,7 @@ var require_minimatch = __commonJS({
         }
         this.parseNegate();
         let set = this.globSet = this.braceExpand();
-        if (options.debug) this.debug = (...args) => console.error(...args);
+        if (options2.debug) this.debug = (...args) => console.error(...args);
         this.debug(this.pattern, set);
         set = this.globParts = set.map((s) => s.split(slashSplit));
         this.debug(this.pattern, set);
@@ -25546,9 +25546,9 @@ var require_minimatch = __commonJS({
       }
       parse(pattern, isSub) {
         assertValidPattern(pattern);
-        const options = this.options;
+        const options2 = this.options;
         if (pattern === "**") {
-          if (!options.noglobstar)
+          if (!options2.noglobstar)
             return GLOBSTAR;
           else
             pattern = "*";
@@ -25567,9 +25567,9 @@ var require_minimatch = __commonJS({
         let pl;
         let sp;
         let dotTravAllowed = pattern.charAt(0) === ".";
-        let dotFileAllowed = options.dot || dotTravAllowed;
+        let dotFileAllowed = options2.dot || dotTravAllowed;
         const patternStart = () => dotTravAllowed ? "" : dotFileAllowed ? "(?!(?:^|\\/)\\.{1,2}(?:$|\\/))" : "(?!\\.)";
-        const subPatternStart = (p) => p.charAt(0) === "." ? "" : options.dot ? "(?!(?:^|\\/)\\.{1,2}(?:$|\\/))" : "(?!\\.)";
+        const subPatternStart = (p) => p.charAt(0) === "." ? "" : options2.dot ? "(?!(?:^|\\/)\\.{1,2}(?:$|\\/))" : "(?!\\.)";
         const clearStateChar = () => {
           if (stateChar) {
             switch (stateChar) {
@@ -25633,7 +25633,7 @@ var require_minimatch = __commonJS({
               this.debug("call clearStateChar %j", stateChar);
               clearStateChar();
               stateChar = c;
-              if (options.noext) clearStateChar();
+              if (options2.noext) clearStateChar();
               continue;
             case "(": {
               if (inClass) {
@@ -25779,13 +25779,13 @@ var require_minimatch = __commonJS({
         if (isSub === SUBPARSE) {
           return [re, hasMagic];
         }
-        if (options.nocase && !hasMagic) {
+        if (options2.nocase && !hasMagic) {
           hasMagic = pattern.toUpperCase() !== pattern.toLowerCase();
         }
         if (!hasMagic) {
           return globUnescape(pattern);
         }
-        const flags = options.nocase ? "i" : "";
+        const flags = options2.nocase ? "i" : "";
         try {
           return Object.assign(new RegExp("^" + re + "$", flags), {
             _glob: pattern,
@@ -25802,9 +25802,9 @@ var require_minimatch = __commonJS({
           this.regexp = false;
           return this.regexp;
         }
-        const options = this.options;
-        const twoStar = options.noglobstar ? star : options.dot ? twoStarDot : twoStarNoDot;
-        const flags = options.nocase ? "i" : "";
+        const options2 = this.options;
+        const twoStar = options2.noglobstar ? star : options2.dot ? twoStarDot : twoStarNoDot;
+        const flags = options2.nocase ? "i" : "";
         let re = set.map((pattern) => {
           pattern = pattern.map(
             (p) => typeof p === "string" ? regExpEscape(p) : p === GLOBSTAR ? GLOBSTAR : p._src
@@ -25847,7 +25847,7 @@ var require_minimatch = __commonJS({
         if (this.comment) return false;
         if (this.empty) return f === "";
         if (f === "/" && partial) return true;
-        const options = this.options;
+        const options2 = this.options;
         if (path4.sep !== "/") {
           f = f.split(path4.sep).join("/");
         }
@@ -25863,16 +25863,16 @@ var require_minimatch = __commonJS({
         for (let i = 0; i < set.length; i++) {
           const pattern = set[i];
           let file = f;
-          if (options.matchBase && pattern.length === 1) {
+          if (options2.matchBase && pattern.length === 1) {
             file = [filename];
           }
           const hit = this.matchOne(file, pattern, partial);
           if (hit) {
-            if (options.flipNegate) return true;
+            if (options2.flipNegate) return true;
             return !this.negate;
           }
         }
-        if (options.flipNegate) return false;
+        if (options2.flipNegate) return false;
         return this.negate;
       }
       static defaults(def) {
@@ -25890,9 +25890,9 @@ var require_readdir_glob = __commonJS({
     var fs8 = __require("fs");
     var { EventEmitter: EventEmitter3 } = __require("events");
     var { Minimatch } = require_minimatch();
-    var { resolve: resolve4 } = __require("path");
+    var { resolve: resolve5 } = __require("path");
     function readdir2(dir, strict) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         fs8.readdir(dir, { withFileTypes: true }, (err, files) => {
           if (err) {
             switch (err.code) {
@@ -25900,7 +25900,7 @@ var require_readdir_glob = __commonJS({
                 if (strict) {
                   reject(err);
                 } else {
-                  resolve5([]);
+                  resolve6([]);
                 }
                 break;
               case "ENOTSUP":
@@ -25910,7 +25910,7 @@ var require_readdir_glob = __commonJS({
               case "ENAMETOOLONG":
               // Filename too long
               case "UNKNOWN":
-                resolve5([]);
+                resolve6([]);
                 break;
               case "ELOOP":
               // Too many levels of symbolic links
@@ -25919,30 +25919,30 @@ var require_readdir_glob = __commonJS({
                 break;
             }
           } else {
-            resolve5(files);
+            resolve6(files);
           }
         });
       });
     }
     function stat2(file, followSymlinks) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve6, reject) => {
         const statFunc = followSymlinks ? fs8.stat : fs8.lstat;
         statFunc(file, (err, stats) => {
           if (err) {
             switch (err.code) {
               case "ENOENT":
                 if (followSymlinks) {
-                  resolve5(stat2(file, false));
+                  resolve6(stat2(file, false));
                 } else {
-                  resolve5(null);
+                  resolve6(null);
                 }
                 break;
               default:
-                resolve5(null);
+                resolve6(null);
                 break;
             }
           } else {
-            resolve5(stats);
+            resolve6(stats);
           }
         });
       });
@@ -25981,31 +25981,31 @@ var require_readdir_glob = __commonJS({
     async function* explore(path4, followSymlinks, useStat, shouldSkip) {
       yield* exploreWalkAsync("", path4, followSymlinks, useStat, shouldSkip, true);
     }
-    function readOptions(options) {
+    function readOptions(options2) {
       return {
-        pattern: options.pattern,
-        dot: !!options.dot,
-        noglobstar: !!options.noglobstar,
-        matchBase: !!options.matchBase,
-        nocase: !!options.nocase,
-        ignore: options.ignore,
-        skip: options.skip,
-        follow: !!options.follow,
-        stat: !!options.stat,
-        nodir: !!options.nodir,
-        mark: !!options.mark,
-        silent: !!options.silent,
-        absolute: !!options.absolute
+        pattern: options2.pattern,
+        dot: !!options2.dot,
+        noglobstar: !!options2.noglobstar,
+        matchBase: !!options2.matchBase,
+        nocase: !!options2.nocase,
+        ignore: options2.ignore,
+        skip: options2.skip,
+        follow: !!options2.follow,
+        stat: !!options2.stat,
+        nodir: !!options2.nodir,
+        mark: !!options2.mark,
+        silent: !!options2.silent,
+        absolute: !!options2.absolute
       };
     }
     var ReaddirGlob = class extends EventEmitter3 {
-      constructor(cwd, options, cb) {
+      constructor(cwd, options2, cb) {
         super();
-        if (typeof options === "function") {
-          cb = options;
-          options = null;
+        if (typeof options2 === "function") {
+          cb = options2;
+          options2 = null;
         }
-        this.options = readOptions(options || {});
+        this.options = readOptions(options2 || {});
         this.matchers = [];
         if (this.options.pattern) {
           const matchers = Array.isArray(this.options.pattern) ? this.options.pattern : [this.options.pattern];
@@ -26032,7 +26032,7 @@ var require_readdir_glob = __commonJS({
             (skip) => new Minimatch(skip, { dot: true })
           );
         }
-        this.iterator = explore(resolve4(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
+        this.iterator = explore(resolve5(cwd || "."), this.options.follow, this.options.stat, this._shouldSkipDirectory.bind(this));
         this.paused = false;
         this.inactive = false;
         this.aborted = false;
@@ -26098,8 +26098,8 @@ var require_readdir_glob = __commonJS({
         }
       }
     };
-    function readdirGlob(pattern, options, cb) {
-      return new ReaddirGlob(pattern, options, cb);
+    function readdirGlob(pattern, options2, cb) {
+      return new ReaddirGlob(pattern, options2, cb);
     }
     readdirGlob.ReaddirGlob = ReaddirGlob;
   }
@@ -26199,10 +26199,10 @@ var require_async = __commonJS({
           if (typeof args[arity - 1] === "function") {
             return asyncFn.apply(this, args);
           }
-          return new Promise((resolve4, reject2) => {
+          return new Promise((resolve5, reject2) => {
             args[arity - 1] = (err, ...cbArgs) => {
               if (err) return reject2(err);
-              resolve4(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
+              resolve5(cbArgs.length > 1 ? cbArgs : cbArgs[0]);
             };
             asyncFn.apply(this, args);
           });
@@ -26448,13 +26448,13 @@ var require_async = __commonJS({
       var applyEachSeries = applyEach$1(mapSeries$1);
       const PROMISE_SYMBOL = Symbol("promiseCallback");
       function promiseCallback() {
-        let resolve4, reject2;
+        let resolve5, reject2;
         function callback(err, ...args) {
           if (err) return reject2(err);
-          resolve4(args.length > 1 ? args : args[0]);
+          resolve5(args.length > 1 ? args : args[0]);
         }
         callback[PROMISE_SYMBOL] = new Promise((res, rej) => {
-          resolve4 = res, reject2 = rej;
+          resolve5 = res, reject2 = rej;
         });
         return callback;
       }
@@ -26801,8 +26801,8 @@ var require_async = __commonJS({
             });
           }
           if (rejectOnError || !callback) {
-            return new Promise((resolve4, reject2) => {
-              res = resolve4;
+            return new Promise((resolve5, reject2) => {
+              res = resolve5;
               rej = reject2;
             });
           }
@@ -26841,10 +26841,10 @@ var require_async = __commonJS({
         }
         const eventMethod = (name) => (handler2) => {
           if (!handler2) {
-            return new Promise((resolve4, reject2) => {
+            return new Promise((resolve5, reject2) => {
               once2(name, (err, data) => {
                 if (err) return reject2(err);
-                resolve4(data);
+                resolve5(data);
               });
             });
           }
@@ -27535,7 +27535,7 @@ var require_async = __commonJS({
       const DEFAULT_TIMES = 5;
       const DEFAULT_INTERVAL = 0;
       function retry2(opts, task, callback) {
-        var options = {
+        var options2 = {
           times: DEFAULT_TIMES,
           intervalFunc: constant(DEFAULT_INTERVAL)
         };
@@ -27543,7 +27543,7 @@ var require_async = __commonJS({
           callback = task || promiseCallback();
           task = opts;
         } else {
-          parseTimes(options, opts);
+          parseTimes(options2, opts);
           callback = callback || promiseCallback();
         }
         if (typeof task !== "function") {
@@ -27554,8 +27554,8 @@ var require_async = __commonJS({
         function retryAttempt() {
           _task((err, ...args) => {
             if (err === false) return;
-            if (err && attempt++ < options.times && (typeof options.errorFilter != "function" || options.errorFilter(err))) {
-              setTimeout(retryAttempt, options.intervalFunc(attempt - 1));
+            if (err && attempt++ < options2.times && (typeof options2.errorFilter != "function" || options2.errorFilter(err))) {
+              setTimeout(retryAttempt, options2.intervalFunc(attempt - 1));
             } else {
               callback(err, ...args);
             }
@@ -28211,10 +28211,10 @@ var require_polyfills = __commonJS({
       }
       function statFix(orig) {
         if (!orig) return orig;
-        return function(target, options, cb) {
-          if (typeof options === "function") {
-            cb = options;
-            options = null;
+        return function(target, options2, cb) {
+          if (typeof options2 === "function") {
+            cb = options2;
+            options2 = null;
           }
           function callback(er, stats) {
             if (stats) {
@@ -28223,13 +28223,13 @@ var require_polyfills = __commonJS({
             }
             if (cb) cb.apply(this, arguments);
           }
-          return options ? orig.call(fs8, target, options, callback) : orig.call(fs8, target, callback);
+          return options2 ? orig.call(fs8, target, options2, callback) : orig.call(fs8, target, callback);
         };
       }
       function statFixSync(orig) {
         if (!orig) return orig;
-        return function(target, options) {
-          var stats = options ? orig.call(fs8, target, options) : orig.call(fs8, target);
+        return function(target, options2) {
+          var stats = options2 ? orig.call(fs8, target, options2) : orig.call(fs8, target);
           if (stats) {
             if (stats.uid < 0) stats.uid += 4294967296;
             if (stats.gid < 0) stats.gid += 4294967296;
@@ -28263,8 +28263,8 @@ var require_legacy_streams = __commonJS({
         ReadStream,
         WriteStream
       };
-      function ReadStream(path4, options) {
-        if (!(this instanceof ReadStream)) return new ReadStream(path4, options);
+      function ReadStream(path4, options2) {
+        if (!(this instanceof ReadStream)) return new ReadStream(path4, options2);
         Stream2.call(this);
         var self2 = this;
         this.path = path4;
@@ -28274,11 +28274,11 @@ var require_legacy_streams = __commonJS({
         this.flags = "r";
         this.mode = 438;
         this.bufferSize = 64 * 1024;
-        options = options || {};
-        var keys = Object.keys(options);
+        options2 = options2 || {};
+        var keys = Object.keys(options2);
         for (var index = 0, length = keys.length; index < length; index++) {
           var key = keys[index];
-          this[key] = options[key];
+          this[key] = options2[key];
         }
         if (this.encoding) this.setEncoding(this.encoding);
         if (this.start !== void 0) {
@@ -28312,8 +28312,8 @@ var require_legacy_streams = __commonJS({
           self2._read();
         });
       }
-      function WriteStream(path4, options) {
-        if (!(this instanceof WriteStream)) return new WriteStream(path4, options);
+      function WriteStream(path4, options2) {
+        if (!(this instanceof WriteStream)) return new WriteStream(path4, options2);
         Stream2.call(this);
         this.path = path4;
         this.fd = null;
@@ -28322,11 +28322,11 @@ var require_legacy_streams = __commonJS({
         this.encoding = "binary";
         this.mode = 438;
         this.bytesWritten = 0;
-        options = options || {};
-        var keys = Object.keys(options);
+        options2 = options2 || {};
+        var keys = Object.keys(options2);
         for (var index = 0, length = keys.length; index < length; index++) {
           var key = keys[index];
-          this[key] = options[key];
+          this[key] = options2[key];
         }
         if (this.start !== void 0) {
           if ("number" !== typeof this.start) {
@@ -28455,17 +28455,17 @@ var require_graceful_fs = __commonJS({
       polyfills(fs9);
       fs9.gracefulify = patch;
       fs9.createReadStream = createReadStream2;
-      fs9.createWriteStream = createWriteStream2;
+      fs9.createWriteStream = createWriteStream3;
       var fs$readFile = fs9.readFile;
       fs9.readFile = readFile;
-      function readFile(path4, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$readFile(path4, options, cb);
-        function go$readFile(path5, options2, cb2, startTime) {
-          return fs$readFile(path5, options2, function(err) {
+      function readFile(path4, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$readFile(path4, options2, cb);
+        function go$readFile(path5, options3, cb2, startTime) {
+          return fs$readFile(path5, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$readFile, [path5, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$readFile, [path5, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -28475,14 +28475,14 @@ var require_graceful_fs = __commonJS({
       }
       var fs$writeFile = fs9.writeFile;
       fs9.writeFile = writeFile2;
-      function writeFile2(path4, data, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$writeFile(path4, data, options, cb);
-        function go$writeFile(path5, data2, options2, cb2, startTime) {
-          return fs$writeFile(path5, data2, options2, function(err) {
+      function writeFile2(path4, data, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$writeFile(path4, data, options2, cb);
+        function go$writeFile(path5, data2, options3, cb2, startTime) {
+          return fs$writeFile(path5, data2, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$writeFile, [path5, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$writeFile, [path5, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -28493,14 +28493,14 @@ var require_graceful_fs = __commonJS({
       var fs$appendFile = fs9.appendFile;
       if (fs$appendFile)
         fs9.appendFile = appendFile2;
-      function appendFile2(path4, data, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        return go$appendFile(path4, data, options, cb);
-        function go$appendFile(path5, data2, options2, cb2, startTime) {
-          return fs$appendFile(path5, data2, options2, function(err) {
+      function appendFile2(path4, data, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        return go$appendFile(path4, data, options2, cb);
+        function go$appendFile(path5, data2, options3, cb2, startTime) {
+          return fs$appendFile(path5, data2, options3, function(err) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
-              enqueue([go$appendFile, [path5, data2, options2, cb2], err, startTime || Date.now(), Date.now()]);
+              enqueue([go$appendFile, [path5, data2, options3, cb2], err, startTime || Date.now(), Date.now()]);
             else {
               if (typeof cb2 === "function")
                 cb2.apply(this, arguments);
@@ -28531,31 +28531,31 @@ var require_graceful_fs = __commonJS({
       var fs$readdir = fs9.readdir;
       fs9.readdir = readdir2;
       var noReaddirOptionVersions = /^v[0-5]\./;
-      function readdir2(path4, options, cb) {
-        if (typeof options === "function")
-          cb = options, options = null;
-        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path5, options2, cb2, startTime) {
+      function readdir2(path4, options2, cb) {
+        if (typeof options2 === "function")
+          cb = options2, options2 = null;
+        var go$readdir = noReaddirOptionVersions.test(process.version) ? function go$readdir2(path5, options3, cb2, startTime) {
           return fs$readdir(path5, fs$readdirCallback(
             path5,
-            options2,
+            options3,
             cb2,
             startTime
           ));
-        } : function go$readdir2(path5, options2, cb2, startTime) {
-          return fs$readdir(path5, options2, fs$readdirCallback(
+        } : function go$readdir2(path5, options3, cb2, startTime) {
+          return fs$readdir(path5, options3, fs$readdirCallback(
             path5,
-            options2,
+            options3,
             cb2,
             startTime
           ));
         };
-        return go$readdir(path4, options, cb);
-        function fs$readdirCallback(path5, options2, cb2, startTime) {
+        return go$readdir(path4, options2, cb);
+        function fs$readdirCallback(path5, options3, cb2, startTime) {
           return function(err, files) {
             if (err && (err.code === "EMFILE" || err.code === "ENFILE"))
               enqueue([
                 go$readdir,
-                [path5, options2, cb2],
+                [path5, options3, cb2],
                 err,
                 startTime || Date.now(),
                 Date.now()
@@ -28626,7 +28626,7 @@ var require_graceful_fs = __commonJS({
         enumerable: true,
         configurable: true
       });
-      function ReadStream(path4, options) {
+      function ReadStream(path4, options2) {
         if (this instanceof ReadStream)
           return fs$ReadStream.apply(this, arguments), this;
         else
@@ -28646,7 +28646,7 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function WriteStream(path4, options) {
+      function WriteStream(path4, options2) {
         if (this instanceof WriteStream)
           return fs$WriteStream.apply(this, arguments), this;
         else
@@ -28664,11 +28664,11 @@ var require_graceful_fs = __commonJS({
           }
         });
       }
-      function createReadStream2(path4, options) {
-        return new fs9.ReadStream(path4, options);
+      function createReadStream2(path4, options2) {
+        return new fs9.ReadStream(path4, options2);
       }
-      function createWriteStream2(path4, options) {
-        return new fs9.WriteStream(path4, options);
+      function createWriteStream3(path4, options2) {
+        return new fs9.WriteStream(path4, options2);
       }
       var fs$open = fs9.open;
       fs9.open = open2;
@@ -29180,14 +29180,14 @@ var require_stream_writable = __commonJS({
     util3.inherits(Writable, Stream2);
     function nop() {
     }
-    function WritableState(options, stream4) {
+    function WritableState(options2, stream4) {
       Duplex = Duplex || require_stream_duplex();
-      options = options || {};
+      options2 = options2 || {};
       var isDuplex = stream4 instanceof Duplex;
-      this.objectMode = !!options.objectMode;
-      if (isDuplex) this.objectMode = this.objectMode || !!options.writableObjectMode;
-      var hwm = options.highWaterMark;
-      var writableHwm = options.writableHighWaterMark;
+      this.objectMode = !!options2.objectMode;
+      if (isDuplex) this.objectMode = this.objectMode || !!options2.writableObjectMode;
+      var hwm = options2.highWaterMark;
+      var writableHwm = options2.writableHighWaterMark;
       var defaultHwm = this.objectMode ? 16 : 16 * 1024;
       if (hwm || hwm === 0) this.highWaterMark = hwm;
       else if (isDuplex && (writableHwm || writableHwm === 0)) this.highWaterMark = writableHwm;
@@ -29199,9 +29199,9 @@ var require_stream_writable = __commonJS({
       this.ended = false;
       this.finished = false;
       this.destroyed = false;
-      var noDecode = options.decodeStrings === false;
+      var noDecode = options2.decodeStrings === false;
       this.decodeStrings = !noDecode;
-      this.defaultEncoding = options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2.defaultEncoding || "utf8";
       this.length = 0;
       this.writing = false;
       this.corked = 0;
@@ -29254,18 +29254,18 @@ var require_stream_writable = __commonJS({
         return object instanceof this;
       };
     }
-    function Writable(options) {
+    function Writable(options2) {
       Duplex = Duplex || require_stream_duplex();
       if (!realHasInstance.call(Writable, this) && !(this instanceof Duplex)) {
-        return new Writable(options);
+        return new Writable(options2);
       }
-      this._writableState = new WritableState(options, this);
+      this._writableState = new WritableState(options2, this);
       this.writable = true;
-      if (options) {
-        if (typeof options.write === "function") this._write = options.write;
-        if (typeof options.writev === "function") this._writev = options.writev;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
-        if (typeof options.final === "function") this._final = options.final;
+      if (options2) {
+        if (typeof options2.write === "function") this._write = options2.write;
+        if (typeof options2.writev === "function") this._writev = options2.writev;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
+        if (typeof options2.final === "function") this._final = options2.final;
       }
       Stream2.call(this);
     }
@@ -29612,14 +29612,14 @@ var require_stream_duplex = __commonJS({
     var keys;
     var method;
     var v;
-    function Duplex(options) {
-      if (!(this instanceof Duplex)) return new Duplex(options);
-      Readable7.call(this, options);
-      Writable.call(this, options);
-      if (options && options.readable === false) this.readable = false;
-      if (options && options.writable === false) this.writable = false;
+    function Duplex(options2) {
+      if (!(this instanceof Duplex)) return new Duplex(options2);
+      Readable7.call(this, options2);
+      Writable.call(this, options2);
+      if (options2 && options2.readable === false) this.readable = false;
+      if (options2 && options2.writable === false) this.writable = false;
       this.allowHalfOpen = true;
-      if (options && options.allowHalfOpen === false) this.allowHalfOpen = false;
+      if (options2 && options2.allowHalfOpen === false) this.allowHalfOpen = false;
       this.once("end", onend);
     }
     Object.defineProperty(Duplex.prototype, "writableHighWaterMark", {
@@ -29943,14 +29943,14 @@ var require_stream_readable = __commonJS({
       else if (isArray(emitter._events[event])) emitter._events[event].unshift(fn);
       else emitter._events[event] = [fn, emitter._events[event]];
     }
-    function ReadableState(options, stream4) {
+    function ReadableState(options2, stream4) {
       Duplex = Duplex || require_stream_duplex();
-      options = options || {};
+      options2 = options2 || {};
       var isDuplex = stream4 instanceof Duplex;
-      this.objectMode = !!options.objectMode;
-      if (isDuplex) this.objectMode = this.objectMode || !!options.readableObjectMode;
-      var hwm = options.highWaterMark;
-      var readableHwm = options.readableHighWaterMark;
+      this.objectMode = !!options2.objectMode;
+      if (isDuplex) this.objectMode = this.objectMode || !!options2.readableObjectMode;
+      var hwm = options2.highWaterMark;
+      var readableHwm = options2.readableHighWaterMark;
       var defaultHwm = this.objectMode ? 16 : 16 * 1024;
       if (hwm || hwm === 0) this.highWaterMark = hwm;
       else if (isDuplex && (readableHwm || readableHwm === 0)) this.highWaterMark = readableHwm;
@@ -29970,25 +29970,25 @@ var require_stream_readable = __commonJS({
       this.readableListening = false;
       this.resumeScheduled = false;
       this.destroyed = false;
-      this.defaultEncoding = options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2.defaultEncoding || "utf8";
       this.awaitDrain = 0;
       this.readingMore = false;
       this.decoder = null;
       this.encoding = null;
-      if (options.encoding) {
+      if (options2.encoding) {
         if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
-        this.decoder = new StringDecoder(options.encoding);
-        this.encoding = options.encoding;
+        this.decoder = new StringDecoder(options2.encoding);
+        this.encoding = options2.encoding;
       }
     }
-    function Readable7(options) {
+    function Readable7(options2) {
       Duplex = Duplex || require_stream_duplex();
-      if (!(this instanceof Readable7)) return new Readable7(options);
-      this._readableState = new ReadableState(options, this);
+      if (!(this instanceof Readable7)) return new Readable7(options2);
+      this._readableState = new ReadableState(options2, this);
       this.readable = true;
-      if (options) {
-        if (typeof options.read === "function") this._read = options.read;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
+      if (options2) {
+        if (typeof options2.read === "function") this._read = options2.read;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
       }
       Stream2.call(this);
     }
@@ -30589,11 +30589,11 @@ var require_stream_readable = __commonJS({
 var require_stream_transform = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_transform.js"(exports2, module) {
     "use strict";
-    module.exports = Transform3;
+    module.exports = Transform4;
     var Duplex = require_stream_duplex();
     var util3 = Object.create(require_util9());
     util3.inherits = require_inherits();
-    util3.inherits(Transform3, Duplex);
+    util3.inherits(Transform4, Duplex);
     function afterTransform(er, data) {
       var ts = this._transformState;
       ts.transforming = false;
@@ -30612,9 +30612,9 @@ var require_stream_transform = __commonJS({
         this._read(rs.highWaterMark);
       }
     }
-    function Transform3(options) {
-      if (!(this instanceof Transform3)) return new Transform3(options);
-      Duplex.call(this, options);
+    function Transform4(options2) {
+      if (!(this instanceof Transform4)) return new Transform4(options2);
+      Duplex.call(this, options2);
       this._transformState = {
         afterTransform: afterTransform.bind(this),
         needTransform: false,
@@ -30625,9 +30625,9 @@ var require_stream_transform = __commonJS({
       };
       this._readableState.needReadable = true;
       this._readableState.sync = false;
-      if (options) {
-        if (typeof options.transform === "function") this._transform = options.transform;
-        if (typeof options.flush === "function") this._flush = options.flush;
+      if (options2) {
+        if (typeof options2.transform === "function") this._transform = options2.transform;
+        if (typeof options2.flush === "function") this._flush = options2.flush;
       }
       this.on("prefinish", prefinish);
     }
@@ -30641,14 +30641,14 @@ var require_stream_transform = __commonJS({
         done(this, null, null);
       }
     }
-    Transform3.prototype.push = function(chunk, encoding) {
+    Transform4.prototype.push = function(chunk, encoding) {
       this._transformState.needTransform = false;
       return Duplex.prototype.push.call(this, chunk, encoding);
     };
-    Transform3.prototype._transform = function(chunk, encoding, cb) {
+    Transform4.prototype._transform = function(chunk, encoding, cb) {
       throw new Error("_transform() is not implemented");
     };
-    Transform3.prototype._write = function(chunk, encoding, cb) {
+    Transform4.prototype._write = function(chunk, encoding, cb) {
       var ts = this._transformState;
       ts.writecb = cb;
       ts.writechunk = chunk;
@@ -30658,7 +30658,7 @@ var require_stream_transform = __commonJS({
         if (ts.needTransform || rs.needReadable || rs.length < rs.highWaterMark) this._read(rs.highWaterMark);
       }
     };
-    Transform3.prototype._read = function(n) {
+    Transform4.prototype._read = function(n) {
       var ts = this._transformState;
       if (ts.writechunk !== null && ts.writecb && !ts.transforming) {
         ts.transforming = true;
@@ -30667,7 +30667,7 @@ var require_stream_transform = __commonJS({
         ts.needTransform = true;
       }
     };
-    Transform3.prototype._destroy = function(err, cb) {
+    Transform4.prototype._destroy = function(err, cb) {
       var _this2 = this;
       Duplex.prototype._destroy.call(this, err, function(err2) {
         cb(err2);
@@ -30690,13 +30690,13 @@ var require_stream_passthrough = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_passthrough.js"(exports2, module) {
     "use strict";
     module.exports = PassThrough3;
-    var Transform3 = require_stream_transform();
+    var Transform4 = require_stream_transform();
     var util3 = Object.create(require_util9());
     util3.inherits = require_inherits();
-    util3.inherits(PassThrough3, Transform3);
-    function PassThrough3(options) {
-      if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform3.call(this, options);
+    util3.inherits(PassThrough3, Transform4);
+    function PassThrough3(options2) {
+      if (!(this instanceof PassThrough3)) return new PassThrough3(options2);
+      Transform4.call(this, options2);
     }
     PassThrough3.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
@@ -30754,24 +30754,24 @@ var require_lazystream = __commonJS({
         return this[method].apply(this, arguments);
       };
     }
-    function Readable7(fn, options) {
+    function Readable7(fn, options2) {
       if (!(this instanceof Readable7))
-        return new Readable7(fn, options);
-      PassThrough3.call(this, options);
+        return new Readable7(fn, options2);
+      PassThrough3.call(this, options2);
       beforeFirstCall(this, "_read", function() {
-        var source = fn.call(this, options);
+        var source = fn.call(this, options2);
         var emit = this.emit.bind(this, "error");
         source.on("error", emit);
         source.pipe(this);
       });
       this.emit("readable");
     }
-    function Writable(fn, options) {
+    function Writable(fn, options2) {
       if (!(this instanceof Writable))
-        return new Writable(fn, options);
-      PassThrough3.call(this, options);
+        return new Writable(fn, options2);
+      PassThrough3.call(this, options2);
       beforeFirstCall(this, "_write", function() {
-        var destination = fn.call(this, options);
+        var destination = fn.call(this, options2);
         var emit = this.emit.bind(this, "error");
         destination.on("error", emit);
         this.pipe(destination);
@@ -31571,8 +31571,8 @@ var require_primordials = __commonJS({
       ArrayPrototypeIndexOf(self2, el) {
         return self2.indexOf(el);
       },
-      ArrayPrototypeJoin(self2, sep3) {
-        return self2.join(sep3);
+      ArrayPrototypeJoin(self2, sep4) {
+        return self2.join(sep4);
       },
       ArrayPrototypeMap(self2, fn) {
         return self2.map(fn);
@@ -31821,11 +31821,11 @@ var require_errors2 = __commonJS({
       return innerError || outerError;
     }
     var AbortError3 = class extends Error {
-      constructor(message = "The operation was aborted", options = void 0) {
-        if (options !== void 0 && typeof options !== "object") {
-          throw new codes.ERR_INVALID_ARG_TYPE("options", "Object", options);
+      constructor(message = "The operation was aborted", options2 = void 0) {
+        if (options2 !== void 0 && typeof options2 !== "object") {
+          throw new codes.ERR_INVALID_ARG_TYPE("options", "Object", options2);
         }
-        super(message, options);
+        super(message, options2);
         this.code = "ABORT_ERR";
         this.name = "AbortError";
       }
@@ -32467,7 +32467,7 @@ var require_event_target_shim = __commonJS({
        * @param {boolean|{capture?:boolean,passive?:boolean,once?:boolean}} [options] The options for this listener.
        * @returns {void}
        */
-      addEventListener(eventName, listener, options) {
+      addEventListener(eventName, listener, options2) {
         if (listener == null) {
           return;
         }
@@ -32475,14 +32475,14 @@ var require_event_target_shim = __commonJS({
           throw new TypeError("'listener' should be a function or an object.");
         }
         const listeners = getListeners(this);
-        const optionsIsObj = isObject2(options);
-        const capture = optionsIsObj ? Boolean(options.capture) : Boolean(options);
+        const optionsIsObj = isObject2(options2);
+        const capture = optionsIsObj ? Boolean(options2.capture) : Boolean(options2);
         const listenerType = capture ? CAPTURE : BUBBLE;
         const newNode = {
           listener,
           listenerType,
-          passive: optionsIsObj && Boolean(options.passive),
-          once: optionsIsObj && Boolean(options.once),
+          passive: optionsIsObj && Boolean(options2.passive),
+          once: optionsIsObj && Boolean(options2.once),
           next: null
         };
         let node = listeners.get(eventName);
@@ -32507,12 +32507,12 @@ var require_event_target_shim = __commonJS({
        * @param {boolean|{capture?:boolean,passive?:boolean,once?:boolean}} [options] The options for this listener.
        * @returns {void}
        */
-      removeEventListener(eventName, listener, options) {
+      removeEventListener(eventName, listener, options2) {
         if (listener == null) {
           return;
         }
         const listeners = getListeners(this);
-        const capture = isObject2(options) ? Boolean(options.capture) : Boolean(options);
+        const capture = isObject2(options2) ? Boolean(options2.capture) : Boolean(options2);
         const listenerType = capture ? CAPTURE : BUBBLE;
         let prev = null;
         let node = listeners.get(eventName);
@@ -32743,25 +32743,25 @@ var require_util10 = __commonJS({
         };
       },
       createDeferredPromise: function() {
-        let resolve4;
+        let resolve5;
         let reject;
         const promise = new Promise((res, rej) => {
-          resolve4 = res;
+          resolve5 = res;
           reject = rej;
         });
         return {
           promise,
-          resolve: resolve4,
+          resolve: resolve5,
           reject
         };
       },
       promisify(fn) {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           fn((err, ...args) => {
             if (err) {
               return reject(err);
             }
-            return resolve4(...args);
+            return resolve5(...args);
           });
         });
       },
@@ -32941,13 +32941,13 @@ var require_validators = __commonJS({
     function validateBoolean(value, name) {
       if (typeof value !== "boolean") throw new ERR_INVALID_ARG_TYPE(name, "boolean", value);
     }
-    function getOwnPropertyValueOrDefault(options, key, defaultValue) {
-      return options == null || !ObjectPrototypeHasOwnProperty(options, key) ? defaultValue : options[key];
+    function getOwnPropertyValueOrDefault(options2, key, defaultValue) {
+      return options2 == null || !ObjectPrototypeHasOwnProperty(options2, key) ? defaultValue : options2[key];
     }
-    var validateObject = hideStackFrames((value, name, options = null) => {
-      const allowArray = getOwnPropertyValueOrDefault(options, "allowArray", false);
-      const allowFunction = getOwnPropertyValueOrDefault(options, "allowFunction", false);
-      const nullable = getOwnPropertyValueOrDefault(options, "nullable", false);
+    var validateObject = hideStackFrames((value, name, options2 = null) => {
+      const allowArray = getOwnPropertyValueOrDefault(options2, "allowArray", false);
+      const allowFunction = getOwnPropertyValueOrDefault(options2, "allowFunction", false);
+      const nullable = getOwnPropertyValueOrDefault(options2, "nullable", false);
       if (!nullable && value === null || !allowArray && ArrayIsArray(value) || typeof value !== "object" && (!allowFunction || typeof value !== "function")) {
         throw new ERR_INVALID_ARG_TYPE(name, "Object", value);
       }
@@ -33373,27 +33373,27 @@ var require_end_of_stream = __commonJS({
     }
     var nop = () => {
     };
-    function eos(stream4, options, callback) {
+    function eos(stream4, options2, callback) {
       var _options$readable, _options$writable;
       if (arguments.length === 2) {
-        callback = options;
-        options = kEmptyObject;
-      } else if (options == null) {
-        options = kEmptyObject;
+        callback = options2;
+        options2 = kEmptyObject;
+      } else if (options2 == null) {
+        options2 = kEmptyObject;
       } else {
-        validateObject(options, "options");
+        validateObject(options2, "options");
       }
       validateFunction(callback, "callback");
-      validateAbortSignal(options.signal, "options.signal");
+      validateAbortSignal(options2.signal, "options.signal");
       callback = once(callback);
       if (isReadableStream3(stream4) || isWritableStream(stream4)) {
-        return eosWeb(stream4, options, callback);
+        return eosWeb(stream4, options2, callback);
       }
       if (!isNodeStream(stream4)) {
         throw new ERR_INVALID_ARG_TYPE("stream", ["ReadableStream", "WritableStream", "Stream"], stream4);
       }
-      const readable = (_options$readable = options.readable) !== null && _options$readable !== void 0 ? _options$readable : isReadableNodeStream(stream4);
-      const writable = (_options$writable = options.writable) !== null && _options$writable !== void 0 ? _options$writable : isWritableNodeStream(stream4);
+      const readable = (_options$readable = options2.readable) !== null && _options$readable !== void 0 ? _options$readable : isReadableNodeStream(stream4);
+      const writable = (_options$writable = options2.writable) !== null && _options$writable !== void 0 ? _options$writable : isWritableNodeStream(stream4);
       const wState = stream4._writableState;
       const rState = stream4._readableState;
       const onlegacyfinish = () => {
@@ -33476,7 +33476,7 @@ var require_end_of_stream = __commonJS({
       }
       stream4.on("end", onend);
       stream4.on("finish", onfinish);
-      if (options.error !== false) {
+      if (options2.error !== false) {
         stream4.on("error", onerror);
       }
       stream4.on("close", onclose);
@@ -33507,22 +33507,22 @@ var require_end_of_stream = __commonJS({
         stream4.removeListener("error", onerror);
         stream4.removeListener("close", onclose);
       };
-      if (options.signal && !closed) {
+      if (options2.signal && !closed) {
         const abort = () => {
           const endCallback = callback;
           cleanup();
           endCallback.call(
             stream4,
             new AbortError3(void 0, {
-              cause: options.signal.reason
+              cause: options2.signal.reason
             })
           );
         };
-        if (options.signal.aborted) {
+        if (options2.signal.aborted) {
           process5.nextTick(abort);
         } else {
           addAbortListener = addAbortListener || require_util10().addAbortListener;
-          const disposable = addAbortListener(options.signal, abort);
+          const disposable = addAbortListener(options2.signal, abort);
           const originalCallback = callback;
           callback = once((...args) => {
             disposable[SymbolDispose]();
@@ -33532,24 +33532,24 @@ var require_end_of_stream = __commonJS({
       }
       return cleanup;
     }
-    function eosWeb(stream4, options, callback) {
+    function eosWeb(stream4, options2, callback) {
       let isAborted = false;
       let abort = nop;
-      if (options.signal) {
+      if (options2.signal) {
         abort = () => {
           isAborted = true;
           callback.call(
             stream4,
             new AbortError3(void 0, {
-              cause: options.signal.reason
+              cause: options2.signal.reason
             })
           );
         };
-        if (options.signal.aborted) {
+        if (options2.signal.aborted) {
           process5.nextTick(abort);
         } else {
           addAbortListener = addAbortListener || require_util10().addAbortListener;
-          const disposable = addAbortListener(options.signal, abort);
+          const disposable = addAbortListener(options2.signal, abort);
           const originalCallback = callback;
           callback = once((...args) => {
             disposable[SymbolDispose]();
@@ -33575,7 +33575,7 @@ var require_end_of_stream = __commonJS({
         validateBoolean(opts.cleanup, "cleanup");
         autoCleanup = opts.cleanup;
       }
-      return new Promise2((resolve4, reject) => {
+      return new Promise2((resolve5, reject) => {
         const cleanup = eos(stream4, opts, (err) => {
           if (autoCleanup) {
             cleanup();
@@ -33583,7 +33583,7 @@ var require_end_of_stream = __commonJS({
           if (err) {
             reject(err);
           } else {
-            resolve4();
+            resolve5();
           }
         });
       });
@@ -33869,7 +33869,7 @@ var require_legacy = __commonJS({
     }
     ObjectSetPrototypeOf(Stream2.prototype, EE.prototype);
     ObjectSetPrototypeOf(Stream2, EE);
-    Stream2.prototype.pipe = function(dest, options) {
+    Stream2.prototype.pipe = function(dest, options2) {
       const source = this;
       function ondata(chunk) {
         if (dest.writable && dest.write(chunk) === false && source.pause) {
@@ -33883,7 +33883,7 @@ var require_legacy = __commonJS({
         }
       }
       dest.on("drain", ondrain);
-      if (!dest._isStdio && (!options || options.end !== false)) {
+      if (!dest._isStdio && (!options2 || options2.end !== false)) {
         source.on("end", onend);
         source.on("close", onclose);
       }
@@ -34130,9 +34130,9 @@ var require_buffer_list = __commonJS({
         return ret;
       }
       // Make sure the linked list only shows the minimal necessary information.
-      [Symbol.for("nodejs.util.inspect.custom")](_2, options) {
+      [Symbol.for("nodejs.util.inspect.custom")](_2, options2) {
         return inspect2(this, {
-          ...options,
+          ...options2,
           // Only inspect one level.
           depth: 0,
           // It should not recurse.
@@ -34152,8 +34152,8 @@ var require_state2 = __commonJS({
     var { ERR_INVALID_ARG_VALUE } = require_errors2().codes;
     var defaultHighWaterMarkBytes = 16 * 1024;
     var defaultHighWaterMarkObjectMode = 16;
-    function highWaterMarkFrom(options, isDuplex, duplexKey) {
-      return options.highWaterMark != null ? options.highWaterMark : isDuplex ? options[duplexKey] : null;
+    function highWaterMarkFrom(options2, isDuplex, duplexKey) {
+      return options2.highWaterMark != null ? options2.highWaterMark : isDuplex ? options2[duplexKey] : null;
     }
     function getDefaultHighWaterMark(objectMode) {
       return objectMode ? defaultHighWaterMarkObjectMode : defaultHighWaterMarkBytes;
@@ -34166,8 +34166,8 @@ var require_state2 = __commonJS({
         defaultHighWaterMarkBytes = value;
       }
     }
-    function getHighWaterMark(state3, options, duplexKey, isDuplex) {
-      const hwm = highWaterMarkFrom(options, isDuplex, duplexKey);
+    function getHighWaterMark(state3, options2, duplexKey, isDuplex) {
+      const hwm = highWaterMarkFrom(options2, isDuplex, duplexKey);
       if (hwm != null) {
         if (!NumberIsInteger(hwm) || hwm < 0) {
           const name = isDuplex ? `options.${duplexKey}` : "options.highWaterMark";
@@ -34696,40 +34696,40 @@ var require_readable3 = __commonJS({
       readingMore: makeBitMapDescriptor(kReadingMore),
       dataEmitted: makeBitMapDescriptor(kDataEmitted)
     });
-    function ReadableState(options, stream4, isDuplex) {
+    function ReadableState(options2, stream4, isDuplex) {
       if (typeof isDuplex !== "boolean") isDuplex = stream4 instanceof require_duplex();
       this.state = kEmitClose | kAutoDestroy | kConstructed | kSync;
-      if (options && options.objectMode) this.state |= kObjectMode;
-      if (isDuplex && options && options.readableObjectMode) this.state |= kObjectMode;
-      this.highWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
+      if (options2 && options2.objectMode) this.state |= kObjectMode;
+      if (isDuplex && options2 && options2.readableObjectMode) this.state |= kObjectMode;
+      this.highWaterMark = options2 ? getHighWaterMark(this, options2, "readableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
       this.buffer = new BufferList();
       this.length = 0;
       this.pipes = [];
       this.flowing = null;
       this[kPaused] = null;
-      if (options && options.emitClose === false) this.state &= ~kEmitClose;
-      if (options && options.autoDestroy === false) this.state &= ~kAutoDestroy;
+      if (options2 && options2.emitClose === false) this.state &= ~kEmitClose;
+      if (options2 && options2.autoDestroy === false) this.state &= ~kAutoDestroy;
       this.errored = null;
-      this.defaultEncoding = options && options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2 && options2.defaultEncoding || "utf8";
       this.awaitDrainWriters = null;
       this.decoder = null;
       this.encoding = null;
-      if (options && options.encoding) {
-        this.decoder = new StringDecoder(options.encoding);
-        this.encoding = options.encoding;
+      if (options2 && options2.encoding) {
+        this.decoder = new StringDecoder(options2.encoding);
+        this.encoding = options2.encoding;
       }
     }
-    function Readable7(options) {
-      if (!(this instanceof Readable7)) return new Readable7(options);
+    function Readable7(options2) {
+      if (!(this instanceof Readable7)) return new Readable7(options2);
       const isDuplex = this instanceof require_duplex();
-      this._readableState = new ReadableState(options, this, isDuplex);
-      if (options) {
-        if (typeof options.read === "function") this._read = options.read;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
-        if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal && !isDuplex) addAbortSignal(options.signal, this);
+      this._readableState = new ReadableState(options2, this, isDuplex);
+      if (options2) {
+        if (typeof options2.read === "function") this._read = options2.read;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
+        if (typeof options2.construct === "function") this._construct = options2.construct;
+        if (options2.signal && !isDuplex) addAbortSignal(options2.signal, this);
       }
-      Stream2.call(this, options);
+      Stream2.call(this, options2);
       destroyImpl.construct(this, () => {
         if (this._readableState.needReadable) {
           maybeReadMore(this, this._readableState);
@@ -34750,7 +34750,7 @@ var require_readable3 = __commonJS({
         error2 = this.readableEnded ? null : new AbortError3();
         this.destroy(error2);
       }
-      return new Promise2((resolve4, reject) => eos(this, (err) => err && err !== error2 ? reject(err) : resolve4(null)));
+      return new Promise2((resolve5, reject) => eos(this, (err) => err && err !== error2 ? reject(err) : resolve5(null)));
     };
     Readable7.prototype.push = function(chunk, encoding) {
       return readableAddChunk(this, chunk, encoding, false);
@@ -35276,30 +35276,30 @@ var require_readable3 = __commonJS({
     Readable7.prototype[SymbolAsyncIterator] = function() {
       return streamToAsyncIterator(this);
     };
-    Readable7.prototype.iterator = function(options) {
-      if (options !== void 0) {
-        validateObject(options, "options");
+    Readable7.prototype.iterator = function(options2) {
+      if (options2 !== void 0) {
+        validateObject(options2, "options");
       }
-      return streamToAsyncIterator(this, options);
+      return streamToAsyncIterator(this, options2);
     };
-    function streamToAsyncIterator(stream4, options) {
+    function streamToAsyncIterator(stream4, options2) {
       if (typeof stream4.read !== "function") {
         stream4 = Readable7.wrap(stream4, {
           objectMode: true
         });
       }
-      const iter = createAsyncIterator(stream4, options);
+      const iter = createAsyncIterator(stream4, options2);
       iter.stream = stream4;
       return iter;
     }
-    async function* createAsyncIterator(stream4, options) {
+    async function* createAsyncIterator(stream4, options2) {
       let callback = nop;
-      function next(resolve4) {
+      function next(resolve5) {
         if (this === stream4) {
           callback();
           callback = nop;
         } else {
-          callback = resolve4;
+          callback = resolve5;
         }
       }
       stream4.on("readable", next);
@@ -35332,7 +35332,7 @@ var require_readable3 = __commonJS({
         error2 = aggregateTwoErrors(error2, err);
         throw error2;
       } finally {
-        if ((error2 || (options === null || options === void 0 ? void 0 : options.destroyOnReturn) !== false) && (error2 === void 0 || stream4._readableState.autoDestroy)) {
+        if ((error2 || (options2 === null || options2 === void 0 ? void 0 : options2.destroyOnReturn) !== false) && (error2 === void 0 || stream4._readableState.autoDestroy)) {
           destroyImpl.destroyer(stream4, null);
         } else {
           stream4.off("readable", next);
@@ -35522,17 +35522,17 @@ var require_readable3 = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Readable7.fromWeb = function(readableStream, options) {
-      return lazyWebStreams().newStreamReadableFromReadableStream(readableStream, options);
+    Readable7.fromWeb = function(readableStream, options2) {
+      return lazyWebStreams().newStreamReadableFromReadableStream(readableStream, options2);
     };
-    Readable7.toWeb = function(streamReadable, options) {
-      return lazyWebStreams().newReadableStreamFromStreamReadable(streamReadable, options);
+    Readable7.toWeb = function(streamReadable, options2) {
+      return lazyWebStreams().newReadableStreamFromStreamReadable(streamReadable, options2);
     };
-    Readable7.wrap = function(src, options) {
+    Readable7.wrap = function(src, options2) {
       var _ref, _src$readableObjectMo;
       return new Readable7({
         objectMode: (_ref = (_src$readableObjectMo = src.readableObjectMode) !== null && _src$readableObjectMo !== void 0 ? _src$readableObjectMo : src.objectMode) !== null && _ref !== void 0 ? _ref : true,
-        ...options,
+        ...options2,
         destroy(err, callback) {
           destroyImpl.destroyer(src, err);
           callback(err);
@@ -35583,20 +35583,20 @@ var require_writable = __commonJS({
     function nop() {
     }
     var kOnFinished = Symbol2("kOnFinished");
-    function WritableState(options, stream4, isDuplex) {
+    function WritableState(options2, stream4, isDuplex) {
       if (typeof isDuplex !== "boolean") isDuplex = stream4 instanceof require_duplex();
-      this.objectMode = !!(options && options.objectMode);
-      if (isDuplex) this.objectMode = this.objectMode || !!(options && options.writableObjectMode);
-      this.highWaterMark = options ? getHighWaterMark(this, options, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
+      this.objectMode = !!(options2 && options2.objectMode);
+      if (isDuplex) this.objectMode = this.objectMode || !!(options2 && options2.writableObjectMode);
+      this.highWaterMark = options2 ? getHighWaterMark(this, options2, "writableHighWaterMark", isDuplex) : getDefaultHighWaterMark(false);
       this.finalCalled = false;
       this.needDrain = false;
       this.ending = false;
       this.ended = false;
       this.finished = false;
       this.destroyed = false;
-      const noDecode = !!(options && options.decodeStrings === false);
+      const noDecode = !!(options2 && options2.decodeStrings === false);
       this.decodeStrings = !noDecode;
-      this.defaultEncoding = options && options.defaultEncoding || "utf8";
+      this.defaultEncoding = options2 && options2.defaultEncoding || "utf8";
       this.length = 0;
       this.writing = false;
       this.corked = 0;
@@ -35611,8 +35611,8 @@ var require_writable = __commonJS({
       this.constructed = true;
       this.prefinished = false;
       this.errorEmitted = false;
-      this.emitClose = !options || options.emitClose !== false;
-      this.autoDestroy = !options || options.autoDestroy !== false;
+      this.emitClose = !options2 || options2.emitClose !== false;
+      this.autoDestroy = !options2 || options2.autoDestroy !== false;
       this.errored = null;
       this.closed = false;
       this.closeEmitted = false;
@@ -35633,19 +35633,19 @@ var require_writable = __commonJS({
         return this.buffered.length - this.bufferedIndex;
       }
     });
-    function Writable(options) {
+    function Writable(options2) {
       const isDuplex = this instanceof require_duplex();
-      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) return new Writable(options);
-      this._writableState = new WritableState(options, this, isDuplex);
-      if (options) {
-        if (typeof options.write === "function") this._write = options.write;
-        if (typeof options.writev === "function") this._writev = options.writev;
-        if (typeof options.destroy === "function") this._destroy = options.destroy;
-        if (typeof options.final === "function") this._final = options.final;
-        if (typeof options.construct === "function") this._construct = options.construct;
-        if (options.signal) addAbortSignal(options.signal, this);
+      if (!isDuplex && !FunctionPrototypeSymbolHasInstance(Writable, this)) return new Writable(options2);
+      this._writableState = new WritableState(options2, this, isDuplex);
+      if (options2) {
+        if (typeof options2.write === "function") this._write = options2.write;
+        if (typeof options2.writev === "function") this._writev = options2.writev;
+        if (typeof options2.destroy === "function") this._destroy = options2.destroy;
+        if (typeof options2.final === "function") this._final = options2.final;
+        if (typeof options2.construct === "function") this._construct = options2.construct;
+        if (options2.signal) addAbortSignal(options2.signal, this);
       }
-      Stream2.call(this, options);
+      Stream2.call(this, options2);
       destroyImpl.construct(this, () => {
         const state3 = this._writableState;
         if (!state3.writing) {
@@ -36154,8 +36154,8 @@ var require_writable = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Writable.fromWeb = function(writableStream, options) {
-      return lazyWebStreams().newStreamWritableFromWritableStream(writableStream, options);
+    Writable.fromWeb = function(writableStream, options2) {
+      return lazyWebStreams().newStreamWritableFromWritableStream(writableStream, options2);
     };
     Writable.toWeb = function(streamWritable) {
       return lazyWebStreams().newWritableStreamFromStreamWritable(streamWritable);
@@ -36199,14 +36199,14 @@ var require_duplexify = __commonJS({
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
     var { FunctionPrototypeCall } = require_primordials();
     var Duplexify = class extends Duplex {
-      constructor(options) {
-        super(options);
-        if ((options === null || options === void 0 ? void 0 : options.readable) === false) {
+      constructor(options2) {
+        super(options2);
+        if ((options2 === null || options2 === void 0 ? void 0 : options2.readable) === false) {
           this._readableState.readable = false;
           this._readableState.ended = true;
           this._readableState.endEmitted = true;
         }
-        if ((options === null || options === void 0 ? void 0 : options.writable) === false) {
+        if ((options2 === null || options2 === void 0 ? void 0 : options2.writable) === false) {
           this._writableState.writable = false;
           this._writableState.ending = true;
           this._writableState.ended = true;
@@ -36351,7 +36351,7 @@ var require_duplexify = __commonJS({
       );
     };
     function fromAsyncGen(fn) {
-      let { promise, resolve: resolve4 } = createDeferredPromise();
+      let { promise, resolve: resolve5 } = createDeferredPromise();
       const ac = new AbortController2();
       const signal = ac.signal;
       const value = fn(
@@ -36366,7 +36366,7 @@ var require_duplexify = __commonJS({
               throw new AbortError3(void 0, {
                 cause: signal.reason
               });
-            ({ promise, resolve: resolve4 } = createDeferredPromise());
+            ({ promise, resolve: resolve5 } = createDeferredPromise());
             yield chunk;
           }
         })(),
@@ -36377,8 +36377,8 @@ var require_duplexify = __commonJS({
       return {
         value,
         write(chunk, encoding, cb) {
-          const _resolve = resolve4;
-          resolve4 = null;
+          const _resolve = resolve5;
+          resolve5 = null;
           _resolve({
             chunk,
             done: false,
@@ -36386,8 +36386,8 @@ var require_duplexify = __commonJS({
           });
         },
         final(cb) {
-          const _resolve = resolve4;
-          resolve4 = null;
+          const _resolve = resolve5;
+          resolve5 = null;
           _resolve({
             done: true,
             cb
@@ -36532,18 +36532,18 @@ var require_duplex = __commonJS({
         if (!Duplex.prototype[method]) Duplex.prototype[method] = Writable.prototype[method];
       }
     }
-    function Duplex(options) {
-      if (!(this instanceof Duplex)) return new Duplex(options);
-      Readable7.call(this, options);
-      Writable.call(this, options);
-      if (options) {
-        this.allowHalfOpen = options.allowHalfOpen !== false;
-        if (options.readable === false) {
+    function Duplex(options2) {
+      if (!(this instanceof Duplex)) return new Duplex(options2);
+      Readable7.call(this, options2);
+      Writable.call(this, options2);
+      if (options2) {
+        this.allowHalfOpen = options2.allowHalfOpen !== false;
+        if (options2.readable === false) {
           this._readableState.readable = false;
           this._readableState.ended = true;
           this._readableState.endEmitted = true;
         }
-        if (options.writable === false) {
+        if (options2.writable === false) {
           this._writableState.writable = false;
           this._writableState.ending = true;
           this._writableState.ended = true;
@@ -36611,8 +36611,8 @@ var require_duplex = __commonJS({
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Duplex.fromWeb = function(pair, options) {
-      return lazyWebStreams().newStreamDuplexFromReadableWritablePair(pair, options);
+    Duplex.fromWeb = function(pair, options2) {
+      return lazyWebStreams().newStreamDuplexFromReadableWritablePair(pair, options2);
     };
     Duplex.toWeb = function(duplex) {
       return lazyWebStreams().newReadableWritablePairFromDuplex(duplex);
@@ -36632,34 +36632,34 @@ var require_transform = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/transform.js"(exports2, module) {
     "use strict";
     var { ObjectSetPrototypeOf, Symbol: Symbol2 } = require_primordials();
-    module.exports = Transform3;
+    module.exports = Transform4;
     var { ERR_METHOD_NOT_IMPLEMENTED } = require_errors2().codes;
     var Duplex = require_duplex();
     var { getHighWaterMark } = require_state2();
-    ObjectSetPrototypeOf(Transform3.prototype, Duplex.prototype);
-    ObjectSetPrototypeOf(Transform3, Duplex);
+    ObjectSetPrototypeOf(Transform4.prototype, Duplex.prototype);
+    ObjectSetPrototypeOf(Transform4, Duplex);
     var kCallback = Symbol2("kCallback");
-    function Transform3(options) {
-      if (!(this instanceof Transform3)) return new Transform3(options);
-      const readableHighWaterMark = options ? getHighWaterMark(this, options, "readableHighWaterMark", true) : null;
+    function Transform4(options2) {
+      if (!(this instanceof Transform4)) return new Transform4(options2);
+      const readableHighWaterMark = options2 ? getHighWaterMark(this, options2, "readableHighWaterMark", true) : null;
       if (readableHighWaterMark === 0) {
-        options = {
-          ...options,
+        options2 = {
+          ...options2,
           highWaterMark: null,
           readableHighWaterMark,
           // TODO (ronag): 0 is not optimal since we have
           // a "bug" where we check needDrain before calling _write and not after.
           // Refs: https://github.com/nodejs/node/pull/32887
           // Refs: https://github.com/nodejs/node/pull/35941
-          writableHighWaterMark: options.writableHighWaterMark || 0
+          writableHighWaterMark: options2.writableHighWaterMark || 0
         };
       }
-      Duplex.call(this, options);
+      Duplex.call(this, options2);
       this._readableState.sync = false;
       this[kCallback] = null;
-      if (options) {
-        if (typeof options.transform === "function") this._transform = options.transform;
-        if (typeof options.flush === "function") this._flush = options.flush;
+      if (options2) {
+        if (typeof options2.transform === "function") this._transform = options2.transform;
+        if (typeof options2.flush === "function") this._flush = options2.flush;
       }
       this.on("prefinish", prefinish);
     }
@@ -36694,11 +36694,11 @@ var require_transform = __commonJS({
         final.call(this);
       }
     }
-    Transform3.prototype._final = final;
-    Transform3.prototype._transform = function(chunk, encoding, callback) {
+    Transform4.prototype._final = final;
+    Transform4.prototype._transform = function(chunk, encoding, callback) {
       throw new ERR_METHOD_NOT_IMPLEMENTED("_transform()");
     };
-    Transform3.prototype._write = function(chunk, encoding, callback) {
+    Transform4.prototype._write = function(chunk, encoding, callback) {
       const rState = this._readableState;
       const wState = this._writableState;
       const length = rState.length;
@@ -36719,7 +36719,7 @@ var require_transform = __commonJS({
         }
       });
     };
-    Transform3.prototype._read = function() {
+    Transform4.prototype._read = function() {
       if (this[kCallback]) {
         const callback = this[kCallback];
         this[kCallback] = null;
@@ -36735,12 +36735,12 @@ var require_passthrough2 = __commonJS({
     "use strict";
     var { ObjectSetPrototypeOf } = require_primordials();
     module.exports = PassThrough3;
-    var Transform3 = require_transform();
-    ObjectSetPrototypeOf(PassThrough3.prototype, Transform3.prototype);
-    ObjectSetPrototypeOf(PassThrough3, Transform3);
-    function PassThrough3(options) {
-      if (!(this instanceof PassThrough3)) return new PassThrough3(options);
-      Transform3.call(this, options);
+    var Transform4 = require_transform();
+    ObjectSetPrototypeOf(PassThrough3.prototype, Transform4.prototype);
+    ObjectSetPrototypeOf(PassThrough3, Transform4);
+    function PassThrough3(options2) {
+      if (!(this instanceof PassThrough3)) return new PassThrough3(options2);
+      Transform4.call(this, options2);
     }
     PassThrough3.prototype._transform = function(chunk, encoding, cb) {
       cb(null, chunk);
@@ -36838,7 +36838,7 @@ var require_pipeline = __commonJS({
           callback();
         }
       };
-      const wait = () => new Promise2((resolve4, reject) => {
+      const wait = () => new Promise2((resolve5, reject) => {
         if (error2) {
           reject(error2);
         } else {
@@ -36846,7 +36846,7 @@ var require_pipeline = __commonJS({
             if (error2) {
               reject(error2);
             } else {
-              resolve4();
+              resolve5();
             }
           };
         }
@@ -36905,7 +36905,7 @@ var require_pipeline = __commonJS({
         }
       }
     }
-    function pipeline(...streams) {
+    function pipeline2(...streams) {
       return pipelineImpl(streams, once(popCallback(streams)));
     }
     function pipelineImpl(streams, callback, opts) {
@@ -37171,7 +37171,7 @@ var require_pipeline = __commonJS({
     }
     module.exports = {
       pipelineImpl,
-      pipeline
+      pipeline: pipeline2
     };
   }
 });
@@ -37180,7 +37180,7 @@ var require_pipeline = __commonJS({
 var require_compose = __commonJS({
   "node_modules/readable-stream/lib/internal/streams/compose.js"(exports2, module) {
     "use strict";
-    var { pipeline } = require_pipeline();
+    var { pipeline: pipeline2 } = require_pipeline();
     var Duplex = require_duplex();
     var { destroyer } = require_destroy2();
     var {
@@ -37240,7 +37240,7 @@ var require_compose = __commonJS({
         }
       }
       const head = streams[0];
-      const tail = pipeline(streams, onfinished);
+      const tail = pipeline2(streams, onfinished);
       const writable = !!(isWritable(head) || isWritableStream(head) || isTransformStream(head));
       const readable = !!(isReadable(tail) || isReadableStream3(tail) || isTransformStream(tail));
       d = new Duplex({
@@ -37400,46 +37400,46 @@ var require_operators = __commonJS({
     } = require_primordials();
     var kEmpty = Symbol2("kEmpty");
     var kEof = Symbol2("kEof");
-    function compose(stream4, options) {
-      if (options != null) {
-        validateObject(options, "options");
+    function compose(stream4, options2) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       if (isNodeStream(stream4) && !isWritable(stream4)) {
         throw new ERR_INVALID_ARG_VALUE("stream", stream4, "must be writable");
       }
       const composedStream = staticCompose(this, stream4);
-      if (options !== null && options !== void 0 && options.signal) {
-        addAbortSignalNoValidate(options.signal, composedStream);
+      if (options2 !== null && options2 !== void 0 && options2.signal) {
+        addAbortSignalNoValidate(options2.signal, composedStream);
       }
       return composedStream;
     }
-    function map(fn, options) {
+    function map(fn, options2) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      if (options != null) {
-        validateObject(options, "options");
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       let concurrency = 1;
-      if ((options === null || options === void 0 ? void 0 : options.concurrency) != null) {
-        concurrency = MathFloor(options.concurrency);
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.concurrency) != null) {
+        concurrency = MathFloor(options2.concurrency);
       }
       let highWaterMark = concurrency - 1;
-      if ((options === null || options === void 0 ? void 0 : options.highWaterMark) != null) {
-        highWaterMark = MathFloor(options.highWaterMark);
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.highWaterMark) != null) {
+        highWaterMark = MathFloor(options2.highWaterMark);
       }
       validateInteger(concurrency, "options.concurrency", 1);
       validateInteger(highWaterMark, "options.highWaterMark", 0);
       highWaterMark += concurrency;
       return async function* map2() {
         const signal = require_util10().AbortSignalAny(
-          [options === null || options === void 0 ? void 0 : options.signal].filter(Boolean2)
+          [options2 === null || options2 === void 0 ? void 0 : options2.signal].filter(Boolean2)
         );
         const stream4 = this;
         const queue = [];
@@ -37490,8 +37490,8 @@ var require_operators = __commonJS({
                 next = null;
               }
               if (!done && (queue.length >= highWaterMark || cnt >= concurrency)) {
-                await new Promise2((resolve4) => {
-                  resume = resolve4;
+                await new Promise2((resolve5) => {
+                  resume = resolve5;
                 });
               }
             }
@@ -37525,8 +37525,8 @@ var require_operators = __commonJS({
               queue.shift();
               maybeResume();
             }
-            await new Promise2((resolve4) => {
-              next = resolve4;
+            await new Promise2((resolve5) => {
+              next = resolve5;
             });
           }
         } finally {
@@ -37538,33 +37538,33 @@ var require_operators = __commonJS({
         }
       }.call(this);
     }
-    function asIndexedPairs(options = void 0) {
-      if (options != null) {
-        validateObject(options, "options");
+    function asIndexedPairs(options2 = void 0) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       return async function* asIndexedPairs2() {
         let index = 0;
         for await (const val of this) {
           var _options$signal;
-          if (options !== null && options !== void 0 && (_options$signal = options.signal) !== null && _options$signal !== void 0 && _options$signal.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal = options2.signal) !== null && _options$signal !== void 0 && _options$signal.aborted) {
             throw new AbortError3({
-              cause: options.signal.reason
+              cause: options2.signal.reason
             });
           }
           yield [index++, val];
         }
       }.call(this);
     }
-    async function some(fn, options = void 0) {
-      for await (const unused of filter.call(this, fn, options)) {
+    async function some(fn, options2 = void 0) {
+      for await (const unused of filter.call(this, fn, options2)) {
         return true;
       }
       return false;
     }
-    async function every(fn, options = void 0) {
+    async function every(fn, options2 = void 0) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
@@ -37573,36 +37573,36 @@ var require_operators = __commonJS({
         async (...args) => {
           return !await fn(...args);
         },
-        options
+        options2
       );
     }
-    async function find(fn, options) {
-      for await (const result of filter.call(this, fn, options)) {
+    async function find(fn, options2) {
+      for await (const result of filter.call(this, fn, options2)) {
         return result;
       }
       return void 0;
     }
-    async function forEach(fn, options) {
+    async function forEach(fn, options2) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      async function forEachFn(value, options2) {
-        await fn(value, options2);
+      async function forEachFn(value, options3) {
+        await fn(value, options3);
         return kEmpty;
       }
-      for await (const unused of map.call(this, forEachFn, options)) ;
+      for await (const unused of map.call(this, forEachFn, options2)) ;
     }
-    function filter(fn, options) {
+    function filter(fn, options2) {
       if (typeof fn !== "function") {
         throw new ERR_INVALID_ARG_TYPE("fn", ["Function", "AsyncFunction"], fn);
       }
-      async function filterFn(value, options2) {
-        if (await fn(value, options2)) {
+      async function filterFn(value, options3) {
+        if (await fn(value, options3)) {
           return value;
         }
         return kEmpty;
       }
-      return map.call(this, filterFn, options);
+      return map.call(this, filterFn, options2);
     }
     var ReduceAwareErrMissingArgs = class extends ERR_MISSING_ARGS {
       constructor() {
@@ -37610,21 +37610,21 @@ var require_operators = __commonJS({
         this.message = "Reduce of an empty stream requires an initial value";
       }
     };
-    async function reduce(reducer, initialValue, options) {
+    async function reduce(reducer, initialValue, options2) {
       var _options$signal2;
       if (typeof reducer !== "function") {
         throw new ERR_INVALID_ARG_TYPE("reducer", ["Function", "AsyncFunction"], reducer);
       }
-      if (options != null) {
-        validateObject(options, "options");
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       let hasInitialValue = arguments.length > 1;
-      if (options !== null && options !== void 0 && (_options$signal2 = options.signal) !== null && _options$signal2 !== void 0 && _options$signal2.aborted) {
+      if (options2 !== null && options2 !== void 0 && (_options$signal2 = options2.signal) !== null && _options$signal2 !== void 0 && _options$signal2.aborted) {
         const err = new AbortError3(void 0, {
-          cause: options.signal.reason
+          cause: options2.signal.reason
         });
         this.once("error", () => {
         });
@@ -37633,20 +37633,20 @@ var require_operators = __commonJS({
       }
       const ac = new AbortController2();
       const signal = ac.signal;
-      if (options !== null && options !== void 0 && options.signal) {
+      if (options2 !== null && options2 !== void 0 && options2.signal) {
         const opts = {
           once: true,
           [kWeakHandler]: this,
           [kResistStopPropagation]: true
         };
-        options.signal.addEventListener("abort", () => ac.abort(), opts);
+        options2.signal.addEventListener("abort", () => ac.abort(), opts);
       }
       let gotAnyItemFromStream = false;
       try {
         for await (const value of this) {
           var _options$signal3;
           gotAnyItemFromStream = true;
-          if (options !== null && options !== void 0 && (_options$signal3 = options.signal) !== null && _options$signal3 !== void 0 && _options$signal3.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal3 = options2.signal) !== null && _options$signal3 !== void 0 && _options$signal3.aborted) {
             throw new AbortError3();
           }
           if (!hasInitialValue) {
@@ -37666,27 +37666,27 @@ var require_operators = __commonJS({
       }
       return initialValue;
     }
-    async function toArray(options) {
-      if (options != null) {
-        validateObject(options, "options");
+    async function toArray(options2) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       const result = [];
       for await (const val of this) {
         var _options$signal4;
-        if (options !== null && options !== void 0 && (_options$signal4 = options.signal) !== null && _options$signal4 !== void 0 && _options$signal4.aborted) {
+        if (options2 !== null && options2 !== void 0 && (_options$signal4 = options2.signal) !== null && _options$signal4 !== void 0 && _options$signal4.aborted) {
           throw new AbortError3(void 0, {
-            cause: options.signal.reason
+            cause: options2.signal.reason
           });
         }
         ArrayPrototypePush(result, val);
       }
       return result;
     }
-    function flatMap(fn, options) {
-      const values = map.call(this, fn, options);
+    function flatMap(fn, options2) {
+      const values = map.call(this, fn, options2);
       return async function* flatMap2() {
         for await (const val of values) {
           yield* val;
@@ -37703,22 +37703,22 @@ var require_operators = __commonJS({
       }
       return number;
     }
-    function drop(number, options = void 0) {
-      if (options != null) {
-        validateObject(options, "options");
+    function drop(number, options2 = void 0) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       number = toIntegerOrInfinity(number);
       return async function* drop2() {
         var _options$signal5;
-        if (options !== null && options !== void 0 && (_options$signal5 = options.signal) !== null && _options$signal5 !== void 0 && _options$signal5.aborted) {
+        if (options2 !== null && options2 !== void 0 && (_options$signal5 = options2.signal) !== null && _options$signal5 !== void 0 && _options$signal5.aborted) {
           throw new AbortError3();
         }
         for await (const val of this) {
           var _options$signal6;
-          if (options !== null && options !== void 0 && (_options$signal6 = options.signal) !== null && _options$signal6 !== void 0 && _options$signal6.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal6 = options2.signal) !== null && _options$signal6 !== void 0 && _options$signal6.aborted) {
             throw new AbortError3();
           }
           if (number-- <= 0) {
@@ -37727,22 +37727,22 @@ var require_operators = __commonJS({
         }
       }.call(this);
     }
-    function take(number, options = void 0) {
-      if (options != null) {
-        validateObject(options, "options");
+    function take(number, options2 = void 0) {
+      if (options2 != null) {
+        validateObject(options2, "options");
       }
-      if ((options === null || options === void 0 ? void 0 : options.signal) != null) {
-        validateAbortSignal(options.signal, "options.signal");
+      if ((options2 === null || options2 === void 0 ? void 0 : options2.signal) != null) {
+        validateAbortSignal(options2.signal, "options.signal");
       }
       number = toIntegerOrInfinity(number);
       return async function* take2() {
         var _options$signal7;
-        if (options !== null && options !== void 0 && (_options$signal7 = options.signal) !== null && _options$signal7 !== void 0 && _options$signal7.aborted) {
+        if (options2 !== null && options2 !== void 0 && (_options$signal7 = options2.signal) !== null && _options$signal7 !== void 0 && _options$signal7.aborted) {
           throw new AbortError3();
         }
         for await (const val of this) {
           var _options$signal8;
-          if (options !== null && options !== void 0 && (_options$signal8 = options.signal) !== null && _options$signal8 !== void 0 && _options$signal8.aborted) {
+          if (options2 !== null && options2 !== void 0 && (_options$signal8 = options2.signal) !== null && _options$signal8 !== void 0 && _options$signal8.aborted) {
             throw new AbortError3();
           }
           if (number-- > 0) {
@@ -37783,15 +37783,15 @@ var require_promises = __commonJS({
     var { pipelineImpl: pl } = require_pipeline();
     var { finished } = require_end_of_stream();
     require_stream2();
-    function pipeline(...streams) {
-      return new Promise2((resolve4, reject) => {
+    function pipeline2(...streams) {
+      return new Promise2((resolve5, reject) => {
         let signal;
         let end;
         const lastArg = streams[streams.length - 1];
         if (lastArg && typeof lastArg === "object" && !isNodeStream(lastArg) && !isIterable(lastArg) && !isWebStream(lastArg)) {
-          const options = ArrayPrototypePop(streams);
-          signal = options.signal;
-          end = options.end;
+          const options2 = ArrayPrototypePop(streams);
+          signal = options2.signal;
+          end = options2.end;
         }
         pl(
           streams,
@@ -37799,7 +37799,7 @@ var require_promises = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve4(value);
+              resolve5(value);
             }
           },
           {
@@ -37811,7 +37811,7 @@ var require_promises = __commonJS({
     }
     module.exports = {
       finished,
-      pipeline
+      pipeline: pipeline2
     };
   }
 });
@@ -37831,7 +37831,7 @@ var require_stream2 = __commonJS({
     } = require_errors2();
     var compose = require_compose();
     var { setDefaultHighWaterMark, getDefaultHighWaterMark } = require_state2();
-    var { pipeline } = require_pipeline();
+    var { pipeline: pipeline2 } = require_pipeline();
     var { destroyer } = require_destroy2();
     var eos = require_end_of_stream();
     var promises4 = require_promises();
@@ -37895,7 +37895,7 @@ var require_stream2 = __commonJS({
     Stream2.Duplex = require_duplex();
     Stream2.Transform = require_transform();
     Stream2.PassThrough = require_passthrough2();
-    Stream2.pipeline = pipeline;
+    Stream2.pipeline = pipeline2;
     var { addAbortSignal } = require_add_abort_signal();
     Stream2.addAbortSignal = addAbortSignal;
     Stream2.finished = eos;
@@ -37911,7 +37911,7 @@ var require_stream2 = __commonJS({
         return promises4;
       }
     });
-    ObjectDefineProperty(pipeline, customPromisify, {
+    ObjectDefineProperty(pipeline2, customPromisify, {
       __proto__: null,
       enumerable: true,
       get() {
@@ -39010,13 +39010,13 @@ var require_ast = __commonJS({
       // set to true if it's an extglob with no children
       // (which really means one child of '')
       #emptyExt = false;
-      constructor(type, parent, options = {}) {
+      constructor(type, parent, options2 = {}) {
         this.type = type;
         if (type)
           this.#hasMagic = true;
         this.#parent = parent;
         this.#root = this.#parent ? this.#parent.#root : this;
-        this.#options = this.#root === this ? options : this.#root.#options;
+        this.#options = this.#root === this ? options2 : this.#root.#options;
         this.#negs = this.#root === this ? [] : this.#root.#negs;
         if (type === "!" && !this.#root.#filledNegs)
           this.#negs.push(this);
@@ -39332,9 +39332,9 @@ var require_ast = __commonJS({
         }
         this.#toString = void 0;
       }
-      static fromGlob(pattern, options = {}) {
-        const ast = new _a(null, void 0, options);
-        _a.#parseAST(pattern, ast, 0, options, 0);
+      static fromGlob(pattern, options2 = {}) {
+        const ast = new _a(null, void 0, options2);
+        _a.#parseAST(pattern, ast, 0, options2, 0);
         return ast;
       }
       // returns the regular expression if there's magic, or the unescaped
@@ -39598,12 +39598,12 @@ var require_commonjs3 = __commonJS({
     var ast_js_1 = require_ast();
     var escape_js_1 = require_escape();
     var unescape_js_1 = require_unescape();
-    var minimatch = (p, pattern, options = {}) => {
+    var minimatch = (p, pattern, options2 = {}) => {
       (0, assert_valid_pattern_js_1.assertValidPattern)(pattern);
-      if (!options.nocomment && pattern.charAt(0) === "#") {
+      if (!options2.nocomment && pattern.charAt(0) === "#") {
         return false;
       }
-      return new Minimatch(pattern, options).match(p);
+      return new Minimatch(pattern, options2).match(p);
     };
     exports2.minimatch = minimatch;
     var starDotExtRE = /^\*+([^+@!?\*\[\(]*)$/;
@@ -39669,7 +39669,7 @@ var require_commonjs3 = __commonJS({
     var star = qmark + "*?";
     var twoStarDot = "(?:(?!(?:\\/|^)(?:\\.{1,2})($|\\/)).)*?";
     var twoStarNoDot = "(?:(?!(?:\\/|^)\\.).)*?";
-    var filter = (pattern, options = {}) => (p) => (0, exports2.minimatch)(p, pattern, options);
+    var filter = (pattern, options2 = {}) => (p) => (0, exports2.minimatch)(p, pattern, options2);
     exports2.filter = filter;
     exports2.minimatch.filter = exports2.filter;
     var ext = (a, b = {}) => Object.assign({}, a, b);
@@ -39678,53 +39678,53 @@ var require_commonjs3 = __commonJS({
         return exports2.minimatch;
       }
       const orig = exports2.minimatch;
-      const m = (p, pattern, options = {}) => orig(p, pattern, ext(def, options));
+      const m = (p, pattern, options2 = {}) => orig(p, pattern, ext(def, options2));
       return Object.assign(m, {
         Minimatch: class Minimatch extends orig.Minimatch {
-          constructor(pattern, options = {}) {
-            super(pattern, ext(def, options));
+          constructor(pattern, options2 = {}) {
+            super(pattern, ext(def, options2));
           }
-          static defaults(options) {
-            return orig.defaults(ext(def, options)).Minimatch;
+          static defaults(options2) {
+            return orig.defaults(ext(def, options2)).Minimatch;
           }
         },
         AST: class AST extends orig.AST {
           /* c8 ignore start */
-          constructor(type, parent, options = {}) {
-            super(type, parent, ext(def, options));
+          constructor(type, parent, options2 = {}) {
+            super(type, parent, ext(def, options2));
           }
           /* c8 ignore stop */
-          static fromGlob(pattern, options = {}) {
-            return orig.AST.fromGlob(pattern, ext(def, options));
+          static fromGlob(pattern, options2 = {}) {
+            return orig.AST.fromGlob(pattern, ext(def, options2));
           }
         },
-        unescape: (s, options = {}) => orig.unescape(s, ext(def, options)),
-        escape: (s, options = {}) => orig.escape(s, ext(def, options)),
-        filter: (pattern, options = {}) => orig.filter(pattern, ext(def, options)),
-        defaults: (options) => orig.defaults(ext(def, options)),
-        makeRe: (pattern, options = {}) => orig.makeRe(pattern, ext(def, options)),
-        braceExpand: (pattern, options = {}) => orig.braceExpand(pattern, ext(def, options)),
-        match: (list2, pattern, options = {}) => orig.match(list2, pattern, ext(def, options)),
+        unescape: (s, options2 = {}) => orig.unescape(s, ext(def, options2)),
+        escape: (s, options2 = {}) => orig.escape(s, ext(def, options2)),
+        filter: (pattern, options2 = {}) => orig.filter(pattern, ext(def, options2)),
+        defaults: (options2) => orig.defaults(ext(def, options2)),
+        makeRe: (pattern, options2 = {}) => orig.makeRe(pattern, ext(def, options2)),
+        braceExpand: (pattern, options2 = {}) => orig.braceExpand(pattern, ext(def, options2)),
+        match: (list2, pattern, options2 = {}) => orig.match(list2, pattern, ext(def, options2)),
         sep: orig.sep,
         GLOBSTAR: exports2.GLOBSTAR
       });
     };
     exports2.defaults = defaults2;
     exports2.minimatch.defaults = exports2.defaults;
-    var braceExpand = (pattern, options = {}) => {
+    var braceExpand = (pattern, options2 = {}) => {
       (0, assert_valid_pattern_js_1.assertValidPattern)(pattern);
-      if (options.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
+      if (options2.nobrace || !/\{(?:(?!\{).)*\}/.test(pattern)) {
         return [pattern];
       }
       return (0, brace_expansion_1.default)(pattern);
     };
     exports2.braceExpand = braceExpand;
     exports2.minimatch.braceExpand = exports2.braceExpand;
-    var makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+    var makeRe = (pattern, options2 = {}) => new Minimatch(pattern, options2).makeRe();
     exports2.makeRe = makeRe;
     exports2.minimatch.makeRe = exports2.makeRe;
-    var match = (list2, pattern, options = {}) => {
-      const mm = new Minimatch(pattern, options);
+    var match = (list2, pattern, options2 = {}) => {
+      const mm = new Minimatch(pattern, options2);
       list2 = list2.filter((f) => mm.match(f));
       if (mm.options.nonull && !list2.length) {
         list2.push(pattern);
@@ -39754,27 +39754,27 @@ var require_commonjs3 = __commonJS({
       windowsNoMagicRoot;
       maxGlobstarRecursion;
       regexp;
-      constructor(pattern, options = {}) {
+      constructor(pattern, options2 = {}) {
         (0, assert_valid_pattern_js_1.assertValidPattern)(pattern);
-        options = options || {};
-        this.options = options;
-        this.maxGlobstarRecursion = options.maxGlobstarRecursion ?? 200;
+        options2 = options2 || {};
+        this.options = options2;
+        this.maxGlobstarRecursion = options2.maxGlobstarRecursion ?? 200;
         this.pattern = pattern;
-        this.platform = options.platform || defaultPlatform;
+        this.platform = options2.platform || defaultPlatform;
         this.isWindows = this.platform === "win32";
-        this.windowsPathsNoEscape = !!options.windowsPathsNoEscape || options.allowWindowsEscape === false;
+        this.windowsPathsNoEscape = !!options2.windowsPathsNoEscape || options2.allowWindowsEscape === false;
         if (this.windowsPathsNoEscape) {
           this.pattern = this.pattern.replace(/\\/g, "/");
         }
-        this.preserveMultipleSlashes = !!options.preserveMultipleSlashes;
+        this.preserveMultipleSlashes = !!options2.preserveMultipleSlashes;
         this.regexp = null;
         this.negate = false;
-        this.nonegate = !!options.nonegate;
+        this.nonegate = !!options2.nonegate;
         this.comment = false;
         this.empty = false;
-        this.partial = !!options.partial;
+        this.partial = !!options2.partial;
         this.nocase = !!this.options.nocase;
-        this.windowsNoMagicRoot = options.windowsNoMagicRoot !== void 0 ? options.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
+        this.windowsNoMagicRoot = options2.windowsNoMagicRoot !== void 0 ? options2.windowsNoMagicRoot : !!(this.isWindows && this.nocase);
         this.globSet = [];
         this.globParts = [];
         this.set = [];
@@ -39796,8 +39796,8 @@ var require_commonjs3 = __commonJS({
       }
       make() {
         const pattern = this.pattern;
-        const options = this.options;
-        if (!options.nocomment && pattern.charAt(0) === "#") {
+        const options2 = this.options;
+        if (!options2.nocomment && pattern.charAt(0) === "#") {
           this.comment = true;
           return;
         }
@@ -39807,7 +39807,7 @@ var require_commonjs3 = __commonJS({
         }
         this.parseNegate();
         this.globSet = [...new Set(this.braceExpand())];
-        if (options.debug) {
+        if (options2.debug) {
           this.debug = (...args) => console.error(...args);
         }
         this.debug(this.pattern, this.globSet);
@@ -40254,7 +40254,7 @@ var require_commonjs3 = __commonJS({
       }
       parse(pattern) {
         (0, assert_valid_pattern_js_1.assertValidPattern)(pattern);
-        const options = this.options;
+        const options2 = this.options;
         if (pattern === "**")
           return exports2.GLOBSTAR;
         if (pattern === "")
@@ -40262,13 +40262,13 @@ var require_commonjs3 = __commonJS({
         let m;
         let fastTest = null;
         if (m = pattern.match(starRE)) {
-          fastTest = options.dot ? starTestDot : starTest;
+          fastTest = options2.dot ? starTestDot : starTest;
         } else if (m = pattern.match(starDotExtRE)) {
-          fastTest = (options.nocase ? options.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
+          fastTest = (options2.nocase ? options2.dot ? starDotExtTestNocaseDot : starDotExtTestNocase : options2.dot ? starDotExtTestDot : starDotExtTest)(m[1]);
         } else if (m = pattern.match(qmarksRE)) {
-          fastTest = (options.nocase ? options.dot ? qmarksTestNocaseDot : qmarksTestNocase : options.dot ? qmarksTestDot : qmarksTest)(m);
+          fastTest = (options2.nocase ? options2.dot ? qmarksTestNocaseDot : qmarksTestNocase : options2.dot ? qmarksTestDot : qmarksTest)(m);
         } else if (m = pattern.match(starDotStarRE)) {
-          fastTest = options.dot ? starDotStarTestDot : starDotStarTest;
+          fastTest = options2.dot ? starDotStarTestDot : starDotStarTest;
         } else if (m = pattern.match(dotStarRE)) {
           fastTest = dotStarTest;
         }
@@ -40286,9 +40286,9 @@ var require_commonjs3 = __commonJS({
           this.regexp = false;
           return this.regexp;
         }
-        const options = this.options;
-        const twoStar = options.noglobstar ? star : options.dot ? twoStarDot : twoStarNoDot;
-        const flags = new Set(options.nocase ? ["i"] : []);
+        const options2 = this.options;
+        const twoStar = options2.noglobstar ? star : options2.dot ? twoStarDot : twoStarNoDot;
+        const flags = new Set(options2.nocase ? ["i"] : []);
         let re = set.map((pattern) => {
           const pp = pattern.map((p) => {
             if (p instanceof RegExp) {
@@ -40349,7 +40349,7 @@ var require_commonjs3 = __commonJS({
         if (f === "/" && partial) {
           return true;
         }
-        const options = this.options;
+        const options2 = this.options;
         if (this.isWindows) {
           f = f.split("\\").join("/");
         }
@@ -40366,18 +40366,18 @@ var require_commonjs3 = __commonJS({
         for (let i = 0; i < set.length; i++) {
           const pattern = set[i];
           let file = ff;
-          if (options.matchBase && pattern.length === 1) {
+          if (options2.matchBase && pattern.length === 1) {
             file = [filename];
           }
           const hit = this.matchOne(file, pattern, partial);
           if (hit) {
-            if (options.flipNegate) {
+            if (options2.flipNegate) {
               return true;
             }
             return !this.negate;
           }
         }
-        if (options.flipNegate) {
+        if (options2.flipNegate) {
           return false;
         }
         return this.negate;
@@ -40607,10 +40607,10 @@ var require_commonjs4 = __commonJS({
           free: c.#free,
           // methods
           isBackgroundFetch: (p) => c.#isBackgroundFetch(p),
-          backgroundFetch: (k, index, options, context5) => c.#backgroundFetch(k, index, options, context5),
+          backgroundFetch: (k, index, options2, context5) => c.#backgroundFetch(k, index, options2, context5),
           moveToTail: (index) => c.#moveToTail(index),
-          indexes: (options) => c.#indexes(options),
-          rindexes: (options) => c.#rindexes(options),
+          indexes: (options2) => c.#indexes(options2),
+          rindexes: (options2) => c.#rindexes(options2),
           isStale: (index) => c.#isStale(index)
         };
       }
@@ -40660,8 +40660,8 @@ var require_commonjs4 = __commonJS({
       get disposeAfter() {
         return this.#disposeAfter;
       }
-      constructor(options) {
-        const { max = 0, ttl, ttlResolution = 1, ttlAutopurge, updateAgeOnGet, updateAgeOnHas, allowStale, dispose, disposeAfter, noDisposeOnSet, noUpdateTTL, maxSize: maxSize2 = 0, maxEntrySize = 0, sizeCalculation, fetchMethod, memoMethod, noDeleteOnFetchRejection, noDeleteOnStaleGet, allowStaleOnFetchRejection, allowStaleOnFetchAbort, ignoreFetchAbort } = options;
+      constructor(options2) {
+        const { max = 0, ttl, ttlResolution = 1, ttlAutopurge, updateAgeOnGet, updateAgeOnHas, allowStale, dispose, disposeAfter, noDisposeOnSet, noUpdateTTL, maxSize: maxSize2 = 0, maxEntrySize = 0, sizeCalculation, fetchMethod, memoMethod, noDeleteOnFetchRejection, noDeleteOnStaleGet, allowStaleOnFetchRejection, allowStaleOnFetchAbort, ignoreFetchAbort } = options2;
         if (max !== 0 && !isPosInt(max)) {
           throw new TypeError("max option must be a nonnegative integer");
         }
@@ -41394,32 +41394,32 @@ var require_commonjs4 = __commonJS({
         const v = this.#valList[index];
         return this.#isBackgroundFetch(v) ? v.__staleWhileFetching : v;
       }
-      #backgroundFetch(k, index, options, context5) {
+      #backgroundFetch(k, index, options2, context5) {
         const v = index === void 0 ? void 0 : this.#valList[index];
         if (this.#isBackgroundFetch(v)) {
           return v;
         }
         const ac = new AC();
-        const { signal } = options;
+        const { signal } = options2;
         signal?.addEventListener("abort", () => ac.abort(signal.reason), {
           signal: ac.signal
         });
         const fetchOpts = {
           signal: ac.signal,
-          options,
+          options: options2,
           context: context5
         };
         const cb = (v2, updateCache = false) => {
           const { aborted } = ac.signal;
-          const ignoreAbort = options.ignoreFetchAbort && v2 !== void 0;
-          if (options.status) {
+          const ignoreAbort = options2.ignoreFetchAbort && v2 !== void 0;
+          if (options2.status) {
             if (aborted && !updateCache) {
-              options.status.fetchAborted = true;
-              options.status.fetchError = ac.signal.reason;
+              options2.status.fetchAborted = true;
+              options2.status.fetchError = ac.signal.reason;
               if (ignoreAbort)
-                options.status.fetchAbortIgnored = true;
+                options2.status.fetchAbortIgnored = true;
             } else {
-              options.status.fetchResolved = true;
+              options2.status.fetchResolved = true;
             }
           }
           if (aborted && !ignoreAbort && !updateCache) {
@@ -41434,25 +41434,25 @@ var require_commonjs4 = __commonJS({
                 this.#delete(k, "fetch");
               }
             } else {
-              if (options.status)
-                options.status.fetchUpdated = true;
+              if (options2.status)
+                options2.status.fetchUpdated = true;
               this.set(k, v2, fetchOpts.options);
             }
           }
           return v2;
         };
         const eb = (er) => {
-          if (options.status) {
-            options.status.fetchRejected = true;
-            options.status.fetchError = er;
+          if (options2.status) {
+            options2.status.fetchRejected = true;
+            options2.status.fetchError = er;
           }
           return fetchFail(er);
         };
         const fetchFail = (er) => {
           const { aborted } = ac.signal;
-          const allowStaleAborted = aborted && options.allowStaleOnFetchAbort;
-          const allowStale = allowStaleAborted || options.allowStaleOnFetchRejection;
-          const noDelete = allowStale || options.noDeleteOnFetchRejection;
+          const allowStaleAborted = aborted && options2.allowStaleOnFetchAbort;
+          const allowStale = allowStaleAborted || options2.allowStaleOnFetchRejection;
+          const noDelete = allowStale || options2.noDeleteOnFetchRejection;
           const bf2 = p;
           if (this.#valList[index] === p) {
             const del = !noDelete || bf2.__staleWhileFetching === void 0;
@@ -41463,8 +41463,8 @@ var require_commonjs4 = __commonJS({
             }
           }
           if (allowStale) {
-            if (options.status && bf2.__staleWhileFetching !== void 0) {
-              options.status.returnedStale = true;
+            if (options2.status && bf2.__staleWhileFetching !== void 0) {
+              options2.status.returnedStale = true;
             }
             return bf2.__staleWhileFetching;
           } else if (bf2.__returned === bf2) {
@@ -41477,16 +41477,16 @@ var require_commonjs4 = __commonJS({
             fmp.then((v2) => res(v2 === void 0 ? void 0 : v2), rej);
           }
           ac.signal.addEventListener("abort", () => {
-            if (!options.ignoreFetchAbort || options.allowStaleOnFetchAbort) {
+            if (!options2.ignoreFetchAbort || options2.allowStaleOnFetchAbort) {
               res(void 0);
-              if (options.allowStaleOnFetchAbort) {
+              if (options2.allowStaleOnFetchAbort) {
                 res = (v2) => cb(v2, true);
               }
             }
           });
         };
-        if (options.status)
-          options.status.fetchDispatched = true;
+        if (options2.status)
+          options2.status.fetchDispatched = true;
         const p = new Promise(pcall).then(cb, eb);
         const bf = Object.assign(p, {
           __abortController: ac,
@@ -41539,7 +41539,7 @@ var require_commonjs4 = __commonJS({
             status
           });
         }
-        const options = {
+        const options2 = {
           allowStale,
           updateAgeOnGet,
           noDeleteOnStaleGet,
@@ -41559,7 +41559,7 @@ var require_commonjs4 = __commonJS({
         if (index === void 0) {
           if (status)
             status.fetch = "miss";
-          const p = this.#backgroundFetch(k, index, options, context5);
+          const p = this.#backgroundFetch(k, index, options2, context5);
           return p.__returned = p;
         } else {
           const v = this.#valList[index];
@@ -41584,7 +41584,7 @@ var require_commonjs4 = __commonJS({
               this.#statusTTL(status, index);
             return v;
           }
-          const p = this.#backgroundFetch(k, index, options, context5);
+          const p = this.#backgroundFetch(k, index, options2, context5);
           const hasStale = p.__staleWhileFetching !== void 0;
           const staleVal = hasStale && allowStale;
           if (status) {
@@ -41606,15 +41606,15 @@ var require_commonjs4 = __commonJS({
         if (!memoMethod) {
           throw new Error("no memoMethod provided to constructor");
         }
-        const { context: context5, forceRefresh, ...options } = memoOptions;
-        const v = this.get(k, options);
+        const { context: context5, forceRefresh, ...options2 } = memoOptions;
+        const v = this.get(k, options2);
         if (!forceRefresh && v !== void 0)
           return v;
         const vv = memoMethod(k, v, {
-          options,
+          options: options2,
           context: context5
         });
-        this.set(k, vv, options);
+        this.set(k, vv, options2);
         return vv;
       }
       /**
@@ -41916,30 +41916,30 @@ var require_commonjs5 = __commonJS({
        * {@link Minipass.SharedOptions.encoding}, as appropriate.
        */
       constructor(...args) {
-        const options = args[0] || {};
+        const options2 = args[0] || {};
         super();
-        if (options.objectMode && typeof options.encoding === "string") {
+        if (options2.objectMode && typeof options2.encoding === "string") {
           throw new TypeError("Encoding and objectMode may not be used together");
         }
-        if (isObjectModeOptions(options)) {
+        if (isObjectModeOptions(options2)) {
           this[OBJECTMODE] = true;
           this[ENCODING] = null;
-        } else if (isEncodingOptions(options)) {
-          this[ENCODING] = options.encoding;
+        } else if (isEncodingOptions(options2)) {
+          this[ENCODING] = options2.encoding;
           this[OBJECTMODE] = false;
         } else {
           this[OBJECTMODE] = false;
           this[ENCODING] = null;
         }
-        this[ASYNC] = !!options.async;
+        this[ASYNC] = !!options2.async;
         this[DECODER] = this[ENCODING] ? new node_string_decoder_1.StringDecoder(this[ENCODING]) : null;
-        if (options && options.debugExposeBuffer === true) {
+        if (options2 && options2.debugExposeBuffer === true) {
           Object.defineProperty(this, "buffer", { get: () => this[BUFFER] });
         }
-        if (options && options.debugExposePipes === true) {
+        if (options2 && options2.debugExposePipes === true) {
           Object.defineProperty(this, "pipes", { get: () => this[PIPES] });
         }
-        const { signal } = options;
+        const { signal } = options2;
         if (signal) {
           this[SIGNAL] = signal;
           if (signal.aborted) {
@@ -42523,10 +42523,10 @@ var require_commonjs5 = __commonJS({
        * Return a void Promise that resolves once the stream ends.
        */
       async promise() {
-        return new Promise((resolve4, reject) => {
+        return new Promise((resolve5, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve4());
+          this.on("end", () => resolve5());
         });
       }
       /**
@@ -42550,7 +42550,7 @@ var require_commonjs5 = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return stop();
-          let resolve4;
+          let resolve5;
           let reject;
           const onerr = (er) => {
             this.off("data", ondata);
@@ -42564,19 +42564,19 @@ var require_commonjs5 = __commonJS({
             this.off("end", onend);
             this.off(DESTROYED, ondestroy);
             this.pause();
-            resolve4({ value, done: !!this[EOF] });
+            resolve5({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.off("error", onerr);
             this.off("data", ondata);
             this.off(DESTROYED, ondestroy);
             stop();
-            resolve4({ done: true, value: void 0 });
+            resolve5({ done: true, value: void 0 });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve4 = res2;
+            resolve5 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -43592,9 +43592,9 @@ var require_commonjs6 = __commonJS({
         if (this.#asyncReaddirInFlight) {
           await this.#asyncReaddirInFlight;
         } else {
-          let resolve4 = () => {
+          let resolve5 = () => {
           };
-          this.#asyncReaddirInFlight = new Promise((res) => resolve4 = res);
+          this.#asyncReaddirInFlight = new Promise((res) => resolve5 = res);
           try {
             for (const e of await this.#fs.promises.readdir(fullpath, {
               withFileTypes: true
@@ -43607,7 +43607,7 @@ var require_commonjs6 = __commonJS({
             children.provisional = 0;
           }
           this.#asyncReaddirInFlight = void 0;
-          resolve4();
+          resolve5();
         }
         return children.slice(0, children.provisional);
       }
@@ -43840,7 +43840,7 @@ var require_commonjs6 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep3, { nocase, childrenCacheSize = 16 * 1024, fs: fs8 = defaultFS } = {}) {
+      constructor(cwd = process.cwd(), pathImpl, sep4, { nocase, childrenCacheSize = 16 * 1024, fs: fs8 = defaultFS } = {}) {
         this.#fs = fsFromOption(fs8);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
@@ -43851,7 +43851,7 @@ var require_commonjs6 = __commonJS({
         this.#resolveCache = new ResolveCache();
         this.#resolvePosixCache = new ResolveCache();
         this.#children = new ChildrenCache(childrenCacheSize);
-        const split = cwdPath.substring(this.rootPath.length).split(sep3);
+        const split = cwdPath.substring(this.rootPath.length).split(sep4);
         if (split.length === 1 && !split[0]) {
           split.pop();
         }
@@ -44200,14 +44200,14 @@ var require_commonjs6 = __commonJS({
       [Symbol.asyncIterator]() {
         return this.iterate();
       }
-      iterate(entry = this.cwd, options = {}) {
+      iterate(entry = this.cwd, options2 = {}) {
         if (typeof entry === "string") {
           entry = this.cwd.resolve(entry);
         } else if (!(entry instanceof PathBase)) {
-          options = entry;
+          options2 = entry;
           entry = this.cwd;
         }
-        return this.stream(entry, options)[Symbol.asyncIterator]();
+        return this.stream(entry, options2)[Symbol.asyncIterator]();
       }
       /**
        * Iterating over a PathScurry performs a synchronous walk.
@@ -45517,12 +45517,12 @@ var require_has_magic = __commonJS({
     Object.defineProperty(exports2, "__esModule", { value: true });
     exports2.hasMagic = void 0;
     var minimatch_1 = require_commonjs3();
-    var hasMagic = (pattern, options = {}) => {
+    var hasMagic = (pattern, options2 = {}) => {
       if (!Array.isArray(pattern)) {
         pattern = [pattern];
       }
       for (const p of pattern) {
-        if (new minimatch_1.Minimatch(p, options).hasMagic())
+        if (new minimatch_1.Minimatch(p, options2).hasMagic())
           return true;
       }
       return false;
@@ -45564,23 +45564,23 @@ var require_commonjs7 = __commonJS({
     Object.defineProperty(exports2, "Ignore", { enumerable: true, get: function() {
       return ignore_js_1.Ignore;
     } });
-    function globStreamSync(pattern, options = {}) {
-      return new glob_js_1.Glob(pattern, options).streamSync();
+    function globStreamSync(pattern, options2 = {}) {
+      return new glob_js_1.Glob(pattern, options2).streamSync();
     }
-    function globStream(pattern, options = {}) {
-      return new glob_js_1.Glob(pattern, options).stream();
+    function globStream(pattern, options2 = {}) {
+      return new glob_js_1.Glob(pattern, options2).stream();
     }
-    function globSync(pattern, options = {}) {
-      return new glob_js_1.Glob(pattern, options).walkSync();
+    function globSync(pattern, options2 = {}) {
+      return new glob_js_1.Glob(pattern, options2).walkSync();
     }
-    async function glob_(pattern, options = {}) {
-      return new glob_js_1.Glob(pattern, options).walk();
+    async function glob_(pattern, options2 = {}) {
+      return new glob_js_1.Glob(pattern, options2).walk();
     }
-    function globIterateSync(pattern, options = {}) {
-      return new glob_js_1.Glob(pattern, options).iterateSync();
+    function globIterateSync(pattern, options2 = {}) {
+      return new glob_js_1.Glob(pattern, options2).iterateSync();
     }
-    function globIterate(pattern, options = {}) {
-      return new glob_js_1.Glob(pattern, options).iterate();
+    function globIterate(pattern, options2 = {}) {
+      return new glob_js_1.Glob(pattern, options2).iterate();
     }
     exports2.streamSync = globStreamSync;
     exports2.stream = Object.assign(globStream, { sync: globStreamSync });
@@ -45646,22 +45646,22 @@ var require_file2 = __commonJS({
       return fs8.existsSync(filepath);
     };
     file.expand = function(...args) {
-      var options = isPlainObject3(args[0]) ? args.shift() : {};
+      var options2 = isPlainObject3(args[0]) ? args.shift() : {};
       var patterns = Array.isArray(args[0]) ? args[0] : args;
       if (patterns.length === 0) {
         return [];
       }
       var matches = processPatterns(patterns, function(pattern) {
-        return glob.sync(pattern, options);
+        return glob.sync(pattern, options2);
       });
-      if (options.filter) {
+      if (options2.filter) {
         matches = matches.filter(function(filepath) {
-          filepath = path4.join(options.cwd || "", filepath);
+          filepath = path4.join(options2.cwd || "", filepath);
           try {
-            if (typeof options.filter === "function") {
-              return options.filter(filepath);
+            if (typeof options2.filter === "function") {
+              return options2.filter(filepath);
             } else {
-              return fs8.statSync(filepath)[options.filter]();
+              return fs8.statSync(filepath)[options2.filter]();
             }
           } catch (e) {
             return false;
@@ -45670,25 +45670,25 @@ var require_file2 = __commonJS({
       }
       return matches;
     };
-    file.expandMapping = function(patterns, destBase, options) {
-      options = Object.assign({
+    file.expandMapping = function(patterns, destBase, options2) {
+      options2 = Object.assign({
         rename: function(destBase2, destPath) {
           return path4.join(destBase2 || "", destPath);
         }
-      }, options);
+      }, options2);
       var files = [];
       var fileByDest = {};
-      file.expand(options, patterns).forEach(function(src) {
+      file.expand(options2, patterns).forEach(function(src) {
         var destPath = src;
-        if (options.flatten) {
+        if (options2.flatten) {
           destPath = path4.basename(destPath);
         }
-        if (options.ext) {
-          destPath = destPath.replace(/(\.[^\/]*)?$/, options.ext);
+        if (options2.ext) {
+          destPath = destPath.replace(/(\.[^\/]*)?$/, options2.ext);
         }
-        var dest = options.rename(destBase, destPath, options);
-        if (options.cwd) {
-          src = path4.join(options.cwd, src);
+        var dest = options2.rename(destBase, destPath, options2);
+        if (options2.cwd) {
+          src = path4.join(options2.cwd, src);
         }
         dest = dest.replace(pathSeparatorRe, "/");
         src = src.replace(pathSeparatorRe, "/");
@@ -45928,21 +45928,21 @@ var require_core = __commonJS({
     var util3 = require_archiver_utils();
     var inherits = __require("util").inherits;
     var ArchiverError = require_error();
-    var Transform3 = require_ours().Transform;
+    var Transform4 = require_ours().Transform;
     var win32 = process.platform === "win32";
-    var Archiver = function(format, options) {
+    var Archiver = function(format, options2) {
       if (!(this instanceof Archiver)) {
-        return new Archiver(format, options);
+        return new Archiver(format, options2);
       }
       if (typeof format !== "string") {
-        options = format;
+        options2 = format;
         format = "zip";
       }
-      options = this.options = util3.defaults(options, {
+      options2 = this.options = util3.defaults(options2, {
         highWaterMark: 1024 * 1024,
         statConcurrency: 4
       });
-      Transform3.call(this, options);
+      Transform4.call(this, options2);
       this._format = false;
       this._module = false;
       this._pending = 0;
@@ -45953,7 +45953,7 @@ var require_core = __commonJS({
       this._fsEntriesProcessedBytes = 0;
       this._queue = async.queue(this._onQueueTask.bind(this), 1);
       this._queue.drain(this._onQueueDrain.bind(this));
-      this._statQueue = async.queue(this._onStatQueueTask.bind(this), options.statConcurrency);
+      this._statQueue = async.queue(this._onStatQueueTask.bind(this), options2.statConcurrency);
       this._statQueue.drain(this._onQueueDrain.bind(this));
       this._state = {
         aborted: false,
@@ -45964,7 +45964,7 @@ var require_core = __commonJS({
       };
       this._streams = [];
     };
-    inherits(Archiver, Transform3);
+    inherits(Archiver, Transform4);
     Archiver.prototype._abort = function() {
       this._state.aborted = true;
       this._queue.kill();
@@ -46333,9 +46333,9 @@ var require_core = __commonJS({
       this._append(filepath, data);
       return this;
     };
-    Archiver.prototype.glob = function(pattern, options, data) {
+    Archiver.prototype.glob = function(pattern, options2, data) {
       this._pending++;
-      options = util3.defaults(options, {
+      options2 = util3.defaults(options2, {
         stat: true,
         pattern
       });
@@ -46354,7 +46354,7 @@ var require_core = __commonJS({
         entryData.name = match.relative;
         this._append(match.absolute, entryData);
       }
-      var globber = glob(options.cwd || ".", options);
+      var globber = glob(options2.cwd || ".", options2);
       globber.on("error", onGlobError.bind(this));
       globber.on("match", onGlobMatch.bind(this));
       globber.on("end", onGlobEnd.bind(this));
@@ -46376,11 +46376,11 @@ var require_core = __commonJS({
         this._finalize();
       }
       var self2 = this;
-      return new Promise(function(resolve4, reject) {
+      return new Promise(function(resolve5, reject) {
         var errored;
         self2._module.on("end", function() {
           if (!errored) {
-            resolve4();
+            resolve5();
           }
         });
         self2._module.on("error", function(err) {
@@ -46933,14 +46933,14 @@ var require_archive_output_stream = __commonJS({
   "node_modules/compress-commons/lib/archivers/archive-output-stream.js"(exports2, module) {
     var inherits = __require("util").inherits;
     var isStream = require_is_stream();
-    var Transform3 = require_ours().Transform;
+    var Transform4 = require_ours().Transform;
     var ArchiveEntry = require_archive_entry();
     var util3 = require_util12();
-    var ArchiveOutputStream = module.exports = function(options) {
+    var ArchiveOutputStream = module.exports = function(options2) {
       if (!(this instanceof ArchiveOutputStream)) {
-        return new ArchiveOutputStream(options);
+        return new ArchiveOutputStream(options2);
       }
-      Transform3.call(this, options);
+      Transform4.call(this, options2);
       this.offset = 0;
       this._archive = {
         finish: false,
@@ -46948,7 +46948,7 @@ var require_archive_output_stream = __commonJS({
         processing: false
       };
     };
-    inherits(ArchiveOutputStream, Transform3);
+    inherits(ArchiveOutputStream, Transform4);
     ArchiveOutputStream.prototype._appendBuffer = function(zae, source, callback) {
     };
     ArchiveOutputStream.prototype._appendStream = function(zae, source, callback) {
@@ -47011,7 +47011,7 @@ var require_archive_output_stream = __commonJS({
       if (chunk) {
         this.offset += chunk.length;
       }
-      return Transform3.prototype.write.call(this, chunk, cb);
+      return Transform4.prototype.write.call(this, chunk, cb);
     };
   }
 });
@@ -47118,11 +47118,11 @@ var require_crc32 = __commonJS({
 var require_crc32_stream = __commonJS({
   "node_modules/crc32-stream/lib/crc32-stream.js"(exports2, module) {
     "use strict";
-    var { Transform: Transform3 } = require_ours();
+    var { Transform: Transform4 } = require_ours();
     var crc32 = require_crc32();
-    var CRC32Stream = class extends Transform3 {
-      constructor(options) {
-        super(options);
+    var CRC32Stream = class extends Transform4 {
+      constructor(options2) {
+        super(options2);
         this.checksum = Buffer.allocUnsafe(4);
         this.checksum.writeInt32BE(0, 0);
         this.rawSize = 0;
@@ -47157,8 +47157,8 @@ var require_deflate_crc32_stream = __commonJS({
     var { DeflateRaw } = __require("zlib");
     var crc32 = require_crc32();
     var DeflateCRC32Stream = class extends DeflateRaw {
-      constructor(options) {
-        super(options);
+      constructor(options2) {
+        super(options2);
         this.checksum = Buffer.allocUnsafe(4);
         this.checksum.writeInt32BE(0, 0);
         this.rawSize = 0;
@@ -47221,12 +47221,12 @@ var require_zip_archive_output_stream = __commonJS({
     var constants3 = require_constants6();
     var util3 = require_util12();
     var zipUtil = require_util11();
-    var ZipArchiveOutputStream = module.exports = function(options) {
+    var ZipArchiveOutputStream = module.exports = function(options2) {
       if (!(this instanceof ZipArchiveOutputStream)) {
-        return new ZipArchiveOutputStream(options);
+        return new ZipArchiveOutputStream(options2);
       }
-      options = this.options = this._defaults(options);
-      ArchiveOutputStream.call(this, options);
+      options2 = this.options = this._defaults(options2);
+      ArchiveOutputStream.call(this, options2);
       this._entry = null;
       this._entries = [];
       this._archive = {
@@ -47236,8 +47236,8 @@ var require_zip_archive_output_stream = __commonJS({
         finish: false,
         finished: false,
         processing: false,
-        forceZip64: options.forceZip64,
-        forceLocalTime: options.forceLocalTime
+        forceZip64: options2.forceZip64,
+        forceLocalTime: options2.forceLocalTime
       };
     };
     inherits(ZipArchiveOutputStream, ArchiveOutputStream);
@@ -47512,23 +47512,23 @@ var require_zip_stream = __commonJS({
     var ZipArchiveOutputStream = require_compress_commons().ZipArchiveOutputStream;
     var ZipArchiveEntry = require_compress_commons().ZipArchiveEntry;
     var util3 = require_archiver_utils();
-    var ZipStream = module.exports = function(options) {
+    var ZipStream = module.exports = function(options2) {
       if (!(this instanceof ZipStream)) {
-        return new ZipStream(options);
+        return new ZipStream(options2);
       }
-      options = this.options = options || {};
-      options.zlib = options.zlib || {};
-      ZipArchiveOutputStream.call(this, options);
-      if (typeof options.level === "number" && options.level >= 0) {
-        options.zlib.level = options.level;
-        delete options.level;
+      options2 = this.options = options2 || {};
+      options2.zlib = options2.zlib || {};
+      ZipArchiveOutputStream.call(this, options2);
+      if (typeof options2.level === "number" && options2.level >= 0) {
+        options2.zlib.level = options2.level;
+        delete options2.level;
       }
-      if (!options.forceZip64 && typeof options.zlib.level === "number" && options.zlib.level === 0) {
-        options.store = true;
+      if (!options2.forceZip64 && typeof options2.zlib.level === "number" && options2.zlib.level === 0) {
+        options2.store = true;
       }
-      options.namePrependSlash = options.namePrependSlash || false;
-      if (options.comment && options.comment.length > 0) {
-        this.setComment(options.comment);
+      options2.namePrependSlash = options2.namePrependSlash || false;
+      if (options2.comment && options2.comment.length > 0) {
+        this.setComment(options2.comment);
       }
     };
     inherits(ZipStream, ZipArchiveOutputStream);
@@ -47613,11 +47613,11 @@ var require_zip = __commonJS({
   "node_modules/archiver/lib/plugins/zip.js"(exports2, module) {
     var engine2 = require_zip_stream();
     var util3 = require_archiver_utils();
-    var Zip = function(options) {
+    var Zip = function(options2) {
       if (!(this instanceof Zip)) {
-        return new Zip(options);
+        return new Zip(options2);
       }
-      options = this.options = util3.defaults(options, {
+      options2 = this.options = util3.defaults(options2, {
         comment: "",
         forceUTC: false,
         namePrependSlash: false,
@@ -47627,7 +47627,7 @@ var require_zip = __commonJS({
         directory: true,
         symlink: true
       };
-      this.engine = new engine2(options);
+      this.engine = new engine2(options2);
     };
     Zip.prototype.append = function(source, data, callback) {
       this.engine.entry(source, data, callback);
@@ -48794,7 +48794,7 @@ var require_streamx = __commonJS({
         fn().then((src) => {
           if (src === null) return out.end();
           if (out.destroying) return;
-          pipeline(src, out, noop3);
+          pipeline2(src, out, noop3);
         }).catch((err) => out.destroy(err));
         return out;
       }
@@ -48892,8 +48892,8 @@ var require_streamx = __commonJS({
             return this;
           },
           next() {
-            return new Promise(function(resolve4, reject) {
-              promiseResolve = resolve4;
+            return new Promise(function(resolve5, reject) {
+              promiseResolve = resolve5;
               promiseReject = reject;
               const data = stream4.read();
               if (data !== null) ondata(data);
@@ -48926,11 +48926,11 @@ var require_streamx = __commonJS({
         }
         function destroy2(err) {
           stream4.destroy(err);
-          return new Promise((resolve4, reject) => {
-            if (stream4._duplexState & DESTROYED) return resolve4({ value: void 0, done: true });
+          return new Promise((resolve5, reject) => {
+            if (stream4._duplexState & DESTROYED) return resolve5({ value: void 0, done: true });
             stream4.once("close", function() {
               if (err) reject(err);
-              else resolve4({ value: void 0, done: true });
+              else resolve5({ value: void 0, done: true });
             });
           });
         }
@@ -48974,8 +48974,8 @@ var require_streamx = __commonJS({
         const writes = pending + (ws._duplexState & WRITE_WRITING ? 1 : 0);
         if (writes === 0) return Promise.resolve(true);
         if (state3.drains === null) state3.drains = [];
-        return new Promise((resolve4) => {
-          state3.drains.push({ writes, resolve: resolve4 });
+        return new Promise((resolve5) => {
+          state3.drains.push({ writes, resolve: resolve5 });
         });
       }
       write(data) {
@@ -49026,7 +49026,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Transform3 = class extends Duplex {
+    var Transform4 = class extends Duplex {
       constructor(opts) {
         super(opts);
         this._transformState = new TransformState(this);
@@ -49070,7 +49070,7 @@ var require_streamx = __commonJS({
         this._flush(transformAfterFlush.bind(this));
       }
     };
-    var PassThrough3 = class extends Transform3 {
+    var PassThrough3 = class extends Transform4 {
     };
     function transformAfterFlush(err, data) {
       const cb = this._transformState.afterFinal;
@@ -49080,14 +49080,14 @@ var require_streamx = __commonJS({
       cb(null);
     }
     function pipelinePromise(...streams) {
-      return new Promise((resolve4, reject) => {
-        return pipeline(...streams, (err) => {
+      return new Promise((resolve5, reject) => {
+        return pipeline2(...streams, (err) => {
           if (err) return reject(err);
-          resolve4();
+          resolve5();
         });
       });
     }
-    function pipeline(stream4, ...streams) {
+    function pipeline2(stream4, ...streams) {
       const all = Array.isArray(stream4) ? [...stream4, ...streams] : [stream4, ...streams];
       const done = all.length && typeof all[all.length - 1] === "function" ? all.pop() : null;
       if (all.length < 2) throw StreamError.BAD_ARGUMENT("Pipeline requires at least 2 streams");
@@ -49185,7 +49185,7 @@ var require_streamx = __commonJS({
       return s._writev !== Writable.prototype._writev && s._writev !== Duplex.prototype._writev;
     }
     module.exports = {
-      pipeline,
+      pipeline: pipeline2,
       pipelinePromise,
       isStream,
       isStreamx,
@@ -49199,7 +49199,7 @@ var require_streamx = __commonJS({
       Writable,
       Readable: Readable7,
       Duplex,
-      Transform: Transform3,
+      Transform: Transform4,
       // Export PassThrough for compatibility with Node.js core's stream module
       PassThrough: PassThrough3
     };
@@ -49753,16 +49753,16 @@ var require_extract = __commonJS({
           entryCallback = null;
           cb(err);
         }
-        function onnext(resolve4, reject) {
+        function onnext(resolve5, reject) {
           if (error2) {
             return reject(error2);
           }
           if (entryStream) {
-            resolve4({ value: entryStream, done: false });
+            resolve5({ value: entryStream, done: false });
             entryStream = null;
             return;
           }
-          promiseResolve = resolve4;
+          promiseResolve = resolve5;
           promiseReject = reject;
           consumeCallback(null);
           if (extract._finished && promiseResolve) {
@@ -49790,11 +49790,11 @@ var require_extract = __commonJS({
         function destroy2(err) {
           extract.destroy(err);
           consumeCallback(err);
-          return new Promise((resolve4, reject) => {
-            if (extract.destroyed) return resolve4({ value: void 0, done: true });
+          return new Promise((resolve5, reject) => {
+            if (extract.destroyed) return resolve5({ value: void 0, done: true });
             extract.once("close", function() {
               if (err) reject(err);
-              else resolve4({ value: void 0, done: true });
+              else resolve5({ value: void 0, done: true });
             });
           });
         }
@@ -50080,24 +50080,24 @@ var require_tar = __commonJS({
     var zlib2 = __require("zlib");
     var engine2 = require_tar_stream();
     var util3 = require_archiver_utils();
-    var Tar = function(options) {
+    var Tar = function(options2) {
       if (!(this instanceof Tar)) {
-        return new Tar(options);
+        return new Tar(options2);
       }
-      options = this.options = util3.defaults(options, {
+      options2 = this.options = util3.defaults(options2, {
         gzip: false
       });
-      if (typeof options.gzipOptions !== "object") {
-        options.gzipOptions = {};
+      if (typeof options2.gzipOptions !== "object") {
+        options2.gzipOptions = {};
       }
       this.supports = {
         directory: true,
         symlink: true
       };
-      this.engine = engine2.pack(options);
+      this.engine = engine2.pack(options2);
       this.compressor = false;
-      if (options.gzip) {
-        this.compressor = zlib2.createGzip(options.gzipOptions);
+      if (options2.gzip) {
+        this.compressor = zlib2.createGzip(options2.gzipOptions);
         this.compressor.on("error", this._onCompressorError.bind(this));
       }
     };
@@ -50134,9 +50134,9 @@ var require_tar = __commonJS({
     Tar.prototype.on = function() {
       return this.engine.on.apply(this.engine, arguments);
     };
-    Tar.prototype.pipe = function(destination, options) {
+    Tar.prototype.pipe = function(destination, options2) {
       if (this.compressor) {
-        return this.engine.pipe.apply(this.engine, [this.compressor]).pipe(destination, options);
+        return this.engine.pipe.apply(this.engine, [this.compressor]).pipe(destination, options2);
       } else {
         return this.engine.pipe.apply(this.engine, arguments);
       }
@@ -50464,22 +50464,22 @@ var require_dist4 = __commonJS({
 var require_json = __commonJS({
   "node_modules/archiver/lib/plugins/json.js"(exports2, module) {
     var inherits = __require("util").inherits;
-    var Transform3 = require_ours().Transform;
+    var Transform4 = require_ours().Transform;
     var crc32 = require_dist4();
     var util3 = require_archiver_utils();
-    var Json = function(options) {
+    var Json = function(options2) {
       if (!(this instanceof Json)) {
-        return new Json(options);
+        return new Json(options2);
       }
-      options = this.options = util3.defaults(options, {});
-      Transform3.call(this, options);
+      options2 = this.options = util3.defaults(options2, {});
+      Transform4.call(this, options2);
       this.supports = {
         directory: true,
         symlink: true
       };
       this.files = [];
     };
-    inherits(Json, Transform3);
+    inherits(Json, Transform4);
     Json.prototype._transform = function(chunk, encoding, callback) {
       callback(null, chunk);
     };
@@ -50519,14 +50519,14 @@ var require_archiver = __commonJS({
   "node_modules/archiver/index.js"(exports2, module) {
     var Archiver = require_core();
     var formats = {};
-    var vending = function(format, options) {
-      return vending.create(format, options);
+    var vending = function(format, options2) {
+      return vending.create(format, options2);
     };
-    vending.create = function(format, options) {
+    vending.create = function(format, options2) {
       if (formats[format]) {
-        var instance = new Archiver(format, options);
+        var instance = new Archiver(format, options2);
         instance.setFormat(format);
-        instance.setModule(new formats[format](options));
+        instance.setModule(new formats[format](options2));
         return instance;
       } else {
         throw new Error("create(" + format + "): format not registered");
@@ -50681,11 +50681,11 @@ var require_lib2 = __commonJS({
     })();
     var __awaiter15 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve4) {
-          resolve4(value);
+        return value instanceof P ? value : new P(function(resolve5) {
+          resolve5(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve4, reject) {
+      return new (P || (P = Promise))(function(resolve5, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -50701,7 +50701,7 @@ var require_lib2 = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -50788,26 +50788,26 @@ var require_lib2 = __commonJS({
       }
       readBody() {
         return __awaiter15(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter15(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter15(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve4(output.toString());
+              resolve5(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter15(this, void 0, void 0, function* () {
-          return new Promise((resolve4) => __awaiter15(this, void 0, void 0, function* () {
+          return new Promise((resolve5) => __awaiter15(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve4(Buffer.concat(chunks));
+              resolve5(Buffer.concat(chunks));
             });
           }));
         });
@@ -51015,14 +51015,14 @@ var require_lib2 = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter15(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => {
+          return new Promise((resolve5, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve4(res);
+                resolve5(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -51222,8 +51222,8 @@ var require_lib2 = __commonJS({
           this._proxyAgent = agent;
         }
         if (!agent) {
-          const options = { keepAlive: this._keepAlive, maxSockets };
-          agent = usingSsl ? new https3.Agent(options) : new http3.Agent(options);
+          const options2 = { keepAlive: this._keepAlive, maxSockets };
+          agent = usingSsl ? new https3.Agent(options2) : new http3.Agent(options2);
           this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -51266,12 +51266,12 @@ var require_lib2 = __commonJS({
         return __awaiter15(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
         });
       }
-      _processResponse(res, options) {
+      _processResponse(res, options2) {
         return __awaiter15(this, void 0, void 0, function* () {
-          return new Promise((resolve4, reject) => __awaiter15(this, void 0, void 0, function* () {
+          return new Promise((resolve5, reject) => __awaiter15(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -51279,7 +51279,7 @@ var require_lib2 = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve4(response);
+              resolve5(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -51295,7 +51295,7 @@ var require_lib2 = __commonJS({
             try {
               contents = yield res.readBody();
               if (contents && contents.length > 0) {
-                if (options && options.deserializeDates) {
+                if (options2 && options2.deserializeDates) {
                   obj = JSON.parse(contents, dateTimeDeserializer);
                 } else {
                   obj = JSON.parse(contents);
@@ -51318,7 +51318,7 @@ var require_lib2 = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve4(response);
+              resolve5(response);
             }
           }));
         });
@@ -52300,8 +52300,8 @@ var require_object_inspect = __commonJS({
       "double": /(["\\])/g,
       single: /(['\\])/g
     };
-    module.exports = function inspect_(obj, options, depth, seen, breakState) {
-      var opts = options || {};
+    module.exports = function inspect_(obj, options2, depth, seen, breakState) {
+      var opts = options2 || {};
       if (has(opts, "quoteStyle") && !has(quotes, opts.quoteStyle)) {
         throw new TypeError('option "quoteStyle" must be "single" or "double"');
       }
@@ -56904,7 +56904,7 @@ var require_traverse = __commonJS({
     function isStringCharacter(obj, key) {
       return isString(obj) && isIndex(key) && Number(key) < obj.length;
     }
-    function copy(src, options) {
+    function copy(src, options2) {
       if (typeof src === "object" && src !== null) {
         var dst;
         if (isArray(src)) {
@@ -56938,7 +56938,7 @@ var require_traverse = __commonJS({
         if (isError3(src)) {
           defineDataProperty(dst, "message", src.message);
         }
-        var iteratorFunction = options.includeSymbols ? ownEnumerableKeys : objectKeys;
+        var iteratorFunction = options2.includeSymbols ? ownEnumerableKeys : objectKeys;
         forEach(iteratorFunction(src), function(key) {
           if (!isStringCharacter(dst, key)) {
             setProperty(dst, key, src[key]);
@@ -56949,18 +56949,18 @@ var require_traverse = __commonJS({
       return src;
     }
     var emptyNull = { __proto__: null };
-    function getOptions(options) {
-      return options == null ? emptyNull : options;
+    function getOptions(options2) {
+      return options2 == null ? emptyNull : options2;
     }
     function walk(root, cb) {
       var path4 = [];
       var parents = [];
       var alive = true;
-      var options = arguments.length > 2 ? arguments[2] : emptyNull;
-      var iteratorFunction = options.includeSymbols ? ownEnumerableKeys : objectKeys;
-      var immutable = !!options.immutable;
+      var options2 = arguments.length > 2 ? arguments[2] : emptyNull;
+      var iteratorFunction = options2.includeSymbols ? ownEnumerableKeys : objectKeys;
+      var immutable = !!options2.immutable;
       return (function walker(node_, splicedSiblings, originalKey) {
-        var node = immutable ? copy(node_, options) : node_;
+        var node = immutable ? copy(node_, options2) : node_;
         var modifiers = { __proto__: null };
         var keepGoing = true;
         var state3 = {
@@ -57254,7 +57254,7 @@ var require_traverse = __commonJS({
     Traverse.prototype.clone = function() {
       var parents = [];
       var nodes = [];
-      var options = this.options;
+      var options2 = this.options;
       if (whichTypedArray(this.value)) {
         return taSlice(this.value);
       }
@@ -57265,10 +57265,10 @@ var require_traverse = __commonJS({
           }
         }
         if (typeof src === "object" && src !== null) {
-          var dst = copy(src, options);
+          var dst = copy(src, options2);
           parents[parents.length] = src;
           nodes[nodes.length] = dst;
-          var iteratorFunction = options.includeSymbols ? ownEnumerableKeys : objectKeys;
+          var iteratorFunction = options2.includeSymbols ? ownEnumerableKeys : objectKeys;
           forEach(iteratorFunction(src), function(key) {
             if (!isStringCharacter(dst, key)) {
               setProperty(dst, key, clone(src[key]));
@@ -57980,13 +57980,13 @@ var require_binary = __commonJS({
 // node_modules/unzip-stream/lib/matcher-stream.js
 var require_matcher_stream = __commonJS({
   "node_modules/unzip-stream/lib/matcher-stream.js"(exports2, module) {
-    var Transform3 = __require("stream").Transform;
+    var Transform4 = __require("stream").Transform;
     var util3 = __require("util");
     function MatcherStream(patternDesc, matchFn) {
       if (!(this instanceof MatcherStream)) {
         return new MatcherStream();
       }
-      Transform3.call(this);
+      Transform4.call(this);
       var p = typeof patternDesc === "object" ? patternDesc.pattern : patternDesc;
       this.pattern = Buffer.isBuffer(p) ? p : Buffer.from(p);
       this.requiredLength = this.pattern.length;
@@ -57995,7 +57995,7 @@ var require_matcher_stream = __commonJS({
       this.bytesSoFar = 0;
       this.matchFn = matchFn;
     }
-    util3.inherits(MatcherStream, Transform3);
+    util3.inherits(MatcherStream, Transform4);
     MatcherStream.prototype.checkDataChunk = function(ignoreMatchZero) {
       var enoughData = this.data.length >= this.requiredLength;
       if (!enoughData) {
@@ -58117,12 +58117,12 @@ var require_unzip_stream = __commonJS({
     var SIG_CDIR64_RECORD_END = 101075792;
     var SIG_CDIR64_LOCATOR_END = 117853008;
     var SIG_CDIR_RECORD_END = 101010256;
-    function UnzipStream(options) {
+    function UnzipStream(options2) {
       if (!(this instanceof UnzipStream)) {
-        return new UnzipStream(options);
+        return new UnzipStream(options2);
       }
       stream4.Transform.call(this);
-      this.options = options || {};
+      this.options = options2 || {};
       this.data = new Buffer("");
       this.state = states.STREAM_START;
       this.skippedBytes = 0;
@@ -58675,7 +58675,7 @@ var require_unzip_stream = __commonJS({
 // node_modules/unzip-stream/lib/parser-stream.js
 var require_parser_stream = __commonJS({
   "node_modules/unzip-stream/lib/parser-stream.js"(exports2, module) {
-    var Transform3 = __require("stream").Transform;
+    var Transform4 = __require("stream").Transform;
     var util3 = __require("util");
     var UnzipStream = require_unzip_stream();
     function ParserStream(opts) {
@@ -58683,7 +58683,7 @@ var require_parser_stream = __commonJS({
         return new ParserStream(opts);
       }
       var transformOpts = opts || {};
-      Transform3.call(this, { readableObjectMode: true });
+      Transform4.call(this, { readableObjectMode: true });
       this.opts = opts || {};
       this.unzipStream = new UnzipStream(this.opts);
       var self2 = this;
@@ -58694,7 +58694,7 @@ var require_parser_stream = __commonJS({
         self2.emit("error", error2);
       });
     }
-    util3.inherits(ParserStream, Transform3);
+    util3.inherits(ParserStream, Transform4);
     ParserStream.prototype._transform = function(chunk, encoding, cb) {
       this.unzipStream.write(chunk, encoding, cb);
     };
@@ -58709,13 +58709,13 @@ var require_parser_stream = __commonJS({
     };
     ParserStream.prototype.on = function(eventName, fn) {
       if (eventName === "entry") {
-        return Transform3.prototype.on.call(this, "data", fn);
+        return Transform4.prototype.on.call(this, "data", fn);
       }
-      return Transform3.prototype.on.call(this, eventName, fn);
+      return Transform4.prototype.on.call(this, eventName, fn);
     };
     ParserStream.prototype.drainAll = function() {
       this.unzipStream.drainAll();
-      return this.pipe(new Transform3({ objectMode: true, transform: function(d, e, cb) {
+      return this.pipe(new Transform4({ objectMode: true, transform: function(d, e, cb) {
         cb();
       } }));
     };
@@ -58818,12 +58818,12 @@ var require_extract2 = __commonJS({
     var path4 = __require("path");
     var util3 = __require("util");
     var mkdirp = require_mkdirp();
-    var Transform3 = __require("stream").Transform;
+    var Transform4 = __require("stream").Transform;
     var UnzipStream = require_unzip_stream();
     function Extract(opts) {
       if (!(this instanceof Extract))
         return new Extract(opts);
-      Transform3.call(this);
+      Transform4.call(this);
       this.opts = opts || {};
       this.unzipStream = new UnzipStream(this.opts);
       this.unfinishedEntries = 0;
@@ -58835,7 +58835,7 @@ var require_extract2 = __commonJS({
         self2.emit("error", error2);
       });
     }
-    util3.inherits(Extract, Transform3);
+    util3.inherits(Extract, Transform4);
     Extract.prototype._transform = function(chunk, encoding, cb) {
       this.unzipStream.write(chunk, encoding, cb);
     };
@@ -59176,14 +59176,14 @@ var require_light = __commonJS({
       parser$1 = parser;
       BottleneckError$1 = BottleneckError_1;
       Job = class Job {
-        constructor(task, args, options, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
+        constructor(task, args, options2, jobDefaults, rejectOnDrop, Events2, _states, Promise2) {
           this.task = task;
           this.args = args;
           this.rejectOnDrop = rejectOnDrop;
           this.Events = Events2;
           this._states = _states;
           this.Promise = Promise2;
-          this.options = parser$1.load(options, jobDefaults);
+          this.options = parser$1.load(options2, jobDefaults);
           this.options.priority = this._sanitizePriority(this.options.priority);
           if (this.options.id === jobDefaults.id) {
             this.options.id = `${this.options.id}-${this._randomIndex()}`;
@@ -59357,17 +59357,17 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve4, reject) {
-            return setTimeout(resolve4, t);
+          return new this.Promise(function(resolve5, reject) {
+            return setTimeout(resolve5, t);
           });
         }
         computePenalty() {
           var ref;
           return (ref = this.storeOptions.penalty) != null ? ref : 15 * this.storeOptions.minTime || 5e3;
         }
-        async __updateSettings__(options) {
+        async __updateSettings__(options2) {
           await this.yieldLoop();
-          parser$2.overwrite(options, options, this.storeOptions);
+          parser$2.overwrite(options2, options2, this.storeOptions);
           this._startHeartbeat();
           this.instance._drainAll(this.computeCapacity());
           return true;
@@ -59569,15 +59569,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve4, returned, task;
+          var args, cb, error2, reject, resolve5, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve4, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve4(returned);
+                  return resolve5(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -59592,13 +59592,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve4;
-          resolve4 = reject = null;
+          var promise, reject, resolve5;
+          resolve5 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve4 = _resolve;
+            resolve5 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve4, reject });
+          this._queue.push({ task, args, resolve: resolve5, reject });
           this._tryToRun();
           return promise;
         }
@@ -59724,10 +59724,10 @@ var require_light = __commonJS({
               return results;
             }, this.timeout / 2)).unref === "function" ? base.unref() : void 0;
           }
-          updateSettings(options = {}) {
-            parser$3.overwrite(options, this.defaults, this);
-            parser$3.overwrite(options, options, this.limiterOptions);
-            if (options.timeout != null) {
+          updateSettings(options2 = {}) {
+            parser$3.overwrite(options2, this.defaults, this);
+            parser$3.overwrite(options2, options2, this.limiterOptions);
+            if (options2.timeout != null) {
               return this._startAutoCleanup();
             }
           }
@@ -59752,8 +59752,8 @@ var require_light = __commonJS({
       Events$3 = Events_1;
       Batcher = (function() {
         class Batcher2 {
-          constructor(options = {}) {
-            this.options = options;
+          constructor(options2 = {}) {
+            this.options = options2;
             parser$4.load(this.options, this.defaults, this);
             this.Events = new Events$3(this);
             this._arr = [];
@@ -59810,11 +59810,11 @@ var require_light = __commonJS({
       Sync$1 = Sync_1;
       Bottleneck2 = (function() {
         class Bottleneck3 {
-          constructor(options = {}, ...invalid) {
+          constructor(options2 = {}, ...invalid) {
             var storeInstanceOptions, storeOptions;
             this._addToQueue = this._addToQueue.bind(this);
-            this._validateOptions(options, invalid);
-            parser$5.load(options, this.instanceDefaults, this);
+            this._validateOptions(options2, invalid);
+            parser$5.load(options2, this.instanceDefaults, this);
             this._queues = new Queues$1(NUM_PRIORITIES$1);
             this._scheduled = {};
             this._states = new States$1(["RECEIVED", "QUEUED", "RUNNING", "EXECUTING"].concat(this.trackDoneStatus ? ["DONE"] : []));
@@ -59822,13 +59822,13 @@ var require_light = __commonJS({
             this.Events = new Events$4(this);
             this._submitLock = new Sync$1("submit", this.Promise);
             this._registerLock = new Sync$1("register", this.Promise);
-            storeOptions = parser$5.load(options, this.storeDefaults, {});
+            storeOptions = parser$5.load(options2, this.storeDefaults, {});
             this._store = (function() {
               if (this.datastore === "redis" || this.datastore === "ioredis" || this.connection != null) {
-                storeInstanceOptions = parser$5.load(options, this.redisStoreDefaults, {});
+                storeInstanceOptions = parser$5.load(options2, this.redisStoreDefaults, {});
                 return new RedisDatastore$1(this, storeOptions, storeInstanceOptions);
               } else if (this.datastore === "local") {
-                storeInstanceOptions = parser$5.load(options, this.localStoreDefaults, {});
+                storeInstanceOptions = parser$5.load(options2, this.localStoreDefaults, {});
                 return new LocalDatastore$1(this, storeOptions, storeInstanceOptions);
               } else {
                 throw new Bottleneck3.prototype.BottleneckError(`Invalid datastore type: ${this.datastore}`);
@@ -59843,8 +59843,8 @@ var require_light = __commonJS({
               return (ref = this._store.heartbeat) != null ? typeof ref.unref === "function" ? ref.unref() : void 0 : void 0;
             });
           }
-          _validateOptions(options, invalid) {
-            if (!(options != null && typeof options === "object" && invalid.length === 0)) {
+          _validateOptions(options2, invalid) {
+            if (!(options2 != null && typeof options2 === "object" && invalid.length === 0)) {
               throw new Bottleneck3.prototype.BottleneckError("Bottleneck v2 takes a single object argument. Refer to https://github.com/SGrondin/bottleneck#upgrading-to-v2 if you're upgrading from Bottleneck v1.");
             }
           }
@@ -59909,11 +59909,11 @@ var require_light = __commonJS({
               return false;
             }
           }
-          async _free(index, job, options, eventInfo) {
+          async _free(index, job, options2, eventInfo) {
             var e, running;
             try {
-              ({ running } = await this._store.__free__(index, options.weight));
-              this.Events.trigger("debug", `Freed ${options.id}`, eventInfo);
+              ({ running } = await this._store.__free__(index, options2.weight));
+              this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
               if (running === 0 && this.empty()) {
                 return this.Events.trigger("idle");
               }
@@ -59940,20 +59940,20 @@ var require_light = __commonJS({
           }
           _drainOne(capacity) {
             return this._registerLock.schedule(() => {
-              var args, index, next, options, queue;
+              var args, index, next, options2, queue;
               if (this.queued() === 0) {
                 return this.Promise.resolve(null);
               }
               queue = this._queues.getFirst();
-              ({ options, args } = next = queue.first());
-              if (capacity != null && options.weight > capacity) {
+              ({ options: options2, args } = next = queue.first());
+              if (capacity != null && options2.weight > capacity) {
                 return this.Promise.resolve(null);
               }
-              this.Events.trigger("debug", `Draining ${options.id}`, { args, options });
+              this.Events.trigger("debug", `Draining ${options2.id}`, { args, options: options2 });
               index = this._randomIndex();
-              return this._store.__register__(index, options.weight, options.expiration).then(({ success, wait, reservoir }) => {
+              return this._store.__register__(index, options2.weight, options2.expiration).then(({ success, wait, reservoir }) => {
                 var empty;
-                this.Events.trigger("debug", `Drained ${options.id}`, { success, args, options });
+                this.Events.trigger("debug", `Drained ${options2.id}`, { success, args, options: options2 });
                 if (success) {
                   queue.shift();
                   empty = this.empty();
@@ -59964,7 +59964,7 @@ var require_light = __commonJS({
                     this.Events.trigger("depleted", empty);
                   }
                   this._run(index, next, wait);
-                  return this.Promise.resolve(options.weight);
+                  return this.Promise.resolve(options2.weight);
                 } else {
                   return this.Promise.resolve(null);
                 }
@@ -59989,9 +59989,9 @@ var require_light = __commonJS({
               return job.doDrop({ message });
             });
           }
-          stop(options = {}) {
+          stop(options2 = {}) {
             var done, waitForExecuting;
-            options = parser$5.load(options, this.stopDefaults);
+            options2 = parser$5.load(options2, this.stopDefaults);
             waitForExecuting = (at) => {
               var finished;
               finished = () => {
@@ -59999,22 +59999,22 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at;
               };
-              return new this.Promise((resolve4, reject) => {
+              return new this.Promise((resolve5, reject) => {
                 if (finished()) {
-                  return resolve4();
+                  return resolve5();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve4();
+                      return resolve5();
                     }
                   });
                 }
               });
             };
-            done = options.dropWaitingJobs ? (this._run = function(index, next) {
+            done = options2.dropWaitingJobs ? (this._run = function(index, next) {
               return next.doDrop({
-                message: options.dropErrorMessage
+                message: options2.dropErrorMessage
               });
             }, this._drainOne = () => {
               return this.Promise.resolve(null);
@@ -60028,11 +60028,11 @@ var require_light = __commonJS({
                     clearTimeout(v.timeout);
                     clearTimeout(v.expiration);
                     v.job.doDrop({
-                      message: options.dropErrorMessage
+                      message: options2.dropErrorMessage
                     });
                   }
                 }
-                this._dropAllQueued(options.dropErrorMessage);
+                this._dropAllQueued(options2.dropErrorMessage);
                 return waitForExecuting(0);
               });
             })) : this.schedule({
@@ -60042,7 +60042,7 @@ var require_light = __commonJS({
               return waitForExecuting(1);
             });
             this._receive = function(job) {
-              return job._reject(new Bottleneck3.prototype.BottleneckError(options.enqueueErrorMessage));
+              return job._reject(new Bottleneck3.prototype.BottleneckError(options2.enqueueErrorMessage));
             };
             this.stop = () => {
               return this.Promise.reject(new Bottleneck3.prototype.BottleneckError("stop() has already been called"));
@@ -60050,13 +60050,13 @@ var require_light = __commonJS({
             return done;
           }
           async _addToQueue(job) {
-            var args, blocked, error2, options, reachedHWM, shifted, strategy;
-            ({ args, options } = job);
+            var args, blocked, error2, options2, reachedHWM, shifted, strategy;
+            ({ args, options: options2 } = job);
             try {
-              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options.weight));
+              ({ reachedHWM, blocked, strategy } = await this._store.__submit__(this.queued(), options2.weight));
             } catch (error1) {
               error2 = error1;
-              this.Events.trigger("debug", `Could not queue ${options.id}`, { args, options, error: error2 });
+              this.Events.trigger("debug", `Could not queue ${options2.id}`, { args, options: options2, error: error2 });
               job.doDrop({ error: error2 });
               return false;
             }
@@ -60064,7 +60064,7 @@ var require_light = __commonJS({
               job.doDrop();
               return true;
             } else if (reachedHWM) {
-              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
+              shifted = strategy === Bottleneck3.prototype.strategy.LEAK ? this._queues.shiftLastFrom(options2.priority) : strategy === Bottleneck3.prototype.strategy.OVERFLOW_PRIORITY ? this._queues.shiftLastFrom(options2.priority + 1) : strategy === Bottleneck3.prototype.strategy.OVERFLOW ? job : void 0;
               if (shifted != null) {
                 shifted.doDrop();
               }
@@ -60090,22 +60090,22 @@ var require_light = __commonJS({
             }
           }
           submit(...args) {
-            var cb, fn, job, options, ref, ref1, task;
+            var cb, fn, job, options2, ref, ref1, task;
             if (typeof args[0] === "function") {
               ref = args, [fn, ...args] = ref, [cb] = splice.call(args, -1);
-              options = parser$5.load({}, this.jobDefaults);
+              options2 = parser$5.load({}, this.jobDefaults);
             } else {
-              ref1 = args, [options, fn, ...args] = ref1, [cb] = splice.call(args, -1);
-              options = parser$5.load(options, this.jobDefaults);
+              ref1 = args, [options2, fn, ...args] = ref1, [cb] = splice.call(args, -1);
+              options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve4, reject) {
+              return new this.Promise(function(resolve5, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve4)(args3);
+                  return (args3[0] != null ? reject : resolve5)(args3);
                 });
               });
             };
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
             job.promise.then(function(args2) {
               return typeof cb === "function" ? cb(...args2) : void 0;
             }).catch(function(args2) {
@@ -60118,14 +60118,14 @@ var require_light = __commonJS({
             return this._receive(job);
           }
           schedule(...args) {
-            var job, options, task;
+            var job, options2, task;
             if (typeof args[0] === "function") {
               [task, ...args] = args;
-              options = {};
+              options2 = {};
             } else {
-              [options, task, ...args] = args;
+              [options2, task, ...args] = args;
             }
-            job = new Job$1(task, args, options, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
+            job = new Job$1(task, args, options2, this.jobDefaults, this.rejectOnDrop, this.Events, this._states, this.Promise);
             this._receive(job);
             return job.promise;
           }
@@ -60135,14 +60135,14 @@ var require_light = __commonJS({
             wrapped = function(...args) {
               return schedule(fn.bind(this), ...args);
             };
-            wrapped.withOptions = function(options, ...args) {
-              return schedule(options, fn, ...args);
+            wrapped.withOptions = function(options2, ...args) {
+              return schedule(options2, fn, ...args);
             };
             return wrapped;
           }
-          async updateSettings(options = {}) {
-            await this._store.__updateSettings__(parser$5.overwrite(options, this.storeDefaults));
-            parser$5.overwrite(options, this.instanceDefaults, this);
+          async updateSettings(options2 = {}) {
+            await this._store.__updateSettings__(parser$5.overwrite(options2, this.storeDefaults));
+            parser$5.overwrite(options2, this.instanceDefaults, this);
             return this;
           }
           currentReservoir() {
@@ -60220,6 +60220,1349 @@ var require_light = __commonJS({
       var lib = Bottleneck_1;
       return lib;
     }));
+  }
+});
+
+// node_modules/pend/index.js
+var require_pend = __commonJS({
+  "node_modules/pend/index.js"(exports2, module) {
+    module.exports = Pend;
+    function Pend() {
+      this.pending = 0;
+      this.max = Infinity;
+      this.listeners = [];
+      this.waiting = [];
+      this.error = null;
+    }
+    Pend.prototype.go = function(fn) {
+      if (this.pending < this.max) {
+        pendGo(this, fn);
+      } else {
+        this.waiting.push(fn);
+      }
+    };
+    Pend.prototype.wait = function(cb) {
+      if (this.pending === 0) {
+        cb(this.error);
+      } else {
+        this.listeners.push(cb);
+      }
+    };
+    Pend.prototype.hold = function() {
+      return pendHold(this);
+    };
+    function pendHold(self2) {
+      self2.pending += 1;
+      var called = false;
+      return onCb;
+      function onCb(err) {
+        if (called) throw new Error("callback called twice");
+        called = true;
+        self2.error = self2.error || err;
+        self2.pending -= 1;
+        if (self2.waiting.length > 0 && self2.pending < self2.max) {
+          pendGo(self2, self2.waiting.shift());
+        } else if (self2.pending === 0) {
+          var listeners = self2.listeners;
+          self2.listeners = [];
+          listeners.forEach(cbListener);
+        }
+      }
+      function cbListener(listener) {
+        listener(self2.error);
+      }
+    }
+    function pendGo(self2, fn) {
+      fn(pendHold(self2));
+    }
+  }
+});
+
+// node_modules/yauzl/fd-slicer.js
+var require_fd_slicer = __commonJS({
+  "node_modules/yauzl/fd-slicer.js"(exports2) {
+    var fs8 = __require("fs");
+    var util3 = __require("util");
+    var stream4 = __require("stream");
+    var Readable7 = stream4.Readable;
+    var PassThrough3 = stream4.PassThrough;
+    var Pend = require_pend();
+    var EventEmitter3 = __require("events").EventEmitter;
+    exports2.BufferSlicer = BufferSlicer;
+    exports2.FdSlicer = FdSlicer;
+    util3.inherits(FdSlicer, EventEmitter3);
+    function FdSlicer(fd) {
+      EventEmitter3.call(this);
+      this.fd = fd;
+      this.pend = new Pend();
+      this.pend.max = 1;
+      this.refCount = 0;
+    }
+    FdSlicer.prototype.read = function(buffer2, offset, length, position, callback) {
+      var self2 = this;
+      self2.pend.go(function(cb) {
+        fs8.read(self2.fd, buffer2, offset, length, position, function(err, bytesRead, buffer3) {
+          cb();
+          callback(err, bytesRead, buffer3);
+        });
+      });
+    };
+    FdSlicer.prototype.createReadStream = function(options2) {
+      return new ReadStream(this, options2);
+    };
+    FdSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    FdSlicer.prototype.unref = function() {
+      var self2 = this;
+      self2.refCount -= 1;
+      if (self2.refCount < 0) throw new Error("invalid unref");
+      if (self2.refCount > 0) return;
+      fs8.close(self2.fd, onCloseDone);
+      function onCloseDone(err) {
+        if (err) {
+          self2.emit("error", err);
+        } else {
+          self2.emit("close");
+        }
+      }
+    };
+    util3.inherits(ReadStream, Readable7);
+    function ReadStream(context5, options2) {
+      options2 = options2 || {};
+      Readable7.call(this, options2);
+      this.context = context5;
+      this.context.ref();
+      this.start = options2.start || 0;
+      this.endOffset = options2.end;
+      this.pos = this.start;
+    }
+    ReadStream.prototype._read = function(n) {
+      var self2 = this;
+      var toRead = Math.min(self2._readableState.highWaterMark, n);
+      if (self2.endOffset != null) {
+        toRead = Math.min(toRead, self2.endOffset - self2.pos);
+      }
+      if (toRead <= 0) {
+        self2.push(null);
+        this._cleanup();
+        return;
+      }
+      self2.context.pend.go(function(cb) {
+        var buffer2 = Buffer.allocUnsafe(toRead);
+        fs8.read(self2.context.fd, buffer2, 0, toRead, self2.pos, function(err, bytesRead) {
+          if (err) {
+            self2.destroy(err);
+          } else if (bytesRead === 0) {
+            self2.push(null);
+            self2._cleanup();
+          } else {
+            self2.pos += bytesRead;
+            self2.push(buffer2.slice(0, bytesRead));
+          }
+          cb();
+        });
+      });
+    };
+    ReadStream.prototype._destroy = function(err, cb) {
+      this._cleanup();
+      cb(err);
+    };
+    ReadStream.prototype._cleanup = function() {
+      if (this.context != null) {
+        this.context.unref();
+        this.context = null;
+      }
+    };
+    util3.inherits(BufferSlicer, EventEmitter3);
+    function BufferSlicer(buffer2) {
+      EventEmitter3.call(this);
+      this.refCount = 0;
+      this.buffer = buffer2;
+    }
+    BufferSlicer.prototype.read = function(buffer2, offset, length, position, callback) {
+      if (!(0 <= offset && offset <= buffer2.length)) throw new RangeError("offset outside buffer: 0 <= " + offset + " <= " + buffer2.length);
+      if (position < 0) throw new RangeError("position is negative: " + position);
+      if (offset + length > buffer2.length) {
+        length = buffer2.length - offset;
+      }
+      if (position + length > this.buffer.length) {
+        length = this.buffer.length - position;
+      }
+      if (length <= 0) {
+        setImmediate(function() {
+          callback(null, 0);
+        });
+        return;
+      }
+      this.buffer.copy(buffer2, offset, position, position + length);
+      setImmediate(function() {
+        callback(null, length);
+      });
+    };
+    BufferSlicer.prototype.createReadStream = function(options2) {
+      options2 = options2 || {};
+      var readStream = new PassThrough3(options2);
+      readStream.start = options2.start || 0;
+      readStream.endOffset = options2.end;
+      readStream.pos = readStream.endOffset || this.buffer.length;
+      var entireSlice = this.buffer.slice(readStream.start, readStream.pos);
+      var maxChunkSize = 65536;
+      var offset = 0;
+      while (true) {
+        var nextOffset = offset + maxChunkSize;
+        if (nextOffset >= entireSlice.length) {
+          if (offset < entireSlice.length) {
+            readStream.write(entireSlice.slice(offset, entireSlice.length));
+          }
+          break;
+        }
+        readStream.write(entireSlice.slice(offset, nextOffset));
+        offset = nextOffset;
+      }
+      readStream.end();
+      return readStream;
+    };
+    BufferSlicer.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    BufferSlicer.prototype.unref = function() {
+      this.refCount -= 1;
+      if (this.refCount < 0) {
+        throw new Error("invalid unref");
+      }
+    };
+  }
+});
+
+// node_modules/yauzl/crc32.js
+var require_crc322 = __commonJS({
+  "node_modules/yauzl/crc32.js"(exports2, module) {
+    var CRC_TABLE = new Int32Array([
+      0,
+      1996959894,
+      3993919788,
+      2567524794,
+      124634137,
+      1886057615,
+      3915621685,
+      2657392035,
+      249268274,
+      2044508324,
+      3772115230,
+      2547177864,
+      162941995,
+      2125561021,
+      3887607047,
+      2428444049,
+      498536548,
+      1789927666,
+      4089016648,
+      2227061214,
+      450548861,
+      1843258603,
+      4107580753,
+      2211677639,
+      325883990,
+      1684777152,
+      4251122042,
+      2321926636,
+      335633487,
+      1661365465,
+      4195302755,
+      2366115317,
+      997073096,
+      1281953886,
+      3579855332,
+      2724688242,
+      1006888145,
+      1258607687,
+      3524101629,
+      2768942443,
+      901097722,
+      1119000684,
+      3686517206,
+      2898065728,
+      853044451,
+      1172266101,
+      3705015759,
+      2882616665,
+      651767980,
+      1373503546,
+      3369554304,
+      3218104598,
+      565507253,
+      1454621731,
+      3485111705,
+      3099436303,
+      671266974,
+      1594198024,
+      3322730930,
+      2970347812,
+      795835527,
+      1483230225,
+      3244367275,
+      3060149565,
+      1994146192,
+      31158534,
+      2563907772,
+      4023717930,
+      1907459465,
+      112637215,
+      2680153253,
+      3904427059,
+      2013776290,
+      251722036,
+      2517215374,
+      3775830040,
+      2137656763,
+      141376813,
+      2439277719,
+      3865271297,
+      1802195444,
+      476864866,
+      2238001368,
+      4066508878,
+      1812370925,
+      453092731,
+      2181625025,
+      4111451223,
+      1706088902,
+      314042704,
+      2344532202,
+      4240017532,
+      1658658271,
+      366619977,
+      2362670323,
+      4224994405,
+      1303535960,
+      984961486,
+      2747007092,
+      3569037538,
+      1256170817,
+      1037604311,
+      2765210733,
+      3554079995,
+      1131014506,
+      879679996,
+      2909243462,
+      3663771856,
+      1141124467,
+      855842277,
+      2852801631,
+      3708648649,
+      1342533948,
+      654459306,
+      3188396048,
+      3373015174,
+      1466479909,
+      544179635,
+      3110523913,
+      3462522015,
+      1591671054,
+      702138776,
+      2966460450,
+      3352799412,
+      1504918807,
+      783551873,
+      3082640443,
+      3233442989,
+      3988292384,
+      2596254646,
+      62317068,
+      1957810842,
+      3939845945,
+      2647816111,
+      81470997,
+      1943803523,
+      3814918930,
+      2489596804,
+      225274430,
+      2053790376,
+      3826175755,
+      2466906013,
+      167816743,
+      2097651377,
+      4027552580,
+      2265490386,
+      503444072,
+      1762050814,
+      4150417245,
+      2154129355,
+      426522225,
+      1852507879,
+      4275313526,
+      2312317920,
+      282753626,
+      1742555852,
+      4189708143,
+      2394877945,
+      397917763,
+      1622183637,
+      3604390888,
+      2714866558,
+      953729732,
+      1340076626,
+      3518719985,
+      2797360999,
+      1068828381,
+      1219638859,
+      3624741850,
+      2936675148,
+      906185462,
+      1090812512,
+      3747672003,
+      2825379669,
+      829329135,
+      1181335161,
+      3412177804,
+      3160834842,
+      628085408,
+      1382605366,
+      3423369109,
+      3138078467,
+      570562233,
+      1426400815,
+      3317316542,
+      2998733608,
+      733239954,
+      1555261956,
+      3268935591,
+      3050360625,
+      752459403,
+      1541320221,
+      2607071920,
+      3965973030,
+      1969922972,
+      40735498,
+      2617837225,
+      3943577151,
+      1913087877,
+      83908371,
+      2512341634,
+      3803740692,
+      2075208622,
+      213261112,
+      2463272603,
+      3855990285,
+      2094854071,
+      198958881,
+      2262029012,
+      4057260610,
+      1759359992,
+      534414190,
+      2176718541,
+      4139329115,
+      1873836001,
+      414664567,
+      2282248934,
+      4279200368,
+      1711684554,
+      285281116,
+      2405801727,
+      4167216745,
+      1634467795,
+      376229701,
+      2685067896,
+      3608007406,
+      1308918612,
+      956543938,
+      2808555105,
+      3495958263,
+      1231636301,
+      1047427035,
+      2932959818,
+      3654703836,
+      1088359270,
+      936918e3,
+      2847714899,
+      3736837829,
+      1202900863,
+      817233897,
+      3183342108,
+      3401237130,
+      1404277552,
+      615818150,
+      3134207493,
+      3453421203,
+      1423857449,
+      601450431,
+      3009837614,
+      3294710456,
+      1567103746,
+      711928724,
+      3020668471,
+      3272380065,
+      1510334235,
+      755167117
+    ]);
+    function crc32(buf) {
+      let crc = -1;
+      for (let x of buf) {
+        crc = CRC_TABLE[(crc ^ x) & 255] ^ crc >>> 8;
+      }
+      return (crc ^ -1) >>> 0;
+    }
+    module.exports = crc32;
+  }
+});
+
+// node_modules/yauzl/index.js
+var require_yauzl = __commonJS({
+  "node_modules/yauzl/index.js"(exports2) {
+    var fs8 = __require("fs");
+    var zlib2 = __require("zlib");
+    var fd_slicer = require_fd_slicer();
+    var util3 = __require("util");
+    var EventEmitter3 = __require("events").EventEmitter;
+    var Transform4 = __require("stream").Transform;
+    var PassThrough3 = __require("stream").PassThrough;
+    var Writable = __require("stream").Writable;
+    var crc32 = typeof zlib2.crc32 === "function" ? zlib2.crc32 : require_crc322();
+    exports2.open = open2;
+    exports2.fromFd = fromFd;
+    exports2.fromBuffer = fromBuffer;
+    exports2.fromRandomAccessReader = fromRandomAccessReader;
+    exports2.openPromise = openPromise2;
+    exports2.fromFdPromise = fromFdPromise;
+    exports2.fromBufferPromise = fromBufferPromise;
+    exports2.fromRandomAccessReaderPromise = fromRandomAccessReaderPromise;
+    exports2.dosDateTimeToDate = dosDateTimeToDate;
+    exports2.getFileNameLowLevel = getFileNameLowLevel;
+    exports2.validateFileName = validateFileName;
+    exports2.parseExtraFields = parseExtraFields;
+    exports2.ZipFile = ZipFile;
+    exports2.Entry = Entry;
+    exports2.LocalFileHeader = LocalFileHeader;
+    exports2.RandomAccessReader = RandomAccessReader;
+    function openPromise2(path4, options2) {
+      return new Promise((resolve5, reject) => {
+        open2(path4, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve5(zipfile);
+        });
+      });
+    }
+    function fromFdPromise(fd, options2) {
+      return new Promise((resolve5, reject) => {
+        fromFd(fd, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve5(zipfile);
+        });
+      });
+    }
+    function fromBufferPromise(buffer2, options2) {
+      return new Promise((resolve5, reject) => {
+        fromBuffer(buffer2, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve5(zipfile);
+        });
+      });
+    }
+    function fromRandomAccessReaderPromise(reader, totalSize, options2) {
+      return new Promise((resolve5, reject) => {
+        fromRandomAccessReader(reader, totalSize, { ...options2, lazyEntries: true }, function(err, zipfile) {
+          if (err) return reject(err);
+          resolve5(zipfile);
+        });
+      });
+    }
+    function open2(path4, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs8.open(path4, "r", function(err, fd) {
+        if (err) return callback(err);
+        fromFd(fd, options2, function(err2, zipfile) {
+          if (err2) fs8.close(fd, defaultCallback);
+          callback(err2, zipfile);
+        });
+      });
+    }
+    function fromFd(fd, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      fs8.fstat(fd, function(err, stats) {
+        if (err) return callback(err);
+        var reader = new fd_slicer.FdSlicer(fd);
+        fromRandomAccessReader(reader, stats.size, options2, callback);
+      });
+    }
+    function fromBuffer(buffer2, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      options2.autoClose = false;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      var reader = new fd_slicer.BufferSlicer(buffer2);
+      fromRandomAccessReader(reader, buffer2.length, options2, callback);
+    }
+    function fromRandomAccessReader(reader, totalSize, options2, callback) {
+      if (typeof options2 === "function") {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      if (options2.autoClose == null) options2.autoClose = true;
+      if (options2.lazyEntries == null) options2.lazyEntries = false;
+      if (options2.decodeStrings == null) options2.decodeStrings = true;
+      var decodeStrings = !!options2.decodeStrings;
+      if (options2.validateEntrySizes == null) options2.validateEntrySizes = true;
+      if (options2.strictFileNames == null) options2.strictFileNames = false;
+      if (callback == null) callback = defaultCallback;
+      if (typeof totalSize !== "number") throw new Error("expected totalSize parameter to be a number");
+      if (totalSize > Number.MAX_SAFE_INTEGER) {
+        throw new Error("zip file too large. only file sizes up to 2^52 are supported due to JavaScript's Number type being an IEEE 754 double.");
+      }
+      reader.ref();
+      var eocdrWithoutCommentSize = 22;
+      var zip64EocdlSize = 20;
+      var maxCommentSize = 65535;
+      var bufferSize = Math.min(zip64EocdlSize + eocdrWithoutCommentSize + maxCommentSize, totalSize);
+      var buffer2 = newBuffer(bufferSize);
+      var bufferReadStart = totalSize - buffer2.length;
+      readAndAssertNoEof(reader, buffer2, 0, bufferSize, bufferReadStart, function(err) {
+        if (err) return callback(err);
+        for (var i = bufferSize - eocdrWithoutCommentSize; i >= 0; i -= 1) {
+          if (buffer2.readUInt32LE(i) !== 101010256) continue;
+          var eocdrBuffer = buffer2.subarray(i);
+          var diskNumber = eocdrBuffer.readUInt16LE(4);
+          var entryCount = eocdrBuffer.readUInt16LE(10);
+          var centralDirectoryOffset = eocdrBuffer.readUInt32LE(16);
+          var commentLength = eocdrBuffer.readUInt16LE(20);
+          var expectedCommentLength = eocdrBuffer.length - eocdrWithoutCommentSize;
+          if (commentLength !== expectedCommentLength) {
+            return callback(new Error("Invalid comment length. Expected: " + expectedCommentLength + ". Found: " + commentLength + ". Are there extra bytes at the end of the file? Or is the end of central dir signature `PK\u263A\u263B` in the comment?"));
+          }
+          var comment = decodeStrings ? decodeBuffer(eocdrBuffer.subarray(22), false) : eocdrBuffer.subarray(22);
+          if (i - zip64EocdlSize >= 0 && buffer2.readUInt32LE(i - zip64EocdlSize) === 117853008) {
+            var zip64EocdlBuffer = buffer2.subarray(i - zip64EocdlSize, i - zip64EocdlSize + zip64EocdlSize);
+            var zip64EocdrOffset = readUInt64LE(zip64EocdlBuffer, 8);
+            var zip64EocdrBuffer = newBuffer(56);
+            return readAndAssertNoEof(reader, zip64EocdrBuffer, 0, zip64EocdrBuffer.length, zip64EocdrOffset, function(err2) {
+              if (err2) return callback(err2);
+              if (zip64EocdrBuffer.readUInt32LE(0) !== 101075792) {
+                return callback(new Error("invalid zip64 end of central directory record signature"));
+              }
+              diskNumber = zip64EocdrBuffer.readUInt32LE(16);
+              if (diskNumber !== 0) {
+                return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+              }
+              entryCount = readUInt64LE(zip64EocdrBuffer, 32);
+              centralDirectoryOffset = readUInt64LE(zip64EocdrBuffer, 48);
+              return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+            });
+          }
+          if (diskNumber !== 0) {
+            return callback(new Error("multi-disk zip files are not supported: found disk number: " + diskNumber));
+          }
+          return callback(null, new ZipFile(reader, centralDirectoryOffset, totalSize, entryCount, comment, options2.autoClose, options2.lazyEntries, decodeStrings, options2.validateEntrySizes, options2.strictFileNames));
+        }
+        callback(new Error("End of central directory record signature not found. Either not a zip file, or file is truncated."));
+      });
+    }
+    util3.inherits(ZipFile, EventEmitter3);
+    function ZipFile(reader, centralDirectoryOffset, fileSize, entryCount, comment, autoClose, lazyEntries, decodeStrings, validateEntrySizes, strictFileNames) {
+      var self2 = this;
+      EventEmitter3.call(self2);
+      self2.reader = reader;
+      self2.reader.on("error", function(err) {
+        emitError(self2, err);
+      });
+      self2.reader.once("close", function() {
+        self2.emit("close");
+      });
+      self2.readEntryCursor = centralDirectoryOffset;
+      self2.fileSize = fileSize;
+      self2.entryCount = entryCount;
+      self2.comment = comment;
+      self2.entriesRead = 0;
+      self2.autoClose = !!autoClose;
+      self2.lazyEntries = !!lazyEntries;
+      self2.decodeStrings = !!decodeStrings;
+      self2.validateEntrySizes = !!validateEntrySizes;
+      self2.strictFileNames = !!strictFileNames;
+      self2.isOpen = true;
+      self2.emittedError = false;
+      self2.hasEachEntryBeenCalled = false;
+      if (!self2.lazyEntries) self2._readEntry();
+    }
+    ZipFile.prototype.close = function() {
+      if (!this.isOpen) return;
+      this.isOpen = false;
+      this.reader.unref();
+    };
+    function emitErrorAndAutoClose(self2, err) {
+      if (self2.autoClose) self2.close();
+      emitError(self2, err);
+    }
+    function emitError(self2, err) {
+      if (self2.emittedError) return;
+      self2.emittedError = true;
+      self2.emit("error", err);
+    }
+    ZipFile.prototype.readEntry = function() {
+      if (!this.lazyEntries) throw new Error("readEntry() called without lazyEntries:true");
+      this._readEntry();
+    };
+    ZipFile.prototype._readEntry = function() {
+      var self2 = this;
+      if (self2.entryCount === self2.entriesRead) {
+        setImmediate(function() {
+          if (self2.autoClose) self2.close();
+          if (self2.emittedError) return;
+          self2.emit("end");
+        });
+        return;
+      }
+      if (self2.emittedError) return;
+      var buffer2 = newBuffer(46);
+      readAndAssertNoEof(self2.reader, buffer2, 0, buffer2.length, self2.readEntryCursor, function(err) {
+        if (err) return emitErrorAndAutoClose(self2, err);
+        if (self2.emittedError) return;
+        var entry = new Entry();
+        var signature = buffer2.readUInt32LE(0);
+        if (signature !== 33639248) return emitErrorAndAutoClose(self2, new Error("invalid central directory file header signature: 0x" + signature.toString(16)));
+        entry.versionMadeBy = buffer2.readUInt16LE(4);
+        entry.versionNeededToExtract = buffer2.readUInt16LE(6);
+        entry.generalPurposeBitFlag = buffer2.readUInt16LE(8);
+        entry.compressionMethod = buffer2.readUInt16LE(10);
+        entry.lastModFileTime = buffer2.readUInt16LE(12);
+        entry.lastModFileDate = buffer2.readUInt16LE(14);
+        entry.crc32 = buffer2.readUInt32LE(16);
+        entry.compressedSize = buffer2.readUInt32LE(20);
+        entry.uncompressedSize = buffer2.readUInt32LE(24);
+        entry.fileNameLength = buffer2.readUInt16LE(28);
+        entry.extraFieldLength = buffer2.readUInt16LE(30);
+        entry.fileCommentLength = buffer2.readUInt16LE(32);
+        entry.internalFileAttributes = buffer2.readUInt16LE(36);
+        entry.externalFileAttributes = buffer2.readUInt32LE(38);
+        entry.relativeOffsetOfLocalHeader = buffer2.readUInt32LE(42);
+        if (entry.generalPurposeBitFlag & 64) return emitErrorAndAutoClose(self2, new Error("strong encryption is not supported"));
+        self2.readEntryCursor += 46;
+        buffer2 = newBuffer(entry.fileNameLength + entry.extraFieldLength + entry.fileCommentLength);
+        readAndAssertNoEof(self2.reader, buffer2, 0, buffer2.length, self2.readEntryCursor, function(err2) {
+          if (err2) return emitErrorAndAutoClose(self2, err2);
+          if (self2.emittedError) return;
+          entry.fileNameRaw = buffer2.subarray(0, entry.fileNameLength);
+          var fileCommentStart = entry.fileNameLength + entry.extraFieldLength;
+          entry.extraFieldRaw = buffer2.subarray(entry.fileNameLength, fileCommentStart);
+          entry.fileCommentRaw = buffer2.subarray(fileCommentStart, fileCommentStart + entry.fileCommentLength);
+          try {
+            entry.extraFields = parseExtraFields(entry.extraFieldRaw);
+          } catch (err3) {
+            return emitErrorAndAutoClose(self2, err3);
+          }
+          if (self2.decodeStrings) {
+            var isUtf8 = (entry.generalPurposeBitFlag & 2048) !== 0;
+            entry.fileComment = decodeBuffer(entry.fileCommentRaw, isUtf8);
+            entry.fileName = getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, self2.strictFileNames);
+            var errorMessage2 = validateFileName(entry.fileName);
+            if (errorMessage2 != null) return emitErrorAndAutoClose(self2, new Error(errorMessage2));
+          } else {
+            entry.fileComment = entry.fileCommentRaw;
+            entry.fileName = entry.fileNameRaw;
+          }
+          entry.comment = entry.fileComment;
+          self2.readEntryCursor += buffer2.length;
+          self2.entriesRead += 1;
+          for (var i = 0; i < entry.extraFields.length; i++) {
+            var extraField = entry.extraFields[i];
+            if (extraField.id !== 1) continue;
+            var zip64EiefBuffer = extraField.data;
+            var index = 0;
+            if (entry.uncompressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self2, new Error("zip64 extended information extra field does not include uncompressed size"));
+              }
+              entry.uncompressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.compressedSize === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self2, new Error("zip64 extended information extra field does not include compressed size"));
+              }
+              entry.compressedSize = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            if (entry.relativeOffsetOfLocalHeader === 4294967295) {
+              if (index + 8 > zip64EiefBuffer.length) {
+                return emitErrorAndAutoClose(self2, new Error("zip64 extended information extra field does not include relative header offset"));
+              }
+              entry.relativeOffsetOfLocalHeader = readUInt64LE(zip64EiefBuffer, index);
+              index += 8;
+            }
+            break;
+          }
+          if (self2.validateEntrySizes && entry.compressionMethod === 0) {
+            var expectedCompressedSize = entry.uncompressedSize;
+            if (entry.isEncrypted()) {
+              expectedCompressedSize += 12;
+            }
+            if (entry.compressedSize !== expectedCompressedSize) {
+              var msg = "compressed/uncompressed size mismatch for stored file: " + entry.compressedSize + " != " + entry.uncompressedSize;
+              return emitErrorAndAutoClose(self2, new Error(msg));
+            }
+          }
+          self2.emit("entry", entry);
+          if (!self2.lazyEntries) self2._readEntry();
+        });
+      });
+    };
+    ZipFile.prototype.eachEntry = function() {
+      const self2 = this;
+      if (!self2.lazyEntries) throw new Error("eachEntry() requires lazyEntries: true");
+      if (self2.hasEachEntryBeenCalled) throw new Error("eachEntry() must only be called once per ZipFile");
+      self2.hasEachEntryBeenCalled = true;
+      let pendingResolveReject = null;
+      self2.on("entry", onEntry);
+      self2.on("end", onEnd);
+      self2.on("error", onError);
+      function cleanup() {
+        self2.removeListener("entry", onEntry);
+        self2.removeListener("end", onEnd);
+        self2.removeListener("error", onError);
+        if (self2.autoClose) self2.close();
+      }
+      function onEntry(entry) {
+        let { resolve: resolve5 } = pendingResolveReject;
+        pendingResolveReject = null;
+        resolve5({ value: entry });
+      }
+      function onEnd() {
+        let { resolve: resolve5 } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        resolve5({ done: true });
+      }
+      function onError(err) {
+        let { reject } = pendingResolveReject;
+        pendingResolveReject = null;
+        cleanup();
+        reject(err);
+      }
+      return {
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next() {
+          const promise = new Promise((resolve5, reject) => {
+            if (pendingResolveReject != null) throw new Error("next() called before previous Promise was resolved.");
+            pendingResolveReject = { resolve: resolve5, reject };
+          });
+          self2.readEntry();
+          return promise;
+        },
+        return(value) {
+          cleanup();
+          return Promise.resolve({ done: true, value });
+        },
+        throw(value) {
+          cleanup();
+          return Promise.reject(value);
+        }
+      };
+    };
+    ZipFile.prototype.openReadStream = function(entry, options2, callback) {
+      var self2 = this;
+      var relativeStart = 0;
+      var relativeEnd = entry.compressedSize;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) {
+        options2 = {};
+      } else {
+        if (options2.decodeFileData === false) {
+          if (options2.decrypt != null) {
+            throw new Error("cannot use options.decrypt when options.decodeFileData === false");
+          }
+          if (options2.decompress != null) {
+            throw new Error("cannot use options.decompress when options.decodeFileData === false");
+          }
+        } else {
+          if (options2.decrypt != null) {
+            if (!entry.isEncrypted()) {
+              throw new Error("options.decrypt can only be specified for encrypted entries. See also option decodeFileData.");
+            }
+            if (options2.decrypt !== false) throw new Error("invalid options.decrypt value: " + options2.decrypt);
+            if (entry.isCompressed()) {
+              if (options2.decompress !== false) throw new Error("entry is encrypted and compressed, and options.decompress !== false. See also option decodeFileData.");
+            }
+          }
+          if (options2.decompress != null) {
+            if (!entry.isCompressed()) {
+              throw new Error("options.decompress can only be specified for compressed entries. See also option decodeFileData.");
+            }
+            if (!(options2.decompress === false || options2.decompress === true)) {
+              throw new Error("invalid options.decompress value: " + options2.decompress);
+            }
+            decompress = options2.decompress;
+          }
+        }
+        if (options2.start != null) {
+          relativeStart = options2.start;
+          if (relativeStart < 0) throw new Error("options.start < 0");
+          if (relativeStart > entry.compressedSize) throw new Error("options.start > entry.compressedSize");
+        }
+        if (options2.end != null) {
+          relativeEnd = options2.end;
+          if (relativeEnd < 0) throw new Error("options.end < 0");
+          if (relativeEnd > entry.compressedSize) throw new Error("options.end > entry.compressedSize");
+          if (relativeEnd < relativeStart) throw new Error("options.end < options.start");
+        }
+      }
+      var rawMode = options2.decodeFileData === false || // Explicitly requested raw.
+      (entry.compressionMethod === 0 || // Naturally without compression.
+      entry.compressionMethod === 8 && options2.decompress === false) && (!entry.isEncrypted() || // Naturally without encryption.
+      options2.decrypt === false);
+      if (options2.start != null || options2.end != null) {
+        if (!rawMode) throw new Error("start/end range require options.decodeFileData === false for non-trivial encoded entries.");
+      }
+      if (!self2.isOpen) return callback(new Error("closed"));
+      if (entry.isEncrypted() && !rawMode) {
+        if (options2.decrypt !== false) return callback(new Error("entry is encrypted, and options.decodeFileData !== false"));
+      }
+      var decompress;
+      if (rawMode) {
+        decompress = false;
+      } else if (entry.compressionMethod === 8) {
+        decompress = options2.decodeFileData !== true;
+      } else {
+        return callback(new Error("unsupported compression method: " + entry.compressionMethod));
+      }
+      self2.readLocalFileHeader(entry, { minimal: true }, function(err, localFileHeader) {
+        if (err) return callback(err);
+        self2.openReadStreamLowLevel(
+          localFileHeader.fileDataStart,
+          entry.compressedSize,
+          relativeStart,
+          relativeEnd,
+          decompress,
+          entry.uncompressedSize,
+          callback
+        );
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevel = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, callback) {
+      var self2 = this;
+      var fileDataEnd = fileDataStart + compressedSize;
+      var readStream = self2.reader.createReadStream({
+        start: fileDataStart + relativeStart,
+        end: fileDataStart + relativeEnd
+      });
+      var endpointStream = readStream;
+      if (decompress) {
+        var destroyed = false;
+        var inflateFilter = zlib2.createInflateRaw();
+        readStream.on("error", function(err) {
+          setImmediate(function() {
+            if (!destroyed) inflateFilter.emit("error", err);
+          });
+        });
+        readStream.pipe(inflateFilter);
+        if (self2.validateEntrySizes) {
+          endpointStream = new AssertByteCountStream(uncompressedSize);
+          inflateFilter.on("error", function(err) {
+            setImmediate(function() {
+              if (!destroyed) endpointStream.emit("error", err);
+            });
+          });
+          inflateFilter.pipe(endpointStream);
+        } else {
+          endpointStream = inflateFilter;
+        }
+        installDestroyFn(endpointStream, function() {
+          destroyed = true;
+          if (inflateFilter !== endpointStream) inflateFilter.unpipe(endpointStream);
+          readStream.unpipe(inflateFilter);
+          readStream.destroy();
+        });
+      }
+      callback(null, endpointStream);
+    };
+    ZipFile.prototype.readLocalFileHeader = function(entry, options2, callback) {
+      var self2 = this;
+      if (callback == null) {
+        callback = options2;
+        options2 = null;
+      }
+      if (options2 == null) options2 = {};
+      self2.reader.ref();
+      var buffer2 = newBuffer(30);
+      readAndAssertNoEof(self2.reader, buffer2, 0, buffer2.length, entry.relativeOffsetOfLocalHeader, function(err) {
+        try {
+          if (err) return callback(err);
+          var signature = buffer2.readUInt32LE(0);
+          if (signature !== 67324752) {
+            return callback(new Error("invalid local file header signature: 0x" + signature.toString(16)));
+          }
+          var fileNameLength = buffer2.readUInt16LE(26);
+          var extraFieldLength = buffer2.readUInt16LE(28);
+          var fileDataStart = entry.relativeOffsetOfLocalHeader + 30 + fileNameLength + extraFieldLength;
+          if (fileDataStart + entry.compressedSize > self2.fileSize) {
+            return callback(new Error("file data overflows file bounds: " + fileDataStart + " + " + entry.compressedSize + " > " + self2.fileSize));
+          }
+          if (options2.minimal) {
+            return callback(null, { fileDataStart });
+          }
+          var localFileHeader = new LocalFileHeader();
+          localFileHeader.fileDataStart = fileDataStart;
+          localFileHeader.versionNeededToExtract = buffer2.readUInt16LE(4);
+          localFileHeader.generalPurposeBitFlag = buffer2.readUInt16LE(6);
+          localFileHeader.compressionMethod = buffer2.readUInt16LE(8);
+          localFileHeader.lastModFileTime = buffer2.readUInt16LE(10);
+          localFileHeader.lastModFileDate = buffer2.readUInt16LE(12);
+          localFileHeader.crc32 = buffer2.readUInt32LE(14);
+          localFileHeader.compressedSize = buffer2.readUInt32LE(18);
+          localFileHeader.uncompressedSize = buffer2.readUInt32LE(22);
+          localFileHeader.fileNameLength = fileNameLength;
+          localFileHeader.extraFieldLength = extraFieldLength;
+          buffer2 = newBuffer(fileNameLength + extraFieldLength);
+          self2.reader.ref();
+          readAndAssertNoEof(self2.reader, buffer2, 0, buffer2.length, entry.relativeOffsetOfLocalHeader + 30, function(err2) {
+            try {
+              if (err2) return callback(err2);
+              localFileHeader.fileName = buffer2.subarray(0, fileNameLength);
+              localFileHeader.extraField = buffer2.subarray(fileNameLength);
+              return callback(null, localFileHeader);
+            } finally {
+              self2.reader.unref();
+            }
+          });
+        } finally {
+          self2.reader.unref();
+        }
+      });
+    };
+    ZipFile.prototype.openReadStreamPromise = function(entry, options2) {
+      return new Promise((resolve5, reject) => {
+        this.openReadStream(entry, options2, function(err, readStream) {
+          if (err) return reject(err);
+          resolve5(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.openReadStreamLowLevelPromise = function(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize) {
+      return new Promise((resolve5, reject) => {
+        this.openReadStream(fileDataStart, compressedSize, relativeStart, relativeEnd, decompress, uncompressedSize, function(err, readStream) {
+          if (err) return reject(err);
+          resolve5(readStream);
+        });
+      });
+    };
+    ZipFile.prototype.readLocalFileHeaderPromise = function(entry, options2) {
+      return new Promise((resolve5, reject) => {
+        this.readLocalFileHeader(entry, options2, function(err, localFileHeader) {
+          if (err) return reject(err);
+          resolve5(localFileHeader);
+        });
+      });
+    };
+    function Entry() {
+    }
+    Entry.prototype.getLastModDate = function(options2) {
+      if (options2 == null) options2 = {};
+      if (!options2.forceDosFormat) {
+        for (var i = 0; i < this.extraFields.length; i++) {
+          var extraField = this.extraFields[i];
+          if (extraField.id === 21589) {
+            var data = extraField.data;
+            if (data.length < 5) continue;
+            var flags = data[0];
+            var HAS_MTIME = 1;
+            if (!(flags & HAS_MTIME)) continue;
+            var posixTimestamp = data.readInt32LE(1);
+            return new Date(posixTimestamp * 1e3);
+          } else if (extraField.id === 10) {
+            var data = extraField.data;
+            if (data.length !== 32) continue;
+            if (data.readUInt16LE(4) !== 1) continue;
+            if (data.readUInt16LE(6) !== 24) continue;
+            var hundredNanoSecondsSince1601 = data.readUInt32LE(8) + 4294967296 * data.readInt32LE(12);
+            var millisecondsSince1970 = hundredNanoSecondsSince1601 / 1e4 - 116444736e5;
+            return new Date(millisecondsSince1970);
+          }
+        }
+      }
+      return dosDateTimeToDate(this.lastModFileDate, this.lastModFileTime, options2.timezone);
+    };
+    Entry.prototype.canDecodeFileData = function() {
+      return !this.isEncrypted() && (this.compressionMethod === 0 || this.compressionMethod === 8);
+    };
+    Entry.prototype.isEncrypted = function() {
+      return (this.generalPurposeBitFlag & 1) !== 0;
+    };
+    Entry.prototype.isCompressed = function() {
+      return this.compressionMethod === 8;
+    };
+    function LocalFileHeader() {
+    }
+    function dosDateTimeToDate(date, time, timezone) {
+      var day = date & 31;
+      var month = (date >> 5 & 15) - 1;
+      var year = (date >> 9 & 127) + 1980;
+      var millisecond = 0;
+      var second = (time & 31) * 2;
+      var minute = time >> 5 & 63;
+      var hour = time >> 11 & 31;
+      if (timezone == null || timezone === "local") {
+        return new Date(year, month, day, hour, minute, second, millisecond);
+      } else if (timezone === "UTC") {
+        return new Date(Date.UTC(year, month, day, hour, minute, second, millisecond));
+      } else {
+        throw new Error("unrecognized options.timezone: " + options.timezone);
+      }
+    }
+    function getFileNameLowLevel(generalPurposeBitFlag, fileNameBuffer, extraFields, strictFileNames) {
+      var fileName = null;
+      for (var i = 0; i < extraFields.length; i++) {
+        var extraField = extraFields[i];
+        if (extraField.id === 28789) {
+          if (extraField.data.length < 6) {
+            continue;
+          }
+          if (extraField.data.readUInt8(0) !== 1) {
+            continue;
+          }
+          var oldNameCrc32 = extraField.data.readUInt32LE(1);
+          if (crc32(fileNameBuffer) !== oldNameCrc32) {
+            continue;
+          }
+          fileName = decodeBuffer(extraField.data.subarray(5), true);
+          break;
+        }
+      }
+      if (fileName == null) {
+        var isUtf8 = (generalPurposeBitFlag & 2048) !== 0;
+        fileName = decodeBuffer(fileNameBuffer, isUtf8);
+      }
+      if (!strictFileNames) {
+        fileName = fileName.replace(/\\/g, "/");
+      }
+      return fileName;
+    }
+    function validateFileName(fileName) {
+      if (fileName.indexOf("\\") !== -1) {
+        return "invalid characters in fileName: " + fileName;
+      }
+      if (/^[a-zA-Z]:/.test(fileName) || /^\//.test(fileName)) {
+        return "absolute path: " + fileName;
+      }
+      if (fileName.split("/").indexOf("..") !== -1) {
+        return "invalid relative path: " + fileName;
+      }
+      return null;
+    }
+    function parseExtraFields(extraFieldBuffer) {
+      var extraFields = [];
+      var i = 0;
+      while (i < extraFieldBuffer.length - 3) {
+        var headerId = extraFieldBuffer.readUInt16LE(i + 0);
+        var dataSize = extraFieldBuffer.readUInt16LE(i + 2);
+        var dataStart = i + 4;
+        var dataEnd = dataStart + dataSize;
+        if (dataEnd > extraFieldBuffer.length) throw new Error("extra field length exceeds extra field buffer size");
+        var dataBuffer = extraFieldBuffer.subarray(dataStart, dataEnd);
+        extraFields.push({
+          id: headerId,
+          data: dataBuffer
+        });
+        i = dataEnd;
+      }
+      return extraFields;
+    }
+    function readAndAssertNoEof(reader, buffer2, offset, length, position, callback) {
+      if (length === 0) {
+        return setImmediate(function() {
+          callback(null, newBuffer(0));
+        });
+      }
+      reader.read(buffer2, offset, length, position, function(err, bytesRead) {
+        if (err) return callback(err);
+        if (bytesRead < length) {
+          return callback(new Error("unexpected EOF"));
+        }
+        callback();
+      });
+    }
+    util3.inherits(AssertByteCountStream, Transform4);
+    function AssertByteCountStream(byteCount) {
+      Transform4.call(this);
+      this.actualByteCount = 0;
+      this.expectedByteCount = byteCount;
+    }
+    AssertByteCountStream.prototype._transform = function(chunk, encoding, cb) {
+      this.actualByteCount += chunk.length;
+      if (this.actualByteCount > this.expectedByteCount) {
+        var msg = "too many bytes in the stream. expected " + this.expectedByteCount + ". got at least " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb(null, chunk);
+    };
+    AssertByteCountStream.prototype._flush = function(cb) {
+      if (this.actualByteCount < this.expectedByteCount) {
+        var msg = "not enough bytes in the stream. expected " + this.expectedByteCount + ". got only " + this.actualByteCount;
+        return cb(new Error(msg));
+      }
+      cb();
+    };
+    util3.inherits(RandomAccessReader, EventEmitter3);
+    function RandomAccessReader() {
+      EventEmitter3.call(this);
+      this.refCount = 0;
+    }
+    RandomAccessReader.prototype.ref = function() {
+      this.refCount += 1;
+    };
+    RandomAccessReader.prototype.unref = function() {
+      var self2 = this;
+      self2.refCount -= 1;
+      if (self2.refCount > 0) return;
+      if (self2.refCount < 0) throw new Error("invalid unref");
+      self2.close(onCloseDone);
+      function onCloseDone(err) {
+        if (err) return self2.emit("error", err);
+        self2.emit("close");
+      }
+    };
+    RandomAccessReader.prototype.createReadStream = function(options2) {
+      if (options2 == null) options2 = {};
+      var start = options2.start;
+      var end = options2.end;
+      if (start === end) {
+        var emptyStream = new PassThrough3();
+        setImmediate(function() {
+          emptyStream.end();
+        });
+        return emptyStream;
+      }
+      var stream4 = this._readStreamForRange(start, end);
+      var destroyed = false;
+      var refUnrefFilter = new RefUnrefFilter(this);
+      stream4.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) refUnrefFilter.emit("error", err);
+        });
+      });
+      installDestroyFn(refUnrefFilter, function() {
+        stream4.unpipe(refUnrefFilter);
+        refUnrefFilter.unref();
+        stream4.destroy();
+      });
+      var byteCounter = new AssertByteCountStream(end - start);
+      refUnrefFilter.on("error", function(err) {
+        setImmediate(function() {
+          if (!destroyed) byteCounter.emit("error", err);
+        });
+      });
+      installDestroyFn(byteCounter, function() {
+        destroyed = true;
+        refUnrefFilter.unpipe(byteCounter);
+        refUnrefFilter.destroy();
+      });
+      return stream4.pipe(refUnrefFilter).pipe(byteCounter);
+    };
+    RandomAccessReader.prototype._readStreamForRange = function(start, end) {
+      throw new Error("not implemented");
+    };
+    RandomAccessReader.prototype.read = function(buffer2, offset, length, position, callback) {
+      var readStream = this.createReadStream({ start: position, end: position + length });
+      var writeStream = new Writable();
+      var written = 0;
+      writeStream._write = function(chunk, encoding, cb) {
+        chunk.copy(buffer2, offset + written, 0, chunk.length);
+        written += chunk.length;
+        cb();
+      };
+      writeStream.on("finish", callback);
+      readStream.on("error", function(error2) {
+        callback(error2);
+      });
+      readStream.pipe(writeStream);
+    };
+    RandomAccessReader.prototype.close = function(callback) {
+      setImmediate(callback);
+    };
+    util3.inherits(RefUnrefFilter, PassThrough3);
+    function RefUnrefFilter(context5) {
+      PassThrough3.call(this);
+      this.context = context5;
+      this.context.ref();
+      this.unreffedYet = false;
+    }
+    RefUnrefFilter.prototype._flush = function(cb) {
+      this.unref();
+      cb();
+    };
+    RefUnrefFilter.prototype.unref = function(cb) {
+      if (this.unreffedYet) return;
+      this.unreffedYet = true;
+      this.context.unref();
+    };
+    var cp437 = "\0\u263A\u263B\u2665\u2666\u2663\u2660\u2022\u25D8\u25CB\u25D9\u2642\u2640\u266A\u266B\u263C\u25BA\u25C4\u2195\u203C\xB6\xA7\u25AC\u21A8\u2191\u2193\u2192\u2190\u221F\u2194\u25B2\u25BC !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~\u2302\xC7\xFC\xE9\xE2\xE4\xE0\xE5\xE7\xEA\xEB\xE8\xEF\xEE\xEC\xC4\xC5\xC9\xE6\xC6\xF4\xF6\xF2\xFB\xF9\xFF\xD6\xDC\xA2\xA3\xA5\u20A7\u0192\xE1\xED\xF3\xFA\xF1\xD1\xAA\xBA\xBF\u2310\xAC\xBD\xBC\xA1\xAB\xBB\u2591\u2592\u2593\u2502\u2524\u2561\u2562\u2556\u2555\u2563\u2551\u2557\u255D\u255C\u255B\u2510\u2514\u2534\u252C\u251C\u2500\u253C\u255E\u255F\u255A\u2554\u2569\u2566\u2560\u2550\u256C\u2567\u2568\u2564\u2565\u2559\u2558\u2552\u2553\u256B\u256A\u2518\u250C\u2588\u2584\u258C\u2590\u2580\u03B1\xDF\u0393\u03C0\u03A3\u03C3\xB5\u03C4\u03A6\u0398\u03A9\u03B4\u221E\u03C6\u03B5\u2229\u2261\xB1\u2265\u2264\u2320\u2321\xF7\u2248\xB0\u2219\xB7\u221A\u207F\xB2\u25A0\xA0";
+    function decodeBuffer(buffer2, isUtf8) {
+      if (isUtf8) {
+        return buffer2.toString("utf8");
+      } else {
+        var result = "";
+        for (var i = 0; i < buffer2.length; i++) {
+          result += cp437[buffer2[i]];
+        }
+        return result;
+      }
+    }
+    function readUInt64LE(buffer2, offset) {
+      var lower32 = buffer2.readUInt32LE(offset);
+      var upper32 = buffer2.readUInt32LE(offset + 4);
+      return upper32 * 4294967296 + lower32;
+    }
+    var newBuffer;
+    if (typeof Buffer.allocUnsafe === "function") {
+      newBuffer = function(len) {
+        return Buffer.allocUnsafe(len);
+      };
+    } else {
+      newBuffer = function(len) {
+        return new Buffer(len);
+      };
+    }
+    function installDestroyFn(stream4, fn) {
+      if (typeof stream4.destroy === "function") {
+        stream4._destroy = function(err, cb) {
+          fn();
+          if (cb != null) cb(err);
+        };
+      } else {
+        stream4.destroy = fn;
+      }
+    }
+    function defaultCallback(err) {
+      if (err) throw err;
+    }
   }
 });
 
@@ -60411,11 +61754,11 @@ var tunnel = __toESM(require_tunnel2(), 1);
 var import_undici = __toESM(require_undici(), 1);
 var __awaiter = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -60431,7 +61774,7 @@ var __awaiter = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -60504,26 +61847,26 @@ var HttpClientResponse = class {
   }
   readBody() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
         let output = Buffer.alloc(0);
         this.message.on("data", (chunk) => {
           output = Buffer.concat([output, chunk]);
         });
         this.message.on("end", () => {
-          resolve4(output.toString());
+          resolve5(output.toString());
         });
       }));
     });
   }
   readBodyBuffer() {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
         const chunks = [];
         this.message.on("data", (chunk) => {
           chunks.push(chunk);
         });
         this.message.on("end", () => {
-          resolve4(Buffer.concat(chunks));
+          resolve5(Buffer.concat(chunks));
         });
       }));
     });
@@ -60726,14 +62069,14 @@ var HttpClient = class {
    */
   requestRaw(info2, data) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         function callbackForResult(err, res) {
           if (err) {
             reject(err);
           } else if (!res) {
             reject(new Error("Unknown error"));
           } else {
-            resolve4(res);
+            resolve5(res);
           }
         }
         this.requestRawWithCallback(info2, data, callbackForResult);
@@ -60933,8 +62276,8 @@ var HttpClient = class {
       this._proxyAgent = agent;
     }
     if (!agent) {
-      const options = { keepAlive: this._keepAlive, maxSockets };
-      agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
+      const options2 = { keepAlive: this._keepAlive, maxSockets };
+      agent = usingSsl ? new https.Agent(options2) : new http.Agent(options2);
       this._agent = agent;
     }
     if (usingSsl && this._ignoreSslError) {
@@ -60977,12 +62320,12 @@ var HttpClient = class {
     return __awaiter(this, void 0, void 0, function* () {
       retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
       const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-      return new Promise((resolve4) => setTimeout(() => resolve4(), ms));
+      return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
     });
   }
-  _processResponse(res, options) {
+  _processResponse(res, options2) {
     return __awaiter(this, void 0, void 0, function* () {
-      return new Promise((resolve4, reject) => __awaiter(this, void 0, void 0, function* () {
+      return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
         const statusCode = res.message.statusCode || 0;
         const response = {
           statusCode,
@@ -60990,7 +62333,7 @@ var HttpClient = class {
           headers: {}
         };
         if (statusCode === HttpCodes.NotFound) {
-          resolve4(response);
+          resolve5(response);
         }
         function dateTimeDeserializer(key, value) {
           if (typeof value === "string") {
@@ -61006,7 +62349,7 @@ var HttpClient = class {
         try {
           contents = yield res.readBody();
           if (contents && contents.length > 0) {
-            if (options && options.deserializeDates) {
+            if (options2 && options2.deserializeDates) {
               obj = JSON.parse(contents, dateTimeDeserializer);
             } else {
               obj = JSON.parse(contents);
@@ -61029,7 +62372,7 @@ var HttpClient = class {
           err.result = response.result;
           reject(err);
         } else {
-          resolve4(response);
+          resolve5(response);
         }
       }));
     });
@@ -61040,11 +62383,11 @@ var lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => (c[k.toLowerCase(
 // node_modules/@actions/http-client/lib/auth.js
 var __awaiter2 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -61060,7 +62403,7 @@ var __awaiter2 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -61071,11 +62414,11 @@ var BearerCredentialHandler = class {
   }
   // currently implements pre-authorization
   // TODO: support preAuth = false where it hooks on 401
-  prepareRequest(options) {
-    if (!options.headers) {
+  prepareRequest(options2) {
+    if (!options2.headers) {
       throw Error("The request has no headers");
     }
-    options.headers["Authorization"] = `Bearer ${this.token}`;
+    options2.headers["Authorization"] = `Bearer ${this.token}`;
   }
   // This handler cannot handle 401
   canHandleAuthentication() {
@@ -61093,11 +62436,11 @@ import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
 var __awaiter3 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -61113,7 +62456,7 @@ var __awaiter3 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -61171,9 +62514,9 @@ var Summary = class {
    *
    * @returns {Promise<Summary>} summary instance
    */
-  write(options) {
+  write(options2) {
     return __awaiter3(this, void 0, void 0, function* () {
-      const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
+      const overwrite = !!(options2 === null || options2 === void 0 ? void 0 : options2.overwrite);
       const filePath = yield this.filePath();
       const writeFunc = overwrite ? writeFile : appendFile;
       yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
@@ -61306,8 +62649,8 @@ var Summary = class {
    *
    * @returns {Summary} summary instance
    */
-  addImage(src, alt, options) {
-    const { width, height } = options || {};
+  addImage(src, alt, options2) {
+    const { width, height } = options2 || {};
     const attrs = Object.assign(Object.assign({}, width && { width }), height && { height });
     const element = this.wrap("img", null, Object.assign({ src, alt }, attrs));
     return this.addRaw(element).addEOL();
@@ -61398,12 +62741,12 @@ var ExitCode;
 function setSecret(secret) {
   issueCommand("add-mask", {}, secret);
 }
-function getInput(name, options) {
+function getInput(name, options2) {
   const val = process.env[`INPUT_${name.replace(/ /g, "_").toUpperCase()}`] || "";
-  if (options && options.required && !val) {
+  if (options2 && options2.required && !val) {
     throw new Error(`Input required and not supplied: ${name}`);
   }
-  if (options && options.trimWhitespace === false) {
+  if (options2 && options2.trimWhitespace === false) {
     return val;
   }
   return val.trim();
@@ -61570,7 +62913,7 @@ var Timestamp$Type = class extends import_runtime7.MessageType {
    * In JSON format, the `Timestamp` type is encoded as a string
    * in the RFC 3339 format.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     let ms = import_runtime6.PbLong.from(message.seconds).toNumber() * 1e3;
     if (ms < Date.parse("0001-01-01T00:00:00Z") || ms > Date.parse("9999-12-31T23:59:59Z"))
       throw new Error("Unable to encode Timestamp to JSON. Must be from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z inclusive.");
@@ -61592,7 +62935,7 @@ var Timestamp$Type = class extends import_runtime7.MessageType {
    * In JSON format, the `Timestamp` type is encoded as a string
    * in the RFC 3339 format.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (typeof json !== "string")
       throw new Error("Unable to parse Timestamp from JSON " + (0, import_runtime5.typeofJsonValue)(json) + ".");
     let matches = json.match(/^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:Z|\.([0-9]{3,9})Z|([+-][0-9][0-9]:[0-9][0-9]))$/);
@@ -61618,7 +62961,7 @@ var Timestamp$Type = class extends import_runtime7.MessageType {
       (0, import_runtime3.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -61632,7 +62975,7 @@ var Timestamp$Type = class extends import_runtime7.MessageType {
           message.nanos = reader.int32();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -61642,12 +62985,12 @@ var Timestamp$Type = class extends import_runtime7.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.seconds !== "0")
       writer.tag(1, import_runtime.WireType.Varint).int64(message.seconds);
     if (message.nanos !== 0)
       writer.tag(2, import_runtime.WireType.Varint).int32(message.nanos);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime2.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -61678,13 +63021,13 @@ var DoubleValue$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `DoubleValue` to JSON number.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return this.refJsonWriter.scalar(2, message.value, "value", false, true);
   }
   /**
    * Decode `DoubleValue` from JSON number.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, 1, void 0, "value");
@@ -61697,7 +63040,7 @@ var DoubleValue$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -61707,7 +63050,7 @@ var DoubleValue$Type = class extends import_runtime14.MessageType {
           message.value = reader.double();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -61717,10 +63060,10 @@ var DoubleValue$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== 0)
       writer.tag(1, import_runtime10.WireType.Bit64).double(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -61742,13 +63085,13 @@ var FloatValue$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `FloatValue` to JSON number.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return this.refJsonWriter.scalar(1, message.value, "value", false, true);
   }
   /**
    * Decode `FloatValue` from JSON number.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, 1, void 0, "value");
@@ -61761,7 +63104,7 @@ var FloatValue$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -61771,7 +63114,7 @@ var FloatValue$Type = class extends import_runtime14.MessageType {
           message.value = reader.float();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -61781,10 +63124,10 @@ var FloatValue$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== 0)
       writer.tag(1, import_runtime10.WireType.Bit32).float(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -61806,13 +63149,13 @@ var Int64Value$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `Int64Value` to JSON string.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return this.refJsonWriter.scalar(import_runtime8.ScalarType.INT64, message.value, "value", false, true);
   }
   /**
    * Decode `Int64Value` from JSON string.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, import_runtime8.ScalarType.INT64, import_runtime9.LongType.STRING, "value");
@@ -61825,7 +63168,7 @@ var Int64Value$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -61835,7 +63178,7 @@ var Int64Value$Type = class extends import_runtime14.MessageType {
           message.value = reader.int64().toString();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -61845,10 +63188,10 @@ var Int64Value$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== "0")
       writer.tag(1, import_runtime10.WireType.Varint).int64(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -61870,13 +63213,13 @@ var UInt64Value$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `UInt64Value` to JSON string.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return this.refJsonWriter.scalar(import_runtime8.ScalarType.UINT64, message.value, "value", false, true);
   }
   /**
    * Decode `UInt64Value` from JSON string.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, import_runtime8.ScalarType.UINT64, import_runtime9.LongType.STRING, "value");
@@ -61889,7 +63232,7 @@ var UInt64Value$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -61899,7 +63242,7 @@ var UInt64Value$Type = class extends import_runtime14.MessageType {
           message.value = reader.uint64().toString();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -61909,10 +63252,10 @@ var UInt64Value$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== "0")
       writer.tag(1, import_runtime10.WireType.Varint).uint64(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -61934,13 +63277,13 @@ var Int32Value$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `Int32Value` to JSON string.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return this.refJsonWriter.scalar(5, message.value, "value", false, true);
   }
   /**
    * Decode `Int32Value` from JSON string.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, 5, void 0, "value");
@@ -61953,7 +63296,7 @@ var Int32Value$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -61963,7 +63306,7 @@ var Int32Value$Type = class extends import_runtime14.MessageType {
           message.value = reader.int32();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -61973,10 +63316,10 @@ var Int32Value$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== 0)
       writer.tag(1, import_runtime10.WireType.Varint).int32(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -61998,13 +63341,13 @@ var UInt32Value$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `UInt32Value` to JSON string.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return this.refJsonWriter.scalar(13, message.value, "value", false, true);
   }
   /**
    * Decode `UInt32Value` from JSON string.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, 13, void 0, "value");
@@ -62017,7 +63360,7 @@ var UInt32Value$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62027,7 +63370,7 @@ var UInt32Value$Type = class extends import_runtime14.MessageType {
           message.value = reader.uint32();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62037,10 +63380,10 @@ var UInt32Value$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== 0)
       writer.tag(1, import_runtime10.WireType.Varint).uint32(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62062,13 +63405,13 @@ var BoolValue$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `BoolValue` to JSON bool.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return message.value;
   }
   /**
    * Decode `BoolValue` from JSON bool.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, 8, void 0, "value");
@@ -62081,7 +63424,7 @@ var BoolValue$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62091,7 +63434,7 @@ var BoolValue$Type = class extends import_runtime14.MessageType {
           message.value = reader.bool();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62101,10 +63444,10 @@ var BoolValue$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== false)
       writer.tag(1, import_runtime10.WireType.Varint).bool(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62126,13 +63469,13 @@ var StringValue$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `StringValue` to JSON string.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return message.value;
   }
   /**
    * Decode `StringValue` from JSON string.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, 9, void 0, "value");
@@ -62145,7 +63488,7 @@ var StringValue$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62155,7 +63498,7 @@ var StringValue$Type = class extends import_runtime14.MessageType {
           message.value = reader.string();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62165,10 +63508,10 @@ var StringValue$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value !== "")
       writer.tag(1, import_runtime10.WireType.LengthDelimited).string(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62190,13 +63533,13 @@ var BytesValue$Type = class extends import_runtime14.MessageType {
   /**
    * Encode `BytesValue` to JSON string.
    */
-  internalJsonWrite(message, options) {
+  internalJsonWrite(message, options2) {
     return this.refJsonWriter.scalar(12, message.value, "value", false, true);
   }
   /**
    * Decode `BytesValue` from JSON string.
    */
-  internalJsonRead(json, options, target) {
+  internalJsonRead(json, options2, target) {
     if (!target)
       target = this.create();
     target.value = this.refJsonReader.scalar(json, 12, void 0, "value");
@@ -62209,7 +63552,7 @@ var BytesValue$Type = class extends import_runtime14.MessageType {
       (0, import_runtime12.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62219,7 +63562,7 @@ var BytesValue$Type = class extends import_runtime14.MessageType {
           message.value = reader.bytes();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62229,10 +63572,10 @@ var BytesValue$Type = class extends import_runtime14.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.value.length)
       writer.tag(1, import_runtime10.WireType.LengthDelimited).bytes(message.value);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime11.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62289,7 +63632,7 @@ var CreateArtifactRequest$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62308,7 +63651,7 @@ var CreateArtifactRequest$Type = class extends import_runtime19.MessageType {
           break;
         case /* google.protobuf.Timestamp expires_at */
         4:
-          message.expiresAt = Timestamp.internalBinaryRead(reader, reader.uint32(), options, message.expiresAt);
+          message.expiresAt = Timestamp.internalBinaryRead(reader, reader.uint32(), options2, message.expiresAt);
           break;
         case /* int32 version */
         5:
@@ -62316,10 +63659,10 @@ var CreateArtifactRequest$Type = class extends import_runtime19.MessageType {
           break;
         case /* google.protobuf.StringValue mime_type */
         6:
-          message.mimeType = StringValue.internalBinaryRead(reader, reader.uint32(), options, message.mimeType);
+          message.mimeType = StringValue.internalBinaryRead(reader, reader.uint32(), options2, message.mimeType);
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62329,7 +63672,7 @@ var CreateArtifactRequest$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.workflowRunBackendId !== "")
       writer.tag(1, import_runtime15.WireType.LengthDelimited).string(message.workflowRunBackendId);
     if (message.workflowJobRunBackendId !== "")
@@ -62337,12 +63680,12 @@ var CreateArtifactRequest$Type = class extends import_runtime19.MessageType {
     if (message.name !== "")
       writer.tag(3, import_runtime15.WireType.LengthDelimited).string(message.name);
     if (message.expiresAt)
-      Timestamp.internalBinaryWrite(message.expiresAt, writer.tag(4, import_runtime15.WireType.LengthDelimited).fork(), options).join();
+      Timestamp.internalBinaryWrite(message.expiresAt, writer.tag(4, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
     if (message.version !== 0)
       writer.tag(5, import_runtime15.WireType.Varint).int32(message.version);
     if (message.mimeType)
-      StringValue.internalBinaryWrite(message.mimeType, writer.tag(6, import_runtime15.WireType.LengthDelimited).fork(), options).join();
-    let u = options.writeUnknownFields;
+      StringValue.internalBinaryWrite(message.mimeType, writer.tag(6, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62375,7 +63718,7 @@ var CreateArtifactResponse$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62389,7 +63732,7 @@ var CreateArtifactResponse$Type = class extends import_runtime19.MessageType {
           message.signedUploadUrl = reader.string();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62399,12 +63742,12 @@ var CreateArtifactResponse$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.ok !== false)
       writer.tag(1, import_runtime15.WireType.Varint).bool(message.ok);
     if (message.signedUploadUrl !== "")
       writer.tag(2, import_runtime15.WireType.LengthDelimited).string(message.signedUploadUrl);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62452,7 +63795,7 @@ var FinalizeArtifactRequest$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62475,10 +63818,10 @@ var FinalizeArtifactRequest$Type = class extends import_runtime19.MessageType {
           break;
         case /* google.protobuf.StringValue hash */
         5:
-          message.hash = StringValue.internalBinaryRead(reader, reader.uint32(), options, message.hash);
+          message.hash = StringValue.internalBinaryRead(reader, reader.uint32(), options2, message.hash);
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62488,7 +63831,7 @@ var FinalizeArtifactRequest$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.workflowRunBackendId !== "")
       writer.tag(1, import_runtime15.WireType.LengthDelimited).string(message.workflowRunBackendId);
     if (message.workflowJobRunBackendId !== "")
@@ -62498,8 +63841,8 @@ var FinalizeArtifactRequest$Type = class extends import_runtime19.MessageType {
     if (message.size !== "0")
       writer.tag(4, import_runtime15.WireType.Varint).int64(message.size);
     if (message.hash)
-      StringValue.internalBinaryWrite(message.hash, writer.tag(5, import_runtime15.WireType.LengthDelimited).fork(), options).join();
-    let u = options.writeUnknownFields;
+      StringValue.internalBinaryWrite(message.hash, writer.tag(5, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62532,7 +63875,7 @@ var FinalizeArtifactResponse$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62546,7 +63889,7 @@ var FinalizeArtifactResponse$Type = class extends import_runtime19.MessageType {
           message.artifactId = reader.int64().toString();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62556,12 +63899,12 @@ var FinalizeArtifactResponse$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.ok !== false)
       writer.tag(1, import_runtime15.WireType.Varint).bool(message.ok);
     if (message.artifactId !== "0")
       writer.tag(2, import_runtime15.WireType.Varint).int64(message.artifactId);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62596,7 +63939,7 @@ var ListArtifactsRequest$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62611,14 +63954,14 @@ var ListArtifactsRequest$Type = class extends import_runtime19.MessageType {
           break;
         case /* google.protobuf.StringValue name_filter */
         3:
-          message.nameFilter = StringValue.internalBinaryRead(reader, reader.uint32(), options, message.nameFilter);
+          message.nameFilter = StringValue.internalBinaryRead(reader, reader.uint32(), options2, message.nameFilter);
           break;
         case /* google.protobuf.Int64Value id_filter */
         4:
-          message.idFilter = Int64Value.internalBinaryRead(reader, reader.uint32(), options, message.idFilter);
+          message.idFilter = Int64Value.internalBinaryRead(reader, reader.uint32(), options2, message.idFilter);
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62628,16 +63971,16 @@ var ListArtifactsRequest$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.workflowRunBackendId !== "")
       writer.tag(1, import_runtime15.WireType.LengthDelimited).string(message.workflowRunBackendId);
     if (message.workflowJobRunBackendId !== "")
       writer.tag(2, import_runtime15.WireType.LengthDelimited).string(message.workflowJobRunBackendId);
     if (message.nameFilter)
-      StringValue.internalBinaryWrite(message.nameFilter, writer.tag(3, import_runtime15.WireType.LengthDelimited).fork(), options).join();
+      StringValue.internalBinaryWrite(message.nameFilter, writer.tag(3, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
     if (message.idFilter)
-      Int64Value.internalBinaryWrite(message.idFilter, writer.tag(4, import_runtime15.WireType.LengthDelimited).fork(), options).join();
-    let u = options.writeUnknownFields;
+      Int64Value.internalBinaryWrite(message.idFilter, writer.tag(4, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62657,17 +64000,17 @@ var ListArtifactsResponse$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
       switch (fieldNo) {
         case /* repeated github.actions.results.api.v1.ListArtifactsResponse.MonolithArtifact artifacts */
         1:
-          message.artifacts.push(ListArtifactsResponse_MonolithArtifact.internalBinaryRead(reader, reader.uint32(), options));
+          message.artifacts.push(ListArtifactsResponse_MonolithArtifact.internalBinaryRead(reader, reader.uint32(), options2));
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62677,10 +64020,10 @@ var ListArtifactsResponse$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     for (let i = 0; i < message.artifacts.length; i++)
-      ListArtifactsResponse_MonolithArtifact.internalBinaryWrite(message.artifacts[i], writer.tag(1, import_runtime15.WireType.LengthDelimited).fork(), options).join();
-    let u = options.writeUnknownFields;
+      ListArtifactsResponse_MonolithArtifact.internalBinaryWrite(message.artifacts[i], writer.tag(1, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62736,7 +64079,7 @@ var ListArtifactsResponse_MonolithArtifact$Type = class extends import_runtime19
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62763,14 +64106,14 @@ var ListArtifactsResponse_MonolithArtifact$Type = class extends import_runtime19
           break;
         case /* google.protobuf.Timestamp created_at */
         6:
-          message.createdAt = Timestamp.internalBinaryRead(reader, reader.uint32(), options, message.createdAt);
+          message.createdAt = Timestamp.internalBinaryRead(reader, reader.uint32(), options2, message.createdAt);
           break;
         case /* google.protobuf.StringValue digest */
         7:
-          message.digest = StringValue.internalBinaryRead(reader, reader.uint32(), options, message.digest);
+          message.digest = StringValue.internalBinaryRead(reader, reader.uint32(), options2, message.digest);
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62780,7 +64123,7 @@ var ListArtifactsResponse_MonolithArtifact$Type = class extends import_runtime19
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.workflowRunBackendId !== "")
       writer.tag(1, import_runtime15.WireType.LengthDelimited).string(message.workflowRunBackendId);
     if (message.workflowJobRunBackendId !== "")
@@ -62792,10 +64135,10 @@ var ListArtifactsResponse_MonolithArtifact$Type = class extends import_runtime19
     if (message.size !== "0")
       writer.tag(5, import_runtime15.WireType.Varint).int64(message.size);
     if (message.createdAt)
-      Timestamp.internalBinaryWrite(message.createdAt, writer.tag(6, import_runtime15.WireType.LengthDelimited).fork(), options).join();
+      Timestamp.internalBinaryWrite(message.createdAt, writer.tag(6, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
     if (message.digest)
-      StringValue.internalBinaryWrite(message.digest, writer.tag(7, import_runtime15.WireType.LengthDelimited).fork(), options).join();
-    let u = options.writeUnknownFields;
+      StringValue.internalBinaryWrite(message.digest, writer.tag(7, import_runtime15.WireType.LengthDelimited).fork(), options2).join();
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62835,7 +64178,7 @@ var GetSignedArtifactURLRequest$Type = class extends import_runtime19.MessageTyp
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62853,7 +64196,7 @@ var GetSignedArtifactURLRequest$Type = class extends import_runtime19.MessageTyp
           message.name = reader.string();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62863,14 +64206,14 @@ var GetSignedArtifactURLRequest$Type = class extends import_runtime19.MessageTyp
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.workflowRunBackendId !== "")
       writer.tag(1, import_runtime15.WireType.LengthDelimited).string(message.workflowRunBackendId);
     if (message.workflowJobRunBackendId !== "")
       writer.tag(2, import_runtime15.WireType.LengthDelimited).string(message.workflowJobRunBackendId);
     if (message.name !== "")
       writer.tag(3, import_runtime15.WireType.LengthDelimited).string(message.name);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62896,7 +64239,7 @@ var GetSignedArtifactURLResponse$Type = class extends import_runtime19.MessageTy
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62906,7 +64249,7 @@ var GetSignedArtifactURLResponse$Type = class extends import_runtime19.MessageTy
           message.signedUrl = reader.string();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62916,10 +64259,10 @@ var GetSignedArtifactURLResponse$Type = class extends import_runtime19.MessageTy
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.signedUrl !== "")
       writer.tag(1, import_runtime15.WireType.LengthDelimited).string(message.signedUrl);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -62959,7 +64302,7 @@ var DeleteArtifactRequest$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -62977,7 +64320,7 @@ var DeleteArtifactRequest$Type = class extends import_runtime19.MessageType {
           message.name = reader.string();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -62987,14 +64330,14 @@ var DeleteArtifactRequest$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.workflowRunBackendId !== "")
       writer.tag(1, import_runtime15.WireType.LengthDelimited).string(message.workflowRunBackendId);
     if (message.workflowJobRunBackendId !== "")
       writer.tag(2, import_runtime15.WireType.LengthDelimited).string(message.workflowJobRunBackendId);
     if (message.name !== "")
       writer.tag(3, import_runtime15.WireType.LengthDelimited).string(message.name);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -63027,7 +64370,7 @@ var DeleteArtifactResponse$Type = class extends import_runtime19.MessageType {
       (0, import_runtime17.reflectionMergePartial)(this, message, value);
     return message;
   }
-  internalBinaryRead(reader, length, options, target) {
+  internalBinaryRead(reader, length, options2, target) {
     let message = target !== null && target !== void 0 ? target : this.create(), end = reader.pos + length;
     while (reader.pos < end) {
       let [fieldNo, wireType] = reader.tag();
@@ -63041,7 +64384,7 @@ var DeleteArtifactResponse$Type = class extends import_runtime19.MessageType {
           message.artifactId = reader.int64().toString();
           break;
         default:
-          let u = options.readUnknownField;
+          let u = options2.readUnknownField;
           if (u === "throw")
             throw new globalThis.Error(`Unknown field ${fieldNo} (wire type ${wireType}) for ${this.typeName}`);
           let d = reader.skip(wireType);
@@ -63051,12 +64394,12 @@ var DeleteArtifactResponse$Type = class extends import_runtime19.MessageType {
     }
     return message;
   }
-  internalBinaryWrite(message, writer, options) {
+  internalBinaryWrite(message, writer, options2) {
     if (message.ok !== false)
       writer.tag(1, import_runtime15.WireType.Varint).bool(message.ok);
     if (message.artifactId !== "0")
       writer.tag(2, import_runtime15.WireType.Varint).int64(message.artifactId);
-    let u = options.writeUnknownFields;
+    let u = options2.writeUnknownFields;
     if (u !== false)
       (u == true ? import_runtime16.UnknownFieldHandler.onWrite : u)(this.typeName, message, writer);
     return writer;
@@ -63308,12 +64651,12 @@ function base64UrlDecode(str) {
     return atob(output);
   }
 }
-function jwtDecode(token, options) {
+function jwtDecode(token, options2) {
   if (typeof token !== "string") {
     throw new InvalidTokenError("Invalid token specified: must be a string");
   }
-  options || (options = {});
-  const pos = options.header === true ? 0 : 1;
+  options2 || (options2 = {});
+  const pos = options2.header === true ? 0 : 1;
   const part = token.split(".")[pos];
   if (typeof part !== "string") {
     throw new InvalidTokenError(`Invalid token specified: missing part #${pos + 1}`);
@@ -63391,11 +64734,11 @@ function maskSecretUrls(body2) {
 // node_modules/@actions/artifact/lib/internal/shared/artifact-twirp-client.js
 var __awaiter4 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -63411,7 +64754,7 @@ var __awaiter4 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -63528,7 +64871,7 @@ var ArtifactHttpClient = class {
   }
   sleep(milliseconds) {
     return __awaiter4(this, void 0, void 0, function* () {
-      return new Promise((resolve4) => setTimeout(resolve4, milliseconds));
+      return new Promise((resolve5) => setTimeout(resolve5, milliseconds));
     });
   }
   getExponentialRetryTimeMilliseconds(attempt) {
@@ -63543,8 +64886,8 @@ var ArtifactHttpClient = class {
     return Math.trunc(Math.random() * (maxTime - minTime) + minTime);
   }
 };
-function internalArtifactTwirpClient(options) {
-  const client2 = new ArtifactHttpClient(getUserAgentString(), options === null || options === void 0 ? void 0 : options.maxAttempts, options === null || options === void 0 ? void 0 : options.retryIntervalMs, options === null || options === void 0 ? void 0 : options.retryMultiplier);
+function internalArtifactTwirpClient(options2) {
+  const client2 = new ArtifactHttpClient(getUserAgentString(), options2 === null || options2 === void 0 ? void 0 : options2.maxAttempts, options2 === null || options2 === void 0 ? void 0 : options2.retryIntervalMs, options2 === null || options2 === void 0 ? void 0 : options2.retryMultiplier);
   return new ArtifactServiceClientJSON(client2);
 }
 
@@ -63794,11 +65137,11 @@ function patchLogMethod(parent, child) {
 function isTypeSpecRuntimeLogLevel(level) {
   return TYPESPEC_RUNTIME_LOG_LEVELS.includes(level);
 }
-function createLoggerContext(options) {
+function createLoggerContext(options2) {
   const registeredLoggers = /* @__PURE__ */ new Set();
-  const logLevelFromEnv = getEnvironmentVariable(options.logLevelEnvVarName);
+  const logLevelFromEnv = getEnvironmentVariable(options2.logLevelEnvVarName);
   let logLevel;
-  const clientLogger = debug_default(options.namespace);
+  const clientLogger = debug_default(options2.namespace);
   clientLogger.log = (...args) => {
     debug_default.log(...args);
   };
@@ -63819,7 +65162,7 @@ function createLoggerContext(options) {
     if (isTypeSpecRuntimeLogLevel(logLevelFromEnv)) {
       contextSetLogLevel(logLevelFromEnv);
     } else {
-      console.error(`${options.logLevelEnvVarName} set to unknown log level '${logLevelFromEnv}'; logging is not enabled. Acceptable values: ${TYPESPEC_RUNTIME_LOG_LEVELS.join(", ")}.`);
+      console.error(`${options2.logLevelEnvVarName} set to unknown log level '${logLevelFromEnv}'; logging is not enabled. Acceptable values: ${TYPESPEC_RUNTIME_LOG_LEVELS.join(", ")}.`);
     }
   }
   function shouldEnable(logger7) {
@@ -63922,9 +65265,9 @@ var HttpHeadersImpl = class {
   /**
    * Get the JSON object representation of this HTTP header collection.
    */
-  toJSON(options = {}) {
+  toJSON(options2 = {}) {
     const result = {};
-    if (options.preserveCase) {
+    if (options2.preserveCase) {
       for (const entry of this._headersMap.values()) {
         result[entry.name] = entry.value;
       }
@@ -63978,30 +65321,30 @@ var PipelineRequestImpl = class {
   onDownloadProgress;
   requestOverrides;
   authSchemes;
-  constructor(options) {
-    this.url = options.url;
-    this.body = options.body;
-    this.headers = options.headers ?? createHttpHeaders();
-    this.method = options.method ?? "GET";
-    this.timeout = options.timeout ?? 0;
-    this.multipartBody = options.multipartBody;
-    this.formData = options.formData;
-    this.disableKeepAlive = options.disableKeepAlive ?? false;
-    this.proxySettings = options.proxySettings;
-    this.streamResponseStatusCodes = options.streamResponseStatusCodes;
-    this.withCredentials = options.withCredentials ?? false;
-    this.abortSignal = options.abortSignal;
-    this.onUploadProgress = options.onUploadProgress;
-    this.onDownloadProgress = options.onDownloadProgress;
-    this.requestId = options.requestId || randomUUID2();
-    this.allowInsecureConnection = options.allowInsecureConnection ?? false;
-    this.enableBrowserStreams = options.enableBrowserStreams ?? false;
-    this.requestOverrides = options.requestOverrides;
-    this.authSchemes = options.authSchemes;
+  constructor(options2) {
+    this.url = options2.url;
+    this.body = options2.body;
+    this.headers = options2.headers ?? createHttpHeaders();
+    this.method = options2.method ?? "GET";
+    this.timeout = options2.timeout ?? 0;
+    this.multipartBody = options2.multipartBody;
+    this.formData = options2.formData;
+    this.disableKeepAlive = options2.disableKeepAlive ?? false;
+    this.proxySettings = options2.proxySettings;
+    this.streamResponseStatusCodes = options2.streamResponseStatusCodes;
+    this.withCredentials = options2.withCredentials ?? false;
+    this.abortSignal = options2.abortSignal;
+    this.onUploadProgress = options2.onUploadProgress;
+    this.onDownloadProgress = options2.onDownloadProgress;
+    this.requestId = options2.requestId || randomUUID2();
+    this.allowInsecureConnection = options2.allowInsecureConnection ?? false;
+    this.enableBrowserStreams = options2.enableBrowserStreams ?? false;
+    this.requestOverrides = options2.requestOverrides;
+    this.authSchemes = options2.authSchemes;
   }
 };
-function createPipelineRequest(options) {
-  return new PipelineRequestImpl(options);
+function createPipelineRequest(options2) {
+  return new PipelineRequestImpl(options2);
 }
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/pipeline.js
@@ -64013,26 +65356,26 @@ var HttpPipeline = class _HttpPipeline {
     this._policies = policies?.slice(0) ?? [];
     this._orderedPolicies = void 0;
   }
-  addPolicy(policy, options = {}) {
-    if (options.phase && options.afterPhase) {
+  addPolicy(policy, options2 = {}) {
+    if (options2.phase && options2.afterPhase) {
       throw new Error("Policies inside a phase cannot specify afterPhase.");
     }
-    if (options.phase && !ValidPhaseNames.has(options.phase)) {
-      throw new Error(`Invalid phase name: ${options.phase}`);
+    if (options2.phase && !ValidPhaseNames.has(options2.phase)) {
+      throw new Error(`Invalid phase name: ${options2.phase}`);
     }
-    if (options.afterPhase && !ValidPhaseNames.has(options.afterPhase)) {
-      throw new Error(`Invalid afterPhase name: ${options.afterPhase}`);
+    if (options2.afterPhase && !ValidPhaseNames.has(options2.afterPhase)) {
+      throw new Error(`Invalid afterPhase name: ${options2.afterPhase}`);
     }
     this._policies.push({
       policy,
-      options
+      options: options2
     });
     this._orderedPolicies = void 0;
   }
-  removePolicy(options) {
+  removePolicy(options2) {
     const removedPolicies = [];
     this._policies = this._policies.filter((policyDescriptor) => {
-      if (options.name && policyDescriptor.policy.name === options.name || options.phase && policyDescriptor.options.phase === options.phase) {
+      if (options2.name && policyDescriptor.policy.name === options2.name || options2.phase && policyDescriptor.options.phase === options2.phase) {
         removedPolicies.push(policyDescriptor.policy);
         return false;
       } else {
@@ -64044,12 +65387,12 @@ var HttpPipeline = class _HttpPipeline {
   }
   sendRequest(httpClient2, request2) {
     const policies = this.getOrderedPolicies();
-    const pipeline = policies.reduceRight((next, policy) => {
+    const pipeline2 = policies.reduceRight((next, policy) => {
       return (req) => {
         return policy.sendRequest(req, next);
       };
     }, (req) => httpClient2.sendRequest(req));
-    return pipeline(request2);
+    return pipeline2(request2);
   }
   getOrderedPolicies() {
     if (!this._orderedPolicies) {
@@ -64095,7 +65438,7 @@ var HttpPipeline = class _HttpPipeline {
     }
     for (const descriptor of this._policies) {
       const policy = descriptor.policy;
-      const options = descriptor.options;
+      const options2 = descriptor.options;
       const policyName = policy.name;
       if (policyMap.has(policyName)) {
         throw new Error("Duplicate policy names not allowed in pipeline");
@@ -64105,23 +65448,23 @@ var HttpPipeline = class _HttpPipeline {
         dependsOn: /* @__PURE__ */ new Set(),
         dependants: /* @__PURE__ */ new Set()
       };
-      if (options.afterPhase) {
-        node.afterPhase = getPhase(options.afterPhase);
+      if (options2.afterPhase) {
+        node.afterPhase = getPhase(options2.afterPhase);
         node.afterPhase.hasAfterPolicies = true;
       }
       policyMap.set(policyName, node);
-      const phase = getPhase(options.phase);
+      const phase = getPhase(options2.phase);
       phase.policies.add(node);
     }
     for (const descriptor of this._policies) {
-      const { policy, options } = descriptor;
+      const { policy, options: options2 } = descriptor;
       const policyName = policy.name;
       const node = policyMap.get(policyName);
       if (!node) {
         throw new Error(`Missing node for policy ${policyName}`);
       }
-      if (options.afterPolicies) {
-        for (const afterPolicyName of options.afterPolicies) {
+      if (options2.afterPolicies) {
+        for (const afterPolicyName of options2.afterPolicies) {
           const afterNode = policyMap.get(afterPolicyName);
           if (afterNode) {
             node.dependsOn.add(afterNode);
@@ -64129,8 +65472,8 @@ var HttpPipeline = class _HttpPipeline {
           }
         }
       }
-      if (options.beforePolicies) {
-        for (const beforePolicyName of options.beforePolicies) {
+      if (options2.beforePolicies) {
+        for (const beforePolicyName of options2.beforePolicies) {
           const beforeNode = policyMap.get(beforePolicyName);
           if (beforeNode) {
             beforeNode.dependsOn.add(node);
@@ -64376,13 +65719,13 @@ var RestError = class _RestError extends Error {
    * Bonus property set by the throw site.
    */
   details;
-  constructor(message, options = {}) {
+  constructor(message, options2 = {}) {
     super(message);
     this.name = "RestError";
-    this.code = options.code;
-    this.statusCode = options.statusCode;
-    Object.defineProperty(this, "request", { value: options.request, enumerable: false });
-    Object.defineProperty(this, "response", { value: options.response, enumerable: false });
+    this.code = options2.code;
+    this.statusCode = options2.statusCode;
+    Object.defineProperty(this, "request", { value: options2.request, enumerable: false });
+    Object.defineProperty(this, "response", { value: options2.response, enumerable: false });
     const agent = this.request?.agent ? {
       maxFreeSockets: this.request.agent.maxFreeSockets,
       maxSockets: this.request.agent.maxSockets
@@ -64434,9 +65777,9 @@ function isStreamComplete(stream4) {
   if (stream4.readable === false) {
     return Promise.resolve();
   }
-  return new Promise((resolve4) => {
+  return new Promise((resolve5) => {
     const handler2 = () => {
-      resolve4();
+      resolve5();
       stream4.removeListener("close", handler2);
       stream4.removeListener("end", handler2);
       stream4.removeListener("error", handler2);
@@ -64582,7 +65925,7 @@ var NodeHttpClient = class {
       throw new Error(`Cannot connect to ${request2.url} while allowInsecureConnection is false.`);
     }
     const agent = request2.agent ?? this.getOrCreateAgent(request2, isInsecure);
-    const options = {
+    const options2 = {
       agent,
       hostname: url2.hostname,
       path: `${url2.pathname}${url2.search}`,
@@ -64591,8 +65934,8 @@ var NodeHttpClient = class {
       headers: request2.headers.toJSON({ preserveCase: true }),
       ...request2.requestOverrides
     };
-    return new Promise((resolve4, reject) => {
-      const req = isInsecure ? http2.request(options, resolve4) : https2.request(options, resolve4);
+    return new Promise((resolve5, reject) => {
+      const req = isInsecure ? http2.request(options2, resolve5) : https2.request(options2, resolve5);
       req.once("error", (err) => {
         reject(new RestError(err.message, { code: err.code ?? RestError.REQUEST_SEND_ERROR, request: request2 }));
       });
@@ -64676,7 +66019,7 @@ function getDecodedResponseStream(stream4, headers) {
   return stream4;
 }
 function streamToText(stream4) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const buffer2 = [];
     stream4.on("data", (chunk) => {
       if (Buffer.isBuffer(chunk)) {
@@ -64686,7 +66029,7 @@ function streamToText(stream4) {
       }
     });
     stream4.on("end", () => {
-      resolve4(Buffer.concat(buffer2).toString("utf8"));
+      resolve5(Buffer.concat(buffer2).toString("utf8"));
     });
     stream4.on("error", (e) => {
       if (e && e?.name === "AbortError") {
@@ -64725,11 +66068,11 @@ function createDefaultHttpClient() {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/logPolicy.js
 var logPolicyName = "logPolicy";
-function logPolicy(options = {}) {
-  const logger7 = options.logger ?? logger.info;
+function logPolicy(options2 = {}) {
+  const logger7 = options2.logger ?? logger.info;
   const sanitizer = new Sanitizer({
-    additionalAllowedHeaderNames: options.additionalAllowedHeaderNames,
-    additionalAllowedQueryParameters: options.additionalAllowedQueryParameters
+    additionalAllowedHeaderNames: options2.additionalAllowedHeaderNames,
+    additionalAllowedQueryParameters: options2.additionalAllowedQueryParameters
   });
   return {
     name: logPolicyName,
@@ -64780,16 +66123,16 @@ function calculateRetryDelay(retryAttempt, config) {
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/util/helpers.js
 var StandardAbortMessage = "The operation was aborted.";
-function delay(delayInMs, value, options) {
-  return new Promise((resolve4, reject) => {
+function delay(delayInMs, value, options2) {
+  return new Promise((resolve5, reject) => {
     let timer = void 0;
     let onAborted = void 0;
     const rejectOnAbort = () => {
-      return reject(new AbortError(options?.abortErrorMsg ? options?.abortErrorMsg : StandardAbortMessage));
+      return reject(new AbortError(options2?.abortErrorMsg ? options2?.abortErrorMsg : StandardAbortMessage));
     };
     const removeListeners = () => {
-      if (options?.abortSignal && onAborted) {
-        options.abortSignal.removeEventListener("abort", onAborted);
+      if (options2?.abortSignal && onAborted) {
+        options2.abortSignal.removeEventListener("abort", onAborted);
       }
     };
     onAborted = () => {
@@ -64799,15 +66142,15 @@ function delay(delayInMs, value, options) {
       removeListeners();
       return rejectOnAbort();
     };
-    if (options?.abortSignal && options.abortSignal.aborted) {
+    if (options2?.abortSignal && options2.abortSignal.aborted) {
       return rejectOnAbort();
     }
     timer = setTimeout(() => {
       removeListeners();
-      resolve4(value);
+      resolve5(value);
     }, delayInMs);
-    if (options?.abortSignal) {
-      options.abortSignal.addEventListener("abort", onAborted);
+    if (options2?.abortSignal) {
+      options2.abortSignal.addEventListener("abort", onAborted);
     }
   });
 }
@@ -64866,16 +66209,16 @@ function throttlingRetryStrategy() {
 // node_modules/@typespec/ts-http-runtime/dist/esm/retryStrategies/exponentialRetryStrategy.js
 var DEFAULT_CLIENT_RETRY_INTERVAL = 1e3;
 var DEFAULT_CLIENT_MAX_RETRY_INTERVAL = 1e3 * 64;
-function exponentialRetryStrategy(options = {}) {
-  const retryInterval = options.retryDelayInMs ?? DEFAULT_CLIENT_RETRY_INTERVAL;
-  const maxRetryInterval = options.maxRetryDelayInMs ?? DEFAULT_CLIENT_MAX_RETRY_INTERVAL;
+function exponentialRetryStrategy(options2 = {}) {
+  const retryInterval = options2.retryDelayInMs ?? DEFAULT_CLIENT_RETRY_INTERVAL;
+  const maxRetryInterval = options2.maxRetryDelayInMs ?? DEFAULT_CLIENT_MAX_RETRY_INTERVAL;
   return {
     name: "exponentialRetryStrategy",
     retry({ retryCount, response, responseError }) {
       const matchedSystemError = isSystemError(responseError);
-      const ignoreSystemErrors = matchedSystemError && options.ignoreSystemErrors;
+      const ignoreSystemErrors = matchedSystemError && options2.ignoreSystemErrors;
       const isExponential = isExponentialRetryResponse(response);
-      const ignoreExponentialResponse = isExponential && options.ignoreHttpStatusCodes;
+      const ignoreExponentialResponse = isExponential && options2.ignoreHttpStatusCodes;
       const unknownResponse = response && (isThrottlingRetryResponse(response) || !isExponential);
       if (unknownResponse || ignoreExponentialResponse || ignoreSystemErrors) {
         return { skipStrategy: true };
@@ -64903,8 +66246,8 @@ function isSystemError(err) {
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/retryPolicy.js
 var retryPolicyLogger = createClientLogger("ts-http-runtime retryPolicy");
 var retryPolicyName = "retryPolicy";
-function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_COUNT }) {
-  const logger7 = options.logger || retryPolicyLogger;
+function retryPolicy(strategies, options2 = { maxRetries: DEFAULT_RETRY_POLICY_COUNT }) {
+  const logger7 = options2.logger || retryPolicyLogger;
   return {
     name: retryPolicyName,
     async sendRequest(request2, next) {
@@ -64932,7 +66275,7 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
           const abortError = new AbortError();
           throw abortError;
         }
-        if (retryCount >= (options.maxRetries ?? DEFAULT_RETRY_POLICY_COUNT)) {
+        if (retryCount >= (options2.maxRetries ?? DEFAULT_RETRY_POLICY_COUNT)) {
           logger7.info(`Retry ${retryCount}: Maximum retries reached. Returning the last received response, or throwing the last received error.`);
           if (responseError) {
             throw responseError;
@@ -64986,11 +66329,11 @@ function retryPolicy(strategies, options = { maxRetries: DEFAULT_RETRY_POLICY_CO
 
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/defaultRetryPolicy.js
 var defaultRetryPolicyName = "defaultRetryPolicy";
-function defaultRetryPolicy(options = {}) {
+function defaultRetryPolicy(options2 = {}) {
   return {
     name: defaultRetryPolicyName,
-    sendRequest: retryPolicy([throttlingRetryStrategy(), exponentialRetryStrategy(options)], {
-      maxRetries: options.maxRetries ?? DEFAULT_RETRY_POLICY_COUNT
+    sendRequest: retryPolicy([throttlingRetryStrategy(), exponentialRetryStrategy(options2)], {
+      maxRetries: options2.maxRetries ?? DEFAULT_RETRY_POLICY_COUNT
     }).sendRequest
   };
 }
@@ -65230,7 +66573,7 @@ function setProxyAgentOnRequest(request2, cachedAgents, proxyUrl) {
     request2.agent = cachedAgents.httpsProxyAgent;
   }
 }
-function proxyPolicy(proxySettings, options) {
+function proxyPolicy(proxySettings, options2) {
   if (!noProxyListLoaded) {
     globalNoProxyList.push(...loadNoProxy());
   }
@@ -65239,7 +66582,7 @@ function proxyPolicy(proxySettings, options) {
   return {
     name: proxyPolicyName,
     async sendRequest(request2, next) {
-      if (!request2.proxySettings && defaultProxy && !isBypassed(request2.url, options?.customNoProxyList ?? globalNoProxyList, options?.customNoProxyList ? void 0 : globalBypassedMap)) {
+      if (!request2.proxySettings && defaultProxy && !isBypassed(request2.url, options2?.customNoProxyList ?? globalNoProxyList, options2?.customNoProxyList ? void 0 : globalBypassedMap)) {
         setProxyAgentOnRequest(request2, cachedAgents, defaultProxy);
       } else if (request2.proxySettings) {
         setProxyAgentOnRequest(request2, cachedAgents, getUrlFromProxySettings(request2.proxySettings));
@@ -65266,8 +66609,8 @@ function decompressResponsePolicy() {
 // node_modules/@typespec/ts-http-runtime/dist/esm/policies/redirectPolicy.js
 var redirectPolicyName = "redirectPolicy";
 var allowedRedirect = ["GET", "HEAD"];
-function redirectPolicy(options = {}) {
-  const { maxRetries = 20, allowCrossOriginRedirects = false } = options;
+function redirectPolicy(options2 = {}) {
+  const { maxRetries = 20, allowCrossOriginRedirects = false } = options2;
   return {
     name: redirectPolicyName,
     async sendRequest(request2, next) {
@@ -65476,17 +66819,17 @@ function createClientLogger2(namespace) {
 var logger2 = createClientLogger2("core-rest-pipeline");
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/logPolicy.js
-function logPolicy2(options = {}) {
+function logPolicy2(options2 = {}) {
   return logPolicy({
     logger: logger2.info,
-    ...options
+    ...options2
   });
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/redirectPolicy.js
 var redirectPolicyName2 = redirectPolicyName;
-function redirectPolicy2(options = {}) {
-  return redirectPolicy(options);
+function redirectPolicy2(options2 = {}) {
+  return redirectPolicy(options2);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/util/userAgentPlatform.js
@@ -65535,8 +66878,8 @@ async function getUserAgentValue2(prefix2) {
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/userAgentPolicy.js
 var UserAgentHeaderName2 = getUserAgentHeaderName2();
 var userAgentPolicyName2 = "userAgentPolicy";
-function userAgentPolicy2(options = {}) {
-  const userAgentValue = getUserAgentValue2(options.userAgentPrefix);
+function userAgentPolicy2(options2 = {}) {
+  const userAgentValue = getUserAgentValue2(options2.userAgentPrefix);
   return {
     name: userAgentPolicyName2,
     async sendRequest(request2, next) {
@@ -65587,8 +66930,8 @@ function decompressResponsePolicy2() {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/defaultRetryPolicy.js
-function defaultRetryPolicy2(options = {}) {
-  return defaultRetryPolicy(options);
+function defaultRetryPolicy2(options2 = {}) {
+  return defaultRetryPolicy(options2);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/formDataPolicy.js
@@ -65605,9 +66948,9 @@ var AbortError2 = class extends Error {
 };
 
 // node_modules/@azure/core-util/dist/esm/createAbortablePromise.js
-function createAbortablePromise(buildPromise, options) {
-  const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options ?? {};
-  return new Promise((resolve4, reject) => {
+function createAbortablePromise(buildPromise, options2) {
+  const { cleanupBeforeAbort, abortSignal, abortErrorMsg } = options2 ?? {};
+  return new Promise((resolve5, reject) => {
     function rejectOnAbort() {
       reject(new AbortError2(abortErrorMsg ?? "The operation was aborted."));
     }
@@ -65625,7 +66968,7 @@ function createAbortablePromise(buildPromise, options) {
     try {
       buildPromise((x) => {
         removeListeners();
-        resolve4(x);
+        resolve5(x);
       }, (x) => {
         removeListeners();
         reject(x);
@@ -65639,11 +66982,11 @@ function createAbortablePromise(buildPromise, options) {
 
 // node_modules/@azure/core-util/dist/esm/delay.js
 var StandardAbortMessage2 = "The delay was aborted.";
-function delay2(timeInMs, options) {
+function delay2(timeInMs, options2) {
   let token;
-  const { abortSignal, abortErrorMsg } = options ?? {};
-  return createAbortablePromise((resolve4) => {
-    token = setTimeout(resolve4, timeInMs);
+  const { abortSignal, abortErrorMsg } = options2 ?? {};
+  return createAbortablePromise((resolve5) => {
+    token = setTimeout(resolve5, timeInMs);
   }, {
     cleanupBeforeAbort: () => clearTimeout(token),
     abortSignal,
@@ -65689,8 +67032,8 @@ function stringToUint8Array2(value, format) {
 function getDefaultProxySettings2(proxyUrl) {
   return getDefaultProxySettings(proxyUrl);
 }
-function proxyPolicy2(proxySettings, options) {
-  return proxyPolicy(proxySettings, options);
+function proxyPolicy2(proxySettings, options2) {
+  return proxyPolicy(proxySettings, options2);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/setClientRequestIdPolicy.js
@@ -65722,13 +67065,13 @@ var knownContextKeys = {
   span: Symbol.for("@azure/core-tracing span"),
   namespace: Symbol.for("@azure/core-tracing namespace")
 };
-function createTracingContext(options = {}) {
-  let context5 = new TracingContextImpl(options.parentContext);
-  if (options.span) {
-    context5 = context5.setValue(knownContextKeys.span, options.span);
+function createTracingContext(options2 = {}) {
+  let context5 = new TracingContextImpl(options2.parentContext);
+  if (options2.span) {
+    context5 = context5.setValue(knownContextKeys.span, options2.span);
   }
-  if (options.namespace) {
-    context5 = context5.setValue(knownContextKeys.namespace, options.namespace);
+  if (options2.namespace) {
+    context5 = context5.setValue(knownContextKeys.namespace, options2.namespace);
   }
   return context5;
 }
@@ -65799,8 +67142,8 @@ function getInstrumenter() {
 }
 
 // node_modules/@azure/core-tracing/dist/esm/tracingClient.js
-function createTracingClient(options) {
-  const { namespace, packageName, packageVersion } = options;
+function createTracingClient(options2) {
+  const { namespace, packageName, packageVersion } = options2;
   function startSpan(name, operationOptions, spanOptions) {
     const startSpanResult = getInstrumenter().startSpan(name, {
       ...spanOptions,
@@ -65861,10 +67204,10 @@ function isRestError2(e) {
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/tracingPolicy.js
 var tracingPolicyName = "tracingPolicy";
-function tracingPolicy(options = {}) {
-  const userAgentPromise = getUserAgentValue2(options.userAgentPrefix);
+function tracingPolicy(options2 = {}) {
+  const userAgentPromise = getUserAgentValue2(options2.userAgentPrefix);
   const sanitizer = new Sanitizer({
-    additionalAllowedQueryParameters: options.additionalAllowedQueryParameters
+    additionalAllowedQueryParameters: options2.additionalAllowedQueryParameters
   });
   const tracingClient2 = tryCreateTracingClient();
   return {
@@ -66009,32 +67352,32 @@ function wrapAbortSignalLikePolicy() {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/createPipelineFromOptions.js
-function createPipelineFromOptions2(options) {
-  const pipeline = createEmptyPipeline2();
+function createPipelineFromOptions2(options2) {
+  const pipeline2 = createEmptyPipeline2();
   if (isNodeLike2) {
-    if (options.agent) {
-      pipeline.addPolicy(agentPolicy2(options.agent));
+    if (options2.agent) {
+      pipeline2.addPolicy(agentPolicy2(options2.agent));
     }
-    if (options.tlsOptions) {
-      pipeline.addPolicy(tlsPolicy2(options.tlsOptions));
+    if (options2.tlsOptions) {
+      pipeline2.addPolicy(tlsPolicy2(options2.tlsOptions));
     }
-    pipeline.addPolicy(proxyPolicy2(options.proxyOptions));
-    pipeline.addPolicy(decompressResponsePolicy2());
+    pipeline2.addPolicy(proxyPolicy2(options2.proxyOptions));
+    pipeline2.addPolicy(decompressResponsePolicy2());
   }
-  pipeline.addPolicy(wrapAbortSignalLikePolicy());
-  pipeline.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
-  pipeline.addPolicy(userAgentPolicy2(options.userAgentOptions));
-  pipeline.addPolicy(setClientRequestIdPolicy(options.telemetryOptions?.clientRequestIdHeaderName));
-  pipeline.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
-  pipeline.addPolicy(defaultRetryPolicy2(options.retryOptions), { phase: "Retry" });
-  pipeline.addPolicy(tracingPolicy({ ...options.userAgentOptions, ...options.loggingOptions }), {
+  pipeline2.addPolicy(wrapAbortSignalLikePolicy());
+  pipeline2.addPolicy(formDataPolicy2(), { beforePolicies: [multipartPolicyName2] });
+  pipeline2.addPolicy(userAgentPolicy2(options2.userAgentOptions));
+  pipeline2.addPolicy(setClientRequestIdPolicy(options2.telemetryOptions?.clientRequestIdHeaderName));
+  pipeline2.addPolicy(multipartPolicy2(), { afterPhase: "Deserialize" });
+  pipeline2.addPolicy(defaultRetryPolicy2(options2.retryOptions), { phase: "Retry" });
+  pipeline2.addPolicy(tracingPolicy({ ...options2.userAgentOptions, ...options2.loggingOptions }), {
     afterPhase: "Retry"
   });
   if (isNodeLike2) {
-    pipeline.addPolicy(redirectPolicy2(options.redirectOptions), { afterPhase: "Retry" });
+    pipeline2.addPolicy(redirectPolicy2(options2.redirectOptions), { afterPhase: "Retry" });
   }
-  pipeline.addPolicy(logPolicy2(options.loggingOptions), { afterPhase: "Sign" });
-  return pipeline;
+  pipeline2.addPolicy(logPolicy2(options2.loggingOptions), { afterPhase: "Sign" });
+  return pipeline2;
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/defaultHttpClient.js
@@ -66059,8 +67402,8 @@ function createHttpHeaders2(rawHeaders) {
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/pipelineRequest.js
-function createPipelineRequest2(options) {
-  return createPipelineRequest(options);
+function createPipelineRequest2(options2) {
+  return createPipelineRequest(options2);
 }
 
 // node_modules/@azure/core-rest-pipeline/dist/esm/policies/retryPolicy.js
@@ -66102,7 +67445,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
   let refreshWorker = null;
   let token = null;
   let tenantId;
-  const options = {
+  const options2 = {
     ...DEFAULT_CYCLER_OPTIONS,
     ...tokenCyclerOptions
   };
@@ -66127,14 +67470,14 @@ function createTokenCycler(credential, tokenCyclerOptions) {
       if (token.refreshAfterTimestamp && token.refreshAfterTimestamp < Date.now()) {
         return true;
       }
-      return token.expiresOnTimestamp - options.refreshWindowInMs < Date.now();
+      return token.expiresOnTimestamp - options2.refreshWindowInMs < Date.now();
     },
     /**
      * Produces true if the cycler MUST refresh (null or nearly-expired
      * token).
      */
     get mustRefresh() {
-      return token === null || token.expiresOnTimestamp - options.forcedRefreshWindowInMs < Date.now();
+      return token === null || token.expiresOnTimestamp - options2.forcedRefreshWindowInMs < Date.now();
     }
   };
   function refresh(scopes, getTokenOptions) {
@@ -66142,7 +67485,7 @@ function createTokenCycler(credential, tokenCyclerOptions) {
       const tryGetAccessToken = () => credential.getToken(scopes, getTokenOptions);
       refreshWorker = beginRefresh(
         tryGetAccessToken,
-        options.retryIntervalInMs,
+        options2.retryIntervalInMs,
         // If we don't have a token, then we should timeout immediately
         token?.expiresOnTimestamp ?? Date.now()
       ).then((_token) => {
@@ -66189,8 +67532,8 @@ async function trySendRequest(request2, next) {
     }
   }
 }
-async function defaultAuthorizeRequest(options) {
-  const { scopes, getAccessToken, request: request2 } = options;
+async function defaultAuthorizeRequest(options2) {
+  const { scopes, getAccessToken, request: request2 } = options2;
   const getTokenOptions = {
     abortSignal: request2.abortSignal,
     tracingOptions: request2.tracingOptions,
@@ -66198,7 +67541,7 @@ async function defaultAuthorizeRequest(options) {
   };
   const accessToken = await getAccessToken(scopes, getTokenOptions);
   if (accessToken) {
-    options.request.headers.set("Authorization", `Bearer ${accessToken.token}`);
+    options2.request.headers.set("Authorization", `Bearer ${accessToken.token}`);
   }
 }
 function isChallengeResponse(response) {
@@ -66216,9 +67559,9 @@ async function authorizeRequestOnCaeChallenge(onChallengeOptions, caeClaims) {
   onChallengeOptions.request.headers.set("Authorization", `${accessToken.tokenType ?? "Bearer"} ${accessToken.token}`);
   return true;
 }
-function bearerTokenAuthenticationPolicy(options) {
-  const { credential, scopes, challengeCallbacks } = options;
-  const logger7 = options.logger || logger2;
+function bearerTokenAuthenticationPolicy(options2) {
+  const { credential, scopes, challengeCallbacks } = options2;
+  const logger7 = options2.logger || logger2;
   const callbacks = {
     authorizeRequest: challengeCallbacks?.authorizeRequest?.bind(challengeCallbacks) ?? defaultAuthorizeRequest,
     authorizeRequestOnChallenge: challengeCallbacks?.authorizeRequestOnChallenge?.bind(challengeCallbacks)
@@ -66361,8 +67704,8 @@ function createDisableKeepAlivePolicy() {
     }
   };
 }
-function pipelineContainsDisableKeepAlivePolicy(pipeline) {
-  return pipeline.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
+function pipelineContainsDisableKeepAlivePolicy(pipeline2) {
+  return pipeline2.getOrderedPolicies().some((policy) => policy.name === disableKeepAlivePolicyName);
 }
 
 // node_modules/@azure/core-client/dist/esm/base64.js
@@ -66513,12 +67856,12 @@ var SerializerImpl = class {
    *
    * @returns A valid serialized Javascript object
    */
-  serialize(mapper, object, objectName, options = { xml: {} }) {
+  serialize(mapper, object, objectName, options2 = { xml: {} }) {
     const updatedOptions = {
       xml: {
-        rootName: options.xml.rootName ?? "",
-        includeRoot: options.xml.includeRoot ?? false,
-        xmlCharKey: options.xml.xmlCharKey ?? XML_CHARKEY
+        rootName: options2.xml.rootName ?? "",
+        includeRoot: options2.xml.includeRoot ?? false,
+        xmlCharKey: options2.xml.xmlCharKey ?? XML_CHARKEY
       }
     };
     let payload = {};
@@ -66581,14 +67924,14 @@ var SerializerImpl = class {
    *
    * @returns A valid deserialized Javascript object
    */
-  deserialize(mapper, responseBody, objectName, options = { xml: {} }) {
+  deserialize(mapper, responseBody, objectName, options2 = { xml: {} }) {
     const updatedOptions = {
       xml: {
-        rootName: options.xml.rootName ?? "",
-        includeRoot: options.xml.includeRoot ?? false,
-        xmlCharKey: options.xml.xmlCharKey ?? XML_CHARKEY
+        rootName: options2.xml.rootName ?? "",
+        includeRoot: options2.xml.includeRoot ?? false,
+        xmlCharKey: options2.xml.xmlCharKey ?? XML_CHARKEY
       },
-      ignoreUnknownProperties: options.ignoreUnknownProperties ?? false
+      ignoreUnknownProperties: options2.ignoreUnknownProperties ?? false
     };
     if (responseBody === void 0 || responseBody === null) {
       if (this.isXML && mapper.type.name === "Sequence" && !mapper.xmlIsWrapped) {
@@ -66803,7 +68146,7 @@ function serializeDateTypes(typeName, value, objectName) {
   }
   return value;
 }
-function serializeSequenceType(serializer, mapper, object, objectName, isXml, options) {
+function serializeSequenceType(serializer, mapper, object, objectName, isXml, options2) {
   if (!Array.isArray(object)) {
     throw new Error(`${objectName} must be of type Array.`);
   }
@@ -66816,7 +68159,7 @@ function serializeSequenceType(serializer, mapper, object, objectName, isXml, op
   }
   const tempArray = [];
   for (let i = 0; i < object.length; i++) {
-    const serializedValue = serializer.serialize(elementType, object[i], objectName, options);
+    const serializedValue = serializer.serialize(elementType, object[i], objectName, options2);
     if (isXml && elementType.xmlNamespace) {
       const xmlnsKey = elementType.xmlNamespacePrefix ? `xmlns:${elementType.xmlNamespacePrefix}` : "xmlns";
       if (elementType.type.name === "Composite") {
@@ -66824,7 +68167,7 @@ function serializeSequenceType(serializer, mapper, object, objectName, isXml, op
         tempArray[i][XML_ATTRKEY] = { [xmlnsKey]: elementType.xmlNamespace };
       } else {
         tempArray[i] = {};
-        tempArray[i][options.xml.xmlCharKey] = serializedValue;
+        tempArray[i][options2.xml.xmlCharKey] = serializedValue;
         tempArray[i][XML_ATTRKEY] = { [xmlnsKey]: elementType.xmlNamespace };
       }
     } else {
@@ -66833,7 +68176,7 @@ function serializeSequenceType(serializer, mapper, object, objectName, isXml, op
   }
   return tempArray;
 }
-function serializeDictionaryType(serializer, mapper, object, objectName, isXml, options) {
+function serializeDictionaryType(serializer, mapper, object, objectName, isXml, options2) {
   if (typeof object !== "object") {
     throw new Error(`${objectName} must be of type object.`);
   }
@@ -66843,8 +68186,8 @@ function serializeDictionaryType(serializer, mapper, object, objectName, isXml, 
   }
   const tempDictionary = {};
   for (const key of Object.keys(object)) {
-    const serializedValue = serializer.serialize(valueType, object[key], objectName, options);
-    tempDictionary[key] = getXmlObjectValue(valueType, serializedValue, isXml, options);
+    const serializedValue = serializer.serialize(valueType, object[key], objectName, options2);
+    tempDictionary[key] = getXmlObjectValue(valueType, serializedValue, isXml, options2);
   }
   if (isXml && mapper.xmlNamespace) {
     const xmlnsKey = mapper.xmlNamespacePrefix ? `xmlns:${mapper.xmlNamespacePrefix}` : "xmlns";
@@ -66883,7 +68226,7 @@ function resolveModelProperties(serializer, mapper, objectName) {
   }
   return modelProps;
 }
-function serializeCompositeType(serializer, mapper, object, objectName, isXml, options) {
+function serializeCompositeType(serializer, mapper, object, objectName, isXml, options2) {
   if (getPolymorphicDiscriminatorRecursively(serializer, mapper)) {
     mapper = getPolymorphicMapper(serializer, mapper, object, "clientName");
   }
@@ -66928,9 +68271,9 @@ function serializeCompositeType(serializer, mapper, object, objectName, isXml, o
         if (polymorphicDiscriminator && polymorphicDiscriminator.clientName === key && (toSerialize === void 0 || toSerialize === null)) {
           toSerialize = mapper.serializedName;
         }
-        const serializedValue = serializer.serialize(propertyMapper, toSerialize, propertyObjectName, options);
+        const serializedValue = serializer.serialize(propertyMapper, toSerialize, propertyObjectName, options2);
         if (serializedValue !== void 0 && propName3 !== void 0 && propName3 !== null) {
-          const value = getXmlObjectValue(propertyMapper, serializedValue, isXml, options);
+          const value = getXmlObjectValue(propertyMapper, serializedValue, isXml, options2);
           if (isXml && propertyMapper.xmlIsAttribute) {
             parentObject[XML_ATTRKEY] = parentObject[XML_ATTRKEY] || {};
             parentObject[XML_ATTRKEY][propName3] = serializedValue;
@@ -66949,7 +68292,7 @@ function serializeCompositeType(serializer, mapper, object, objectName, isXml, o
         const isAdditionalProperty = propNames.every((pn) => pn !== clientPropName);
         if (isAdditionalProperty) {
           Object.defineProperty(payload, clientPropName, {
-            value: serializer.serialize(additionalPropertiesMapper, object[clientPropName], objectName + '["' + clientPropName + '"]', options),
+            value: serializer.serialize(additionalPropertiesMapper, object[clientPropName], objectName + '["' + clientPropName + '"]', options2),
             enumerable: true,
             configurable: true,
             writable: true
@@ -66961,7 +68304,7 @@ function serializeCompositeType(serializer, mapper, object, objectName, isXml, o
   }
   return object;
 }
-function getXmlObjectValue(propertyMapper, serializedValue, isXml, options) {
+function getXmlObjectValue(propertyMapper, serializedValue, isXml, options2) {
   if (!isXml || !propertyMapper.xmlNamespace) {
     return serializedValue;
   }
@@ -66977,15 +68320,15 @@ function getXmlObjectValue(propertyMapper, serializedValue, isXml, options) {
     }
   }
   const result = {};
-  result[options.xml.xmlCharKey] = serializedValue;
+  result[options2.xml.xmlCharKey] = serializedValue;
   result[XML_ATTRKEY] = xmlNamespace;
   return result;
 }
-function isSpecialXmlProperty(propertyName, options) {
-  return [XML_ATTRKEY, options.xml.xmlCharKey].includes(propertyName);
+function isSpecialXmlProperty(propertyName, options2) {
+  return [XML_ATTRKEY, options2.xml.xmlCharKey].includes(propertyName);
 }
-function deserializeCompositeType(serializer, mapper, responseBody, objectName, options) {
-  const xmlCharKey = options.xml.xmlCharKey ?? XML_CHARKEY;
+function deserializeCompositeType(serializer, mapper, responseBody, objectName, options2) {
+  const xmlCharKey = options2.xml.xmlCharKey ?? XML_CHARKEY;
   if (getPolymorphicDiscriminatorRecursively(serializer, mapper)) {
     mapper = getPolymorphicMapper(serializer, mapper, responseBody, "serializedName");
   }
@@ -67006,14 +68349,14 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       const dictionary = {};
       for (const headerKey of Object.keys(responseBody)) {
         if (headerKey.startsWith(headerCollectionPrefix)) {
-          dictionary[headerKey.substring(headerCollectionPrefix.length)] = serializer.deserialize(propertyMapper.type.value, responseBody[headerKey], propertyObjectName, options);
+          dictionary[headerKey.substring(headerCollectionPrefix.length)] = serializer.deserialize(propertyMapper.type.value, responseBody[headerKey], propertyObjectName, options2);
         }
         handledPropertyNames.push(headerKey);
       }
       instance[key] = dictionary;
     } else if (serializer.isXML) {
       if (propertyMapper.xmlIsAttribute && responseBody[XML_ATTRKEY]) {
-        instance[key] = serializer.deserialize(propertyMapper, responseBody[XML_ATTRKEY][xmlName], propertyObjectName, options);
+        instance[key] = serializer.deserialize(propertyMapper, responseBody[XML_ATTRKEY][xmlName], propertyObjectName, options2);
       } else if (propertyMapper.xmlIsMsText) {
         if (responseBody[xmlCharKey] !== void 0) {
           instance[key] = responseBody[xmlCharKey];
@@ -67026,7 +68369,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
           const wrapped = responseBody[xmlName];
           const elementList = wrapped?.[xmlElementName] ?? [];
           Object.defineProperty(instance, key, {
-            value: serializer.deserialize(propertyMapper, elementList, propertyObjectName, options),
+            value: serializer.deserialize(propertyMapper, elementList, propertyObjectName, options2),
             enumerable: true,
             configurable: true,
             writable: true
@@ -67034,7 +68377,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
           handledPropertyNames.push(xmlName);
         } else {
           const property = responseBody[propertyName];
-          instance[key] = serializer.deserialize(propertyMapper, property, propertyObjectName, options);
+          instance[key] = serializer.deserialize(propertyMapper, property, propertyObjectName, options2);
           handledPropertyNames.push(propertyName);
         }
       }
@@ -67059,7 +68402,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
       let serializedValue;
       if (Array.isArray(responseBody[key]) && modelProps[key].serializedName === "") {
         propertyInstance = responseBody[key];
-        const arrayInstance = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options);
+        const arrayInstance = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options2);
         for (const [k, v] of Object.entries(instance)) {
           if (!Object.prototype.hasOwnProperty.call(arrayInstance, k)) {
             arrayInstance[k] = v;
@@ -67067,7 +68410,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
         }
         instance = arrayInstance;
       } else if (propertyInstance !== void 0 || propertyMapper.defaultValue !== void 0) {
-        serializedValue = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options);
+        serializedValue = serializer.deserialize(propertyMapper, propertyInstance, propertyObjectName, options2);
         instance[key] = serializedValue;
       }
     }
@@ -67085,7 +68428,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
     };
     for (const responsePropName of Object.keys(responseBody)) {
       if (isAdditionalProperty(responsePropName)) {
-        const deserializedValue = serializer.deserialize(additionalPropertiesMapper, responseBody[responsePropName], objectName + '["' + responsePropName + '"]', options);
+        const deserializedValue = serializer.deserialize(additionalPropertiesMapper, responseBody[responsePropName], objectName + '["' + responsePropName + '"]', options2);
         Object.defineProperty(instance, responsePropName, {
           value: deserializedValue,
           enumerable: true,
@@ -67094,9 +68437,9 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
         });
       }
     }
-  } else if (responseBody && !options.ignoreUnknownProperties) {
+  } else if (responseBody && !options2.ignoreUnknownProperties) {
     for (const key of Object.keys(responseBody)) {
-      if (instance[key] === void 0 && !handledPropertyNames.includes(key) && !isSpecialXmlProperty(key, options)) {
+      if (instance[key] === void 0 && !handledPropertyNames.includes(key) && !isSpecialXmlProperty(key, options2)) {
         Object.defineProperty(instance, key, {
           value: responseBody[key],
           enumerable: true,
@@ -67108,7 +68451,7 @@ function deserializeCompositeType(serializer, mapper, responseBody, objectName, 
   }
   return instance;
 }
-function deserializeDictionaryType(serializer, mapper, responseBody, objectName, options) {
+function deserializeDictionaryType(serializer, mapper, responseBody, objectName, options2) {
   const value = mapper.type.value;
   if (!value || typeof value !== "object") {
     throw new Error(`"value" metadata for a Dictionary must be defined in the mapper and it must of type "object" in ${objectName}`);
@@ -67116,13 +68459,13 @@ function deserializeDictionaryType(serializer, mapper, responseBody, objectName,
   if (responseBody) {
     const tempDictionary = {};
     for (const key of Object.keys(responseBody)) {
-      tempDictionary[key] = serializer.deserialize(value, responseBody[key], objectName, options);
+      tempDictionary[key] = serializer.deserialize(value, responseBody[key], objectName, options2);
     }
     return tempDictionary;
   }
   return responseBody;
 }
-function deserializeSequenceType(serializer, mapper, responseBody, objectName, options) {
+function deserializeSequenceType(serializer, mapper, responseBody, objectName, options2) {
   let element = mapper.type.element;
   if (!element || typeof element !== "object") {
     throw new Error(`"element" metadata for an Array must be defined in the mapper and it must be of type "object" in ${objectName}`);
@@ -67136,7 +68479,7 @@ function deserializeSequenceType(serializer, mapper, responseBody, objectName, o
     }
     const tempArray = [];
     for (let i = 0; i < responseBody.length; i++) {
-      tempArray[i] = serializer.deserialize(element, responseBody[i], `${objectName}[${i}]`, options);
+      tempArray[i] = serializer.deserialize(element, responseBody[i], `${objectName}[${i}]`, options2);
     }
     return tempArray;
   }
@@ -67294,11 +68637,11 @@ function getOperationRequestInfo(request2) {
 var defaultJsonContentTypes = ["application/json", "text/json"];
 var defaultXmlContentTypes = ["application/xml", "application/atom+xml"];
 var deserializationPolicyName = "deserializationPolicy";
-function deserializationPolicy(options = {}) {
-  const jsonContentTypes = options.expectedContentTypes?.json ?? defaultJsonContentTypes;
-  const xmlContentTypes = options.expectedContentTypes?.xml ?? defaultXmlContentTypes;
-  const parseXML2 = options.parseXML;
-  const serializerOptions = options.serializerOptions;
+function deserializationPolicy(options2 = {}) {
+  const jsonContentTypes = options2.expectedContentTypes?.json ?? defaultJsonContentTypes;
+  const xmlContentTypes = options2.expectedContentTypes?.xml ?? defaultXmlContentTypes;
+  const parseXML2 = options2.parseXML;
+  const serializerOptions = options2.serializerOptions;
   const updatedOptions = {
     xml: {
       rootName: serializerOptions?.xml.rootName ?? "",
@@ -67342,8 +68685,8 @@ function shouldDeserializeResponse(parsedResponse) {
   }
   return result;
 }
-async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, options, parseXML2) {
-  const parsedResponse = await parse(jsonContentTypes, xmlContentTypes, response, options, parseXML2);
+async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, response, options2, parseXML2) {
+  const parsedResponse = await parse(jsonContentTypes, xmlContentTypes, response, options2, parseXML2);
   if (!shouldDeserializeResponse(parsedResponse)) {
     return parsedResponse;
   }
@@ -67353,7 +68696,7 @@ async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, respon
     return parsedResponse;
   }
   const responseSpec = getOperationResponseMap(parsedResponse);
-  const { error: error2, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options);
+  const { error: error2, shouldReturnResponse } = handleErrorResponse(parsedResponse, operationSpec, responseSpec, options2);
   if (error2) {
     throw error2;
   } else if (shouldReturnResponse) {
@@ -67366,7 +68709,7 @@ async function deserializeResponseBody(jsonContentTypes, xmlContentTypes, respon
         valueToDeserialize = typeof valueToDeserialize === "object" ? valueToDeserialize[responseSpec.bodyMapper.xmlElementName] : [];
       }
       try {
-        parsedResponse.parsedBody = operationSpec.serializer.deserialize(responseSpec.bodyMapper, valueToDeserialize, "operationRes.parsedBody", options);
+        parsedResponse.parsedBody = operationSpec.serializer.deserialize(responseSpec.bodyMapper, valueToDeserialize, "operationRes.parsedBody", options2);
       } catch (deserializeError) {
         const restError = new RestError2(`Error ${deserializeError} occurred in deserializing the responseBody - ${parsedResponse.bodyAsText}`, {
           statusCode: parsedResponse.status,
@@ -67388,7 +68731,7 @@ function isOperationSpecEmpty(operationSpec) {
   const expectedStatusCodes = Object.keys(operationSpec.responses);
   return expectedStatusCodes.length === 0 || expectedStatusCodes.length === 1 && expectedStatusCodes[0] === "default";
 }
-function handleErrorResponse(parsedResponse, operationSpec, responseSpec, options) {
+function handleErrorResponse(parsedResponse, operationSpec, responseSpec, options2) {
   const isSuccessByStatus = 200 <= parsedResponse.status && parsedResponse.status < 300;
   const isExpectedStatusCode = isOperationSpecEmpty(operationSpec) ? isSuccessByStatus : !!responseSpec;
   if (isExpectedStatusCode) {
@@ -67425,7 +68768,7 @@ function handleErrorResponse(parsedResponse, operationSpec, responseSpec, option
             valueToDeserialize = parsedBody[elementName];
           }
         }
-        deserializedError = operationSpec.serializer.deserialize(defaultBodyMapper, valueToDeserialize, "error.response.parsedBody", options);
+        deserializedError = operationSpec.serializer.deserialize(defaultBodyMapper, valueToDeserialize, "error.response.parsedBody", options2);
       }
       const internalError = parsedBody.error || deserializedError || parsedBody;
       error2.code = internalError.code;
@@ -67501,8 +68844,8 @@ function getPathStringFromParameter(parameter) {
 
 // node_modules/@azure/core-client/dist/esm/serializationPolicy.js
 var serializationPolicyName = "serializationPolicy";
-function serializationPolicy(options = {}) {
-  const stringifyXML2 = options.stringifyXML;
+function serializationPolicy(options2 = {}) {
+  const stringifyXML2 = options2.stringifyXML;
   return {
     name: serializationPolicyName,
     sendRequest(request2, next) {
@@ -67594,10 +68937,10 @@ function serializeRequestBody(request2, operationArguments, operationSpec, strin
     }
   }
 }
-function getXmlValueWithNamespace(xmlNamespace, xmlnsKey, typeName, serializedValue, options) {
+function getXmlValueWithNamespace(xmlNamespace, xmlnsKey, typeName, serializedValue, options2) {
   if (xmlNamespace && !["Composite", "Sequence", "Dictionary"].includes(typeName)) {
     const result = {};
-    result[options.xml.xmlCharKey] = serializedValue;
+    result[options2.xml.xmlCharKey] = serializedValue;
     result[XML_ATTRKEY] = { [xmlnsKey]: xmlNamespace };
     return result;
   }
@@ -67616,19 +68959,19 @@ function prepareXMLRootList(obj, elementName, xmlNamespaceKey, xmlNamespace) {
 }
 
 // node_modules/@azure/core-client/dist/esm/pipeline.js
-function createClientPipeline(options = {}) {
-  const pipeline = createPipelineFromOptions2(options ?? {});
-  if (options.credentialOptions) {
-    pipeline.addPolicy(bearerTokenAuthenticationPolicy({
-      credential: options.credentialOptions.credential,
-      scopes: options.credentialOptions.credentialScopes
+function createClientPipeline(options2 = {}) {
+  const pipeline2 = createPipelineFromOptions2(options2 ?? {});
+  if (options2.credentialOptions) {
+    pipeline2.addPolicy(bearerTokenAuthenticationPolicy({
+      credential: options2.credentialOptions.credential,
+      scopes: options2.credentialOptions.credentialScopes
     }));
   }
-  pipeline.addPolicy(serializationPolicy(options.serializationOptions), { phase: "Serialize" });
-  pipeline.addPolicy(deserializationPolicy(options.deserializationOptions), {
+  pipeline2.addPolicy(serializationPolicy(options2.serializationOptions), { phase: "Serialize" });
+  pipeline2.addPolicy(deserializationPolicy(options2.deserializationOptions), {
     phase: "Deserialize"
   });
-  return pipeline;
+  return pipeline2;
 }
 
 // node_modules/@azure/core-client/dist/esm/httpClientCache.js
@@ -67863,17 +69206,17 @@ var ServiceClient = class {
    * The ServiceClient constructor
    * @param options - The service client options that govern the behavior of the client.
    */
-  constructor(options = {}) {
-    this._requestContentType = options.requestContentType;
-    this._endpoint = options.endpoint ?? options.baseUri;
-    if (options.baseUri) {
+  constructor(options2 = {}) {
+    this._requestContentType = options2.requestContentType;
+    this._endpoint = options2.endpoint ?? options2.baseUri;
+    if (options2.baseUri) {
       logger3.warning("The baseUri option for SDK Clients has been deprecated, please use endpoint instead.");
     }
-    this._allowInsecureConnection = options.allowInsecureConnection;
-    this._httpClient = options.httpClient || getCachedDefaultHttpClient();
-    this.pipeline = options.pipeline || createDefaultPipeline2(options);
-    if (options.additionalPolicies?.length) {
-      for (const { policy, position } of options.additionalPolicies) {
+    this._allowInsecureConnection = options2.allowInsecureConnection;
+    this._httpClient = options2.httpClient || getCachedDefaultHttpClient();
+    this.pipeline = options2.pipeline || createDefaultPipeline2(options2);
+    if (options2.additionalPolicies?.length) {
+      for (const { policy, position } of options2.additionalPolicies) {
         const afterPhase = position === "perRetry" ? "Sign" : void 0;
         this.pipeline.addPolicy(policy, {
           afterPhase
@@ -67910,9 +69253,9 @@ var ServiceClient = class {
     if (contentType2 && operationSpec.requestBody) {
       request2.headers.set("Content-Type", contentType2);
     }
-    const options = operationArguments.options;
-    if (options) {
-      const requestOptions = options.requestOptions;
+    const options2 = operationArguments.options;
+    if (options2) {
+      const requestOptions = options2.requestOptions;
       if (requestOptions) {
         if (requestOptions.timeout) {
           request2.timeout = requestOptions.timeout;
@@ -67930,11 +69273,11 @@ var ServiceClient = class {
           request2.allowInsecureConnection = true;
         }
       }
-      if (options.abortSignal) {
-        request2.abortSignal = options.abortSignal;
+      if (options2.abortSignal) {
+        request2.abortSignal = options2.abortSignal;
       }
-      if (options.tracingOptions) {
-        request2.tracingOptions = options.tracingOptions;
+      if (options2.tracingOptions) {
+        request2.tracingOptions = options2.tracingOptions;
       }
     }
     if (this._allowInsecureConnection) {
@@ -67946,8 +69289,8 @@ var ServiceClient = class {
     try {
       const rawResponse = await this.sendRequest(request2);
       const flatResponse = flattenResponse(rawResponse, operationSpec.responses[rawResponse.status]);
-      if (options?.onResponse) {
-        options.onResponse(rawResponse, flatResponse);
+      if (options2?.onResponse) {
+        options2.onResponse(rawResponse, flatResponse);
       }
       return flatResponse;
     } catch (error2) {
@@ -67955,33 +69298,33 @@ var ServiceClient = class {
         const rawResponse = error2.response;
         const flatResponse = flattenResponse(rawResponse, operationSpec.responses[error2.statusCode] || operationSpec.responses["default"]);
         error2.details = flatResponse;
-        if (options?.onResponse) {
-          options.onResponse(rawResponse, flatResponse, error2);
+        if (options2?.onResponse) {
+          options2.onResponse(rawResponse, flatResponse, error2);
         }
       }
       throw error2;
     }
   }
 };
-function createDefaultPipeline2(options) {
-  const credentialScopes = getCredentialScopes(options);
-  const credentialOptions = options.credential && credentialScopes ? { credentialScopes, credential: options.credential } : void 0;
+function createDefaultPipeline2(options2) {
+  const credentialScopes = getCredentialScopes(options2);
+  const credentialOptions = options2.credential && credentialScopes ? { credentialScopes, credential: options2.credential } : void 0;
   return createClientPipeline({
-    ...options,
+    ...options2,
     credentialOptions
   });
 }
-function getCredentialScopes(options) {
-  if (options.credentialScopes) {
-    return options.credentialScopes;
+function getCredentialScopes(options2) {
+  if (options2.credentialScopes) {
+    return options2.credentialScopes;
   }
-  if (options.endpoint) {
-    return `${options.endpoint}/.default`;
+  if (options2.endpoint) {
+    return `${options2.endpoint}/.default`;
   }
-  if (options.baseUri) {
-    return `${options.baseUri}/.default`;
+  if (options2.baseUri) {
+    return `${options2.baseUri}/.default`;
   }
-  if (options.credential) {
+  if (options2.credential) {
     throw new Error(`When using credentials, the ServiceClientOptions must contain either a endpoint or a credentialScopes. Unable to create a bearerTokenAuthenticationPolicy`);
   }
   return void 0;
@@ -68071,7 +69414,7 @@ function requestToOptions(request2) {
 // node_modules/@azure/core-http-compat/dist/esm/util.js
 var originalRequestSymbol2 = Symbol("Original PipelineRequest");
 var originalClientRequestSymbol = Symbol.for("@azure/core-client original request");
-function toPipelineRequest(webResource, options = {}) {
+function toPipelineRequest(webResource, options2 = {}) {
   const compatWebResource = webResource;
   const request2 = compatWebResource[originalRequestSymbol2];
   const headers = createHttpHeaders2(webResource.headers.toJson({ preserveCase: true }));
@@ -68097,14 +69440,14 @@ function toPipelineRequest(webResource, options = {}) {
       agent: webResource.agent,
       requestOverrides: webResource.requestOverrides
     });
-    if (options.originalRequest) {
-      newRequest[originalClientRequestSymbol] = options.originalRequest;
+    if (options2.originalRequest) {
+      newRequest[originalClientRequestSymbol] = options2.originalRequest;
     }
     return newRequest;
   }
 }
-function toWebResourceLike(request2, options) {
-  const originalRequest = options?.originalRequest ?? request2;
+function toWebResourceLike(request2, options2) {
+  const originalRequest = options2?.originalRequest ?? request2;
   const webResource = {
     url: request2.url,
     method: request2.method,
@@ -68131,7 +69474,7 @@ function toWebResourceLike(request2, options) {
     validateRequestProperties() {
     }
   };
-  if (options?.createProxy) {
+  if (options2?.createProxy) {
     return new Proxy(webResource, {
       get(target, prop, receiver) {
         if (prop === originalRequestSymbol2) {
@@ -68270,9 +69613,9 @@ var HttpHeaders = class _HttpHeaders {
   /**
    * Get the JSON object representation of this HTTP header collection.
    */
-  toJson(options = {}) {
+  toJson(options2 = {}) {
     const result = {};
-    if (options.preserveCase) {
+    if (options2.preserveCase) {
       for (const headerKey in this._headersMap) {
         const header2 = this._headersMap[headerKey];
         result[header2.name] = header2.value;
@@ -68306,10 +69649,10 @@ var HttpHeaders = class _HttpHeaders {
 
 // node_modules/@azure/core-http-compat/dist/esm/response.js
 var originalResponse = Symbol("Original FullOperationResponse");
-function toCompatResponse(response, options) {
+function toCompatResponse(response, options2) {
   let request2 = toWebResourceLike(response.request);
   let headers = toHttpHeadersLike(response.headers);
-  if (options?.createProxy) {
+  if (options2?.createProxy) {
     return new Proxy(response, {
       get(target, prop, receiver) {
         if (prop === "headers") {
@@ -68356,12 +69699,12 @@ function toPipelineResponse(compatResponse) {
 
 // node_modules/@azure/core-http-compat/dist/esm/extendedClient.js
 var ExtendedServiceClient = class extends ServiceClient {
-  constructor(options) {
-    super(options);
-    if (options.keepAliveOptions?.enable === false && !pipelineContainsDisableKeepAlivePolicy(this.pipeline)) {
+  constructor(options2) {
+    super(options2);
+    if (options2.keepAliveOptions?.enable === false && !pipelineContainsDisableKeepAlivePolicy(this.pipeline)) {
       this.pipeline.addPolicy(createDisableKeepAlivePolicy());
     }
-    if (options.redirectOptions?.handleRedirects === false) {
+    if (options2.redirectOptions?.handleRedirects === false) {
       this.pipeline.removePolicy({
         name: redirectPolicyName2
       });
@@ -68491,8 +69834,8 @@ var defaultOptions = {
   //A tag can have attributes without any value
   unpairedTags: []
 };
-function validate(xmlData, options) {
-  options = Object.assign({}, defaultOptions, options);
+function validate(xmlData, options2) {
+  options2 = Object.assign({}, defaultOptions, options2);
   const tags2 = [];
   let tagFound = false;
   let reachedRoot = false;
@@ -68543,7 +69886,7 @@ function validate(xmlData, options) {
         if (attrStr[attrStr.length - 1] === "/") {
           const attrStrStart = i - attrStr.length;
           attrStr = attrStr.substring(0, attrStr.length - 1);
-          const isValid = validateAttributeString(attrStr, options);
+          const isValid = validateAttributeString(attrStr, options2);
           if (isValid === true) {
             tagFound = true;
           } else {
@@ -68571,13 +69914,13 @@ function validate(xmlData, options) {
             }
           }
         } else {
-          const isValid = validateAttributeString(attrStr, options);
+          const isValid = validateAttributeString(attrStr, options2);
           if (isValid !== true) {
             return getErrorObject(isValid.err.code, isValid.err.msg, getLineNumberForPosition(xmlData, i - attrStr.length + isValid.err.line));
           }
           if (reachedRoot === true) {
             return getErrorObject("InvalidXml", "Multiple possible root nodes found.", getLineNumberForPosition(xmlData, i));
-          } else if (options.unpairedTags.indexOf(tagName) !== -1) {
+          } else if (options2.unpairedTags.indexOf(tagName) !== -1) {
           } else {
             tags2.push({ tagName, tagStartPos });
           }
@@ -68754,7 +70097,7 @@ function scanAttributeTokens(attrStr) {
   }
   return tokens;
 }
-function validateAttributeString(attrStr, options) {
+function validateAttributeString(attrStr, options2) {
   const matches = scanAttributeTokens(attrStr);
   const attrNames = {};
   for (let i = 0; i < matches.length; i++) {
@@ -68762,7 +70105,7 @@ function validateAttributeString(attrStr, options) {
       return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' has no space in starting.", getPositionFromMatch(matches[i]));
     } else if (matches[i][3] !== void 0 && matches[i][4] === void 0) {
       return getErrorObject("InvalidAttr", "Attribute '" + matches[i][2] + "' is without value.", getPositionFromMatch(matches[i]));
-    } else if (matches[i][3] === void 0 && !options.allowBooleanAttributes) {
+    } else if (matches[i][3] === void 0 && !options2.allowBooleanAttributes) {
       return getErrorObject("InvalidAttr", "boolean attribute '" + matches[i][2] + "' is not allowed.", getPositionFromMatch(matches[i]));
     }
     const attrName = matches[i][2];
@@ -68982,26 +70325,26 @@ var EntityDecoder = class {
    *   `ENTITY_ACTION.ALLOW` to accept, `ENTITY_ACTION.BLOCK` to silently skip, or
    *   `ENTITY_ACTION.THROW` to abort with an error.
    */
-  constructor(options = {}) {
-    this._limit = options.limit || {};
+  constructor(options2 = {}) {
+    this._limit = options2.limit || {};
     this._maxTotalExpansions = this._limit.maxTotalExpansions || 0;
     this._maxExpandedLength = this._limit.maxExpandedLength || 0;
-    this._postCheck = typeof options.postCheck === "function" ? options.postCheck : (r) => r;
+    this._postCheck = typeof options2.postCheck === "function" ? options2.postCheck : (r) => r;
     this._limitTiers = parseLimitTiers(this._limit.applyLimitsTo ?? LIMIT_TIER_EXTERNAL);
-    this._numericAllowed = options.numericAllowed ?? true;
-    this._baseMap = mergeEntityMaps(XML, options.namedEntities || null);
+    this._numericAllowed = options2.numericAllowed ?? true;
+    this._baseMap = mergeEntityMaps(XML, options2.namedEntities || null);
     this._externalMap = /* @__PURE__ */ Object.create(null);
     this._inputMap = /* @__PURE__ */ Object.create(null);
     this._totalExpansions = 0;
     this._expandedLength = 0;
-    this._removeSet = new Set(options.remove && Array.isArray(options.remove) ? options.remove : []);
-    this._leaveSet = new Set(options.leave && Array.isArray(options.leave) ? options.leave : []);
-    const ncrCfg = parseNCRConfig(options.ncr);
+    this._removeSet = new Set(options2.remove && Array.isArray(options2.remove) ? options2.remove : []);
+    this._leaveSet = new Set(options2.leave && Array.isArray(options2.leave) ? options2.leave : []);
+    const ncrCfg = parseNCRConfig(options2.ncr);
     this._ncrXmlVersion = ncrCfg.xmlVersion;
     this._ncrOnLevel = ncrCfg.onLevel;
     this._ncrNullLevel = ncrCfg.nullLevel;
-    this._onExternalEntity = typeof options.onExternalEntity === "function" ? options.onExternalEntity : null;
-    this._onInputEntity = typeof options.onInputEntity === "function" ? options.onInputEntity : null;
+    this._onExternalEntity = typeof options2.onExternalEntity === "function" ? options2.onExternalEntity : null;
+    this._onInputEntity = typeof options2.onInputEntity === "function" ? options2.onInputEntity : null;
   }
   // -------------------------------------------------------------------------
   // Private: registration hook dispatch
@@ -69434,8 +70777,8 @@ function normalizeProcessEntities(value, htmlEntities) {
   }
   return normalizeProcessEntities(true);
 }
-var buildOptions = function(options) {
-  const built = Object.assign({}, defaultOptions2, options);
+var buildOptions = function(options2) {
+  const built = Object.assign({}, defaultOptions2, options2);
   const propertyNameOptions = [
     { value: built.attributeNamePrefix, name: "attributeNamePrefix" },
     { value: built.attributesGroupName, name: "attributesGroupName" },
@@ -69558,9 +70901,9 @@ var createValidator = (production, { xmlVersion = "1.0", asciiOnly = false, maxC
 
 // node_modules/fast-xml-parser/src/xmlparser/DocTypeReader.js
 var DocTypeReader = class {
-  constructor(options, xmlVersion) {
-    this.suppressValidationErr = !options;
-    this.options = options;
+  constructor(options2, xmlVersion) {
+    this.suppressValidationErr = !options2;
+    this.options = options2;
     this.xmlVersion = xmlVersion || 1;
   }
   setXmlVersion(xmlVersion = 1) {
@@ -70092,29 +71435,29 @@ var consider = {
   // "null", "infinity" (Infinity type), "string" ("Infinity" (the string literal))
   unicode: false
 };
-function toNumber(str, options = {}) {
-  options = Object.assign({}, consider, options);
+function toNumber(str, options2 = {}) {
+  options2 = Object.assign({}, consider, options2);
   if (!str || typeof str !== "string") return str;
   let trimmedStr = str.trim();
   if (trimmedStr.length === 0) return str;
-  else if (options.skipLike !== void 0 && options.skipLike.test(trimmedStr)) return str;
+  else if (options2.skipLike !== void 0 && options2.skipLike.test(trimmedStr)) return str;
   else if (trimmedStr === "0") return 0;
-  if (options.unicode) {
+  if (options2.unicode) {
     trimmedStr = anynum_default(trimmedStr);
     if (trimmedStr === "0") return 0;
   }
-  if (options.hex && hexRegex.test(trimmedStr)) {
+  if (options2.hex && hexRegex.test(trimmedStr)) {
     return parse_int(trimmedStr, 16);
-  } else if (options.binary && binRegex.test(trimmedStr)) {
+  } else if (options2.binary && binRegex.test(trimmedStr)) {
     return parse_int(trimmedStr, 2);
-  } else if (options.octal && octRegex.test(trimmedStr)) {
+  } else if (options2.octal && octRegex.test(trimmedStr)) {
     return parse_int(trimmedStr, 8);
   } else if (!isFinite(trimmedStr)) {
     const num = Number(trimmedStr);
     if (Number.isNaN(num)) return str;
-    return handleInfinity(str, num, options);
+    return handleInfinity(str, num, options2);
   } else if (trimmedStr.includes("e") || trimmedStr.includes("E")) {
-    return resolveEnotation(str, trimmedStr, options);
+    return resolveEnotation(str, trimmedStr, options2);
   } else {
     const match = numRegex.exec(trimmedStr);
     if (match) {
@@ -70125,14 +71468,14 @@ function toNumber(str, options = {}) {
         // 0., -00., 000.
         trimmedStr[leadingZeros.length + 1] === "."
       ) : trimmedStr[leadingZeros.length] === ".";
-      if (!options.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
+      if (!options2.leadingZeros && (leadingZeros.length > 1 || leadingZeros.length === 1 && !decimalAdjacentToLeadingZeros)) {
         return str;
       } else {
         const num = Number(trimmedStr);
         const parsedStr = String(num);
         if (num === 0) return num;
         if (parsedStr.search(/[eE]/) !== -1) {
-          if (options.eNotation) return num;
+          if (options2.eNotation) return num;
           else return str;
         } else if (trimmedStr.indexOf(".") !== -1) {
           if (parsedStr === "0") return num;
@@ -70153,8 +71496,8 @@ function toNumber(str, options = {}) {
   }
 }
 var eNotationRegx = /^([-+])?(0*)(\d*(\.\d*)?[eE][-\+]?\d+)$/;
-function resolveEnotation(str, trimmedStr, options) {
-  if (!options.eNotation) return str;
+function resolveEnotation(str, trimmedStr, options2) {
+  if (!options2.eNotation) return str;
   const notation = trimmedStr.match(eNotationRegx);
   if (notation) {
     let sign = notation[1] || "";
@@ -70168,7 +71511,7 @@ function resolveEnotation(str, trimmedStr, options) {
     else if (leadingZeros.length === 1 && (notation[3].startsWith(`.${eChar}`) || notation[3][0] === eChar)) {
       return Number(trimmedStr);
     } else if (leadingZeros.length > 0) {
-      if (options.leadingZeros && !eAdjacentToLeadingZeros) {
+      if (options2.leadingZeros && !eAdjacentToLeadingZeros) {
         return Number(trimmedStr);
       } else return str;
     } else {
@@ -70198,9 +71541,9 @@ function parse_int(numStr, base) {
   else if (window && window.parseInt) return window.parseInt(numStr, base);
   else throw new Error("parseInt, Number.parseInt, window.parseInt are not supported");
 }
-function handleInfinity(str, num, options) {
+function handleInfinity(str, num, options2) {
   const isPositive = num === Infinity;
-  switch (options.infinity.toLowerCase()) {
+  switch (options2.infinity.toLowerCase()) {
     case "null":
       return null;
     case "infinity":
@@ -70242,9 +71585,9 @@ var Expression = class {
    * @param {Object} options - Configuration options
    * @param {string} options.separator - Path separator (default: '.')
    */
-  constructor(pattern, options = {}, data) {
+  constructor(pattern, options2 = {}, data) {
     this.pattern = pattern;
-    this.separator = options.separator || ".";
+    this.separator = options2.separator || ".";
     this.segments = this._parse(pattern);
     this.data = data;
     this._hasDeepWildcard = this.segments.some((seg) => seg.type === "deep-wildcard");
@@ -70708,8 +72051,8 @@ var Matcher = class {
    * @param {Object} [options={}]
    * @param {string} [options.separator='.'] - Default path separator
    */
-  constructor(options = {}) {
-    this.separator = options.separator || ".";
+  constructor(options2 = {}) {
+    this.separator = options2.separator || ".";
     this.path = [];
     this.siblingStacks = [];
     this._pathStringCache = null;
@@ -70724,7 +72067,7 @@ var Matcher = class {
    * @param {Object|null} [options=null]
    * @param {string[]} [options.keep] - Names of attributes (from attrValues)
    */
-  push(tagName, attrValues = null, namespace = null, options = null) {
+  push(tagName, attrValues = null, namespace = null, options2 = null) {
     this._pathStringCache = null;
     if (this.path.length > 0) {
       this.path[this.path.length - 1].values = void 0;
@@ -70753,7 +72096,7 @@ var Matcher = class {
     }
     this.path.push(node);
     const depth = this.path.length;
-    const keep = options !== null ? options.keep : null;
+    const keep = options2 !== null ? options2.keep : null;
     if (keep !== null && keep !== void 0 && keep.length > 0 && attrValues) {
       for (let i = 0; i < keep.length; i++) {
         const name = keep[i];
@@ -70894,21 +72237,21 @@ var Matcher = class {
    * @returns {string}
    */
   toString(separator, includeNamespace = true) {
-    const sep3 = separator || this.separator;
-    const isDefault = sep3 === this.separator && includeNamespace === true;
+    const sep4 = separator || this.separator;
+    const isDefault = sep4 === this.separator && includeNamespace === true;
     if (isDefault) {
       if (this._pathStringCache !== null) {
         return this._pathStringCache;
       }
       const result = this.path.map(
         (n) => n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-      ).join(sep3);
+      ).join(sep4);
       this._pathStringCache = result;
       return result;
     }
     return this.path.map(
       (n) => includeNamespace && n.namespace ? `${n.namespace}:${n.tag}` : n.tag
-    ).join(sep3);
+    ).join(sep4);
   }
   /**
    * Get path as array of tag names.
@@ -71833,14 +73176,14 @@ function isUnsafe(value, context5) {
 }
 
 // node_modules/fast-xml-parser/src/xmlparser/OrderedObjParser.js
-function extractRawAttributes(prefixedAttrs, options) {
+function extractRawAttributes(prefixedAttrs, options2) {
   if (!prefixedAttrs) return {};
-  const attrs = options.attributesGroupName ? prefixedAttrs[options.attributesGroupName] : prefixedAttrs;
+  const attrs = options2.attributesGroupName ? prefixedAttrs[options2.attributesGroupName] : prefixedAttrs;
   if (!attrs) return {};
   const rawAttrs = {};
   for (const key in attrs) {
-    if (key.startsWith(options.attributeNamePrefix)) {
-      const rawName = key.substring(options.attributeNamePrefix.length);
+    if (key.startsWith(options2.attributeNamePrefix)) {
+      const rawName = key.substring(options2.attributeNamePrefix.length);
       rawAttrs[rawName] = attrs[key];
     } else {
       rawAttrs[key] = attrs[key];
@@ -71860,8 +73203,8 @@ function extractNamespace(rawTagName) {
   return void 0;
 }
 var OrderedObjParser = class {
-  constructor(options, externalEntities) {
-    this.options = options;
+  constructor(options2, externalEntities) {
+    this.options = options2;
     this.currentNode = null;
     this.tagsNodeStack = [];
     this.parseXml = parseXml;
@@ -71918,25 +73261,25 @@ var OrderedObjParser = class {
   }
 };
 function parseTextData(val, tagName, jPath, dontTrim, hasAttributes, isLeafNode, escapeEntities) {
-  const options = this.options;
+  const options2 = this.options;
   if (val !== void 0) {
-    if (options.trimValues && !dontTrim) {
+    if (options2.trimValues && !dontTrim) {
       val = val.trim();
     }
     if (val.length > 0) {
       if (!escapeEntities) val = this.replaceEntitiesValue(val, tagName, jPath);
-      const jPathOrMatcher = options.jPath ? jPath.toString() : jPath;
-      const newval = options.tagValueProcessor(tagName, val, jPathOrMatcher, hasAttributes, isLeafNode);
+      const jPathOrMatcher = options2.jPath ? jPath.toString() : jPath;
+      const newval = options2.tagValueProcessor(tagName, val, jPathOrMatcher, hasAttributes, isLeafNode);
       if (newval === null || newval === void 0) {
         return val;
       } else if (typeof newval !== typeof val || newval !== val) {
         return newval;
-      } else if (options.trimValues) {
-        return parseValue(val, options.parseTagValue, options.numberParseOptions);
+      } else if (options2.trimValues) {
+        return parseValue(val, options2.parseTagValue, options2.numberParseOptions);
       } else {
         const trimmedVal = val.trim();
         if (trimmedVal === val) {
-          return parseValue(val, options.parseTagValue, options.numberParseOptions);
+          return parseValue(val, options2.parseTagValue, options2.numberParseOptions);
         } else {
           return val;
         }
@@ -71962,8 +73305,8 @@ function attrValue(match) {
   return match[3] !== void 0 ? match[3] : match[4];
 }
 function buildAttributesMap(attrStr, jPath, tagName, force = false) {
-  const options = this.options;
-  if (force === true || options.ignoreAttributes !== true && typeof attrStr === "string") {
+  const options2 = this.options;
+  if (force === true || options2.ignoreAttributes !== true && typeof attrStr === "string") {
     const matches = getAllMatches(attrStr, attrsRegx);
     const len = matches.length;
     const attrs = {};
@@ -71975,7 +73318,7 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
       const oldVal = attrValue(matches[i]);
       if (attrName.length && oldVal !== void 0) {
         let val = oldVal;
-        if (options.trimValues) val = val.trim();
+        if (options2.trimValues) val = val.trim();
         val = this.replaceEntitiesValue(val, tagName, this.readonlyMatcher);
         processedVals[i] = val;
         rawAttrsForMatcher[attrName] = val;
@@ -71985,47 +73328,47 @@ function buildAttributesMap(attrStr, jPath, tagName, force = false) {
     if (hasRawAttrs && typeof jPath === "object" && jPath.updateCurrent) {
       jPath.updateCurrent(rawAttrsForMatcher);
     }
-    const jPathStr = options.jPath ? jPath.toString() : this.readonlyMatcher;
+    const jPathStr = options2.jPath ? jPath.toString() : this.readonlyMatcher;
     let hasAttrs = false;
     for (let i = 0; i < len; i++) {
       const attrName = this.resolveNameSpace(matches[i][1]);
       if (this.ignoreAttributesFn(attrName, jPathStr)) continue;
-      let aName = options.attributeNamePrefix + attrName;
+      let aName = options2.attributeNamePrefix + attrName;
       if (attrName.length) {
-        if (options.transformAttributeName) {
-          aName = options.transformAttributeName(aName);
+        if (options2.transformAttributeName) {
+          aName = options2.transformAttributeName(aName);
         }
-        aName = sanitizeName(aName, options);
+        aName = sanitizeName(aName, options2);
         if (attrValue(matches[i]) !== void 0) {
           const oldVal = processedVals[i];
-          const newVal = options.attributeValueProcessor(attrName, oldVal, jPathStr);
+          const newVal = options2.attributeValueProcessor(attrName, oldVal, jPathStr);
           if (newVal === null || newVal === void 0) {
             attrs[aName] = oldVal;
           } else if (typeof newVal !== typeof oldVal || newVal !== oldVal) {
             attrs[aName] = newVal;
           } else {
-            attrs[aName] = parseValue(oldVal, options.parseAttributeValue, options.numberParseOptions);
+            attrs[aName] = parseValue(oldVal, options2.parseAttributeValue, options2.numberParseOptions);
           }
           hasAttrs = true;
-        } else if (options.allowBooleanAttributes) {
+        } else if (options2.allowBooleanAttributes) {
           attrs[aName] = true;
           hasAttrs = true;
         }
       }
     }
     if (!hasAttrs) return;
-    if (options.attributesGroupName && !options.preserveOrder) {
+    if (options2.attributesGroupName && !options2.preserveOrder) {
       const attrCollection = {};
-      attrCollection[options.attributesGroupName] = attrs;
+      attrCollection[options2.attributesGroupName] = attrs;
       return attrCollection;
     }
     return attrs;
   }
 }
 var parseXml = function(xmlData) {
-  const options = this.options;
-  const crlfPositions = options.captureMetaData ? [] : void 0;
-  xmlData = xmlData.replace(/\r\n?/g, options.captureMetaData ? (newline, index) => {
+  const options2 = this.options;
+  const crlfPositions = options2.captureMetaData ? [] : void 0;
+  xmlData = xmlData.replace(/\r\n?/g, options2.captureMetaData ? (newline, index) => {
     if (newline.length === 2) {
       crlfPositions.push(index - crlfPositions.length);
     }
@@ -72039,7 +73382,7 @@ var parseXml = function(xmlData) {
   this.entityExpansionCount = 0;
   this.currentExpandedLength = 0;
   this.doctypefound = false;
-  const docTypeReader = new DocTypeReader(options.processEntities);
+  const docTypeReader = new DocTypeReader(options2.processEntities);
   const xmlLen = xmlData.length;
   for (let i = 0; i < xmlLen; i++) {
     const ch = xmlData[i];
@@ -72048,28 +73391,28 @@ var parseXml = function(xmlData) {
       if (c1 === 47) {
         const closeIndex = findClosingIndex(xmlData, ">", i, "Closing Tag is not closed.");
         let tagName = xmlData.substring(i + 2, closeIndex).trim();
-        if (options.removeNSPrefix) {
+        if (options2.removeNSPrefix) {
           const colonIndex = tagName.indexOf(":");
           if (colonIndex !== -1) {
             tagName = tagName.substr(colonIndex + 1);
           }
         }
-        tagName = transformTagName(options.transformTagName, tagName, "", options).tagName;
+        tagName = transformTagName(options2.transformTagName, tagName, "", options2).tagName;
         if (currentNode) {
           textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
         }
         const lastTagName = this.matcher.getCurrentTag();
-        if (tagName && options.unpairedTagsSet.has(tagName)) {
+        if (tagName && options2.unpairedTagsSet.has(tagName)) {
           throw new Error(`Unpaired tag can not be used as closing tag: </${tagName}>`);
         }
-        if (lastTagName && options.unpairedTagsSet.has(lastTagName)) {
+        if (lastTagName && options2.unpairedTagsSet.has(lastTagName)) {
           this.matcher.pop();
           this.tagsNodeStack.pop();
         }
         this.matcher.pop();
         this.isCurrentNodeStopNode = false;
         currentNode = this.tagsNodeStack.pop() || xmlObj;
-        if (options.captureMetaData && currentNode) {
+        if (options2.captureMetaData && currentNode) {
           currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
         }
         textData = "";
@@ -72084,26 +73427,26 @@ var parseXml = function(xmlData) {
           this.entityDecoder.setXmlVersion(Number(ver) || 1);
           docTypeReader.setXmlVersion(Number(ver) || 1);
         }
-        if (options.ignoreDeclaration && tagData.tagName === "?xml" || options.ignorePiTags) {
+        if (options2.ignoreDeclaration && tagData.tagName === "?xml" || options2.ignorePiTags) {
         } else {
           const childNode = new XmlNode(tagData.tagName);
-          childNode.add(options.textNodeName, "");
-          if (tagData.tagName !== tagData.tagExp && tagData.attrExpPresent && options.ignoreAttributes !== true) {
+          childNode.add(options2.textNodeName, "");
+          if (tagData.tagName !== tagData.tagExp && tagData.attrExpPresent && options2.ignoreAttributes !== true) {
             childNode[":@"] = attsMap;
           }
-          const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+          const startIndex = options2.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
           this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
-          if (options.captureMetaData) {
+          if (options2.captureMetaData) {
             currentNode.addEndIndex(getOriginalIndex(tagData.closeIndex + 2, crlfPositions));
           }
         }
         i = tagData.closeIndex + 1;
       } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 45 && xmlData.charCodeAt(i + 3) === 45) {
         const endIndex = findClosingIndex(xmlData, "-->", i + 4, "Comment is not closed.");
-        if (options.commentPropName) {
+        if (options2.commentPropName) {
           const comment = xmlData.substring(i + 4, endIndex - 2);
           textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
-          currentNode.add(options.commentPropName, [{ [options.textNodeName]: comment }]);
+          currentNode.add(options2.commentPropName, [{ [options2.textNodeName]: comment }]);
         }
         i = endIndex;
       } else if (c1 === 33 && xmlData.charCodeAt(i + 2) === 68) {
@@ -72118,14 +73461,14 @@ var parseXml = function(xmlData) {
         textData = this.saveTextToParentTag(textData, currentNode, this.readonlyMatcher);
         let val = this.parseTextData(tagExp, currentNode.tagname, this.readonlyMatcher, true, false, true, true);
         if (val == void 0) val = "";
-        if (options.cdataPropName) {
-          currentNode.add(options.cdataPropName, [{ [options.textNodeName]: tagExp }]);
+        if (options2.cdataPropName) {
+          currentNode.add(options2.cdataPropName, [{ [options2.textNodeName]: tagExp }]);
         } else {
-          currentNode.add(options.textNodeName, val);
+          currentNode.add(options2.textNodeName, val);
         }
         i = closeIndex + 2;
       } else {
-        let result = readTagExp(xmlData, i, options.removeNSPrefix);
+        let result = readTagExp(xmlData, i, options2.removeNSPrefix);
         if (!result) {
           const context5 = xmlData.substring(Math.max(0, i - 50), Math.min(xmlLen, i + 50));
           throw new Error(`readTagExp returned undefined at position ${i}. Context: "${context5}"`);
@@ -72135,8 +73478,8 @@ var parseXml = function(xmlData) {
         let tagExp = result.tagExp;
         let attrExpPresent = result.attrExpPresent;
         let closeIndex = result.closeIndex;
-        ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
-        if (options.strictReservedNames && (tagName === options.commentPropName || tagName === options.cdataPropName || tagName === options.textNodeName || tagName === options.attributesGroupName)) {
+        ({ tagName, tagExp } = transformTagName(options2.transformTagName, tagName, tagExp, options2));
+        if (options2.strictReservedNames && (tagName === options2.commentPropName || tagName === options2.cdataPropName || tagName === options2.textNodeName || tagName === options2.attributesGroupName)) {
           throw new Error(`Invalid tag name: ${tagName}`);
         }
         if (currentNode && textData) {
@@ -72145,7 +73488,7 @@ var parseXml = function(xmlData) {
           }
         }
         const lastTag = currentNode;
-        if (lastTag && options.unpairedTagsSet.has(lastTag.tagname)) {
+        if (lastTag && options2.unpairedTagsSet.has(lastTag.tagname)) {
           currentNode = this.tagsNodeStack.pop();
           this.matcher.pop();
         }
@@ -72170,18 +73513,18 @@ var parseXml = function(xmlData) {
         if (tagName !== tagExp && attrExpPresent) {
           prefixedAttrs = this.buildAttributesMap(tagExp, this.matcher, tagName);
           if (prefixedAttrs) {
-            rawAttrs = extractRawAttributes(prefixedAttrs, options);
+            rawAttrs = extractRawAttributes(prefixedAttrs, options2);
           }
         }
         if (tagName !== xmlObj.tagname) {
           this.isCurrentNodeStopNode = this.isItStopNode();
         }
-        const startIndex = options.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
+        const startIndex = options2.captureMetaData ? getOriginalIndex(i, crlfPositions) : i;
         if (this.isCurrentNodeStopNode) {
           let tagContent = "";
           if (isSelfClosing) {
             i = result.closeIndex;
-          } else if (options.unpairedTagsSet.has(tagName)) {
+          } else if (options2.unpairedTagsSet.has(tagName)) {
             i = result.closeIndex;
           } else {
             const result2 = this.readStopNodeData(xmlData, rawTagName, closeIndex + 1);
@@ -72193,33 +73536,33 @@ var parseXml = function(xmlData) {
           if (prefixedAttrs) {
             childNode[":@"] = prefixedAttrs;
           }
-          childNode.add(options.textNodeName, tagContent);
+          childNode.add(options2.textNodeName, tagContent);
           this.matcher.pop();
           this.isCurrentNodeStopNode = false;
           this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
-          if (options.captureMetaData) {
+          if (options2.captureMetaData) {
             currentNode.addEndIndex(getOriginalIndex(i + 1, crlfPositions));
           }
         } else {
           if (isSelfClosing) {
-            ({ tagName, tagExp } = transformTagName(options.transformTagName, tagName, tagExp, options));
+            ({ tagName, tagExp } = transformTagName(options2.transformTagName, tagName, tagExp, options2));
             const childNode = new XmlNode(tagName);
             if (prefixedAttrs) {
               childNode[":@"] = prefixedAttrs;
             }
             this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
-            if (options.captureMetaData) {
+            if (options2.captureMetaData) {
               currentNode.addEndIndex(getOriginalIndex(closeIndex + 1, crlfPositions));
             }
             this.matcher.pop();
             this.isCurrentNodeStopNode = false;
-          } else if (options.unpairedTagsSet.has(tagName)) {
+          } else if (options2.unpairedTagsSet.has(tagName)) {
             const childNode = new XmlNode(tagName);
             if (prefixedAttrs) {
               childNode[":@"] = prefixedAttrs;
             }
             this.addChild(currentNode, childNode, this.readonlyMatcher, startIndex);
-            if (options.captureMetaData) {
+            if (options2.captureMetaData) {
               currentNode.addEndIndex(getOriginalIndex(result.closeIndex + 1, crlfPositions));
             }
             this.matcher.pop();
@@ -72228,7 +73571,7 @@ var parseXml = function(xmlData) {
             continue;
           } else {
             const childNode = new XmlNode(tagName);
-            if (this.tagsNodeStack.length > options.maxNestedTags) {
+            if (this.tagsNodeStack.length > options2.maxNestedTags) {
               throw new Error("Maximum nested tags exceeded");
             }
             this.tagsNodeStack.push(currentNode);
@@ -72427,8 +73770,8 @@ function readStopNodeData(xmlData, tagName, i) {
           const nextLt = xmlData.indexOf("<", i + 1);
           if (nextLt === -1 || nextLt > nextGt) {
             const exp = xmlData.substring(i + 1, nextGt);
-            const sep3 = exp.search(/\s/);
-            const name = sep3 === -1 ? exp : exp.substring(0, sep3);
+            const sep4 = exp.search(/\s/);
+            const name = sep4 === -1 ? exp : exp.substring(0, sep4);
             if (name === tagName && exp[exp.length - 1] !== "/") openTagCount++;
             i = nextGt;
           }
@@ -72437,12 +73780,12 @@ function readStopNodeData(xmlData, tagName, i) {
     }
   }
 }
-function parseValue(val, shouldParse, options) {
+function parseValue(val, shouldParse, options2) {
   if (shouldParse && typeof val === "string") {
     const newval = val.trim();
     if (newval === "true") return true;
     else if (newval === "false") return false;
-    else return toNumber(val, options);
+    else return toNumber(val, options2);
   } else {
     if (isExist(val)) {
       return val;
@@ -72451,7 +73794,7 @@ function parseValue(val, shouldParse, options) {
     }
   }
 }
-function transformTagName(fn, tagName, tagExp, options) {
+function transformTagName(fn, tagName, tagExp, options2) {
   if (fn) {
     const newTagName = fn(tagName);
     if (tagExp === tagName) {
@@ -72459,14 +73802,14 @@ function transformTagName(fn, tagName, tagExp, options) {
     }
     tagName = newTagName;
   }
-  tagName = sanitizeName(tagName, options);
+  tagName = sanitizeName(tagName, options2);
   return { tagName, tagExp };
 }
-function sanitizeName(name, options) {
+function sanitizeName(name, options2) {
   if (criticalProperties.includes(name)) {
     throw new Error(`[SECURITY] Invalid name: "${name}" is a reserved JavaScript keyword that could cause prototype pollution`);
   } else if (DANGEROUS_PROPERTY_NAMES.includes(name)) {
-    return options.onDangerousProperty(name);
+    return options2.onDangerousProperty(name);
   }
   return name;
 }
@@ -72487,39 +73830,39 @@ function stripAttributePrefix(attrs, prefix2) {
   }
   return rawAttrs;
 }
-function prettify(node, options, matcher, readonlyMatcher) {
-  return compress(node, options, matcher, readonlyMatcher);
+function prettify(node, options2, matcher, readonlyMatcher) {
+  return compress(node, options2, matcher, readonlyMatcher);
 }
-function compress(arr, options, matcher, readonlyMatcher) {
+function compress(arr, options2, matcher, readonlyMatcher) {
   let text;
   const compressedObj = {};
   for (let i = 0; i < arr.length; i++) {
     const tagObj = arr[i];
     const property = propName(tagObj);
-    if (property !== void 0 && property !== options.textNodeName) {
+    if (property !== void 0 && property !== options2.textNodeName) {
       const rawAttrs = stripAttributePrefix(
         tagObj[":@"] || {},
-        options.attributeNamePrefix
+        options2.attributeNamePrefix
       );
       matcher.push(property, rawAttrs);
     }
-    if (property === options.textNodeName) {
+    if (property === options2.textNodeName) {
       if (text === void 0) text = tagObj[property];
       else text += "" + tagObj[property];
     } else if (property === void 0) {
       continue;
     } else if (tagObj[property]) {
-      let val = compress(tagObj[property], options, matcher, readonlyMatcher);
-      const isLeaf = isLeafTag(val, options);
-      if (Object.keys(val).length === 0 && options.alwaysCreateTextNode) {
-        val[options.textNodeName] = "";
+      let val = compress(tagObj[property], options2, matcher, readonlyMatcher);
+      const isLeaf = isLeafTag(val, options2);
+      if (Object.keys(val).length === 0 && options2.alwaysCreateTextNode) {
+        val[options2.textNodeName] = "";
       }
       if (tagObj[":@"]) {
-        assignAttributes(val, tagObj[":@"], readonlyMatcher, options);
-      } else if (Object.keys(val).length === 1 && val[options.textNodeName] !== void 0 && !options.alwaysCreateTextNode) {
-        val = val[options.textNodeName];
+        assignAttributes(val, tagObj[":@"], readonlyMatcher, options2);
+      } else if (Object.keys(val).length === 1 && val[options2.textNodeName] !== void 0 && !options2.alwaysCreateTextNode) {
+        val = val[options2.textNodeName];
       } else if (Object.keys(val).length === 0) {
-        if (options.alwaysCreateTextNode) val[options.textNodeName] = "";
+        if (options2.alwaysCreateTextNode) val[options2.textNodeName] = "";
         else val = "";
       }
       if (tagObj[METADATA_SYMBOL2] !== void 0 && typeof val === "object" && val !== null) {
@@ -72531,21 +73874,21 @@ function compress(arr, options, matcher, readonlyMatcher) {
         }
         compressedObj[property].push(val);
       } else {
-        const jPathOrMatcher = options.jPath ? readonlyMatcher.toString() : readonlyMatcher;
-        if (options.isArray(property, jPathOrMatcher, isLeaf)) {
+        const jPathOrMatcher = options2.jPath ? readonlyMatcher.toString() : readonlyMatcher;
+        if (options2.isArray(property, jPathOrMatcher, isLeaf)) {
           compressedObj[property] = [val];
         } else {
           compressedObj[property] = val;
         }
       }
-      if (property !== void 0 && property !== options.textNodeName) {
+      if (property !== void 0 && property !== options2.textNodeName) {
         matcher.pop();
       }
     }
   }
   if (typeof text === "string") {
-    if (text.length > 0) compressedObj[options.textNodeName] = text;
-  } else if (text !== void 0) compressedObj[options.textNodeName] = text;
+    if (text.length > 0) compressedObj[options2.textNodeName] = text;
+  } else if (text !== void 0) compressedObj[options2.textNodeName] = text;
   return compressedObj;
 }
 function propName(obj) {
@@ -72555,15 +73898,15 @@ function propName(obj) {
     if (key !== ":@") return key;
   }
 }
-function assignAttributes(obj, attrMap, readonlyMatcher, options) {
+function assignAttributes(obj, attrMap, readonlyMatcher, options2) {
   if (attrMap) {
     const keys = Object.keys(attrMap);
     const len = keys.length;
     for (let i = 0; i < len; i++) {
       const atrrName = keys[i];
-      const rawAttrName = atrrName.startsWith(options.attributeNamePrefix) ? atrrName.substring(options.attributeNamePrefix.length) : atrrName;
-      const jPathOrMatcher = options.jPath ? readonlyMatcher.toString() + "." + rawAttrName : readonlyMatcher;
-      if (options.isArray(atrrName, jPathOrMatcher, true, true)) {
+      const rawAttrName = atrrName.startsWith(options2.attributeNamePrefix) ? atrrName.substring(options2.attributeNamePrefix.length) : atrrName;
+      const jPathOrMatcher = options2.jPath ? readonlyMatcher.toString() + "." + rawAttrName : readonlyMatcher;
+      if (options2.isArray(atrrName, jPathOrMatcher, true, true)) {
         obj[atrrName] = [attrMap[atrrName]];
       } else {
         obj[atrrName] = attrMap[atrrName];
@@ -72571,8 +73914,8 @@ function assignAttributes(obj, attrMap, readonlyMatcher, options) {
     }
   }
 }
-function isLeafTag(obj, options) {
-  const { textNodeName } = options;
+function isLeafTag(obj, options2) {
+  const { textNodeName } = options2;
   const propCount = Object.keys(obj).length;
   if (propCount === 0) {
     return true;
@@ -72585,9 +73928,9 @@ function isLeafTag(obj, options) {
 
 // node_modules/fast-xml-parser/src/xmlparser/XMLParser.js
 var XMLParser = class {
-  constructor(options) {
+  constructor(options2) {
     this.externalEntities = {};
-    this.options = buildOptions(options);
+    this.options = buildOptions(options2);
   }
   /**
    * Parse XML dats to JS object 
@@ -72660,12 +74003,12 @@ function safeCdata(val) {
 function escapeAttribute(val) {
   return valToStr(val).replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
-function resolveName(name, isAttribute2, options, matcher, validator) {
-  if (!options.sanitizeName) return name;
+function resolveName(name, isAttribute2, options2, matcher, validator) {
+  if (!options2.sanitizeName) return name;
   const isPI = !isAttribute2 && name[0] === "?";
   const bare = isPI ? name.slice(1) : name;
   if (validator(bare)) return name;
-  const result = options.sanitizeName(bare, { isAttribute: isAttribute2, matcher: matcher.readOnly() });
+  const result = options2.sanitizeName(bare, { isAttribute: isAttribute2, matcher: matcher.readOnly() });
   if (typeof result !== "string" || !validator(result)) {
     throw new Error(`sanitizeName returned an invalid XML name for "${bare}"`);
   }
@@ -72674,28 +74017,28 @@ function resolveName(name, isAttribute2, options, matcher, validator) {
 
 // node_modules/fast-xml-builder/src/orderedJs2Xml.js
 var EOL6 = "\n";
-function detectXmlVersionFromArray(jArray, options) {
+function detectXmlVersionFromArray(jArray, options2) {
   if (!Array.isArray(jArray) || jArray.length === 0) return "1.0";
   const first = jArray[0];
   const firstKey = propName2(first);
   if (firstKey === "?xml") {
     const attrs = first[":@"];
     if (attrs) {
-      const versionKey = options.attributeNamePrefix + "version";
+      const versionKey = options2.attributeNamePrefix + "version";
       if (attrs[versionKey]) return attrs[versionKey];
     }
   }
   return "1.0";
 }
-function toXml(jArray, options) {
+function toXml(jArray, options2) {
   let indentation = "";
-  if (options.format) {
+  if (options2.format) {
     indentation = EOL6;
   }
   const stopNodeExpressions = [];
-  if (options.stopNodes && Array.isArray(options.stopNodes)) {
-    for (let i = 0; i < options.stopNodes.length; i++) {
-      const node = options.stopNodes[i];
+  if (options2.stopNodes && Array.isArray(options2.stopNodes)) {
+    for (let i = 0; i < options2.stopNodes.length; i++) {
+      const node = options2.stopNodes[i];
       if (typeof node === "string") {
         stopNodeExpressions.push(new Expression(node));
       } else if (node instanceof Expression) {
@@ -72703,21 +74046,21 @@ function toXml(jArray, options) {
       }
     }
   }
-  const xmlVersion = detectXmlVersionFromArray(jArray, options);
+  const xmlVersion = detectXmlVersionFromArray(jArray, options2);
   const qNameValidator = createValidator("qName", { xmlVersion });
   const matcher = new Matcher();
-  return arrToStr(jArray, options, indentation, matcher, stopNodeExpressions, qNameValidator);
+  return arrToStr(jArray, options2, indentation, matcher, stopNodeExpressions, qNameValidator);
 }
-function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qNameValidator) {
+function arrToStr(arr, options2, indentation, matcher, stopNodeExpressions, qNameValidator) {
   let xmlStr = "";
   let isPreviousElementTag = false;
-  if (options.maxNestedTags && matcher.getDepth() > options.maxNestedTags) {
+  if (options2.maxNestedTags && matcher.getDepth() > options2.maxNestedTags) {
     throw new Error("Maximum nested tags exceeded");
   }
   if (!Array.isArray(arr)) {
     if (arr !== void 0 && arr !== null) {
       let text = valToStr(arr);
-      text = replaceEntitiesValue2(text, options);
+      text = replaceEntitiesValue2(text, options2);
       return text;
     }
     return "";
@@ -72726,16 +74069,16 @@ function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qName
     const tagObj = arr[i];
     const rawTagName = propName2(tagObj);
     if (rawTagName === void 0) continue;
-    const isSpecialName = rawTagName === options.textNodeName || rawTagName === options.cdataPropName || rawTagName === options.commentPropName;
-    const tagName = isSpecialName ? rawTagName : resolveName(rawTagName, false, options, matcher, qNameValidator);
-    const attrValues = extractAttributeValues(tagObj[":@"], options);
+    const isSpecialName = rawTagName === options2.textNodeName || rawTagName === options2.cdataPropName || rawTagName === options2.commentPropName;
+    const tagName = isSpecialName ? rawTagName : resolveName(rawTagName, false, options2, matcher, qNameValidator);
+    const attrValues = extractAttributeValues(tagObj[":@"], options2);
     matcher.push(tagName, attrValues);
     const isStopNode = checkStopNode(matcher, stopNodeExpressions);
-    if (tagName === options.textNodeName) {
+    if (tagName === options2.textNodeName) {
       let tagText = tagObj[rawTagName];
       if (!isStopNode) {
-        tagText = options.tagValueProcessor(tagName, tagText);
-        tagText = replaceEntitiesValue2(tagText, options);
+        tagText = options2.tagValueProcessor(tagName, tagText);
+        tagText = replaceEntitiesValue2(tagText, options2);
       }
       tagText = valToStr(tagText);
       if (isPreviousElementTag) {
@@ -72745,25 +74088,25 @@ function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qName
       isPreviousElementTag = false;
       matcher.pop();
       continue;
-    } else if (tagName === options.cdataPropName) {
+    } else if (tagName === options2.cdataPropName) {
       if (isPreviousElementTag) {
         xmlStr += indentation;
       }
-      const val = tagObj[rawTagName][0][options.textNodeName];
+      const val = tagObj[rawTagName][0][options2.textNodeName];
       const safeVal = safeCdata(val);
       xmlStr += `<![CDATA[${safeVal}]]>`;
       isPreviousElementTag = false;
       matcher.pop();
       continue;
-    } else if (tagName === options.commentPropName) {
-      const val = tagObj[rawTagName][0][options.textNodeName];
+    } else if (tagName === options2.commentPropName) {
+      const val = tagObj[rawTagName][0][options2.textNodeName];
       const safeVal = safeComment(val);
       xmlStr += indentation + `<!--${safeVal}-->`;
       isPreviousElementTag = true;
       matcher.pop();
       continue;
     } else if (tagName[0] === "?") {
-      const attStr2 = attr_to_str(tagObj[":@"], options, isStopNode, matcher, qNameValidator);
+      const attStr2 = attr_to_str(tagObj[":@"], options2, isStopNode, matcher, qNameValidator);
       const tempInd = tagName === "?xml" ? "" : indentation;
       xmlStr += tempInd + `<${tagName}${attStr2}?>`;
       isPreviousElementTag = true;
@@ -72772,27 +74115,27 @@ function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qName
     }
     let newIdentation = indentation;
     if (newIdentation !== "") {
-      newIdentation += options.indentBy;
+      newIdentation += options2.indentBy;
     }
-    const attStr = attr_to_str(tagObj[":@"], options, isStopNode, matcher, qNameValidator);
+    const attStr = attr_to_str(tagObj[":@"], options2, isStopNode, matcher, qNameValidator);
     const tagStart = indentation + `<${tagName}${attStr}`;
     let tagValue;
     if (isStopNode) {
-      tagValue = getRawContent2(tagObj[rawTagName], options, matcher.getDepth());
+      tagValue = getRawContent2(tagObj[rawTagName], options2, matcher.getDepth());
     } else {
-      tagValue = arrToStr(tagObj[rawTagName], options, newIdentation, matcher, stopNodeExpressions, qNameValidator);
+      tagValue = arrToStr(tagObj[rawTagName], options2, newIdentation, matcher, stopNodeExpressions, qNameValidator);
     }
-    if (options.unpairedTags.indexOf(tagName) !== -1) {
-      if (options.suppressUnpairedNode) xmlStr += tagStart + ">";
+    if (options2.unpairedTags.indexOf(tagName) !== -1) {
+      if (options2.suppressUnpairedNode) xmlStr += tagStart + ">";
       else xmlStr += tagStart + "/>";
-    } else if ((!tagValue || tagValue.length === 0) && options.suppressEmptyNode) {
+    } else if ((!tagValue || tagValue.length === 0) && options2.suppressEmptyNode) {
       xmlStr += tagStart + "/>";
     } else if (tagValue && tagValue.endsWith(">")) {
       xmlStr += tagStart + `>${tagValue}${indentation}</${tagName}>`;
     } else {
       xmlStr += tagStart + ">";
       if (tagValue && indentation !== "" && (tagValue.includes("/>") || tagValue.includes("</"))) {
-        xmlStr += indentation + options.indentBy + tagValue + indentation;
+        xmlStr += indentation + options2.indentBy + tagValue + indentation;
       } else {
         xmlStr += tagValue;
       }
@@ -72803,20 +74146,20 @@ function arrToStr(arr, options, indentation, matcher, stopNodeExpressions, qName
   }
   return xmlStr;
 }
-function extractAttributeValues(attrMap, options) {
-  if (!attrMap || options.ignoreAttributes) return null;
+function extractAttributeValues(attrMap, options2) {
+  if (!attrMap || options2.ignoreAttributes) return null;
   const attrValues = {};
   let hasAttrs = false;
   for (let attr in attrMap) {
     if (!Object.prototype.hasOwnProperty.call(attrMap, attr)) continue;
-    const cleanAttrName = attr.startsWith(options.attributeNamePrefix) ? attr.substr(options.attributeNamePrefix.length) : attr;
+    const cleanAttrName = attr.startsWith(options2.attributeNamePrefix) ? attr.substr(options2.attributeNamePrefix.length) : attr;
     attrValues[cleanAttrName] = escapeAttribute(attrMap[attr]);
     hasAttrs = true;
   }
   return hasAttrs ? attrValues : null;
 }
-function getRawContent2(arr, options, depth = 0) {
-  if (options.maxNestedTags && depth > options.maxNestedTags) {
+function getRawContent2(arr, options2, depth = 0) {
+  if (options2.maxNestedTags && depth > options2.maxNestedTags) {
     throw new Error("Maximum nested tags exceeded");
   }
   if (!Array.isArray(arr)) {
@@ -72829,17 +74172,17 @@ function getRawContent2(arr, options, depth = 0) {
   for (let i = 0; i < arr.length; i++) {
     const item = arr[i];
     const tagName = propName2(item);
-    if (tagName === options.textNodeName) {
+    if (tagName === options2.textNodeName) {
       content += valToStr(item[tagName]);
-    } else if (tagName === options.cdataPropName) {
-      content += item[tagName][0][options.textNodeName];
-    } else if (tagName === options.commentPropName) {
-      content += item[tagName][0][options.textNodeName];
+    } else if (tagName === options2.cdataPropName) {
+      content += item[tagName][0][options2.textNodeName];
+    } else if (tagName === options2.commentPropName) {
+      content += item[tagName][0][options2.textNodeName];
     } else if (tagName && tagName[0] === "?") {
       continue;
     } else if (tagName) {
-      const attStr = attr_to_str_raw(item[":@"], options);
-      const nestedContent = getRawContent2(item[tagName], options, depth + 1);
+      const attStr = attr_to_str_raw(item[":@"], options2);
+      const nestedContent = getRawContent2(item[tagName], options2, depth + 1);
       if (!nestedContent || nestedContent.length === 0) {
         content += `<${tagName}${attStr}/>`;
       } else {
@@ -72849,16 +74192,16 @@ function getRawContent2(arr, options, depth = 0) {
   }
   return content;
 }
-function attr_to_str_raw(attrMap, options) {
+function attr_to_str_raw(attrMap, options2) {
   let attrStr = "";
-  if (attrMap && !options.ignoreAttributes) {
+  if (attrMap && !options2.ignoreAttributes) {
     for (let attr in attrMap) {
       if (!Object.prototype.hasOwnProperty.call(attrMap, attr)) continue;
       let attrVal = attrMap[attr];
-      if (attrVal === true && options.suppressBooleanAttributes) {
-        attrStr += ` ${attr.substr(options.attributeNamePrefix.length)}`;
+      if (attrVal === true && options2.suppressBooleanAttributes) {
+        attrStr += ` ${attr.substr(options2.attributeNamePrefix.length)}`;
       } else {
-        attrStr += ` ${attr.substr(options.attributeNamePrefix.length)}="${escapeAttribute(attrVal)}"`;
+        attrStr += ` ${attr.substr(options2.attributeNamePrefix.length)}="${escapeAttribute(attrVal)}"`;
       }
     }
   }
@@ -72872,21 +74215,21 @@ function propName2(obj) {
     if (key !== ":@") return key;
   }
 }
-function attr_to_str(attrMap, options, isStopNode, matcher, qNameValidator) {
+function attr_to_str(attrMap, options2, isStopNode, matcher, qNameValidator) {
   let attrStr = "";
-  if (attrMap && !options.ignoreAttributes) {
+  if (attrMap && !options2.ignoreAttributes) {
     for (let attr in attrMap) {
       if (!Object.prototype.hasOwnProperty.call(attrMap, attr)) continue;
-      const cleanAttrName = attr.substr(options.attributeNamePrefix.length);
-      const resolvedAttrName = isStopNode ? cleanAttrName : resolveName(cleanAttrName, true, options, matcher, qNameValidator);
+      const cleanAttrName = attr.substr(options2.attributeNamePrefix.length);
+      const resolvedAttrName = isStopNode ? cleanAttrName : resolveName(cleanAttrName, true, options2, matcher, qNameValidator);
       let attrVal;
       if (isStopNode) {
         attrVal = attrMap[attr];
       } else {
-        attrVal = options.attributeValueProcessor(attr, attrMap[attr]);
-        attrVal = replaceEntitiesValue2(attrVal, options);
+        attrVal = options2.attributeValueProcessor(attr, attrMap[attr]);
+        attrVal = replaceEntitiesValue2(attrVal, options2);
       }
-      if (attrVal === true && options.suppressBooleanAttributes) {
+      if (attrVal === true && options2.suppressBooleanAttributes) {
         attrStr += ` ${resolvedAttrName}`;
       } else {
         attrStr += ` ${resolvedAttrName}="${escapeAttribute(attrVal)}"`;
@@ -72904,10 +74247,10 @@ function checkStopNode(matcher, stopNodeExpressions) {
   }
   return false;
 }
-function replaceEntitiesValue2(textValue, options) {
-  if (textValue && textValue.length > 0 && options.processEntities) {
-    for (let i = 0; i < options.entities.length; i++) {
-      const entity = options.entities[i];
+function replaceEntitiesValue2(textValue, options2) {
+  if (textValue && textValue.length > 0 && options2.processEntities) {
+    for (let i = 0; i < options2.entities.length; i++) {
+      const entity = options2.entities[i];
       textValue = textValue.replace(entity.regex, entity.val);
     }
   }
@@ -72977,8 +74320,8 @@ var defaultOptions3 = {
   // validate/sanitize tag and attribute names. Throw inside the function
   // to reject an invalid name.
 };
-function Builder(options) {
-  this.options = Object.assign({}, defaultOptions3, options);
+function Builder(options2) {
+  this.options = Object.assign({}, defaultOptions3, options2);
   if (this.options.stopNodes && Array.isArray(this.options.stopNodes)) {
     this.options.stopNodes = this.options.stopNodes.map((node) => {
       if (typeof node === "string" && node.startsWith("*.")) {
@@ -73020,14 +74363,14 @@ function Builder(options) {
     this.newLine = "";
   }
 }
-function detectXmlVersionFromObj(jObj, options) {
+function detectXmlVersionFromObj(jObj, options2) {
   const decl = jObj["?xml"];
   if (decl && typeof decl === "object") {
-    if (options.attributesGroupName && decl[options.attributesGroupName]) {
-      const v2 = decl[options.attributesGroupName][options.attributeNamePrefix + "version"];
+    if (options2.attributesGroupName && decl[options2.attributesGroupName]) {
+      const v2 = decl[options2.attributesGroupName][options2.attributeNamePrefix + "version"];
       if (v2) return v2;
     }
-    const v = decl[options.attributeNamePrefix + "version"];
+    const v = decl[options2.attributeNamePrefix + "version"];
     if (v) return v;
   }
   return "1.0";
@@ -73394,32 +74737,32 @@ var XML_ATTRKEY2 = "$";
 var XML_CHARKEY2 = "_";
 
 // node_modules/@azure/core-xml/dist/esm/xml.js
-function getCommonOptions(options) {
+function getCommonOptions(options2) {
   return {
     attributesGroupName: XML_ATTRKEY2,
-    textNodeName: options.xmlCharKey ?? XML_CHARKEY2,
+    textNodeName: options2.xmlCharKey ?? XML_CHARKEY2,
     ignoreAttributes: false,
     suppressBooleanAttributes: false
   };
 }
-function getSerializerOptions(options = {}) {
+function getSerializerOptions(options2 = {}) {
   return {
-    ...getCommonOptions(options),
+    ...getCommonOptions(options2),
     attributeNamePrefix: "@_",
     format: true,
     suppressEmptyNode: true,
     indentBy: "",
-    rootNodeName: options.rootName ?? "root",
-    cdataPropName: options.cdataPropName ?? "__cdata"
+    rootNodeName: options2.rootName ?? "root",
+    cdataPropName: options2.cdataPropName ?? "__cdata"
   };
 }
-function getParserOptions(options = {}) {
+function getParserOptions(options2 = {}) {
   return {
-    ...getCommonOptions(options),
+    ...getCommonOptions(options2),
     parseAttributeValue: false,
     parseTagValue: false,
     attributeNamePrefix: "",
-    stopNodes: options.stopNodes,
+    stopNodes: options2.stopNodes,
     processEntities: true,
     trimValues: false
   };
@@ -73483,8 +74826,8 @@ var BuffersStream = class extends Readable2 {
    * @param buffers - Array of buffers containing the data
    * @param byteLength - The total length of data contained in the buffers
    */
-  constructor(buffers, byteLength, options) {
-    super(options);
+  constructor(buffers, byteLength, options2) {
+    super(options2);
     this.buffers = buffers;
     this.byteLength = byteLength;
     this.byteOffsetInCurrentBuffer = 0;
@@ -73731,7 +75074,7 @@ var BufferScheduler = class {
    *
    */
   async do() {
-    return new Promise((resolve4, reject) => {
+    return new Promise((resolve5, reject) => {
       this.readable.on("data", (data) => {
         data = typeof data === "string" ? Buffer.from(data, this.encoding) : data;
         this.appendUnresolvedData(data);
@@ -73759,11 +75102,11 @@ var BufferScheduler = class {
         if (this.isStreamEnd && this.executingOutgoingHandlers === 0) {
           if (this.unresolvedLength > 0 && this.unresolvedLength < this.bufferSize) {
             const buffer2 = this.shiftBufferFromUnresolvedDataArray();
-            this.outgoingHandler(() => buffer2.getReadableStream(), buffer2.size, this.offset).then(resolve4).catch(reject);
+            this.outgoingHandler(() => buffer2.getReadableStream(), buffer2.size, this.offset).then(resolve5).catch(reject);
           } else if (this.unresolvedLength >= this.bufferSize) {
             return;
           } else {
-            resolve4();
+            resolve5();
           }
         }
       });
@@ -73891,8 +75234,8 @@ var NativeCRC64 = (() => {
     NativeCRC642 = NativeCRC642 || {};
     var Module = typeof NativeCRC642 != "undefined" ? NativeCRC642 : {};
     var readyPromiseResolve, readyPromiseReject;
-    Module["ready"] = new Promise(function(resolve4, reject) {
-      readyPromiseResolve = resolve4;
+    Module["ready"] = new Promise(function(resolve5, reject) {
+      readyPromiseResolve = resolve5;
       readyPromiseReject = reject;
     });
     ["_malloc", "_free", "_emscripten_bind_VoidPtr___destroy___0", "_emscripten_bind_Crc64Hash_Crc64Hash_0", "_emscripten_bind_Crc64Hash_OnAppend_2", "_emscripten_bind_Crc64Hash_OnFinal_3", "_emscripten_bind_Crc64Hash___destroy___0", "_fflush", "onRuntimeInitialized"].forEach((prop) => {
@@ -76425,8 +77768,8 @@ async function BrowserStream(source, contentLength2) {
 var StructuredMessageEncodingStream = class extends Readable3 {
   source;
   encodingMethods;
-  constructor(source, contentLength2, options) {
-    super({ highWaterMark: options.highWaterMark });
+  constructor(source, contentLength2, options2) {
+    super({ highWaterMark: options2.highWaterMark });
     this.source = source;
     this.encodingMethods = new StructuredMessageEncoding((dataToHandle) => {
       if (!this.push(dataToHandle)) {
@@ -76661,14 +78004,14 @@ async function structuredMessageDecodingBrowser(source) {
   source;
   throw new Error("structuredMessageDecodingBrowser is only for Browser");
 }
-function structuredMessageDecodingStream(source, options) {
-  return new StructuredMessageDecodingStream(source, options);
+function structuredMessageDecodingStream(source, options2) {
+  return new StructuredMessageDecodingStream(source, options2);
 }
 var StructuredMessageDecodingStream = class extends Readable4 {
   source;
   decodingMethods;
-  constructor(source, options) {
-    super({ highWaterMark: options.highWaterMark });
+  constructor(source, options2) {
+    super({ highWaterMark: options2.highWaterMark });
     this.source = source;
     this.decodingMethods = new StructuredMessageDecoding((dataToHandle) => {
       if (!this.push(dataToHandle)) {
@@ -76765,8 +78108,8 @@ var StorageBrowserPolicy = class extends BaseRequestPolicy {
    */
   // The base class has a protected constructor. Adding a public one to enable constructing of this class.
   /* eslint-disable-next-line @typescript-eslint/no-useless-constructor*/
-  constructor(nextPolicy, options) {
-    super(nextPolicy, options);
+  constructor(nextPolicy, options2) {
+    super(nextPolicy, options2);
   }
   /**
    * Sends out request.
@@ -76786,8 +78129,8 @@ var StorageBrowserPolicyFactory = class {
    * @param nextPolicy -
    * @param options -
    */
-  create(nextPolicy, options) {
-    return new StorageBrowserPolicy(nextPolicy, options);
+  create(nextPolicy, options2) {
+    return new StorageBrowserPolicy(nextPolicy, options2);
   }
 };
 
@@ -76821,8 +78164,8 @@ var AnonymousCredentialPolicy = class extends CredentialPolicy {
    */
   // The base class has a protected constructor. Adding a public one to enable constructing of this class.
   /* eslint-disable-next-line @typescript-eslint/no-useless-constructor*/
-  constructor(nextPolicy, options) {
-    super(nextPolicy, options);
+  constructor(nextPolicy, options2) {
+    super(nextPolicy, options2);
   }
 };
 
@@ -76847,8 +78190,8 @@ var AnonymousCredential = class extends Credential {
    * @param nextPolicy -
    * @param options -
    */
-  create(nextPolicy, options) {
-    return new AnonymousCredentialPolicy(nextPolicy, options);
+  create(nextPolicy, options2) {
+    return new AnonymousCredentialPolicy(nextPolicy, options2);
   }
 };
 
@@ -76949,7 +78292,7 @@ function getURLQueries(url2) {
   return queries;
 }
 async function delay3(timeInMs, aborter, abortError) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     let timeout;
     const abortHandler = () => {
       if (timeout !== void 0) {
@@ -76961,7 +78304,7 @@ async function delay3(timeInMs, aborter, abortError) {
       if (aborter !== void 0) {
         aborter.removeEventListener("abort", abortHandler);
       }
-      resolve4();
+      resolve5();
     };
     timeout = setTimeout(resolveHandler, timeInMs);
     if (aborter !== void 0) {
@@ -77407,8 +78750,8 @@ var StorageSharedKeyCredentialPolicy = class extends CredentialPolicy {
    * @param options -
    * @param factory -
    */
-  constructor(nextPolicy, options, factory) {
-    super(nextPolicy, options);
+  constructor(nextPolicy, options2, factory) {
+    super(nextPolicy, options2);
     this.factory = factory;
   }
   /**
@@ -77545,8 +78888,8 @@ var StorageSharedKeyCredential = class extends Credential {
    * @param nextPolicy -
    * @param options -
    */
-  create(nextPolicy, options) {
-    return new StorageSharedKeyCredentialPolicy(nextPolicy, options, this);
+  create(nextPolicy, options2) {
+    return new StorageSharedKeyCredentialPolicy(nextPolicy, options2, this);
   }
   /**
    * Generates a hash signature for an HTTP request or for a SAS.
@@ -77591,8 +78934,8 @@ var StorageRetryPolicy = class extends BaseRequestPolicy {
    * @param options -
    * @param retryOptions -
    */
-  constructor(nextPolicy, options, retryOptions = DEFAULT_RETRY_OPTIONS) {
-    super(nextPolicy, options);
+  constructor(nextPolicy, options2, retryOptions = DEFAULT_RETRY_OPTIONS) {
+    super(nextPolicy, options2);
     this.retryOptions = {
       retryPolicyType: retryOptions.retryPolicyType ? retryOptions.retryPolicyType : DEFAULT_RETRY_OPTIONS.retryPolicyType,
       maxTries: retryOptions.maxTries && retryOptions.maxTries >= 1 ? Math.floor(retryOptions.maxTries) : DEFAULT_RETRY_OPTIONS.maxTries,
@@ -77751,8 +79094,8 @@ var StorageRetryPolicyFactory = class {
    * @param nextPolicy -
    * @param options -
    */
-  create(nextPolicy, options) {
-    return new StorageRetryPolicy(nextPolicy, options, this.retryOptions);
+  create(nextPolicy, options2) {
+    return new StorageRetryPolicy(nextPolicy, options2, this.retryOptions);
   }
 };
 
@@ -77807,13 +79150,13 @@ var retriableErrors = [
   "REQUEST_SEND_ERROR"
 ];
 var RETRY_ABORT_ERROR2 = new AbortError2("The operation was aborted.");
-function storageRetryPolicy(options = {}) {
-  const retryPolicyType = options.retryPolicyType ?? DEFAULT_RETRY_OPTIONS2.retryPolicyType;
-  const maxTries = options.maxTries ?? DEFAULT_RETRY_OPTIONS2.maxTries;
-  const retryDelayInMs = options.retryDelayInMs ?? DEFAULT_RETRY_OPTIONS2.retryDelayInMs;
-  const maxRetryDelayInMs = options.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS2.maxRetryDelayInMs;
-  const secondaryHost = options.secondaryHost ?? DEFAULT_RETRY_OPTIONS2.secondaryHost;
-  const tryTimeoutInMs = options.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS2.tryTimeoutInMs;
+function storageRetryPolicy(options2 = {}) {
+  const retryPolicyType = options2.retryPolicyType ?? DEFAULT_RETRY_OPTIONS2.retryPolicyType;
+  const maxTries = options2.maxTries ?? DEFAULT_RETRY_OPTIONS2.maxTries;
+  const retryDelayInMs = options2.retryDelayInMs ?? DEFAULT_RETRY_OPTIONS2.retryDelayInMs;
+  const maxRetryDelayInMs = options2.maxRetryDelayInMs ?? DEFAULT_RETRY_OPTIONS2.maxRetryDelayInMs;
+  const secondaryHost = options2.secondaryHost ?? DEFAULT_RETRY_OPTIONS2.secondaryHost;
+  const tryTimeoutInMs = options2.tryTimeoutInMs ?? DEFAULT_RETRY_OPTIONS2.tryTimeoutInMs;
   function shouldRetry({ isPrimaryRetry, attempt, response, error: error2 }) {
     if (attempt >= maxTries) {
       logger5.info(`RetryPolicy: Attempt(s) ${attempt} >= maxTries ${maxTries}, no further try.`);
@@ -77922,7 +79265,7 @@ function storageRetryPolicy(options = {}) {
 // node_modules/@azure/storage-common/dist/esm/policies/StorageSharedKeyCredentialPolicyV2.js
 import { createHmac as createHmac2 } from "node:crypto";
 var storageSharedKeyCredentialPolicyName = "storageSharedKeyCredentialPolicy";
-function storageSharedKeyCredentialPolicy(options) {
+function storageSharedKeyCredentialPolicy(options2) {
   function signRequest(request2) {
     request2.headers.set(HeaderConstants.X_MS_DATE, (/* @__PURE__ */ new Date()).toUTCString());
     if (request2.body && (typeof request2.body === "string" || Buffer.isBuffer(request2.body)) && request2.body.length > 0) {
@@ -77942,8 +79285,8 @@ function storageSharedKeyCredentialPolicy(options) {
       getHeaderValueToSign(request2, HeaderConstants.IF_UNMODIFIED_SINCE),
       getHeaderValueToSign(request2, HeaderConstants.RANGE)
     ].join("\n") + "\n" + getCanonicalizedHeadersString(request2) + getCanonicalizedResourceString(request2);
-    const signature = createHmac2("sha256", options.accountKey).update(stringToSign, "utf8").digest("base64");
-    request2.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options.accountName}:${signature}`);
+    const signature = createHmac2("sha256", options2.accountKey).update(stringToSign, "utf8").digest("base64");
+    request2.headers.set(HeaderConstants.AUTHORIZATION, `SharedKey ${options2.accountName}:${signature}`);
   }
   function getHeaderValueToSign(request2, headerName) {
     const value = request2.headers.get(headerName);
@@ -77981,7 +79324,7 @@ function storageSharedKeyCredentialPolicy(options) {
   function getCanonicalizedResourceString(request2) {
     const path4 = getURLPath(request2.url) || "/";
     let canonicalizedResourceString = "";
-    canonicalizedResourceString += `/${options.accountName}${path4}`;
+    canonicalizedResourceString += `/${options2.accountName}${path4}`;
     const queries = getURLQueries(request2.url);
     const lowercaseQueries = {};
     if (queries) {
@@ -78251,11 +79594,11 @@ var PathStylePorts2 = [
 ];
 
 // node_modules/@azure/storage-blob/dist/esm/Pipeline.js
-function isPipelineLike(pipeline) {
-  if (!pipeline || typeof pipeline !== "object") {
+function isPipelineLike(pipeline2) {
+  if (!pipeline2 || typeof pipeline2 !== "object") {
     return false;
   }
-  const castPipeline = pipeline;
+  const castPipeline = pipeline2;
   return Array.isArray(castPipeline.factories) && typeof castPipeline.options === "object" && typeof castPipeline.toServiceClientOptions === "function";
 }
 var Pipeline = class {
@@ -78273,9 +79616,9 @@ var Pipeline = class {
    * @param factories -
    * @param options -
    */
-  constructor(factories, options = {}) {
+  constructor(factories, options2 = {}) {
     this.factories = factories;
-    this.options = options;
+    this.options = options2;
   }
   /**
    * Transfer Pipeline object to ServiceClientOptions object which is required by
@@ -78294,11 +79637,11 @@ function newPipeline(credential, pipelineOptions = {}) {
   if (!credential) {
     credential = new AnonymousCredential();
   }
-  const pipeline = new Pipeline([], pipelineOptions);
-  pipeline._credential = credential;
-  return pipeline;
+  const pipeline2 = new Pipeline([], pipelineOptions);
+  pipeline2._credential = credential;
+  return pipeline2;
 }
-function processDownlevelPipeline(pipeline) {
+function processDownlevelPipeline(pipeline2) {
   const knownFactoryFunctions = [
     isAnonymousCredential,
     isStorageSharedKeyCredential,
@@ -78308,8 +79651,8 @@ function processDownlevelPipeline(pipeline) {
     isStorageTelemetryPolicyFactory,
     isCoreHttpPolicyFactory
   ];
-  if (pipeline.factories.length) {
-    const novelFactories = pipeline.factories.filter((factory) => {
+  if (pipeline2.factories.length) {
+    const novelFactories = pipeline2.factories.filter((factory) => {
       return !knownFactoryFunctions.some((knownFactory) => knownFactory(factory));
     });
     if (novelFactories.length) {
@@ -78322,14 +79665,14 @@ function processDownlevelPipeline(pipeline) {
   }
   return void 0;
 }
-function getCoreClientOptions(pipeline) {
-  const { httpClient: v1Client, ...restOptions } = pipeline.options;
-  let httpClient2 = pipeline._coreHttpClient;
+function getCoreClientOptions(pipeline2) {
+  const { httpClient: v1Client, ...restOptions } = pipeline2.options;
+  let httpClient2 = pipeline2._coreHttpClient;
   if (!httpClient2) {
     httpClient2 = v1Client ? convertHttpClient(v1Client) : getCachedDefaultHttpClient2();
-    pipeline._coreHttpClient = httpClient2;
+    pipeline2._coreHttpClient = httpClient2;
   }
-  let corePipeline = pipeline._corePipeline;
+  let corePipeline = pipeline2._corePipeline;
   if (!corePipeline) {
     const packageDetails = `azsdk-js-azure-storage-blob/${SDK_VERSION3}`;
     const userAgentPrefix = restOptions.userAgentOptions && restOptions.userAgentOptions.userAgentPrefix ? `${restOptions.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
@@ -78370,11 +79713,11 @@ function getCoreClientOptions(pipeline) {
     corePipeline.addPolicy(storageRetryPolicy(restOptions.retryOptions), { phase: "Retry" });
     corePipeline.addPolicy(storageRequestFailureDetailsParserPolicy());
     corePipeline.addPolicy(storageBrowserPolicy());
-    const downlevelResults = processDownlevelPipeline(pipeline);
+    const downlevelResults = processDownlevelPipeline(pipeline2);
     if (downlevelResults) {
       corePipeline.addPolicy(downlevelResults.wrappedPolicies, downlevelResults.afterRetry ? { afterPhase: "Retry" } : void 0);
     }
-    const credential = getCredentialFromPipeline(pipeline);
+    const credential = getCredentialFromPipeline(pipeline2);
     if (isTokenCredential(credential)) {
       corePipeline.addPolicy(bearerTokenAuthenticationPolicy({
         credential,
@@ -78387,7 +79730,7 @@ function getCoreClientOptions(pipeline) {
         accountKey: credential.accountKey
       }), { phase: "Sign" });
     }
-    pipeline._corePipeline = corePipeline;
+    pipeline2._corePipeline = corePipeline;
   }
   return {
     ...restOptions,
@@ -78396,12 +79739,12 @@ function getCoreClientOptions(pipeline) {
     pipeline: corePipeline
   };
 }
-function getCredentialFromPipeline(pipeline) {
-  if (pipeline._credential) {
-    return pipeline._credential;
+function getCredentialFromPipeline(pipeline2) {
+  if (pipeline2._credential) {
+    return pipeline2._credential;
   }
   let credential = new AnonymousCredential();
-  for (const factory of pipeline.factories) {
+  for (const factory of pipeline2.factories) {
     if (isTokenCredential(factory.credential)) {
       credential = factory.credential;
     } else if (isStorageSharedKeyCredential(factory)) {
@@ -88934,16 +90277,16 @@ var ServiceImpl = class {
    * @param blobServiceProperties The StorageService properties.
    * @param options The options parameters.
    */
-  setProperties(blobServiceProperties2, options) {
-    return this.client.sendOperationRequest({ blobServiceProperties: blobServiceProperties2, options }, setPropertiesOperationSpec);
+  setProperties(blobServiceProperties2, options2) {
+    return this.client.sendOperationRequest({ blobServiceProperties: blobServiceProperties2, options: options2 }, setPropertiesOperationSpec);
   }
   /**
    * gets the properties of a storage account's Blob service, including properties for Storage Analytics
    * and CORS (Cross-Origin Resource Sharing) rules.
    * @param options The options parameters.
    */
-  getProperties(options) {
-    return this.client.sendOperationRequest({ options }, getPropertiesOperationSpec);
+  getProperties(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getPropertiesOperationSpec);
   }
   /**
    * Retrieves statistics related to replication for the Blob service. It is only available on the
@@ -88951,15 +90294,15 @@ var ServiceImpl = class {
    * account.
    * @param options The options parameters.
    */
-  getStatistics(options) {
-    return this.client.sendOperationRequest({ options }, getStatisticsOperationSpec);
+  getStatistics(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getStatisticsOperationSpec);
   }
   /**
    * The List Containers Segment operation returns a list of the containers under the specified account
    * @param options The options parameters.
    */
-  listContainersSegment(options) {
-    return this.client.sendOperationRequest({ options }, listContainersSegmentOperationSpec);
+  listContainersSegment(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, listContainersSegmentOperationSpec);
   }
   /**
    * Retrieves a user delegation key for the Blob service. This is only a valid operation when using
@@ -88967,15 +90310,15 @@ var ServiceImpl = class {
    * @param keyInfo Key information
    * @param options The options parameters.
    */
-  getUserDelegationKey(keyInfo2, options) {
-    return this.client.sendOperationRequest({ keyInfo: keyInfo2, options }, getUserDelegationKeyOperationSpec);
+  getUserDelegationKey(keyInfo2, options2) {
+    return this.client.sendOperationRequest({ keyInfo: keyInfo2, options: options2 }, getUserDelegationKeyOperationSpec);
   }
   /**
    * Returns the sku name and account kind
    * @param options The options parameters.
    */
-  getAccountInfo(options) {
-    return this.client.sendOperationRequest({ options }, getAccountInfoOperationSpec);
+  getAccountInfo(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getAccountInfoOperationSpec);
   }
   /**
    * The Batch operation allows multiple API calls to be embedded into a single HTTP request.
@@ -88985,8 +90328,8 @@ var ServiceImpl = class {
    * @param body Initial data
    * @param options The options parameters.
    */
-  submitBatch(contentLength2, multipartContentType2, body2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, multipartContentType: multipartContentType2, body: body2, options }, submitBatchOperationSpec);
+  submitBatch(contentLength2, multipartContentType2, body2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, multipartContentType: multipartContentType2, body: body2, options: options2 }, submitBatchOperationSpec);
   }
   /**
    * The Filter Blobs operation enables callers to list blobs across all containers whose tags match a
@@ -88994,8 +90337,8 @@ var ServiceImpl = class {
    * can be scoped within the expression to a single container.
    * @param options The options parameters.
    */
-  filterBlobs(options) {
-    return this.client.sendOperationRequest({ options }, filterBlobsOperationSpec);
+  filterBlobs(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, filterBlobsOperationSpec);
   }
 };
 var xmlSerializer = createSerializer(
@@ -89250,62 +90593,62 @@ var ContainerImpl = class {
    * exists, the operation fails
    * @param options The options parameters.
    */
-  create(options) {
-    return this.client.sendOperationRequest({ options }, createOperationSpec);
+  create(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, createOperationSpec);
   }
   /**
    * returns all user-defined metadata and system properties for the specified container. The data
    * returned does not include the container's list of blobs
    * @param options The options parameters.
    */
-  getProperties(options) {
-    return this.client.sendOperationRequest({ options }, getPropertiesOperationSpec2);
+  getProperties(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getPropertiesOperationSpec2);
   }
   /**
    * operation marks the specified container for deletion. The container and any blobs contained within
    * it are later deleted during garbage collection
    * @param options The options parameters.
    */
-  delete(options) {
-    return this.client.sendOperationRequest({ options }, deleteOperationSpec);
+  delete(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, deleteOperationSpec);
   }
   /**
    * operation sets one or more user-defined name-value pairs for the specified container.
    * @param options The options parameters.
    */
-  setMetadata(options) {
-    return this.client.sendOperationRequest({ options }, setMetadataOperationSpec);
+  setMetadata(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, setMetadataOperationSpec);
   }
   /**
    * gets the permissions for the specified container. The permissions indicate whether container data
    * may be accessed publicly.
    * @param options The options parameters.
    */
-  getAccessPolicy(options) {
-    return this.client.sendOperationRequest({ options }, getAccessPolicyOperationSpec);
+  getAccessPolicy(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getAccessPolicyOperationSpec);
   }
   /**
    * sets the permissions for the specified container. The permissions indicate whether blobs in a
    * container may be accessed publicly.
    * @param options The options parameters.
    */
-  setAccessPolicy(options) {
-    return this.client.sendOperationRequest({ options }, setAccessPolicyOperationSpec);
+  setAccessPolicy(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, setAccessPolicyOperationSpec);
   }
   /**
    * Restores a previously-deleted container.
    * @param options The options parameters.
    */
-  restore(options) {
-    return this.client.sendOperationRequest({ options }, restoreOperationSpec);
+  restore(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, restoreOperationSpec);
   }
   /**
    * Renames an existing container.
    * @param sourceContainerName Required.  Specifies the name of the container to rename.
    * @param options The options parameters.
    */
-  rename(sourceContainerName2, options) {
-    return this.client.sendOperationRequest({ sourceContainerName: sourceContainerName2, options }, renameOperationSpec);
+  rename(sourceContainerName2, options2) {
+    return this.client.sendOperationRequest({ sourceContainerName: sourceContainerName2, options: options2 }, renameOperationSpec);
   }
   /**
    * The Batch operation allows multiple API calls to be embedded into a single HTTP request.
@@ -89315,33 +90658,24 @@ var ContainerImpl = class {
    * @param body Initial data
    * @param options The options parameters.
    */
-  submitBatch(contentLength2, multipartContentType2, body2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, multipartContentType: multipartContentType2, body: body2, options }, submitBatchOperationSpec2);
+  submitBatch(contentLength2, multipartContentType2, body2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, multipartContentType: multipartContentType2, body: body2, options: options2 }, submitBatchOperationSpec2);
   }
   /**
    * The Filter Blobs operation enables callers to list blobs in a container whose tags match a given
    * search expression.  Filter blobs searches within the given container.
    * @param options The options parameters.
    */
-  filterBlobs(options) {
-    return this.client.sendOperationRequest({ options }, filterBlobsOperationSpec2);
+  filterBlobs(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, filterBlobsOperationSpec2);
   }
   /**
    * [Update] establishes and manages a lock on a container for delete operations. The lock duration can
    * be 15 to 60 seconds, or can be infinite
    * @param options The options parameters.
    */
-  acquireLease(options) {
-    return this.client.sendOperationRequest({ options }, acquireLeaseOperationSpec);
-  }
-  /**
-   * [Update] establishes and manages a lock on a container for delete operations. The lock duration can
-   * be 15 to 60 seconds, or can be infinite
-   * @param leaseId Specifies the current lease ID on the resource.
-   * @param options The options parameters.
-   */
-  releaseLease(leaseId2, options) {
-    return this.client.sendOperationRequest({ leaseId: leaseId2, options }, releaseLeaseOperationSpec);
+  acquireLease(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, acquireLeaseOperationSpec);
   }
   /**
    * [Update] establishes and manages a lock on a container for delete operations. The lock duration can
@@ -89349,16 +90683,25 @@ var ContainerImpl = class {
    * @param leaseId Specifies the current lease ID on the resource.
    * @param options The options parameters.
    */
-  renewLease(leaseId2, options) {
-    return this.client.sendOperationRequest({ leaseId: leaseId2, options }, renewLeaseOperationSpec);
+  releaseLease(leaseId2, options2) {
+    return this.client.sendOperationRequest({ leaseId: leaseId2, options: options2 }, releaseLeaseOperationSpec);
+  }
+  /**
+   * [Update] establishes and manages a lock on a container for delete operations. The lock duration can
+   * be 15 to 60 seconds, or can be infinite
+   * @param leaseId Specifies the current lease ID on the resource.
+   * @param options The options parameters.
+   */
+  renewLease(leaseId2, options2) {
+    return this.client.sendOperationRequest({ leaseId: leaseId2, options: options2 }, renewLeaseOperationSpec);
   }
   /**
    * [Update] establishes and manages a lock on a container for delete operations. The lock duration can
    * be 15 to 60 seconds, or can be infinite
    * @param options The options parameters.
    */
-  breakLease(options) {
-    return this.client.sendOperationRequest({ options }, breakLeaseOperationSpec);
+  breakLease(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, breakLeaseOperationSpec);
   }
   /**
    * [Update] establishes and manages a lock on a container for delete operations. The lock duration can
@@ -89369,15 +90712,15 @@ var ContainerImpl = class {
    *                        (String) for a list of valid GUID string formats.
    * @param options The options parameters.
    */
-  changeLease(leaseId2, proposedLeaseId2, options) {
-    return this.client.sendOperationRequest({ leaseId: leaseId2, proposedLeaseId: proposedLeaseId2, options }, changeLeaseOperationSpec);
+  changeLease(leaseId2, proposedLeaseId2, options2) {
+    return this.client.sendOperationRequest({ leaseId: leaseId2, proposedLeaseId: proposedLeaseId2, options: options2 }, changeLeaseOperationSpec);
   }
   /**
    * [Update] The List Blobs operation returns a list of the blobs under the specified container
    * @param options The options parameters.
    */
-  listBlobFlatSegment(options) {
-    return this.client.sendOperationRequest({ options }, listBlobFlatSegmentOperationSpec);
+  listBlobFlatSegment(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, listBlobFlatSegmentOperationSpec);
   }
   /**
    * [Update] The List Blobs operation returns a list of the blobs under the specified container
@@ -89387,15 +90730,15 @@ var ContainerImpl = class {
    *                  character or a string.
    * @param options The options parameters.
    */
-  listBlobHierarchySegment(delimiter2, options) {
-    return this.client.sendOperationRequest({ delimiter: delimiter2, options }, listBlobHierarchySegmentOperationSpec);
+  listBlobHierarchySegment(delimiter2, options2) {
+    return this.client.sendOperationRequest({ delimiter: delimiter2, options: options2 }, listBlobHierarchySegmentOperationSpec);
   }
   /**
    * Returns the sku name and account kind
    * @param options The options parameters.
    */
-  getAccountInfo(options) {
-    return this.client.sendOperationRequest({ options }, getAccountInfoOperationSpec2);
+  getAccountInfo(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getAccountInfoOperationSpec2);
   }
 };
 var xmlSerializer2 = createSerializer(
@@ -89959,16 +91302,16 @@ var BlobImpl = class {
    * properties. You can also call Download to read a snapshot.
    * @param options The options parameters.
    */
-  download(options) {
-    return this.client.sendOperationRequest({ options }, downloadOperationSpec);
+  download(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, downloadOperationSpec);
   }
   /**
    * The Get Properties operation returns all user-defined metadata, standard HTTP properties, and system
    * properties for the blob. It does not return the content of the blob.
    * @param options The options parameters.
    */
-  getProperties(options) {
-    return this.client.sendOperationRequest({ options }, getPropertiesOperationSpec3);
+  getProperties(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getPropertiesOperationSpec3);
   }
   /**
    * If the storage account's soft delete feature is disabled then, when a blob is deleted, it is
@@ -89985,77 +91328,68 @@ var BlobImpl = class {
    * (ResourceNotFound).
    * @param options The options parameters.
    */
-  delete(options) {
-    return this.client.sendOperationRequest({ options }, deleteOperationSpec2);
+  delete(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, deleteOperationSpec2);
   }
   /**
    * Undelete a blob that was previously soft deleted
    * @param options The options parameters.
    */
-  undelete(options) {
-    return this.client.sendOperationRequest({ options }, undeleteOperationSpec);
+  undelete(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, undeleteOperationSpec);
   }
   /**
    * Sets the time a blob will expire and be deleted.
    * @param expiryOptions Required. Indicates mode of the expiry time
    * @param options The options parameters.
    */
-  setExpiry(expiryOptions2, options) {
-    return this.client.sendOperationRequest({ expiryOptions: expiryOptions2, options }, setExpiryOperationSpec);
+  setExpiry(expiryOptions2, options2) {
+    return this.client.sendOperationRequest({ expiryOptions: expiryOptions2, options: options2 }, setExpiryOperationSpec);
   }
   /**
    * The Set HTTP Headers operation sets system properties on the blob
    * @param options The options parameters.
    */
-  setHttpHeaders(options) {
-    return this.client.sendOperationRequest({ options }, setHttpHeadersOperationSpec);
+  setHttpHeaders(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, setHttpHeadersOperationSpec);
   }
   /**
    * The Set Immutability Policy operation sets the immutability policy on the blob
    * @param options The options parameters.
    */
-  setImmutabilityPolicy(options) {
-    return this.client.sendOperationRequest({ options }, setImmutabilityPolicyOperationSpec);
+  setImmutabilityPolicy(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, setImmutabilityPolicyOperationSpec);
   }
   /**
    * The Delete Immutability Policy operation deletes the immutability policy on the blob
    * @param options The options parameters.
    */
-  deleteImmutabilityPolicy(options) {
-    return this.client.sendOperationRequest({ options }, deleteImmutabilityPolicyOperationSpec);
+  deleteImmutabilityPolicy(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, deleteImmutabilityPolicyOperationSpec);
   }
   /**
    * The Set Legal Hold operation sets a legal hold on the blob.
    * @param legalHold Specified if a legal hold should be set on the blob.
    * @param options The options parameters.
    */
-  setLegalHold(legalHold2, options) {
-    return this.client.sendOperationRequest({ legalHold: legalHold2, options }, setLegalHoldOperationSpec);
+  setLegalHold(legalHold2, options2) {
+    return this.client.sendOperationRequest({ legalHold: legalHold2, options: options2 }, setLegalHoldOperationSpec);
   }
   /**
    * The Set Blob Metadata operation sets user-defined metadata for the specified blob as one or more
    * name-value pairs
    * @param options The options parameters.
    */
-  setMetadata(options) {
-    return this.client.sendOperationRequest({ options }, setMetadataOperationSpec2);
+  setMetadata(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, setMetadataOperationSpec2);
   }
   /**
    * [Update] The Lease Blob operation establishes and manages a lock on a blob for write and delete
    * operations
    * @param options The options parameters.
    */
-  acquireLease(options) {
-    return this.client.sendOperationRequest({ options }, acquireLeaseOperationSpec2);
-  }
-  /**
-   * [Update] The Lease Blob operation establishes and manages a lock on a blob for write and delete
-   * operations
-   * @param leaseId Specifies the current lease ID on the resource.
-   * @param options The options parameters.
-   */
-  releaseLease(leaseId2, options) {
-    return this.client.sendOperationRequest({ leaseId: leaseId2, options }, releaseLeaseOperationSpec2);
+  acquireLease(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, acquireLeaseOperationSpec2);
   }
   /**
    * [Update] The Lease Blob operation establishes and manages a lock on a blob for write and delete
@@ -90063,8 +91397,17 @@ var BlobImpl = class {
    * @param leaseId Specifies the current lease ID on the resource.
    * @param options The options parameters.
    */
-  renewLease(leaseId2, options) {
-    return this.client.sendOperationRequest({ leaseId: leaseId2, options }, renewLeaseOperationSpec2);
+  releaseLease(leaseId2, options2) {
+    return this.client.sendOperationRequest({ leaseId: leaseId2, options: options2 }, releaseLeaseOperationSpec2);
+  }
+  /**
+   * [Update] The Lease Blob operation establishes and manages a lock on a blob for write and delete
+   * operations
+   * @param leaseId Specifies the current lease ID on the resource.
+   * @param options The options parameters.
+   */
+  renewLease(leaseId2, options2) {
+    return this.client.sendOperationRequest({ leaseId: leaseId2, options: options2 }, renewLeaseOperationSpec2);
   }
   /**
    * [Update] The Lease Blob operation establishes and manages a lock on a blob for write and delete
@@ -90075,23 +91418,23 @@ var BlobImpl = class {
    *                        (String) for a list of valid GUID string formats.
    * @param options The options parameters.
    */
-  changeLease(leaseId2, proposedLeaseId2, options) {
-    return this.client.sendOperationRequest({ leaseId: leaseId2, proposedLeaseId: proposedLeaseId2, options }, changeLeaseOperationSpec2);
+  changeLease(leaseId2, proposedLeaseId2, options2) {
+    return this.client.sendOperationRequest({ leaseId: leaseId2, proposedLeaseId: proposedLeaseId2, options: options2 }, changeLeaseOperationSpec2);
   }
   /**
    * [Update] The Lease Blob operation establishes and manages a lock on a blob for write and delete
    * operations
    * @param options The options parameters.
    */
-  breakLease(options) {
-    return this.client.sendOperationRequest({ options }, breakLeaseOperationSpec2);
+  breakLease(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, breakLeaseOperationSpec2);
   }
   /**
    * The Create Snapshot operation creates a read-only snapshot of a blob
    * @param options The options parameters.
    */
-  createSnapshot(options) {
-    return this.client.sendOperationRequest({ options }, createSnapshotOperationSpec);
+  createSnapshot(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, createSnapshotOperationSpec);
   }
   /**
    * The Start Copy From URL operation copies a blob or an internet resource to a new blob.
@@ -90101,8 +91444,8 @@ var BlobImpl = class {
    *                   access signature.
    * @param options The options parameters.
    */
-  startCopyFromURL(copySource2, options) {
-    return this.client.sendOperationRequest({ copySource: copySource2, options }, startCopyFromURLOperationSpec);
+  startCopyFromURL(copySource2, options2) {
+    return this.client.sendOperationRequest({ copySource: copySource2, options: options2 }, startCopyFromURLOperationSpec);
   }
   /**
    * The Copy From URL operation copies a blob or an internet resource to a new blob. It will not return
@@ -90113,8 +91456,8 @@ var BlobImpl = class {
    *                   access signature.
    * @param options The options parameters.
    */
-  copyFromURL(copySource2, options) {
-    return this.client.sendOperationRequest({ copySource: copySource2, options }, copyFromURLOperationSpec);
+  copyFromURL(copySource2, options2) {
+    return this.client.sendOperationRequest({ copySource: copySource2, options: options2 }, copyFromURLOperationSpec);
   }
   /**
    * The Abort Copy From URL operation aborts a pending Copy From URL operation, and leaves a destination
@@ -90123,8 +91466,8 @@ var BlobImpl = class {
    *               operation.
    * @param options The options parameters.
    */
-  abortCopyFromURL(copyId2, options) {
-    return this.client.sendOperationRequest({ copyId: copyId2, options }, abortCopyFromURLOperationSpec);
+  abortCopyFromURL(copyId2, options2) {
+    return this.client.sendOperationRequest({ copyId: copyId2, options: options2 }, abortCopyFromURLOperationSpec);
   }
   /**
    * The Set Tier operation sets the tier on a blob. The operation is allowed on a page blob in a premium
@@ -90135,37 +91478,37 @@ var BlobImpl = class {
    * @param tier Indicates the tier to be set on the blob.
    * @param options The options parameters.
    */
-  setTier(tier2, options) {
-    return this.client.sendOperationRequest({ tier: tier2, options }, setTierOperationSpec);
+  setTier(tier2, options2) {
+    return this.client.sendOperationRequest({ tier: tier2, options: options2 }, setTierOperationSpec);
   }
   /**
    * Returns the sku name and account kind
    * @param options The options parameters.
    */
-  getAccountInfo(options) {
-    return this.client.sendOperationRequest({ options }, getAccountInfoOperationSpec3);
+  getAccountInfo(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getAccountInfoOperationSpec3);
   }
   /**
    * The Query operation enables users to select/project on blob data by providing simple query
    * expressions.
    * @param options The options parameters.
    */
-  query(options) {
-    return this.client.sendOperationRequest({ options }, queryOperationSpec);
+  query(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, queryOperationSpec);
   }
   /**
    * The Get Tags operation enables users to get the tags associated with a blob.
    * @param options The options parameters.
    */
-  getTags(options) {
-    return this.client.sendOperationRequest({ options }, getTagsOperationSpec);
+  getTags(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getTagsOperationSpec);
   }
   /**
    * The Set Tags operation enables users to set tags on a blob.
    * @param options The options parameters.
    */
-  setTags(options) {
-    return this.client.sendOperationRequest({ options }, setTagsOperationSpec);
+  setTags(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, setTagsOperationSpec);
   }
 };
 var xmlSerializer3 = createSerializer(
@@ -90987,8 +92330,8 @@ var PageBlobImpl = class {
    *                          page blob size must be aligned to a 512-byte boundary.
    * @param options The options parameters.
    */
-  create(contentLength2, blobContentLength2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, blobContentLength: blobContentLength2, options }, createOperationSpec2);
+  create(contentLength2, blobContentLength2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, blobContentLength: blobContentLength2, options: options2 }, createOperationSpec2);
   }
   /**
    * The Upload Pages operation writes a range of pages to a page blob
@@ -90996,16 +92339,16 @@ var PageBlobImpl = class {
    * @param body Initial data
    * @param options The options parameters.
    */
-  uploadPages(contentLength2, body2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, body: body2, options }, uploadPagesOperationSpec);
+  uploadPages(contentLength2, body2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, body: body2, options: options2 }, uploadPagesOperationSpec);
   }
   /**
    * The Clear Pages operation clears a set of pages from a page blob
    * @param contentLength The length of the request.
    * @param options The options parameters.
    */
-  clearPages(contentLength2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, options }, clearPagesOperationSpec);
+  clearPages(contentLength2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, options: options2 }, clearPagesOperationSpec);
   }
   /**
    * The Upload Pages operation writes a range of pages to a page blob where the contents are read from a
@@ -91018,24 +92361,24 @@ var PageBlobImpl = class {
    *              aligned and range-end is required.
    * @param options The options parameters.
    */
-  uploadPagesFromURL(sourceUrl2, sourceRange2, contentLength2, range2, options) {
-    return this.client.sendOperationRequest({ sourceUrl: sourceUrl2, sourceRange: sourceRange2, contentLength: contentLength2, range: range2, options }, uploadPagesFromURLOperationSpec);
+  uploadPagesFromURL(sourceUrl2, sourceRange2, contentLength2, range2, options2) {
+    return this.client.sendOperationRequest({ sourceUrl: sourceUrl2, sourceRange: sourceRange2, contentLength: contentLength2, range: range2, options: options2 }, uploadPagesFromURLOperationSpec);
   }
   /**
    * The Get Page Ranges operation returns the list of valid page ranges for a page blob or snapshot of a
    * page blob
    * @param options The options parameters.
    */
-  getPageRanges(options) {
-    return this.client.sendOperationRequest({ options }, getPageRangesOperationSpec);
+  getPageRanges(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getPageRangesOperationSpec);
   }
   /**
    * The Get Page Ranges Diff operation returns the list of valid page ranges for a page blob that were
    * changed between target blob and previous snapshot.
    * @param options The options parameters.
    */
-  getPageRangesDiff(options) {
-    return this.client.sendOperationRequest({ options }, getPageRangesDiffOperationSpec);
+  getPageRangesDiff(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, getPageRangesDiffOperationSpec);
   }
   /**
    * Resize the Blob
@@ -91043,8 +92386,8 @@ var PageBlobImpl = class {
    *                          page blob size must be aligned to a 512-byte boundary.
    * @param options The options parameters.
    */
-  resize(blobContentLength2, options) {
-    return this.client.sendOperationRequest({ blobContentLength: blobContentLength2, options }, resizeOperationSpec);
+  resize(blobContentLength2, options2) {
+    return this.client.sendOperationRequest({ blobContentLength: blobContentLength2, options: options2 }, resizeOperationSpec);
   }
   /**
    * Update the sequence number of the blob
@@ -91053,8 +92396,8 @@ var PageBlobImpl = class {
    *                             blob's sequence number
    * @param options The options parameters.
    */
-  updateSequenceNumber(sequenceNumberAction2, options) {
-    return this.client.sendOperationRequest({ sequenceNumberAction: sequenceNumberAction2, options }, updateSequenceNumberOperationSpec);
+  updateSequenceNumber(sequenceNumberAction2, options2) {
+    return this.client.sendOperationRequest({ sequenceNumberAction: sequenceNumberAction2, options: options2 }, updateSequenceNumberOperationSpec);
   }
   /**
    * The Copy Incremental operation copies a snapshot of the source page blob to a destination page blob.
@@ -91068,8 +92411,8 @@ var PageBlobImpl = class {
    *                   access signature.
    * @param options The options parameters.
    */
-  copyIncremental(copySource2, options) {
-    return this.client.sendOperationRequest({ copySource: copySource2, options }, copyIncrementalOperationSpec);
+  copyIncremental(copySource2, options2) {
+    return this.client.sendOperationRequest({ copySource: copySource2, options: options2 }, copyIncrementalOperationSpec);
   }
 };
 var xmlSerializer4 = createSerializer(
@@ -91441,8 +92784,8 @@ var AppendBlobImpl = class {
    * @param contentLength The length of the request.
    * @param options The options parameters.
    */
-  create(contentLength2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, options }, createOperationSpec3);
+  create(contentLength2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, options: options2 }, createOperationSpec3);
   }
   /**
    * The Append Block operation commits a new block of data to the end of an existing append blob. The
@@ -91452,8 +92795,8 @@ var AppendBlobImpl = class {
    * @param body Initial data
    * @param options The options parameters.
    */
-  appendBlock(contentLength2, body2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, body: body2, options }, appendBlockOperationSpec);
+  appendBlock(contentLength2, body2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, body: body2, options: options2 }, appendBlockOperationSpec);
   }
   /**
    * The Append Block operation commits a new block of data to the end of an existing append blob where
@@ -91464,16 +92807,16 @@ var AppendBlobImpl = class {
    * @param contentLength The length of the request.
    * @param options The options parameters.
    */
-  appendBlockFromUrl(sourceUrl2, contentLength2, options) {
-    return this.client.sendOperationRequest({ sourceUrl: sourceUrl2, contentLength: contentLength2, options }, appendBlockFromUrlOperationSpec);
+  appendBlockFromUrl(sourceUrl2, contentLength2, options2) {
+    return this.client.sendOperationRequest({ sourceUrl: sourceUrl2, contentLength: contentLength2, options: options2 }, appendBlockFromUrlOperationSpec);
   }
   /**
    * The Seal operation seals the Append Blob to make it read-only. Seal is supported only on version
    * 2019-12-12 version or later.
    * @param options The options parameters.
    */
-  seal(options) {
-    return this.client.sendOperationRequest({ options }, sealOperationSpec);
+  seal(options2) {
+    return this.client.sendOperationRequest({ options: options2 }, sealOperationSpec);
   }
 };
 var xmlSerializer5 = createSerializer(
@@ -91666,8 +93009,8 @@ var BlockBlobImpl = class {
    * @param body Initial data
    * @param options The options parameters.
    */
-  upload(contentLength2, body2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, body: body2, options }, uploadOperationSpec);
+  upload(contentLength2, body2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, body: body2, options: options2 }, uploadOperationSpec);
   }
   /**
    * The Put Blob from URL operation creates a new Block Blob where the contents of the blob are read
@@ -91682,8 +93025,8 @@ var BlockBlobImpl = class {
    *                   access signature.
    * @param options The options parameters.
    */
-  putBlobFromUrl(contentLength2, copySource2, options) {
-    return this.client.sendOperationRequest({ contentLength: contentLength2, copySource: copySource2, options }, putBlobFromUrlOperationSpec);
+  putBlobFromUrl(contentLength2, copySource2, options2) {
+    return this.client.sendOperationRequest({ contentLength: contentLength2, copySource: copySource2, options: options2 }, putBlobFromUrlOperationSpec);
   }
   /**
    * The Stage Block operation creates a new block to be committed as part of a blob
@@ -91694,8 +93037,8 @@ var BlockBlobImpl = class {
    * @param body Initial data
    * @param options The options parameters.
    */
-  stageBlock(blockId2, contentLength2, body2, options) {
-    return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, body: body2, options }, stageBlockOperationSpec);
+  stageBlock(blockId2, contentLength2, body2, options2) {
+    return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, body: body2, options: options2 }, stageBlockOperationSpec);
   }
   /**
    * The Stage Block operation creates a new block to be committed as part of a blob where the contents
@@ -91707,8 +93050,8 @@ var BlockBlobImpl = class {
    * @param sourceUrl Specify a URL to the copy source.
    * @param options The options parameters.
    */
-  stageBlockFromURL(blockId2, contentLength2, sourceUrl2, options) {
-    return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, sourceUrl: sourceUrl2, options }, stageBlockFromURLOperationSpec);
+  stageBlockFromURL(blockId2, contentLength2, sourceUrl2, options2) {
+    return this.client.sendOperationRequest({ blockId: blockId2, contentLength: contentLength2, sourceUrl: sourceUrl2, options: options2 }, stageBlockFromURLOperationSpec);
   }
   /**
    * The Commit Block List operation writes a blob by specifying the list of block IDs that make up the
@@ -91721,8 +93064,8 @@ var BlockBlobImpl = class {
    * @param blocks Blob Blocks.
    * @param options The options parameters.
    */
-  commitBlockList(blocks2, options) {
-    return this.client.sendOperationRequest({ blocks: blocks2, options }, commitBlockListOperationSpec);
+  commitBlockList(blocks2, options2) {
+    return this.client.sendOperationRequest({ blocks: blocks2, options: options2 }, commitBlockListOperationSpec);
   }
   /**
    * The Get Block List operation retrieves the list of blocks that have been uploaded as part of a block
@@ -91731,8 +93074,8 @@ var BlockBlobImpl = class {
    *                 blocks, or both lists together.
    * @param options The options parameters.
    */
-  getBlockList(listType2, options) {
-    return this.client.sendOperationRequest({ listType: listType2, options }, getBlockListOperationSpec);
+  getBlockList(listType2, options2) {
+    return this.client.sendOperationRequest({ listType: listType2, options: options2 }, getBlockListOperationSpec);
   }
 };
 var xmlSerializer6 = createSerializer(
@@ -92028,29 +93371,29 @@ var StorageClient = class extends ExtendedServiceClient {
    *            operation.
    * @param options The parameter options
    */
-  constructor(url2, options) {
+  constructor(url2, options2) {
     if (url2 === void 0) {
       throw new Error("'url' cannot be null");
     }
-    if (!options) {
-      options = {};
+    if (!options2) {
+      options2 = {};
     }
     const defaults2 = {
       requestContentType: "application/json; charset=utf-8"
     };
     const packageDetails = `azsdk-js-azure-storage-blob/12.32.0`;
-    const userAgentPrefix = options.userAgentOptions && options.userAgentOptions.userAgentPrefix ? `${options.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
+    const userAgentPrefix = options2.userAgentOptions && options2.userAgentOptions.userAgentPrefix ? `${options2.userAgentOptions.userAgentPrefix} ${packageDetails}` : `${packageDetails}`;
     const optionsWithDefaults = {
       ...defaults2,
-      ...options,
+      ...options2,
       userAgentOptions: {
         userAgentPrefix
       },
-      endpoint: options.endpoint ?? options.baseUri ?? "{url}"
+      endpoint: options2.endpoint ?? options2.baseUri ?? "{url}"
     };
     super(optionsWithDefaults);
     this.url = url2;
-    this.version = options.version || "2026-04-06";
+    this.version = options2.version || "2026-04-06";
     this.service = new ServiceImpl(this);
     this.container = new ContainerImpl(this);
     this.blob = new BlobImpl(this);
@@ -92493,13 +93836,13 @@ var StorageClient2 = class {
    * @param url - url to resource
    * @param pipeline - request policy pipeline.
    */
-  constructor(url2, pipeline) {
+  constructor(url2, pipeline2) {
     this.url = escapeURLPath(url2);
     this.accountName = getAccountNameFromUrl(url2);
-    this.pipeline = pipeline;
-    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline));
+    this.pipeline = pipeline2;
+    this.storageClientContext = new StorageContextClient(this.url, getCoreClientOptions(pipeline2));
     this.isHttps = iEqual(getURLScheme(this.url) || "", "https");
-    this.credential = getCredentialFromPipeline(pipeline);
+    this.credential = getCredentialFromPipeline(pipeline2);
     const storageClientContext = this.storageClientContext;
     storageClientContext.requestContentType = void 0;
   }
@@ -93897,17 +95240,17 @@ var BlobLeaseClient = class {
    * @param options - option to configure lease management operations.
    * @returns Response data for acquire lease operation.
    */
-  async acquireLease(duration2, options = {}) {
-    if (this._isContainer && (options.conditions?.ifMatch && options.conditions?.ifMatch !== ETagNone || options.conditions?.ifNoneMatch && options.conditions?.ifNoneMatch !== ETagNone || options.conditions?.tagConditions)) {
+  async acquireLease(duration2, options2 = {}) {
+    if (this._isContainer && (options2.conditions?.ifMatch && options2.conditions?.ifMatch !== ETagNone || options2.conditions?.ifNoneMatch && options2.conditions?.ifNoneMatch !== ETagNone || options2.conditions?.tagConditions)) {
       throw new RangeError("The IfMatch, IfNoneMatch and tags access conditions are ignored by the service. Values other than undefined or their default values are not acceptable.");
     }
-    return tracingClient.withSpan("BlobLeaseClient-acquireLease", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlobLeaseClient-acquireLease", options2, async (updatedOptions) => {
       return assertResponse(await this._containerOrBlobOperation.acquireLease({
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         duration: duration2,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         proposedLeaseId: this._leaseId,
         tracingOptions: updatedOptions.tracingOptions
@@ -93924,16 +95267,16 @@ var BlobLeaseClient = class {
    * @param options - option to configure lease management operations.
    * @returns Response data for change lease operation.
    */
-  async changeLease(proposedLeaseId2, options = {}) {
-    if (this._isContainer && (options.conditions?.ifMatch && options.conditions?.ifMatch !== ETagNone || options.conditions?.ifNoneMatch && options.conditions?.ifNoneMatch !== ETagNone || options.conditions?.tagConditions)) {
+  async changeLease(proposedLeaseId2, options2 = {}) {
+    if (this._isContainer && (options2.conditions?.ifMatch && options2.conditions?.ifMatch !== ETagNone || options2.conditions?.ifNoneMatch && options2.conditions?.ifNoneMatch !== ETagNone || options2.conditions?.tagConditions)) {
       throw new RangeError("The IfMatch, IfNoneMatch and tags access conditions are ignored by the service. Values other than undefined or their default values are not acceptable.");
     }
-    return tracingClient.withSpan("BlobLeaseClient-changeLease", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlobLeaseClient-changeLease", options2, async (updatedOptions) => {
       const response = assertResponse(await this._containerOrBlobOperation.changeLease(this._leaseId, proposedLeaseId2, {
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -93951,16 +95294,16 @@ var BlobLeaseClient = class {
    * @param options - option to configure lease management operations.
    * @returns Response data for release lease operation.
    */
-  async releaseLease(options = {}) {
-    if (this._isContainer && (options.conditions?.ifMatch && options.conditions?.ifMatch !== ETagNone || options.conditions?.ifNoneMatch && options.conditions?.ifNoneMatch !== ETagNone || options.conditions?.tagConditions)) {
+  async releaseLease(options2 = {}) {
+    if (this._isContainer && (options2.conditions?.ifMatch && options2.conditions?.ifMatch !== ETagNone || options2.conditions?.ifNoneMatch && options2.conditions?.ifNoneMatch !== ETagNone || options2.conditions?.tagConditions)) {
       throw new RangeError("The IfMatch, IfNoneMatch and tags access conditions are ignored by the service. Values other than undefined or their default values are not acceptable.");
     }
-    return tracingClient.withSpan("BlobLeaseClient-releaseLease", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlobLeaseClient-releaseLease", options2, async (updatedOptions) => {
       return assertResponse(await this._containerOrBlobOperation.releaseLease(this._leaseId, {
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -93975,16 +95318,16 @@ var BlobLeaseClient = class {
    * @param options - Optional option to configure lease management operations.
    * @returns Response data for renew lease operation.
    */
-  async renewLease(options = {}) {
-    if (this._isContainer && (options.conditions?.ifMatch && options.conditions?.ifMatch !== ETagNone || options.conditions?.ifNoneMatch && options.conditions?.ifNoneMatch !== ETagNone || options.conditions?.tagConditions)) {
+  async renewLease(options2 = {}) {
+    if (this._isContainer && (options2.conditions?.ifMatch && options2.conditions?.ifMatch !== ETagNone || options2.conditions?.ifNoneMatch && options2.conditions?.ifNoneMatch !== ETagNone || options2.conditions?.tagConditions)) {
       throw new RangeError("The IfMatch, IfNoneMatch and tags access conditions are ignored by the service. Values other than undefined or their default values are not acceptable.");
     }
-    return tracingClient.withSpan("BlobLeaseClient-renewLease", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlobLeaseClient-renewLease", options2, async (updatedOptions) => {
       return this._containerOrBlobOperation.renewLease(this._leaseId, {
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       });
@@ -94001,17 +95344,17 @@ var BlobLeaseClient = class {
    * @param options - Optional options to configure lease management operations.
    * @returns Response data for break lease operation.
    */
-  async breakLease(breakPeriod2, options = {}) {
-    if (this._isContainer && (options.conditions?.ifMatch && options.conditions?.ifMatch !== ETagNone || options.conditions?.ifNoneMatch && options.conditions?.ifNoneMatch !== ETagNone || options.conditions?.tagConditions)) {
+  async breakLease(breakPeriod2, options2 = {}) {
+    if (this._isContainer && (options2.conditions?.ifMatch && options2.conditions?.ifMatch !== ETagNone || options2.conditions?.ifNoneMatch && options2.conditions?.ifNoneMatch !== ETagNone || options2.conditions?.tagConditions)) {
       throw new RangeError("The IfMatch, IfNoneMatch and tags access conditions are ignored by the service. Values other than undefined or their default values are not acceptable.");
     }
-    return tracingClient.withSpan("BlobLeaseClient-breakLease", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlobLeaseClient-breakLease", options2, async (updatedOptions) => {
       const operationOptions = {
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         breakPeriod: breakPeriod2,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       };
@@ -94042,16 +95385,16 @@ var RetriableReadableStream = class extends Readable5 {
    * @param count - How much data in original data source to read
    * @param options -
    */
-  constructor(source, getter, offset, count, options = {}) {
-    super({ highWaterMark: options.highWaterMark });
+  constructor(source, getter, offset, count, options2 = {}) {
+    super({ highWaterMark: options2.highWaterMark });
     this.getter = getter;
     this.source = source;
     this.start = offset;
     this.offset = offset;
     this.end = offset + count - 1;
-    this.maxRetryRequests = options.maxRetryRequests && options.maxRetryRequests >= 0 ? options.maxRetryRequests : 0;
-    this.onProgress = options.onProgress;
-    this.options = options;
+    this.maxRetryRequests = options2.maxRetryRequests && options2.maxRetryRequests >= 0 ? options2.maxRetryRequests : 0;
+    this.onProgress = options2.onProgress;
+    this.options = options2;
     this.setSourceEventHandlers();
   }
   _read() {
@@ -94570,10 +95913,10 @@ var BlobDownloadResponse = class {
    * @param count -
    * @param options -
    */
-  constructor(originalResponse2, getter, offset, count, options = {}) {
+  constructor(originalResponse2, getter, offset, count, options2 = {}) {
     this.originalResponse = originalResponse2;
-    const streamBody = this.originalResponse.structuredBodyType === void 0 ? this.originalResponse.readableStreamBody : structuredMessageDecodingStream(this.originalResponse.readableStreamBody, options);
-    this.blobDownloadStream = new RetriableReadableStream(streamBody, getter, offset, count, options);
+    const streamBody = this.originalResponse.structuredBodyType === void 0 ? this.originalResponse.readableStreamBody : structuredMessageDecodingStream(this.originalResponse.readableStreamBody, options2);
+    this.blobDownloadStream = new RetriableReadableStream(streamBody, getter, offset, count, options2);
   }
 };
 
@@ -94595,8 +95938,8 @@ var AvroParser = class _AvroParser {
    * @param length -
    * @param options -
    */
-  static async readFixedBytes(stream4, length, options = {}) {
-    const bytes = await stream4.read(length, { abortSignal: options.abortSignal });
+  static async readFixedBytes(stream4, length, options2 = {}) {
+    const bytes = await stream4.read(length, { abortSignal: options2.abortSignal });
     if (bytes.length !== length) {
       throw new Error("Hit stream end.");
     }
@@ -94608,19 +95951,19 @@ var AvroParser = class _AvroParser {
    * @param stream -
    * @param options -
    */
-  static async readByte(stream4, options = {}) {
-    const buf = await _AvroParser.readFixedBytes(stream4, 1, options);
+  static async readByte(stream4, options2 = {}) {
+    const buf = await _AvroParser.readFixedBytes(stream4, 1, options2);
     return buf[0];
   }
   // int and long are stored in variable-length zig-zag coding.
   // variable-length: https://lucene.apache.org/core/3_5_0/fileformats.html#VInt
   // zig-zag: https://developers.google.com/protocol-buffers/docs/encoding?csw=1#types
-  static async readZigZagLong(stream4, options = {}) {
+  static async readZigZagLong(stream4, options2 = {}) {
     let zigZagEncoded = 0;
     let significanceInBit = 0;
     let byte, haveMoreByte, significanceInFloat;
     do {
-      byte = await _AvroParser.readByte(stream4, options);
+      byte = await _AvroParser.readByte(stream4, options2);
       haveMoreByte = byte & 128;
       zigZagEncoded |= (byte & 127) << significanceInBit;
       significanceInBit += 7;
@@ -94629,7 +95972,7 @@ var AvroParser = class _AvroParser {
       zigZagEncoded = zigZagEncoded;
       significanceInFloat = 268435456;
       do {
-        byte = await _AvroParser.readByte(stream4, options);
+        byte = await _AvroParser.readByte(stream4, options2);
         zigZagEncoded += (byte & 127) * significanceInFloat;
         significanceInFloat *= 128;
       } while (byte & 128);
@@ -94641,17 +95984,17 @@ var AvroParser = class _AvroParser {
     }
     return zigZagEncoded >> 1 ^ -(zigZagEncoded & 1);
   }
-  static async readLong(stream4, options = {}) {
-    return _AvroParser.readZigZagLong(stream4, options);
+  static async readLong(stream4, options2 = {}) {
+    return _AvroParser.readZigZagLong(stream4, options2);
   }
-  static async readInt(stream4, options = {}) {
-    return _AvroParser.readZigZagLong(stream4, options);
+  static async readInt(stream4, options2 = {}) {
+    return _AvroParser.readZigZagLong(stream4, options2);
   }
   static async readNull() {
     return null;
   }
-  static async readBoolean(stream4, options = {}) {
-    const b = await _AvroParser.readByte(stream4, options);
+  static async readBoolean(stream4, options2 = {}) {
+    const b = await _AvroParser.readByte(stream4, options2);
     if (b === 1) {
       return true;
     } else if (b === 0) {
@@ -94660,53 +96003,53 @@ var AvroParser = class _AvroParser {
       throw new Error("Byte was not a boolean.");
     }
   }
-  static async readFloat(stream4, options = {}) {
-    const u8arr = await _AvroParser.readFixedBytes(stream4, 4, options);
+  static async readFloat(stream4, options2 = {}) {
+    const u8arr = await _AvroParser.readFixedBytes(stream4, 4, options2);
     const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
     return view.getFloat32(0, true);
   }
-  static async readDouble(stream4, options = {}) {
-    const u8arr = await _AvroParser.readFixedBytes(stream4, 8, options);
+  static async readDouble(stream4, options2 = {}) {
+    const u8arr = await _AvroParser.readFixedBytes(stream4, 8, options2);
     const view = new DataView(u8arr.buffer, u8arr.byteOffset, u8arr.byteLength);
     return view.getFloat64(0, true);
   }
-  static async readBytes(stream4, options = {}) {
-    const size = await _AvroParser.readLong(stream4, options);
+  static async readBytes(stream4, options2 = {}) {
+    const size = await _AvroParser.readLong(stream4, options2);
     if (size < 0) {
       throw new Error("Bytes size was negative.");
     }
-    return stream4.read(size, { abortSignal: options.abortSignal });
+    return stream4.read(size, { abortSignal: options2.abortSignal });
   }
-  static async readString(stream4, options = {}) {
-    const u8arr = await _AvroParser.readBytes(stream4, options);
+  static async readString(stream4, options2 = {}) {
+    const u8arr = await _AvroParser.readBytes(stream4, options2);
     const utf8decoder = new TextDecoder();
     return utf8decoder.decode(u8arr);
   }
-  static async readMapPair(stream4, readItemMethod, options = {}) {
-    const key = await _AvroParser.readString(stream4, options);
-    const value = await readItemMethod(stream4, options);
+  static async readMapPair(stream4, readItemMethod, options2 = {}) {
+    const key = await _AvroParser.readString(stream4, options2);
+    const value = await readItemMethod(stream4, options2);
     return { key, value };
   }
-  static async readMap(stream4, readItemMethod, options = {}) {
+  static async readMap(stream4, readItemMethod, options2 = {}) {
     const readPairMethod = (s, opts = {}) => {
       return _AvroParser.readMapPair(s, readItemMethod, opts);
     };
-    const pairs = await _AvroParser.readArray(stream4, readPairMethod, options);
+    const pairs = await _AvroParser.readArray(stream4, readPairMethod, options2);
     const dict = {};
     for (const pair of pairs) {
       dict[pair.key] = pair.value;
     }
     return dict;
   }
-  static async readArray(stream4, readItemMethod, options = {}) {
+  static async readArray(stream4, readItemMethod, options2 = {}) {
     const items = [];
-    for (let count = await _AvroParser.readLong(stream4, options); count !== 0; count = await _AvroParser.readLong(stream4, options)) {
+    for (let count = await _AvroParser.readLong(stream4, options2); count !== 0; count = await _AvroParser.readLong(stream4, options2)) {
       if (count < 0) {
-        await _AvroParser.readLong(stream4, options);
+        await _AvroParser.readLong(stream4, options2);
         count = -count;
       }
       while (count--) {
-        const item = await readItemMethod(stream4, options);
+        const item = await readItemMethod(stream4, options2);
         items.push(item);
       }
     }
@@ -94816,24 +96159,24 @@ var AvroPrimitiveType = class extends AvroType {
     this._primitive = primitive;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  read(stream4, options = {}) {
+  read(stream4, options2 = {}) {
     switch (this._primitive) {
       case AvroPrimitive.NULL:
         return AvroParser.readNull();
       case AvroPrimitive.BOOLEAN:
-        return AvroParser.readBoolean(stream4, options);
+        return AvroParser.readBoolean(stream4, options2);
       case AvroPrimitive.INT:
-        return AvroParser.readInt(stream4, options);
+        return AvroParser.readInt(stream4, options2);
       case AvroPrimitive.LONG:
-        return AvroParser.readLong(stream4, options);
+        return AvroParser.readLong(stream4, options2);
       case AvroPrimitive.FLOAT:
-        return AvroParser.readFloat(stream4, options);
+        return AvroParser.readFloat(stream4, options2);
       case AvroPrimitive.DOUBLE:
-        return AvroParser.readDouble(stream4, options);
+        return AvroParser.readDouble(stream4, options2);
       case AvroPrimitive.BYTES:
-        return AvroParser.readBytes(stream4, options);
+        return AvroParser.readBytes(stream4, options2);
       case AvroPrimitive.STRING:
-        return AvroParser.readString(stream4, options);
+        return AvroParser.readString(stream4, options2);
       default:
         throw new Error("Unknown Avro Primitive");
     }
@@ -94846,8 +96189,8 @@ var AvroEnumType = class extends AvroType {
     this._symbols = symbols;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  async read(stream4, options = {}) {
-    const value = await AvroParser.readInt(stream4, options);
+  async read(stream4, options2 = {}) {
+    const value = await AvroParser.readInt(stream4, options2);
     return this._symbols[value];
   }
 };
@@ -94857,9 +96200,9 @@ var AvroUnionType = class extends AvroType {
     super();
     this._types = types;
   }
-  async read(stream4, options = {}) {
-    const typeIndex = await AvroParser.readInt(stream4, options);
-    return this._types[typeIndex].read(stream4, options);
+  async read(stream4, options2 = {}) {
+    const typeIndex = await AvroParser.readInt(stream4, options2);
+    return this._types[typeIndex].read(stream4, options2);
   }
 };
 var AvroMapType = class extends AvroType {
@@ -94869,11 +96212,11 @@ var AvroMapType = class extends AvroType {
     this._itemType = itemType;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  read(stream4, options = {}) {
+  read(stream4, options2 = {}) {
     const readItemMethod = (s, opts) => {
       return this._itemType.read(s, opts);
     };
-    return AvroParser.readMap(stream4, readItemMethod, options);
+    return AvroParser.readMap(stream4, readItemMethod, options2);
   }
 };
 var AvroRecordType = class extends AvroType {
@@ -94885,12 +96228,12 @@ var AvroRecordType = class extends AvroType {
     this._name = name;
   }
   // eslint-disable-next-line @typescript-eslint/no-wrapper-object-types
-  async read(stream4, options = {}) {
+  async read(stream4, options2 = {}) {
     const record = {};
     record["$schema"] = this._name;
     for (const key in this._fields) {
       if (Object.prototype.hasOwnProperty.call(this._fields, key)) {
-        record[key] = await this._fields[key].read(stream4, options);
+        record[key] = await this._fields[key].read(stream4, options2);
       }
     }
     return record;
@@ -94941,22 +96284,22 @@ var AvroReader = class {
     this._objectIndex = indexWithinCurrentBlock || 0;
     this._initialBlockOffset = currentBlockOffset || 0;
   }
-  async initialize(options = {}) {
+  async initialize(options2 = {}) {
     const header2 = await AvroParser.readFixedBytes(this._headerStream, AVRO_INIT_BYTES.length, {
-      abortSignal: options.abortSignal
+      abortSignal: options2.abortSignal
     });
     if (!arraysEqual(header2, AVRO_INIT_BYTES)) {
       throw new Error("Stream is not an Avro file.");
     }
     this._metadata = await AvroParser.readMap(this._headerStream, AvroParser.readString, {
-      abortSignal: options.abortSignal
+      abortSignal: options2.abortSignal
     });
     const codec = this._metadata[AVRO_CODEC_KEY];
     if (!(codec === void 0 || codec === null || codec === "null")) {
       throw new Error("Codecs are not supported");
     }
     this._syncMarker = await AvroParser.readFixedBytes(this._headerStream, AVRO_SYNC_MARKER_SIZE, {
-      abortSignal: options.abortSignal
+      abortSignal: options2.abortSignal
     });
     const schema = JSON.parse(this._metadata[AVRO_SCHEMA_KEY]);
     this._itemType = AvroType.fromSchema(schema);
@@ -94964,13 +96307,13 @@ var AvroReader = class {
       this._blockOffset = this._initialBlockOffset + this._dataStream.position;
     }
     this._itemsRemainingInBlock = await AvroParser.readLong(this._dataStream, {
-      abortSignal: options.abortSignal
+      abortSignal: options2.abortSignal
     });
-    await AvroParser.readLong(this._dataStream, { abortSignal: options.abortSignal });
+    await AvroParser.readLong(this._dataStream, { abortSignal: options2.abortSignal });
     this._initialized = true;
     if (this._objectIndex && this._objectIndex > 0) {
       for (let i = 0; i < this._objectIndex; i++) {
-        await this._itemType.read(this._dataStream, { abortSignal: options.abortSignal });
+        await this._itemType.read(this._dataStream, { abortSignal: options2.abortSignal });
         this._itemsRemainingInBlock--;
       }
     }
@@ -94978,19 +96321,19 @@ var AvroReader = class {
   hasNext() {
     return !this._initialized || this._itemsRemainingInBlock > 0;
   }
-  async *parseObjects(options = {}) {
+  async *parseObjects(options2 = {}) {
     if (!this._initialized) {
-      await this.initialize(options);
+      await this.initialize(options2);
     }
     while (this.hasNext()) {
       const result = await this._itemType.read(this._dataStream, {
-        abortSignal: options.abortSignal
+        abortSignal: options2.abortSignal
       });
       this._itemsRemainingInBlock--;
       this._objectIndex++;
       if (this._itemsRemainingInBlock === 0) {
         const marker2 = await AvroParser.readFixedBytes(this._dataStream, AVRO_SYNC_MARKER_SIZE, {
-          abortSignal: options.abortSignal
+          abortSignal: options2.abortSignal
         });
         this._blockOffset = this._initialBlockOffset + this._dataStream.position;
         this._objectIndex = 0;
@@ -94999,13 +96342,13 @@ var AvroReader = class {
         }
         try {
           this._itemsRemainingInBlock = await AvroParser.readLong(this._dataStream, {
-            abortSignal: options.abortSignal
+            abortSignal: options2.abortSignal
           });
         } catch {
           this._itemsRemainingInBlock = 0;
         }
         if (this._itemsRemainingInBlock > 0) {
-          await AvroParser.readLong(this._dataStream, { abortSignal: options.abortSignal });
+          await AvroParser.readLong(this._dataStream, { abortSignal: options2.abortSignal });
         }
       }
       yield result;
@@ -95037,8 +96380,8 @@ var AvroReadableFromStream = class extends AvroReadable {
   get position() {
     return this._position;
   }
-  async read(size, options = {}) {
-    if (options.abortSignal?.aborted) {
+  async read(size, options2 = {}) {
+    if (options2.abortSignal?.aborted) {
       throw ABORT_ERROR;
     }
     if (size < 0) {
@@ -95055,14 +96398,14 @@ var AvroReadableFromStream = class extends AvroReadable {
       this._position += chunk.length;
       return this.toUint8Array(chunk);
     } else {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         const cleanUp = () => {
           this._readable.removeListener("readable", readableCallback);
           this._readable.removeListener("error", rejectCallback);
           this._readable.removeListener("end", rejectCallback);
           this._readable.removeListener("close", rejectCallback);
-          if (options.abortSignal) {
-            options.abortSignal.removeEventListener("abort", abortHandler);
+          if (options2.abortSignal) {
+            options2.abortSignal.removeEventListener("abort", abortHandler);
           }
         };
         const readableCallback = () => {
@@ -95070,7 +96413,7 @@ var AvroReadableFromStream = class extends AvroReadable {
           if (callbackChunk) {
             this._position += callbackChunk.length;
             cleanUp();
-            resolve4(this.toUint8Array(callbackChunk));
+            resolve5(this.toUint8Array(callbackChunk));
           }
         };
         const rejectCallback = () => {
@@ -95085,8 +96428,8 @@ var AvroReadableFromStream = class extends AvroReadable {
         this._readable.once("error", rejectCallback);
         this._readable.once("end", rejectCallback);
         this._readable.once("close", rejectCallback);
-        if (options.abortSignal) {
-          options.abortSignal.addEventListener("abort", abortHandler);
+        if (options2.abortSignal) {
+          options2.abortSignal.addEventListener("abort", abortHandler);
         }
       });
     }
@@ -95107,13 +96450,13 @@ var BlobQuickQueryStream = class extends Readable6 {
    * @param source - The current ReadableStream returned from getter
    * @param options -
    */
-  constructor(source, options = {}) {
+  constructor(source, options2 = {}) {
     super();
     this.source = source;
-    this.onProgress = options.onProgress;
-    this.onError = options.onError;
+    this.onProgress = options2.onProgress;
+    this.onError = options2.onError;
     this.avroReader = new AvroReader(new AvroReadableFromStream(this.source));
-    this.avroIter = this.avroReader.parseObjects({ abortSignal: options.abortSignal });
+    this.avroIter = this.avroReader.parseObjects({ abortSignal: options2.abortSignal });
   }
   _read() {
     if (this.avroPaused) {
@@ -95555,9 +96898,9 @@ var BlobQueryResponse = class {
    * @param originalResponse -
    * @param options -
    */
-  constructor(originalResponse2, options = {}) {
+  constructor(originalResponse2, options2 = {}) {
     this.originalResponse = originalResponse2;
-    this.blobDownloadStream = new BlobQuickQueryStream(this.originalResponse.readableStreamBody, options);
+    this.blobDownloadStream = new BlobQuickQueryStream(this.originalResponse.readableStreamBody, options2);
   }
 };
 
@@ -95716,8 +97059,8 @@ var Poller = class {
     this.stopped = true;
     this.pollProgressCallbacks = [];
     this.operation = operation;
-    this.promise = new Promise((resolve4, reject) => {
-      this.resolve = resolve4;
+    this.promise = new Promise((resolve5, reject) => {
+      this.resolve = resolve5;
       this.reject = reject;
     });
     this.promise.catch(() => {
@@ -95744,10 +97087,10 @@ var Poller = class {
    *
    * @param options - Optional properties passed to the operation's update method.
    */
-  async pollOnce(options = {}) {
+  async pollOnce(options2 = {}) {
     if (!this.isDone()) {
       this.operation = await this.operation.update({
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         fireProgress: this.fireProgress.bind(this)
       });
     }
@@ -95769,8 +97112,8 @@ var Poller = class {
   /**
    * Invokes the underlying operation's cancel method.
    */
-  async cancelOnce(options = {}) {
-    this.operation = await this.operation.cancel(options);
+  async cancelOnce(options2 = {}) {
+    this.operation = await this.operation.cancel(options2);
   }
   /**
    * Returns a promise that will resolve once a single polling request finishes.
@@ -95780,9 +97123,9 @@ var Poller = class {
    *
    * @param options - Optional properties passed to the operation's update method.
    */
-  poll(options = {}) {
+  poll(options2 = {}) {
     if (!this.pollOncePromise) {
-      this.pollOncePromise = this.pollOnce(options);
+      this.pollOncePromise = this.pollOnce(options2);
       const clearPollOncePromise = () => {
         this.pollOncePromise = void 0;
       };
@@ -95865,10 +97208,10 @@ var Poller = class {
    *
    * @param options - Optional properties passed to the operation's update method.
    */
-  cancelOperation(options = {}) {
+  cancelOperation(options2 = {}) {
     if (!this.cancelPromise) {
-      this.cancelPromise = this.cancelOnce(options);
-    } else if (options.abortSignal) {
+      this.cancelPromise = this.cancelOnce(options2);
+    } else if (options2.abortSignal) {
       throw new Error("A cancel request is currently pending");
     }
     return this.cancelPromise;
@@ -95946,8 +97289,8 @@ var Poller = class {
 // node_modules/@azure/storage-blob/dist/esm/pollers/BlobStartCopyFromUrlPoller.js
 var BlobBeginCopyFromUrlPoller = class extends Poller {
   intervalInMs;
-  constructor(options) {
-    const { blobClient, copySource: copySource2, intervalInMs = 15e3, onProgress, resumeFrom, startCopyFromURLOptions } = options;
+  constructor(options2) {
+    const { blobClient, copySource: copySource2, intervalInMs = 15e3, onProgress, resumeFrom, startCopyFromURLOptions } = options2;
     let state3;
     if (resumeFrom) {
       state3 = JSON.parse(resumeFrom).state;
@@ -95968,7 +97311,7 @@ var BlobBeginCopyFromUrlPoller = class extends Poller {
     return delay2(this.intervalInMs);
   }
 };
-var cancel = async function cancel2(options = {}) {
+var cancel = async function cancel2(options2 = {}) {
   const state3 = this.state;
   const { copyId: copyId2 } = state3;
   if (state3.isCompleted) {
@@ -95979,12 +97322,12 @@ var cancel = async function cancel2(options = {}) {
     return makeBlobBeginCopyFromURLPollOperation(state3);
   }
   await state3.blobClient.abortCopyFromURL(copyId2, {
-    abortSignal: options.abortSignal
+    abortSignal: options2.abortSignal
   });
   state3.isCancelled = true;
   return makeBlobBeginCopyFromURLPollOperation(state3);
 };
-var update = async function update2(options = {}) {
+var update = async function update2(options2 = {}) {
   const state3 = this.state;
   const { blobClient, copySource: copySource2, startCopyFromURLOptions } = state3;
   if (!state3.isStarted) {
@@ -95997,14 +97340,14 @@ var update = async function update2(options = {}) {
     }
   } else if (!state3.isCompleted) {
     try {
-      const result = await state3.blobClient.getProperties({ abortSignal: options.abortSignal });
+      const result = await state3.blobClient.getProperties({ abortSignal: options2.abortSignal });
       const { copyStatus, copyProgress } = result;
       const prevCopyProgress = state3.copyProgress;
       if (copyProgress) {
         state3.copyProgress = copyProgress;
       }
-      if (copyStatus === "pending" && copyProgress !== prevCopyProgress && typeof options.fireProgress === "function") {
-        options.fireProgress(state3);
+      if (copyStatus === "pending" && copyProgress !== prevCopyProgress && typeof options2.fireProgress === "function") {
+        options2.fireProgress(state3);
       } else if (copyStatus === "success") {
         state3.result = result;
         state3.isCompleted = true;
@@ -96122,8 +97465,8 @@ var Batch = class {
       return Promise.resolve();
     }
     this.parallelExecute();
-    return new Promise((resolve4, reject) => {
-      this.emitter.on("finish", resolve4);
+    return new Promise((resolve5, reject) => {
+      this.emitter.on("finish", resolve5);
       this.emitter.on("error", (error2) => {
         this.state = BatchStates.Error;
         reject(error2);
@@ -96170,12 +97513,12 @@ import util2 from "node:util";
 async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
   let pos = 0;
   const count = end - offset;
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const timeout = setTimeout(() => reject(new Error(`The operation cannot be completed in timeout.`)), REQUEST_TIMEOUT);
     stream4.on("readable", () => {
       if (pos >= count) {
         clearTimeout(timeout);
-        resolve4();
+        resolve5();
         return;
       }
       let chunk;
@@ -96188,7 +97531,7 @@ async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
         pos += chunkLength;
         if (pos >= count) {
           clearTimeout(timeout);
-          resolve4();
+          resolve5();
           return;
         }
       }
@@ -96198,7 +97541,7 @@ async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
       if (pos < count) {
         reject(new Error(`Stream drains before getting enough data needed. Data read: ${pos}, data need: ${count}`));
       }
-      resolve4();
+      resolve5();
     });
     stream4.on("error", (msg) => {
       clearTimeout(timeout);
@@ -96207,7 +97550,7 @@ async function streamToBuffer(stream4, buffer2, offset, end, encoding) {
   });
 }
 async function readStreamToLocalFile(rs, file) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     const ws = fs4.createWriteStream(file);
     rs.on("error", (err) => {
       reject(err);
@@ -96215,7 +97558,7 @@ async function readStreamToLocalFile(rs, file) {
     ws.on("error", (err) => {
       reject(err);
     });
-    ws.on("close", resolve4);
+    ws.on("close", resolve5);
     rs.pipe(ws);
   });
 }
@@ -96248,24 +97591,24 @@ var BlobClient = class _BlobClient extends StorageClient2 {
   get containerName() {
     return this._containerName;
   }
-  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    options = options || {};
-    let pipeline;
+  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options2) {
+    options2 = options2 || {};
+    let pipeline2;
     let url2;
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
-      options = blobNameOrOptions;
+      pipeline2 = credentialOrPipelineOrContainerName;
+      options2 = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      options2 = blobNameOrOptions;
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options2);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
-        options = blobNameOrOptions;
+        options2 = blobNameOrOptions;
       }
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      pipeline2 = newPipeline(new AnonymousCredential(), options2);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -96274,28 +97617,28 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
           url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
-          if (!options.proxyOptions) {
-            options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
+          if (!options2.proxyOptions) {
+            options2.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options2);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options2);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     ({ blobName: this._name, containerName: this._containerName } = this.getBlobAndContainerNamesFromUrl());
     this.blobContext = this.storageClientContext.blob;
     this._snapshot = getURLParameter(this.url, URLConstants2.Parameters.SNAPSHOT);
     this._versionId = getURLParameter(this.url, URLConstants2.Parameters.VERSIONID);
-    this.blobClientConfig = options;
+    this.blobClientConfig = options2;
   }
   /**
    * Creates a new BlobClient object identical to the source but with the specified snapshot timestamp.
@@ -96419,12 +97762,12 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * }
    * ```
    */
-  async download(offset = 0, count, options = {}) {
-    options.conditions = options.conditions || {};
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlobClient-download", options, async (updatedOptions) => {
-      let contentChecksumAlgorithm = options.contentChecksumAlgorithm ?? this.blobClientConfig?.downloadContentChecksumAlgorithm;
+  async download(offset = 0, count, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlobClient-download", options2, async (updatedOptions) => {
+      let contentChecksumAlgorithm = options2.contentChecksumAlgorithm ?? this.blobClientConfig?.downloadContentChecksumAlgorithm;
       if (contentChecksumAlgorithm === void 0) {
         contentChecksumAlgorithm = "Customized";
       } else if (contentChecksumAlgorithm === "Auto") {
@@ -96434,21 +97777,21 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         await StorageCRC64Calculator.init();
       }
       const res = assertResponse(await this.blobContext.download({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         requestOptions: {
-          onDownloadProgress: isNodeLike2 ? void 0 : options.onProgress
+          onDownloadProgress: isNodeLike2 ? void 0 : options2.onProgress
           // for Node.js, progress is reported by RetriableReadableStream
         },
         range: offset === 0 && !count ? void 0 : rangeToString({ offset, count }),
-        rangeGetContentMD5: options.rangeGetContentMD5,
-        rangeGetContentCRC64: options.rangeGetContentCrc64,
-        snapshot: options.snapshot,
-        cpkInfo: options.customerProvidedKey,
+        rangeGetContentMD5: options2.rangeGetContentMD5,
+        rangeGetContentCRC64: options2.rangeGetContentCrc64,
+        snapshot: options2.snapshot,
+        cpkInfo: options2.customerProvidedKey,
         tracingOptions: updatedOptions.tracingOptions,
         structuredBodyType: contentChecksumAlgorithm === "StorageCrc64" ? "XSM/1.0; properties=crc64" : void 0
       }));
@@ -96465,8 +97808,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         }
         return wrappedRes;
       }
-      if (options.maxRetryRequests === void 0 || options.maxRetryRequests < 0) {
-        options.maxRetryRequests = DEFAULT_MAX_DOWNLOAD_RETRY_REQUESTS;
+      if (options2.maxRetryRequests === void 0 || options2.maxRetryRequests < 0) {
+        options2.maxRetryRequests = DEFAULT_MAX_DOWNLOAD_RETRY_REQUESTS;
       }
       if (res.contentLength === void 0) {
         throw new RangeError(`File download response doesn't contain valid content length header`);
@@ -96480,26 +97823,26 @@ var BlobClient = class _BlobClient extends StorageClient2 {
       const expectedContentLength = contentChecksumAlgorithm === "StorageCrc64" ? res.structuredContentLength : res.contentLength;
       return new BlobDownloadResponse(wrappedRes, async (start) => {
         const updatedDownloadOptions = {
-          leaseAccessConditions: options.conditions,
+          leaseAccessConditions: options2.conditions,
           modifiedAccessConditions: {
-            ifMatch: options.conditions.ifMatch || res.etag,
-            ifModifiedSince: options.conditions.ifModifiedSince,
-            ifNoneMatch: options.conditions.ifNoneMatch,
-            ifUnmodifiedSince: options.conditions.ifUnmodifiedSince,
-            ifTags: options.conditions?.tagConditions
+            ifMatch: options2.conditions.ifMatch || res.etag,
+            ifModifiedSince: options2.conditions.ifModifiedSince,
+            ifNoneMatch: options2.conditions.ifNoneMatch,
+            ifUnmodifiedSince: options2.conditions.ifUnmodifiedSince,
+            ifTags: options2.conditions?.tagConditions
           },
           range: rangeToString({
             count: offset + expectedContentLength - start,
             offset: start
           }),
-          rangeGetContentMD5: options.rangeGetContentMD5,
-          rangeGetContentCRC64: options.rangeGetContentCrc64,
-          snapshot: options.snapshot,
-          cpkInfo: options.customerProvidedKey,
+          rangeGetContentMD5: options2.rangeGetContentMD5,
+          rangeGetContentCRC64: options2.rangeGetContentCrc64,
+          snapshot: options2.snapshot,
+          cpkInfo: options2.customerProvidedKey,
           structuredBodyType: contentChecksumAlgorithm === "StorageCrc64" ? "XSM/1.0; properties=crc64" : void 0
         };
         const resBody = (await this.blobContext.download({
-          abortSignal: options.abortSignal,
+          abortSignal: options2.abortSignal,
           ...updatedDownloadOptions
         })).readableStreamBody;
         if (contentChecksumAlgorithm === "StorageCrc64") {
@@ -96508,8 +97851,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
           return resBody;
         }
       }, offset, expectedContentLength, {
-        maxRetryRequests: options.maxRetryRequests,
-        onProgress: options.onProgress
+        maxRetryRequests: options2.maxRetryRequests,
+        onProgress: options2.onProgress
       });
     });
   }
@@ -96522,14 +97865,14 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - options to Exists operation.
    */
-  async exists(options = {}) {
-    return tracingClient.withSpan("BlobClient-exists", options, async (updatedOptions) => {
+  async exists(options2 = {}) {
+    return tracingClient.withSpan("BlobClient-exists", options2, async (updatedOptions) => {
       try {
-        ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
+        ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
         await this.getProperties({
-          abortSignal: options.abortSignal,
-          customerProvidedKey: options.customerProvidedKey,
-          conditions: options.conditions,
+          abortSignal: options2.abortSignal,
+          customerProvidedKey: options2.customerProvidedKey,
+          conditions: options2.conditions,
           tracingOptions: updatedOptions.tracingOptions
         });
         return true;
@@ -96555,18 +97898,18 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to Get Properties operation.
    */
-  async getProperties(options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlobClient-getProperties", options, async (updatedOptions) => {
+  async getProperties(options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlobClient-getProperties", options2, async (updatedOptions) => {
       const res = assertResponse(await this.blobContext.getProperties({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
+        cpkInfo: options2.customerProvidedKey,
         tracingOptions: updatedOptions.tracingOptions
       }));
       return {
@@ -96587,20 +97930,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to Blob Delete operation.
    */
-  async delete(options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("BlobClient-delete", options, async (updatedOptions) => {
+  async delete(options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("BlobClient-delete", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.delete({
-        abortSignal: options.abortSignal,
-        deleteSnapshots: options.deleteSnapshots,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        deleteSnapshots: options2.deleteSnapshots,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions,
-        accessTierIfModifiedSince: options.conditions?.accessTierIfModifiedSince,
-        accessTierIfUnmodifiedSince: options.conditions?.accessTierIfUnmodifiedSince
+        accessTierIfModifiedSince: options2.conditions?.accessTierIfModifiedSince,
+        accessTierIfUnmodifiedSince: options2.conditions?.accessTierIfUnmodifiedSince
       }));
     });
   }
@@ -96613,8 +97956,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to Blob Delete operation.
    */
-  async deleteIfExists(options = {}) {
-    return tracingClient.withSpan("BlobClient-deleteIfExists", options, async (updatedOptions) => {
+  async deleteIfExists(options2 = {}) {
+    return tracingClient.withSpan("BlobClient-deleteIfExists", options2, async (updatedOptions) => {
       try {
         const res = assertResponse(await this.delete(updatedOptions));
         return {
@@ -96643,10 +97986,10 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to Blob Undelete operation.
    */
-  async undelete(options = {}) {
-    return tracingClient.withSpan("BlobClient-undelete", options, async (updatedOptions) => {
+  async undelete(options2 = {}) {
+    return tracingClient.withSpan("BlobClient-undelete", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.undelete({
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -96666,17 +98009,17 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *                                                   based on file type.
    * @param options - Optional options to Blob Set HTTP Headers operation.
    */
-  async setHTTPHeaders(blobHTTPHeaders, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlobClient-setHTTPHeaders", options, async (updatedOptions) => {
+  async setHTTPHeaders(blobHTTPHeaders, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlobClient-setHTTPHeaders", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.setHttpHeaders({
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         blobHttpHeaders: blobHTTPHeaders,
-        leaseAccessConditions: options.conditions,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         // cpkInfo: options.customerProvidedKey, // CPK is not included in Swagger, should change this back when this issue is fixed in Swagger.
         tracingOptions: updatedOptions.tracingOptions
@@ -96694,20 +98037,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *                               If no value provided the existing metadata will be removed.
    * @param options - Optional options to Set Metadata operation.
    */
-  async setMetadata(metadata2, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlobClient-setMetadata", options, async (updatedOptions) => {
+  async setMetadata(metadata2, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlobClient-setMetadata", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.setMetadata({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         metadata: metadata2,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -96721,16 +98064,16 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param tags -
    * @param options -
    */
-  async setTags(tags2, options = {}) {
-    return tracingClient.withSpan("BlobClient-setTags", options, async (updatedOptions) => {
+  async setTags(tags2, options2 = {}) {
+    return tracingClient.withSpan("BlobClient-setTags", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.setTags({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        blobModifiedAccessConditions: options.conditions,
+        blobModifiedAccessConditions: options2.conditions,
         tracingOptions: updatedOptions.tracingOptions,
         tags: toBlobTags(tags2)
       }));
@@ -96741,16 +98084,16 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options -
    */
-  async getTags(options = {}) {
-    return tracingClient.withSpan("BlobClient-getTags", options, async (updatedOptions) => {
+  async getTags(options2 = {}) {
+    return tracingClient.withSpan("BlobClient-getTags", options2, async (updatedOptions) => {
       const response = assertResponse(await this.blobContext.getTags({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        blobModifiedAccessConditions: options.conditions,
+        blobModifiedAccessConditions: options2.conditions,
         tracingOptions: updatedOptions.tracingOptions
       }));
       const wrappedResponse = {
@@ -96777,20 +98120,20 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to the Blob Create Snapshot operation.
    */
-  async createSnapshot(options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlobClient-createSnapshot", options, async (updatedOptions) => {
+  async createSnapshot(options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlobClient-createSnapshot", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.createSnapshot({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
-        metadata: options.metadata,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
+        metadata: options2.metadata,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -96868,7 +98211,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param copySource - url to the source Azure Blob/File.
    * @param options - Optional options to the Blob Start Copy From URL operation.
    */
-  async beginCopyFromURL(copySource2, options = {}) {
+  async beginCopyFromURL(copySource2, options2 = {}) {
     const client2 = {
       abortCopyFromURL: (...args) => this.abortCopyFromURL(...args),
       getProperties: (...args) => this.getProperties(...args),
@@ -96877,10 +98220,10 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     const poller = new BlobBeginCopyFromUrlPoller({
       blobClient: client2,
       copySource: copySource2,
-      intervalInMs: options.intervalInMs,
-      onProgress: options.onProgress,
-      resumeFrom: options.resumeFrom,
-      startCopyFromURLOptions: options
+      intervalInMs: options2.intervalInMs,
+      onProgress: options2.onProgress,
+      resumeFrom: options2.resumeFrom,
+      startCopyFromURLOptions: options2
     });
     await poller.poll();
     return poller;
@@ -96893,11 +98236,11 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param copyId - Id of the Copy From URL operation.
    * @param options - Optional options to the Blob Abort Copy From URL operation.
    */
-  async abortCopyFromURL(copyId2, options = {}) {
-    return tracingClient.withSpan("BlobClient-abortCopyFromURL", options, async (updatedOptions) => {
+  async abortCopyFromURL(copyId2, options2 = {}) {
+    return tracingClient.withSpan("BlobClient-abortCopyFromURL", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.abortCopyFromURL(copyId2, {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -96910,34 +98253,34 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param copySource - The source URL to copy from, Shared Access Signature(SAS) maybe needed for authentication
    * @param options -
    */
-  async syncCopyFromURL(copySource2, options = {}) {
-    options.conditions = options.conditions || {};
-    options.sourceConditions = options.sourceConditions || {};
-    return tracingClient.withSpan("BlobClient-syncCopyFromURL", options, async (updatedOptions) => {
+  async syncCopyFromURL(copySource2, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    options2.sourceConditions = options2.sourceConditions || {};
+    return tracingClient.withSpan("BlobClient-syncCopyFromURL", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.copyFromURL(copySource2, {
-        abortSignal: options.abortSignal,
-        metadata: options.metadata,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        metadata: options2.metadata,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         sourceModifiedAccessConditions: {
-          sourceIfMatch: options.sourceConditions?.ifMatch,
-          sourceIfModifiedSince: options.sourceConditions?.ifModifiedSince,
-          sourceIfNoneMatch: options.sourceConditions?.ifNoneMatch,
-          sourceIfUnmodifiedSince: options.sourceConditions?.ifUnmodifiedSince
+          sourceIfMatch: options2.sourceConditions?.ifMatch,
+          sourceIfModifiedSince: options2.sourceConditions?.ifModifiedSince,
+          sourceIfNoneMatch: options2.sourceConditions?.ifNoneMatch,
+          sourceIfUnmodifiedSince: options2.sourceConditions?.ifUnmodifiedSince
         },
-        sourceContentMD5: options.sourceContentMD5,
-        copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
-        tier: toAccessTier(options.tier),
-        blobTagsString: toBlobTagsString(options.tags),
-        immutabilityPolicyExpiry: options.immutabilityPolicy?.expiriesOn,
-        immutabilityPolicyMode: options.immutabilityPolicy?.policyMode,
-        legalHold: options.legalHold,
-        encryptionScope: options.encryptionScope,
-        copySourceTags: options.copySourceTags,
-        fileRequestIntent: options.sourceShareTokenIntent,
+        sourceContentMD5: options2.sourceContentMD5,
+        copySourceAuthorization: httpAuthorizationToString(options2.sourceAuthorization),
+        tier: toAccessTier(options2.tier),
+        blobTagsString: toBlobTagsString(options2.tags),
+        immutabilityPolicyExpiry: options2.immutabilityPolicy?.expiriesOn,
+        immutabilityPolicyMode: options2.immutabilityPolicy?.policyMode,
+        legalHold: options2.legalHold,
+        encryptionScope: options2.encryptionScope,
+        copySourceTags: options2.copySourceTags,
+        fileRequestIntent: options2.sourceShareTokenIntent,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -96953,16 +98296,16 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param tier - The tier to be set on the blob. Valid values are Hot, Cool, or Archive.
    * @param options - Optional options to the Blob Set Tier operation.
    */
-  async setAccessTier(tier2, options = {}) {
-    return tracingClient.withSpan("BlobClient-setAccessTier", options, async (updatedOptions) => {
+  async setAccessTier(tier2, options2 = {}) {
+    return tracingClient.withSpan("BlobClient-setAccessTier", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.setTier(toAccessTier(tier2), {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        rehydratePriority: options.rehydratePriority,
+        rehydratePriority: options2.rehydratePriority,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -96971,7 +98314,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     let buffer2;
     let offset = 0;
     let count = 0;
-    let options = param4;
+    let options2 = param4;
     if (param1 instanceof Buffer) {
       buffer2 = param1;
       offset = param2 || 0;
@@ -96979,9 +98322,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     } else {
       offset = typeof param1 === "number" ? param1 : 0;
       count = typeof param2 === "number" ? param2 : 0;
-      options = param3 || {};
+      options2 = param3 || {};
     }
-    let blockSize = options.blockSize ?? 0;
+    let blockSize = options2.blockSize ?? 0;
     if (blockSize < 0) {
       throw new RangeError("blockSize option must be >= 0");
     }
@@ -96994,13 +98337,13 @@ var BlobClient = class _BlobClient extends StorageClient2 {
     if (count && count <= 0) {
       throw new RangeError("count option must be greater than 0");
     }
-    if (!options.conditions) {
-      options.conditions = {};
+    if (!options2.conditions) {
+      options2.conditions = {};
     }
-    return tracingClient.withSpan("BlobClient-downloadToBuffer", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlobClient-downloadToBuffer", options2, async (updatedOptions) => {
       if (!count) {
         const response = await this.getProperties({
-          ...options,
+          ...options2,
           tracingOptions: updatedOptions.tracingOptions
         });
         count = response.contentLength - offset;
@@ -97019,7 +98362,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         throw new RangeError(`The buffer's size should be equal to or larger than the request count of bytes: ${count}`);
       }
       let transferProgress = 0;
-      const batch = new Batch(options.concurrency);
+      const batch = new Batch(options2.concurrency);
       for (let off = offset; off < offset + count; off = off + blockSize) {
         batch.addOperation(async () => {
           let chunkEnd = offset + count;
@@ -97027,18 +98370,18 @@ var BlobClient = class _BlobClient extends StorageClient2 {
             chunkEnd = off + blockSize;
           }
           const response = await this.download(off, chunkEnd - off, {
-            abortSignal: options.abortSignal,
-            conditions: options.conditions,
-            maxRetryRequests: options.maxRetryRequestsPerBlock,
-            customerProvidedKey: options.customerProvidedKey,
-            contentChecksumAlgorithm: options.contentChecksumAlgorithm,
+            abortSignal: options2.abortSignal,
+            conditions: options2.conditions,
+            maxRetryRequests: options2.maxRetryRequestsPerBlock,
+            customerProvidedKey: options2.customerProvidedKey,
+            contentChecksumAlgorithm: options2.contentChecksumAlgorithm,
             tracingOptions: updatedOptions.tracingOptions
           });
           const stream4 = response.readableStreamBody;
           await streamToBuffer(stream4, buffer2, off - offset, chunkEnd - offset);
           transferProgress += chunkEnd - off;
-          if (options.onProgress) {
-            options.onProgress({ loadedBytes: transferProgress });
+          if (options2.onProgress) {
+            options2.onProgress({ loadedBytes: transferProgress });
           }
         });
       }
@@ -97062,10 +98405,10 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *                                                 content is already read and written into a local file
    *                                                 at the specified path.
    */
-  async downloadToFile(filePath, offset = 0, count, options = {}) {
-    return tracingClient.withSpan("BlobClient-downloadToFile", options, async (updatedOptions) => {
+  async downloadToFile(filePath, offset = 0, count, options2 = {}) {
+    return tracingClient.withSpan("BlobClient-downloadToFile", options2, async (updatedOptions) => {
       const response = await this.download(offset, count, {
-        ...options,
+        ...options2,
         tracingOptions: updatedOptions.tracingOptions
       });
       if (response.readableStreamBody) {
@@ -97117,32 +98460,32 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param copySource - url to the source Azure Blob/File.
    * @param options - Optional options to the Blob Start Copy From URL operation.
    */
-  async startCopyFromURL(copySource2, options = {}) {
-    return tracingClient.withSpan("BlobClient-startCopyFromURL", options, async (updatedOptions) => {
-      options.conditions = options.conditions || {};
-      options.sourceConditions = options.sourceConditions || {};
+  async startCopyFromURL(copySource2, options2 = {}) {
+    return tracingClient.withSpan("BlobClient-startCopyFromURL", options2, async (updatedOptions) => {
+      options2.conditions = options2.conditions || {};
+      options2.sourceConditions = options2.sourceConditions || {};
       return assertResponse(await this.blobContext.startCopyFromURL(copySource2, {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
-        metadata: options.metadata,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
+        metadata: options2.metadata,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         sourceModifiedAccessConditions: {
-          sourceIfMatch: options.sourceConditions.ifMatch,
-          sourceIfModifiedSince: options.sourceConditions.ifModifiedSince,
-          sourceIfNoneMatch: options.sourceConditions.ifNoneMatch,
-          sourceIfUnmodifiedSince: options.sourceConditions.ifUnmodifiedSince,
-          sourceIfTags: options.sourceConditions.tagConditions
+          sourceIfMatch: options2.sourceConditions.ifMatch,
+          sourceIfModifiedSince: options2.sourceConditions.ifModifiedSince,
+          sourceIfNoneMatch: options2.sourceConditions.ifNoneMatch,
+          sourceIfUnmodifiedSince: options2.sourceConditions.ifUnmodifiedSince,
+          sourceIfTags: options2.sourceConditions.tagConditions
         },
-        immutabilityPolicyExpiry: options.immutabilityPolicy?.expiriesOn,
-        immutabilityPolicyMode: options.immutabilityPolicy?.policyMode,
-        legalHold: options.legalHold,
-        rehydratePriority: options.rehydratePriority,
-        tier: toAccessTier(options.tier),
-        blobTagsString: toBlobTagsString(options.tags),
-        sealBlob: options.sealBlob,
+        immutabilityPolicyExpiry: options2.immutabilityPolicy?.expiriesOn,
+        immutabilityPolicyMode: options2.immutabilityPolicy?.policyMode,
+        legalHold: options2.legalHold,
+        rehydratePriority: options2.rehydratePriority,
+        tier: toAccessTier(options2.tier),
+        blobTagsString: toBlobTagsString(options2.tags),
+        sealBlob: options2.sealBlob,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -97158,8 +98501,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param options - Optional parameters.
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
-  generateSasUrl(options) {
-    return new Promise((resolve4) => {
+  generateSasUrl(options2) {
+    return new Promise((resolve5) => {
       if (!(this.credential instanceof StorageSharedKeyCredential)) {
         throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
       }
@@ -97168,9 +98511,9 @@ var BlobClient = class _BlobClient extends StorageClient2 {
         blobName: this._name,
         snapshotTime: this._snapshot,
         versionId: this._versionId,
-        ...options
+        ...options2
       }, this.credential).toString();
-      resolve4(appendToURLQuery(this.url, sas));
+      resolve5(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -97185,7 +98528,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
   /* eslint-disable-next-line @azure/azure-sdk/ts-naming-options*/
-  generateSasStringToSign(options) {
+  generateSasStringToSign(options2) {
     if (!(this.credential instanceof StorageSharedKeyCredential)) {
       throw new RangeError("Can only generate the SAS when the client is initialized with a shared key credential");
     }
@@ -97194,7 +98537,7 @@ var BlobClient = class _BlobClient extends StorageClient2 {
       blobName: this._name,
       snapshotTime: this._snapshot,
       versionId: this._versionId,
-      ...options
+      ...options2
     }, this.credential).stringToSign;
   }
   /**
@@ -97208,16 +98551,16 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param userDelegationKey -  Return value of `blobServiceClient.getUserDelegationKey()`
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
-  generateUserDelegationSasUrl(options, userDelegationKey) {
-    return new Promise((resolve4) => {
+  generateUserDelegationSasUrl(options2, userDelegationKey) {
+    return new Promise((resolve5) => {
       const sas = generateBlobSASQueryParameters({
         containerName: this._containerName,
         blobName: this._name,
         snapshotTime: this._snapshot,
         versionId: this._versionId,
-        ...options
+        ...options2
       }, userDelegationKey, this.accountName).toString();
-      resolve4(appendToURLQuery(this.url, sas));
+      resolve5(appendToURLQuery(this.url, sas));
     });
   }
   /**
@@ -97232,13 +98575,13 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param userDelegationKey -  Return value of `blobServiceClient.getUserDelegationKey()`
    * @returns The SAS URI consisting of the URI to the resource represented by this client, followed by the generated SAS token.
    */
-  generateUserDelegationSasStringToSign(options, userDelegationKey) {
+  generateUserDelegationSasStringToSign(options2, userDelegationKey) {
     return generateBlobSASQueryParametersInternal({
       containerName: this._containerName,
       blobName: this._name,
       snapshotTime: this._snapshot,
       versionId: this._versionId,
-      ...options
+      ...options2
     }, userDelegationKey, this.accountName).stringToSign;
   }
   /**
@@ -97246,8 +98589,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to delete immutability policy on the blob.
    */
-  async deleteImmutabilityPolicy(options = {}) {
-    return tracingClient.withSpan("BlobClient-deleteImmutabilityPolicy", options, async (updatedOptions) => {
+  async deleteImmutabilityPolicy(options2 = {}) {
+    return tracingClient.withSpan("BlobClient-deleteImmutabilityPolicy", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.deleteImmutabilityPolicy({
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -97258,8 +98601,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to set immutability policy on the blob.
    */
-  async setImmutabilityPolicy(immutabilityPolicy, options = {}) {
-    return tracingClient.withSpan("BlobClient-setImmutabilityPolicy", options, async (updatedOptions) => {
+  async setImmutabilityPolicy(immutabilityPolicy, options2 = {}) {
+    return tracingClient.withSpan("BlobClient-setImmutabilityPolicy", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.setImmutabilityPolicy({
         immutabilityPolicyExpiry: immutabilityPolicy.expiriesOn,
         immutabilityPolicyMode: immutabilityPolicy.policyMode,
@@ -97272,8 +98615,8 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    *
    * @param options - Optional options to set legal hold on the blob.
    */
-  async setLegalHold(legalHoldEnabled, options = {}) {
-    return tracingClient.withSpan("BlobClient-setLegalHold", options, async (updatedOptions) => {
+  async setLegalHold(legalHoldEnabled, options2 = {}) {
+    return tracingClient.withSpan("BlobClient-setLegalHold", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.setLegalHold(legalHoldEnabled, {
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -97289,10 +98632,10 @@ var BlobClient = class _BlobClient extends StorageClient2 {
    * @param options - Options to the Service Get Account Info operation.
    * @returns Response data for the Service Get Account Info operation.
    */
-  async getAccountInfo(options = {}) {
-    return tracingClient.withSpan("BlobClient-getAccountInfo", options, async (updatedOptions) => {
+  async getAccountInfo(options2 = {}) {
+    return tracingClient.withSpan("BlobClient-getAccountInfo", options2, async (updatedOptions) => {
       return assertResponse(await this.blobContext.getAccountInfo({
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -97303,22 +98646,22 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * appendBlobsContext provided by protocol layer.
    */
   appendBlobContext;
-  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline;
+  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options2) {
+    let pipeline2;
     let url2;
-    options = options || {};
+    options2 = options2 || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
-      options = blobNameOrOptions;
+      pipeline2 = credentialOrPipelineOrContainerName;
+      options2 = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      options2 = blobNameOrOptions;
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options2);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
-      options = blobNameOrOptions;
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      options2 = blobNameOrOptions;
+      pipeline2 = newPipeline(new AnonymousCredential(), options2);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -97327,25 +98670,25 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
           url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
-          if (!options.proxyOptions) {
-            options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
+          if (!options2.proxyOptions) {
+            options2.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options2);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options2);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     this.appendBlobContext = this.storageClientContext.appendBlob;
-    this.blobClientConfig = options;
+    this.blobClientConfig = options2;
   }
   /**
    * Creates a new AppendBlobClient object identical to the source but with the
@@ -97385,25 +98728,25 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * await appendBlobClient.create();
    * ```
    */
-  async create(options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("AppendBlobClient-create", options, async (updatedOptions) => {
+  async create(options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("AppendBlobClient-create", options2, async (updatedOptions) => {
       return assertResponse(await this.appendBlobContext.create(0, {
-        abortSignal: options.abortSignal,
-        blobHttpHeaders: options.blobHTTPHeaders,
-        leaseAccessConditions: options.conditions,
-        metadata: options.metadata,
+        abortSignal: options2.abortSignal,
+        blobHttpHeaders: options2.blobHTTPHeaders,
+        leaseAccessConditions: options2.conditions,
+        metadata: options2.metadata,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
-        immutabilityPolicyExpiry: options.immutabilityPolicy?.expiriesOn,
-        immutabilityPolicyMode: options.immutabilityPolicy?.policyMode,
-        legalHold: options.legalHold,
-        blobTagsString: toBlobTagsString(options.tags),
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
+        immutabilityPolicyExpiry: options2.immutabilityPolicy?.expiriesOn,
+        immutabilityPolicyMode: options2.immutabilityPolicy?.policyMode,
+        legalHold: options2.legalHold,
+        blobTagsString: toBlobTagsString(options2.tags),
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -97415,9 +98758,9 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    *
    * @param options -
    */
-  async createIfNotExists(options = {}) {
+  async createIfNotExists(options2 = {}) {
     const conditions = { ifNoneMatch: ETagAny };
-    return tracingClient.withSpan("AppendBlobClient-createIfNotExists", options, async (updatedOptions) => {
+    return tracingClient.withSpan("AppendBlobClient-createIfNotExists", options2, async (updatedOptions) => {
       try {
         const res = assertResponse(await this.create({
           ...updatedOptions,
@@ -97446,16 +98789,16 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    *
    * @param options -
    */
-  async seal(options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("AppendBlobClient-seal", options, async (updatedOptions) => {
+  async seal(options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("AppendBlobClient-seal", options2, async (updatedOptions) => {
       return assertResponse(await this.appendBlobContext.seal({
-        abortSignal: options.abortSignal,
-        appendPositionAccessConditions: options.conditions,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        appendPositionAccessConditions: options2.conditions,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -97498,26 +98841,26 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * await existingAppendBlobClient.appendBlock(content, content.length);
    * ```
    */
-  async appendBlock(body2, contentLength2, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("AppendBlobClient-appendBlock", options, async (updatedOptions) => {
+  async appendBlock(body2, contentLength2, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("AppendBlobClient-appendBlock", options2, async (updatedOptions) => {
       const parameters = {
-        abortSignal: options.abortSignal,
-        appendPositionAccessConditions: options.conditions,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        appendPositionAccessConditions: options2.conditions,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         requestOptions: {
-          onUploadProgress: options.onProgress
+          onUploadProgress: options2.onProgress
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       };
-      const uploadBodyParameters = await setUploadChecksumParameters(body2, contentLength2, parameters, options, this.blobClientConfig?.uploadContentChecksumAlgorithm);
+      const uploadBodyParameters = await setUploadChecksumParameters(body2, contentLength2, parameters, options2, this.blobClientConfig?.uploadContentChecksumAlgorithm);
       return assertResponse(await this.appendBlobContext.appendBlock(uploadBodyParameters.contentLength, uploadBodyParameters.body, parameters));
     });
   }
@@ -97535,37 +98878,37 @@ var AppendBlobClient = class _AppendBlobClient extends BlobClient {
    * @param count - Number of bytes to be appended as a block
    * @param options -
    */
-  async appendBlockFromURL(sourceURL, sourceOffset, count, options = {}) {
-    options.conditions = options.conditions || {};
-    options.sourceConditions = options.sourceConditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("AppendBlobClient-appendBlockFromURL", options, async (updatedOptions) => {
+  async appendBlockFromURL(sourceURL, sourceOffset, count, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    options2.sourceConditions = options2.sourceConditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("AppendBlobClient-appendBlockFromURL", options2, async (updatedOptions) => {
       return assertResponse(await this.appendBlobContext.appendBlockFromUrl(sourceURL, 0, {
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         sourceRange: rangeToString({ offset: sourceOffset, count }),
-        sourceContentMD5: options.sourceContentMD5,
-        sourceContentCrc64: options.sourceContentCrc64,
-        leaseAccessConditions: options.conditions,
-        appendPositionAccessConditions: options.conditions,
+        sourceContentMD5: options2.sourceContentMD5,
+        sourceContentCrc64: options2.sourceContentCrc64,
+        leaseAccessConditions: options2.conditions,
+        appendPositionAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         sourceModifiedAccessConditions: {
-          sourceIfMatch: options.sourceConditions?.ifMatch,
-          sourceIfModifiedSince: options.sourceConditions?.ifModifiedSince,
-          sourceIfNoneMatch: options.sourceConditions?.ifNoneMatch,
-          sourceIfUnmodifiedSince: options.sourceConditions?.ifUnmodifiedSince
+          sourceIfMatch: options2.sourceConditions?.ifMatch,
+          sourceIfModifiedSince: options2.sourceConditions?.ifModifiedSince,
+          sourceIfNoneMatch: options2.sourceConditions?.ifNoneMatch,
+          sourceIfUnmodifiedSince: options2.sourceConditions?.ifUnmodifiedSince
         },
-        copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
-        fileRequestIntent: options.sourceShareTokenIntent,
+        copySourceAuthorization: httpAuthorizationToString(options2.sourceAuthorization),
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
+        fileRequestIntent: options2.sourceShareTokenIntent,
         tracingOptions: updatedOptions.tracingOptions,
         sourceCpkInfo: {
-          sourceEncryptionKey: options.sourceCustomerProvidedKey?.encryptionKey,
-          sourceEncryptionAlgorithm: options.sourceCustomerProvidedKey?.encryptionAlgorithm,
-          sourceEncryptionKeySha256: options.sourceCustomerProvidedKey?.encryptionKeySha256
+          sourceEncryptionKey: options2.sourceCustomerProvidedKey?.encryptionKey,
+          sourceEncryptionAlgorithm: options2.sourceCustomerProvidedKey?.encryptionAlgorithm,
+          sourceEncryptionKeySha256: options2.sourceCustomerProvidedKey?.encryptionKeySha256
         }
       }));
     });
@@ -97583,24 +98926,24 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * blockBlobContext provided by protocol layer.
    */
   blockBlobContext;
-  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline;
+  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options2) {
+    let pipeline2;
     let url2;
-    options = options || {};
+    options2 = options2 || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
-      options = blobNameOrOptions;
+      pipeline2 = credentialOrPipelineOrContainerName;
+      options2 = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      options2 = blobNameOrOptions;
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options2);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
       if (blobNameOrOptions && typeof blobNameOrOptions !== "string") {
-        options = blobNameOrOptions;
+        options2 = blobNameOrOptions;
       }
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      pipeline2 = newPipeline(new AnonymousCredential(), options2);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -97609,26 +98952,26 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
           url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
-          if (!options.proxyOptions) {
-            options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
+          if (!options2.proxyOptions) {
+            options2.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options2);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options2);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     this.blockBlobContext = this.storageClientContext.blockBlob;
     this._blobContext = this.storageClientContext.blob;
-    this.blobClientConfig = options;
+    this.blobClientConfig = options2;
   }
   /**
    * Creates a new BlockBlobClient object identical to the source but with the
@@ -97688,32 +99031,32 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param query -
    * @param options -
    */
-  async query(query, options = {}) {
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
+  async query(query, options2 = {}) {
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
     if (!isNodeLike2) {
       throw new Error("This operation currently is only supported in Node.js.");
     }
-    return tracingClient.withSpan("BlockBlobClient-query", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlockBlobClient-query", options2, async (updatedOptions) => {
       const response = assertResponse(await this._blobContext.query({
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         queryRequest: {
           queryType: "SQL",
           expression: query,
-          inputSerialization: toQuerySerialization(options.inputTextConfiguration),
-          outputSerialization: toQuerySerialization(options.outputTextConfiguration)
+          inputSerialization: toQuerySerialization(options2.inputTextConfiguration),
+          outputSerialization: toQuerySerialization(options2.outputTextConfiguration)
         },
-        leaseAccessConditions: options.conditions,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
+        cpkInfo: options2.customerProvidedKey,
         tracingOptions: updatedOptions.tracingOptions
       }));
       return new BlobQueryResponse(response, {
-        abortSignal: options.abortSignal,
-        onProgress: options.onProgress,
-        onError: options.onError
+        abortSignal: options2.abortSignal,
+        onProgress: options2.onProgress,
+        onError: options2.onError
       });
     });
   }
@@ -97758,32 +99101,32 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * const uploadBlobResponse = await blockBlobClient.upload(content, content.length);
    * ```
    */
-  async upload(body2, contentLength2, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlockBlobClient-upload", options, async (updatedOptions) => {
+  async upload(body2, contentLength2, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlockBlobClient-upload", options2, async (updatedOptions) => {
       const parameters = {
-        abortSignal: options.abortSignal,
-        blobHttpHeaders: options.blobHTTPHeaders,
-        leaseAccessConditions: options.conditions,
-        metadata: options.metadata,
+        abortSignal: options2.abortSignal,
+        blobHttpHeaders: options2.blobHTTPHeaders,
+        leaseAccessConditions: options2.conditions,
+        metadata: options2.metadata,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         requestOptions: {
-          onUploadProgress: options.onProgress
+          onUploadProgress: options2.onProgress
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
-        immutabilityPolicyExpiry: options.immutabilityPolicy?.expiriesOn,
-        immutabilityPolicyMode: options.immutabilityPolicy?.policyMode,
-        legalHold: options.legalHold,
-        tier: toAccessTier(options.tier),
-        blobTagsString: toBlobTagsString(options.tags),
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
+        immutabilityPolicyExpiry: options2.immutabilityPolicy?.expiriesOn,
+        immutabilityPolicyMode: options2.immutabilityPolicy?.policyMode,
+        legalHold: options2.legalHold,
+        tier: toAccessTier(options2.tier),
+        blobTagsString: toBlobTagsString(options2.tags),
         tracingOptions: updatedOptions.tracingOptions
       };
-      const uploadBodyParameters = await setUploadChecksumParameters(body2, contentLength2, parameters, options, this.blobClientConfig?.uploadContentChecksumAlgorithm);
+      const uploadBodyParameters = await setUploadChecksumParameters(body2, contentLength2, parameters, options2, this.blobClientConfig?.uploadContentChecksumAlgorithm);
       return assertResponse(await this.blockBlobContext.upload(uploadBodyParameters.contentLength, uploadBodyParameters.body, parameters));
     });
   }
@@ -97805,36 +99148,36 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    *                           - https://myaccount.blob.core.windows.net/mycontainer/myblob?snapshot=<DateTime>
    * @param options - Optional parameters.
    */
-  async syncUploadFromURL(sourceURL, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlockBlobClient-syncUploadFromURL", options, async (updatedOptions) => {
+  async syncUploadFromURL(sourceURL, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlockBlobClient-syncUploadFromURL", options2, async (updatedOptions) => {
       return assertResponse(await this.blockBlobContext.putBlobFromUrl(0, sourceURL, {
-        ...options,
-        blobHttpHeaders: options.blobHTTPHeaders,
-        leaseAccessConditions: options.conditions,
+        ...options2,
+        blobHttpHeaders: options2.blobHTTPHeaders,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         sourceModifiedAccessConditions: {
-          sourceIfMatch: options.sourceConditions?.ifMatch,
-          sourceIfModifiedSince: options.sourceConditions?.ifModifiedSince,
-          sourceIfNoneMatch: options.sourceConditions?.ifNoneMatch,
-          sourceIfUnmodifiedSince: options.sourceConditions?.ifUnmodifiedSince,
-          sourceIfTags: options.sourceConditions?.tagConditions
+          sourceIfMatch: options2.sourceConditions?.ifMatch,
+          sourceIfModifiedSince: options2.sourceConditions?.ifModifiedSince,
+          sourceIfNoneMatch: options2.sourceConditions?.ifNoneMatch,
+          sourceIfUnmodifiedSince: options2.sourceConditions?.ifUnmodifiedSince,
+          sourceIfTags: options2.sourceConditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
-        copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
-        tier: toAccessTier(options.tier),
-        blobTagsString: toBlobTagsString(options.tags),
-        copySourceTags: options.copySourceTags,
-        fileRequestIntent: options.sourceShareTokenIntent,
+        cpkInfo: options2.customerProvidedKey,
+        copySourceAuthorization: httpAuthorizationToString(options2.sourceAuthorization),
+        tier: toAccessTier(options2.tier),
+        blobTagsString: toBlobTagsString(options2.tags),
+        copySourceTags: options2.copySourceTags,
+        fileRequestIntent: options2.sourceShareTokenIntent,
         tracingOptions: updatedOptions.tracingOptions,
         sourceCpkInfo: {
-          sourceEncryptionKey: options.sourceCustomerProvidedKey?.encryptionKey,
-          sourceEncryptionAlgorithm: options.sourceCustomerProvidedKey?.encryptionAlgorithm,
-          sourceEncryptionKeySha256: options.sourceCustomerProvidedKey?.encryptionKeySha256
+          sourceEncryptionKey: options2.sourceCustomerProvidedKey?.encryptionKey,
+          sourceEncryptionAlgorithm: options2.sourceCustomerProvidedKey?.encryptionAlgorithm,
+          sourceEncryptionKeySha256: options2.sourceCustomerProvidedKey?.encryptionKeySha256
         }
       }));
     });
@@ -97850,20 +99193,20 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block operation.
    * @returns Response data for the Block Blob Stage Block operation.
    */
-  async stageBlock(blockId2, body2, contentLength2, options = {}) {
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlockBlobClient-stageBlock", options, async (updatedOptions) => {
+  async stageBlock(blockId2, body2, contentLength2, options2 = {}) {
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlockBlobClient-stageBlock", options2, async (updatedOptions) => {
       const parameters = {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         requestOptions: {
-          onUploadProgress: options.onProgress
+          onUploadProgress: options2.onProgress
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       };
-      const uploadBodyParameters = await setUploadChecksumParameters(body2, contentLength2, parameters, options, this.blobClientConfig?.uploadContentChecksumAlgorithm);
+      const uploadBodyParameters = await setUploadChecksumParameters(body2, contentLength2, parameters, options2, this.blobClientConfig?.uploadContentChecksumAlgorithm);
       return assertResponse(await this.blockBlobContext.stageBlock(blockId2, uploadBodyParameters.contentLength, uploadBodyParameters.body, parameters));
     });
   }
@@ -97888,24 +99231,24 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Stage Block From URL operation.
    * @returns Response data for the Block Blob Stage Block From URL operation.
    */
-  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count, options = {}) {
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options, async (updatedOptions) => {
+  async stageBlockFromURL(blockId2, sourceURL, offset = 0, count, options2 = {}) {
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlockBlobClient-stageBlockFromURL", options2, async (updatedOptions) => {
       return assertResponse(await this.blockBlobContext.stageBlockFromURL(blockId2, 0, sourceURL, {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
-        sourceContentMD5: options.sourceContentMD5,
-        sourceContentCrc64: options.sourceContentCrc64,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
+        sourceContentMD5: options2.sourceContentMD5,
+        sourceContentCrc64: options2.sourceContentCrc64,
         sourceRange: offset === 0 && !count ? void 0 : rangeToString({ offset, count }),
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
-        copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
-        fileRequestIntent: options.sourceShareTokenIntent,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
+        copySourceAuthorization: httpAuthorizationToString(options2.sourceAuthorization),
+        fileRequestIntent: options2.sourceShareTokenIntent,
         tracingOptions: updatedOptions.tracingOptions,
         sourceCpkInfo: {
-          sourceEncryptionKey: options.sourceCustomerProvidedKey?.encryptionKey,
-          sourceEncryptionAlgorithm: options.sourceCustomerProvidedKey?.encryptionAlgorithm,
-          sourceEncryptionKeySha256: options.sourceCustomerProvidedKey?.encryptionKeySha256
+          sourceEncryptionKey: options2.sourceCustomerProvidedKey?.encryptionKey,
+          sourceEncryptionAlgorithm: options2.sourceCustomerProvidedKey?.encryptionAlgorithm,
+          sourceEncryptionKeySha256: options2.sourceCustomerProvidedKey?.encryptionKeySha256
         }
       }));
     });
@@ -97922,26 +99265,26 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Commit Block List operation.
    * @returns Response data for the Block Blob Commit Block List operation.
    */
-  async commitBlockList(blocks2, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("BlockBlobClient-commitBlockList", options, async (updatedOptions) => {
+  async commitBlockList(blocks2, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("BlockBlobClient-commitBlockList", options2, async (updatedOptions) => {
       return assertResponse(await this.blockBlobContext.commitBlockList({ latest: blocks2 }, {
-        abortSignal: options.abortSignal,
-        blobHttpHeaders: options.blobHTTPHeaders,
-        leaseAccessConditions: options.conditions,
-        metadata: options.metadata,
+        abortSignal: options2.abortSignal,
+        blobHttpHeaders: options2.blobHTTPHeaders,
+        leaseAccessConditions: options2.conditions,
+        metadata: options2.metadata,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
-        immutabilityPolicyExpiry: options.immutabilityPolicy?.expiriesOn,
-        immutabilityPolicyMode: options.immutabilityPolicy?.policyMode,
-        legalHold: options.legalHold,
-        tier: toAccessTier(options.tier),
-        blobTagsString: toBlobTagsString(options.tags),
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
+        immutabilityPolicyExpiry: options2.immutabilityPolicy?.expiriesOn,
+        immutabilityPolicyMode: options2.immutabilityPolicy?.policyMode,
+        legalHold: options2.legalHold,
+        tier: toAccessTier(options2.tier),
+        blobTagsString: toBlobTagsString(options2.tags),
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -97956,14 +99299,14 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to the Block Blob Get Block List operation.
    * @returns Response data for the Block Blob Get Block List operation.
    */
-  async getBlockList(listType2, options = {}) {
-    return tracingClient.withSpan("BlockBlobClient-getBlockList", options, async (updatedOptions) => {
+  async getBlockList(listType2, options2 = {}) {
+    return tracingClient.withSpan("BlockBlobClient-getBlockList", options2, async (updatedOptions) => {
       const res = assertResponse(await this.blockBlobContext.getBlockList(listType2, {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -97992,8 +99335,8 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param data - Buffer(Node.js), Blob, ArrayBuffer or ArrayBufferView
    * @param options -
    */
-  async uploadData(data, options = {}) {
-    return tracingClient.withSpan("BlockBlobClient-uploadData", options, async (updatedOptions) => {
+  async uploadData(data, options2 = {}) {
+    return tracingClient.withSpan("BlockBlobClient-uploadData", options2, async (updatedOptions) => {
       if (isNodeLike2) {
         let buffer2;
         if (data instanceof Buffer) {
@@ -98030,8 +99373,8 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to upload browser data.
    * @returns Response data for the Blob Upload operation.
    */
-  async uploadBrowserData(browserData, options = {}) {
-    return tracingClient.withSpan("BlockBlobClient-uploadBrowserData", options, async (updatedOptions) => {
+  async uploadBrowserData(browserData, options2 = {}) {
+    return tracingClient.withSpan("BlockBlobClient-uploadBrowserData", options2, async (updatedOptions) => {
       const browserBlob = new Blob([browserData]);
       return this.uploadSeekableInternal((offset, size) => browserBlob.slice(offset, offset + size), browserBlob.size, updatedOptions);
     });
@@ -98051,12 +99394,12 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to Upload to Block Blob operation.
    * @returns Response data for the Blob Upload operation.
    */
-  async uploadSeekableInternal(bodyFactory, size, options = {}) {
-    let blockSize = options.blockSize ?? 0;
+  async uploadSeekableInternal(bodyFactory, size, options2 = {}) {
+    let blockSize = options2.blockSize ?? 0;
     if (blockSize < 0 || blockSize > BLOCK_BLOB_MAX_STAGE_BLOCK_BYTES) {
       throw new RangeError(`blockSize option must be >= 0 and <= ${BLOCK_BLOB_MAX_STAGE_BLOCK_BYTES}`);
     }
-    const maxSingleShotSize = options.maxSingleShotSize ?? BLOCK_BLOB_MAX_UPLOAD_BLOB_BYTES;
+    const maxSingleShotSize = options2.maxSingleShotSize ?? BLOCK_BLOB_MAX_UPLOAD_BLOB_BYTES;
     if (maxSingleShotSize < 0 || maxSingleShotSize > BLOCK_BLOB_MAX_UPLOAD_BLOB_BYTES) {
       throw new RangeError(`maxSingleShotSize option must be >= 0 and <= ${BLOCK_BLOB_MAX_UPLOAD_BLOB_BYTES}`);
     }
@@ -98071,13 +99414,13 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
         }
       }
     }
-    if (!options.blobHTTPHeaders) {
-      options.blobHTTPHeaders = {};
+    if (!options2.blobHTTPHeaders) {
+      options2.blobHTTPHeaders = {};
     }
-    if (!options.conditions) {
-      options.conditions = {};
+    if (!options2.conditions) {
+      options2.conditions = {};
     }
-    return tracingClient.withSpan("BlockBlobClient-uploadSeekableInternal", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlockBlobClient-uploadSeekableInternal", options2, async (updatedOptions) => {
       if (size <= maxSingleShotSize) {
         return assertResponse(await this.upload(bodyFactory(0, size), size, updatedOptions));
       }
@@ -98088,7 +99431,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
       const blockList = [];
       const blockIDPrefix = randomUUID3();
       let transferProgress = 0;
-      const batch = new Batch(options.concurrency);
+      const batch = new Batch(options2.concurrency);
       for (let i = 0; i < numBlocks; i++) {
         batch.addOperation(async () => {
           const blockID = generateBlockID(blockIDPrefix, i);
@@ -98097,15 +99440,15 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           const contentLength2 = end - start;
           blockList.push(blockID);
           await this.stageBlock(blockID, bodyFactory(start, contentLength2), contentLength2, {
-            abortSignal: options.abortSignal,
-            conditions: options.conditions,
-            encryptionScope: options.encryptionScope,
+            abortSignal: options2.abortSignal,
+            conditions: options2.conditions,
+            encryptionScope: options2.encryptionScope,
             tracingOptions: updatedOptions.tracingOptions,
-            contentChecksumAlgorithm: options.contentChecksumAlgorithm
+            contentChecksumAlgorithm: options2.contentChecksumAlgorithm
           });
           transferProgress += contentLength2;
-          if (options.onProgress) {
-            options.onProgress({
+          if (options2.onProgress) {
+            options2.onProgress({
               loadedBytes: transferProgress
             });
           }
@@ -98128,8 +99471,8 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to Upload to Block Blob operation.
    * @returns Response data for the Blob Upload operation.
    */
-  async uploadFile(filePath, options = {}) {
-    return tracingClient.withSpan("BlockBlobClient-uploadFile", options, async (updatedOptions) => {
+  async uploadFile(filePath, options2 = {}) {
+    return tracingClient.withSpan("BlockBlobClient-uploadFile", options2, async (updatedOptions) => {
       const size = (await fsStat(filePath)).size;
       return this.uploadSeekableInternal((offset, count) => {
         return () => fsCreateReadStream(filePath, {
@@ -98138,7 +99481,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           start: offset
         });
       }, size, {
-        ...options,
+        ...options2,
         tracingOptions: updatedOptions.tracingOptions
       });
     });
@@ -98159,14 +99502,14 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
    * @param options - Options to Upload Stream to Block Blob operation.
    * @returns Response data for the Blob Upload operation.
    */
-  async uploadStream(stream4, bufferSize = DEFAULT_BLOCK_BUFFER_SIZE_BYTES, maxConcurrency = 5, options = {}) {
-    if (!options.blobHTTPHeaders) {
-      options.blobHTTPHeaders = {};
+  async uploadStream(stream4, bufferSize = DEFAULT_BLOCK_BUFFER_SIZE_BYTES, maxConcurrency = 5, options2 = {}) {
+    if (!options2.blobHTTPHeaders) {
+      options2.blobHTTPHeaders = {};
     }
-    if (!options.conditions) {
-      options.conditions = {};
+    if (!options2.conditions) {
+      options2.conditions = {};
     }
-    return tracingClient.withSpan("BlockBlobClient-uploadStream", options, async (updatedOptions) => {
+    return tracingClient.withSpan("BlockBlobClient-uploadStream", options2, async (updatedOptions) => {
       let blockNum = 0;
       const blockIDPrefix = randomUUID3();
       let transferProgress = 0;
@@ -98180,15 +99523,15 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
           blockList.push(blockID);
           blockNum++;
           await this.stageBlock(blockID, body2, length, {
-            customerProvidedKey: options.customerProvidedKey,
-            conditions: options.conditions,
-            encryptionScope: options.encryptionScope,
+            customerProvidedKey: options2.customerProvidedKey,
+            conditions: options2.conditions,
+            encryptionScope: options2.encryptionScope,
             tracingOptions: updatedOptions.tracingOptions,
-            contentChecksumAlgorithm: options.contentChecksumAlgorithm
+            contentChecksumAlgorithm: options2.contentChecksumAlgorithm
           });
           transferProgress += length;
-          if (options.onProgress) {
-            options.onProgress({ loadedBytes: transferProgress });
+          if (options2.onProgress) {
+            options2.onProgress({ loadedBytes: transferProgress });
           }
         },
         // concurrency should set a smaller value than maxConcurrency, which is helpful to
@@ -98199,7 +99542,7 @@ var BlockBlobClient = class _BlockBlobClient extends BlobClient {
       );
       await scheduler.do();
       return assertResponse(await this.commitBlockList(blockList, {
-        ...options,
+        ...options2,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -98210,22 +99553,22 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * pageBlobsContext provided by protocol layer.
    */
   pageBlobContext;
-  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options) {
-    let pipeline;
+  constructor(urlOrConnectionString, credentialOrPipelineOrContainerName, blobNameOrOptions, options2) {
+    let pipeline2;
     let url2;
-    options = options || {};
+    options2 = options2 || {};
     if (isPipelineLike(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      pipeline = credentialOrPipelineOrContainerName;
-      options = blobNameOrOptions;
+      pipeline2 = credentialOrPipelineOrContainerName;
+      options2 = blobNameOrOptions;
     } else if (isNodeLike2 && credentialOrPipelineOrContainerName instanceof StorageSharedKeyCredential || credentialOrPipelineOrContainerName instanceof AnonymousCredential || isTokenCredential(credentialOrPipelineOrContainerName)) {
       url2 = urlOrConnectionString;
-      options = blobNameOrOptions;
-      pipeline = newPipeline(credentialOrPipelineOrContainerName, options);
+      options2 = blobNameOrOptions;
+      pipeline2 = newPipeline(credentialOrPipelineOrContainerName, options2);
     } else if (!credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName !== "string") {
       url2 = urlOrConnectionString;
-      options = blobNameOrOptions;
-      pipeline = newPipeline(new AnonymousCredential(), options);
+      options2 = blobNameOrOptions;
+      pipeline2 = newPipeline(new AnonymousCredential(), options2);
     } else if (credentialOrPipelineOrContainerName && typeof credentialOrPipelineOrContainerName === "string" && blobNameOrOptions && typeof blobNameOrOptions === "string") {
       const containerName = credentialOrPipelineOrContainerName;
       const blobName = blobNameOrOptions;
@@ -98234,25 +99577,25 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
         if (isNodeLike2) {
           const sharedKeyCredential = new StorageSharedKeyCredential(extractedCreds.accountName, extractedCreds.accountKey);
           url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName));
-          if (!options.proxyOptions) {
-            options.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
+          if (!options2.proxyOptions) {
+            options2.proxyOptions = getDefaultProxySettings2(extractedCreds.proxyUri);
           }
-          pipeline = newPipeline(sharedKeyCredential, options);
+          pipeline2 = newPipeline(sharedKeyCredential, options2);
         } else {
           throw new Error("Account connection string is only supported in Node.js environment");
         }
       } else if (extractedCreds.kind === "SASConnString") {
         url2 = appendToURLPath(appendToURLPath(extractedCreds.url, encodeURIComponent(containerName)), encodeURIComponent(blobName)) + "?" + extractedCreds.accountSas;
-        pipeline = newPipeline(new AnonymousCredential(), options);
+        pipeline2 = newPipeline(new AnonymousCredential(), options2);
       } else {
         throw new Error("Connection string must be either an Account connection string or a SAS connection string");
       }
     } else {
       throw new Error("Expecting non-empty strings for containerName and blobName parameters");
     }
-    super(url2, pipeline);
+    super(url2, pipeline2);
     this.pageBlobContext = this.storageClientContext.pageBlob;
-    this.blobClientConfig = options;
+    this.blobClientConfig = options2;
   }
   /**
    * Creates a new PageBlobClient object identical to the source but with the
@@ -98274,27 +99617,27 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Create operation.
    * @returns Response data for the Page Blob Create operation.
    */
-  async create(size, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("PageBlobClient-create", options, async (updatedOptions) => {
+  async create(size, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("PageBlobClient-create", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.create(0, size, {
-        abortSignal: options.abortSignal,
-        blobHttpHeaders: options.blobHTTPHeaders,
-        blobSequenceNumber: options.blobSequenceNumber,
-        leaseAccessConditions: options.conditions,
-        metadata: options.metadata,
+        abortSignal: options2.abortSignal,
+        blobHttpHeaders: options2.blobHTTPHeaders,
+        blobSequenceNumber: options2.blobSequenceNumber,
+        leaseAccessConditions: options2.conditions,
+        metadata: options2.metadata,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
-        immutabilityPolicyExpiry: options.immutabilityPolicy?.expiriesOn,
-        immutabilityPolicyMode: options.immutabilityPolicy?.policyMode,
-        legalHold: options.legalHold,
-        tier: toAccessTier(options.tier),
-        blobTagsString: toBlobTagsString(options.tags),
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
+        immutabilityPolicyExpiry: options2.immutabilityPolicy?.expiriesOn,
+        immutabilityPolicyMode: options2.immutabilityPolicy?.policyMode,
+        legalHold: options2.legalHold,
+        tier: toAccessTier(options2.tier),
+        blobTagsString: toBlobTagsString(options2.tags),
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -98308,12 +99651,12 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param size - size of the page blob.
    * @param options -
    */
-  async createIfNotExists(size, options = {}) {
-    return tracingClient.withSpan("PageBlobClient-createIfNotExists", options, async (updatedOptions) => {
+  async createIfNotExists(size, options2 = {}) {
+    return tracingClient.withSpan("PageBlobClient-createIfNotExists", options2, async (updatedOptions) => {
       try {
         const conditions = { ifNoneMatch: ETagAny };
         const res = assertResponse(await this.create(size, {
-          ...options,
+          ...options2,
           conditions,
           tracingOptions: updatedOptions.tracingOptions
         }));
@@ -98345,27 +99688,27 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Upload Pages operation.
    * @returns Response data for the Page Blob Upload Pages operation.
    */
-  async uploadPages(body2, offset, count, options = {}) {
-    options.conditions = options.conditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("PageBlobClient-uploadPages", options, async (updatedOptions) => {
+  async uploadPages(body2, offset, count, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("PageBlobClient-uploadPages", options2, async (updatedOptions) => {
       const parameters = {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         requestOptions: {
-          onUploadProgress: options.onProgress
+          onUploadProgress: options2.onProgress
         },
         range: rangeToString({ offset, count }),
-        sequenceNumberAccessConditions: options.conditions,
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
+        sequenceNumberAccessConditions: options2.conditions,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       };
-      const uploadBodyParameters = await setUploadChecksumParameters(body2, count, parameters, options, this.blobClientConfig?.uploadContentChecksumAlgorithm);
+      const uploadBodyParameters = await setUploadChecksumParameters(body2, count, parameters, options2, this.blobClientConfig?.uploadContentChecksumAlgorithm);
       return assertResponse(await this.pageBlobContext.uploadPages(uploadBodyParameters.contentLength, uploadBodyParameters.body, parameters));
     });
   }
@@ -98380,36 +99723,36 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to be uploaded from source page blob
    * @param options -
    */
-  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count, options = {}) {
-    options.conditions = options.conditions || {};
-    options.sourceConditions = options.sourceConditions || {};
-    ensureCpkIfSpecified(options.customerProvidedKey, this.isHttps);
-    return tracingClient.withSpan("PageBlobClient-uploadPagesFromURL", options, async (updatedOptions) => {
+  async uploadPagesFromURL(sourceURL, sourceOffset, destOffset, count, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    options2.sourceConditions = options2.sourceConditions || {};
+    ensureCpkIfSpecified(options2.customerProvidedKey, this.isHttps);
+    return tracingClient.withSpan("PageBlobClient-uploadPagesFromURL", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.uploadPagesFromURL(sourceURL, rangeToString({ offset: sourceOffset, count }), 0, rangeToString({ offset: destOffset, count }), {
-        abortSignal: options.abortSignal,
-        sourceContentMD5: options.sourceContentMD5,
-        sourceContentCrc64: options.sourceContentCrc64,
-        leaseAccessConditions: options.conditions,
-        sequenceNumberAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        sourceContentMD5: options2.sourceContentMD5,
+        sourceContentCrc64: options2.sourceContentCrc64,
+        leaseAccessConditions: options2.conditions,
+        sequenceNumberAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         sourceModifiedAccessConditions: {
-          sourceIfMatch: options.sourceConditions?.ifMatch,
-          sourceIfModifiedSince: options.sourceConditions?.ifModifiedSince,
-          sourceIfNoneMatch: options.sourceConditions?.ifNoneMatch,
-          sourceIfUnmodifiedSince: options.sourceConditions?.ifUnmodifiedSince
+          sourceIfMatch: options2.sourceConditions?.ifMatch,
+          sourceIfModifiedSince: options2.sourceConditions?.ifModifiedSince,
+          sourceIfNoneMatch: options2.sourceConditions?.ifNoneMatch,
+          sourceIfUnmodifiedSince: options2.sourceConditions?.ifUnmodifiedSince
         },
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
-        copySourceAuthorization: httpAuthorizationToString(options.sourceAuthorization),
-        fileRequestIntent: options.sourceShareTokenIntent,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
+        copySourceAuthorization: httpAuthorizationToString(options2.sourceAuthorization),
+        fileRequestIntent: options2.sourceShareTokenIntent,
         tracingOptions: updatedOptions.tracingOptions,
         sourceCpkInfo: {
-          sourceEncryptionKey: options.sourceCustomerProvidedKey?.encryptionKey,
-          sourceEncryptionAlgorithm: options.sourceCustomerProvidedKey?.encryptionAlgorithm,
-          sourceEncryptionKeySha256: options.sourceCustomerProvidedKey?.encryptionKeySha256
+          sourceEncryptionKey: options2.sourceCustomerProvidedKey?.encryptionKey,
+          sourceEncryptionAlgorithm: options2.sourceCustomerProvidedKey?.encryptionAlgorithm,
+          sourceEncryptionKeySha256: options2.sourceCustomerProvidedKey?.encryptionKeySha256
         }
       }));
     });
@@ -98423,20 +99766,20 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Clear Pages operation.
    * @returns Response data for the Page Blob Clear Pages operation.
    */
-  async clearPages(offset = 0, count, options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("PageBlobClient-clearPages", options, async (updatedOptions) => {
+  async clearPages(offset = 0, count, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("PageBlobClient-clearPages", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.clearPages(0, {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         range: rangeToString({ offset, count }),
-        sequenceNumberAccessConditions: options.conditions,
-        cpkInfo: options.customerProvidedKey,
-        encryptionScope: options.encryptionScope,
+        sequenceNumberAccessConditions: options2.conditions,
+        cpkInfo: options2.customerProvidedKey,
+        encryptionScope: options2.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -98450,15 +99793,15 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns Response data for the Page Blob Get Ranges operation.
    */
-  async getPageRanges(offset = 0, count, options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("PageBlobClient-getPageRanges", options, async (updatedOptions) => {
+  async getPageRanges(offset = 0, count, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("PageBlobClient-getPageRanges", options2, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRanges({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         range: rangeToString({ offset, count }),
         tracingOptions: updatedOptions.tracingOptions
@@ -98478,18 +99821,18 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the list to be returned with the next list operation.
    * @param options - Options to PageBlob Get Page Ranges Segment operation.
    */
-  async listPageRangesSegment(offset = 0, count, marker2, options = {}) {
-    return tracingClient.withSpan("PageBlobClient-getPageRangesSegment", options, async (updatedOptions) => {
+  async listPageRangesSegment(offset = 0, count, marker2, options2 = {}) {
+    return tracingClient.withSpan("PageBlobClient-getPageRangesSegment", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRanges({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         range: rangeToString({ offset, count }),
         marker: marker2,
-        maxPageSize: options.maxPageSize,
+        maxPageSize: options2.maxPageSize,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -98508,11 +99851,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItemSegments(offset = 0, count, marker2, options = {}) {
+  async *listPageRangeItemSegments(offset = 0, count, marker2, options2 = {}) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesSegment(offset, count, marker2, options2);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -98525,9 +99868,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param count - Number of bytes to get.
    * @param options - Options to List Page Ranges operation.
    */
-  async *listPageRangeItems(offset = 0, count, options = {}) {
+  async *listPageRangeItems(offset = 0, count, options2 = {}) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeItemSegments(offset, count, marker2, options2)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -98603,9 +99946,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRanges(offset = 0, count, options = {}) {
-    options.conditions = options.conditions || {};
-    const iter = this.listPageRangeItems(offset, count, options);
+  listPageRanges(offset = 0, count, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    const iter = this.listPageRangeItems(offset, count, options2);
     return {
       /**
        * The next method, part of the iteration protocol
@@ -98625,7 +99968,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
       byPage: (settings = {}) => {
         return this.listPageRangeItemSegments(offset, count, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
-          ...options
+          ...options2
         });
       }
     };
@@ -98640,15 +99983,15 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiff(offset, count, prevSnapshot, options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("PageBlobClient-getPageRangesDiff", options, async (updatedOptions) => {
+  async getPageRangesDiff(offset, count, prevSnapshot, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("PageBlobClient-getPageRangesDiff", options2, async (updatedOptions) => {
       const result = assertResponse(await this.pageBlobContext.getPageRangesDiff({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         prevsnapshot: prevSnapshot,
         range: rangeToString({ offset, count }),
@@ -98671,14 +100014,14 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param marker - A string value that identifies the portion of the get to be returned with the next get operation.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async listPageRangesDiffSegment(offset, count, prevSnapshotOrUrl, marker2, options = {}) {
-    return tracingClient.withSpan("PageBlobClient-getPageRangesDiffSegment", options, async (updatedOptions) => {
+  async listPageRangesDiffSegment(offset, count, prevSnapshotOrUrl, marker2, options2 = {}) {
+    return tracingClient.withSpan("PageBlobClient-getPageRangesDiffSegment", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.getPageRangesDiff({
-        abortSignal: options?.abortSignal,
-        leaseAccessConditions: options?.conditions,
+        abortSignal: options2?.abortSignal,
+        leaseAccessConditions: options2?.conditions,
         modifiedAccessConditions: {
-          ...options?.conditions,
-          ifTags: options?.conditions?.tagConditions
+          ...options2?.conditions,
+          ifTags: options2?.conditions?.tagConditions
         },
         prevsnapshot: prevSnapshotOrUrl,
         range: rangeToString({
@@ -98686,7 +100029,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
           count
         }),
         marker: marker2,
-        maxPageSize: options?.maxPageSize,
+        maxPageSize: options2?.maxPageSize,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -98707,11 +100050,11 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    *                          items. The marker value is opaque to the client.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItemSegments(offset, count, prevSnapshotOrUrl, marker2, options) {
+  async *listPageRangeDiffItemSegments(offset, count, prevSnapshotOrUrl, marker2, options2) {
     let getPageRangeItemSegmentsResponse;
     if (!!marker2 || marker2 === void 0) {
       do {
-        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count, prevSnapshotOrUrl, marker2, options);
+        getPageRangeItemSegmentsResponse = await this.listPageRangesDiffSegment(offset, count, prevSnapshotOrUrl, marker2, options2);
         marker2 = getPageRangeItemSegmentsResponse.continuationToken;
         yield await getPageRangeItemSegmentsResponse;
       } while (marker2);
@@ -98725,9 +100068,9 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param prevSnapshotOrUrl - Timestamp of snapshot to retrieve the difference or URL of snapshot to retrieve the difference.
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    */
-  async *listPageRangeDiffItems(offset, count, prevSnapshotOrUrl, options) {
+  async *listPageRangeDiffItems(offset, count, prevSnapshotOrUrl, options2) {
     let marker2;
-    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count, prevSnapshotOrUrl, marker2, options)) {
+    for await (const getPageRangesSegment of this.listPageRangeDiffItemSegments(offset, count, prevSnapshotOrUrl, marker2, options2)) {
       yield* ExtractPageRangeInfoItems(getPageRangesSegment);
     }
   }
@@ -98813,10 +100156,10 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Ranges operation.
    * @returns An asyncIterableIterator that supports paging.
    */
-  listPageRangesDiff(offset, count, prevSnapshot, options = {}) {
-    options.conditions = options.conditions || {};
+  listPageRangesDiff(offset, count, prevSnapshot, options2 = {}) {
+    options2.conditions = options2.conditions || {};
     const iter = this.listPageRangeDiffItems(offset, count, prevSnapshot, {
-      ...options
+      ...options2
     });
     return {
       /**
@@ -98837,7 +100180,7 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
       byPage: (settings = {}) => {
         return this.listPageRangeDiffItemSegments(offset, count, prevSnapshot, settings.continuationToken, {
           maxPageSize: settings.maxPageSize,
-          ...options
+          ...options2
         });
       }
     };
@@ -98852,15 +100195,15 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Get Page Ranges Diff operation.
    * @returns Response data for the Page Blob Get Page Range Diff operation.
    */
-  async getPageRangesDiffForManagedDisks(offset, count, prevSnapshotUrl2, options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("PageBlobClient-GetPageRangesDiffForManagedDisks", options, async (updatedOptions) => {
+  async getPageRangesDiffForManagedDisks(offset, count, prevSnapshotUrl2, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("PageBlobClient-GetPageRangesDiffForManagedDisks", options2, async (updatedOptions) => {
       const response = assertResponse(await this.pageBlobContext.getPageRangesDiff({
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         prevSnapshotUrl: prevSnapshotUrl2,
         range: rangeToString({ offset, count }),
@@ -98877,17 +100220,17 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Resize operation.
    * @returns Response data for the Page Blob Resize operation.
    */
-  async resize(size, options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("PageBlobClient-resize", options, async (updatedOptions) => {
+  async resize(size, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("PageBlobClient-resize", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.resize(size, {
-        abortSignal: options.abortSignal,
-        leaseAccessConditions: options.conditions,
+        abortSignal: options2.abortSignal,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
-        encryptionScope: options.encryptionScope,
+        encryptionScope: options2.encryptionScope,
         tracingOptions: updatedOptions.tracingOptions
       }));
     });
@@ -98901,16 +100244,16 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Update Sequence Number operation.
    * @returns Response data for the Page Blob Update Sequence Number operation.
    */
-  async updateSequenceNumber(sequenceNumberAction2, sequenceNumber, options = {}) {
-    options.conditions = options.conditions || {};
-    return tracingClient.withSpan("PageBlobClient-updateSequenceNumber", options, async (updatedOptions) => {
+  async updateSequenceNumber(sequenceNumberAction2, sequenceNumber, options2 = {}) {
+    options2.conditions = options2.conditions || {};
+    return tracingClient.withSpan("PageBlobClient-updateSequenceNumber", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.updateSequenceNumber(sequenceNumberAction2, {
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         blobSequenceNumber: sequenceNumber,
-        leaseAccessConditions: options.conditions,
+        leaseAccessConditions: options2.conditions,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -98929,13 +100272,13 @@ var PageBlobClient = class _PageBlobClient extends BlobClient {
    * @param options - Options to the Page Blob Copy Incremental operation.
    * @returns Response data for the Page Blob Copy Incremental operation.
    */
-  async startCopyIncremental(copySource2, options = {}) {
-    return tracingClient.withSpan("PageBlobClient-startCopyIncremental", options, async (updatedOptions) => {
+  async startCopyIncremental(copySource2, options2 = {}) {
+    return tracingClient.withSpan("PageBlobClient-startCopyIncremental", options2, async (updatedOptions) => {
       return assertResponse(await this.pageBlobContext.copyIncremental(copySource2, {
-        abortSignal: options.abortSignal,
+        abortSignal: options2.abortSignal,
         modifiedAccessConditions: {
-          ...options.conditions,
-          ifTags: options.conditions?.tagConditions
+          ...options2.conditions,
+          ifTags: options2.conditions?.tagConditions
         },
         tracingOptions: updatedOptions.tracingOptions
       }));
@@ -98961,11 +100304,11 @@ import * as crypto3 from "crypto";
 import * as stream from "stream";
 var __awaiter5 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -98981,7 +100324,7 @@ var __awaiter5 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -98992,7 +100335,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
     let lastProgressTime = Date.now();
     const abortController = new AbortController();
     const chunkTimer = (interval) => __awaiter5(this, void 0, void 0, function* () {
-      return new Promise((resolve4, reject) => {
+      return new Promise((resolve5, reject) => {
         const timer = setInterval(() => {
           if (Date.now() - lastProgressTime > interval) {
             reject(new Error("Upload progress stalled."));
@@ -99000,7 +100343,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
         }, interval);
         abortController.signal.addEventListener("abort", () => {
           clearInterval(timer);
-          resolve4();
+          resolve5();
         });
       });
     });
@@ -99014,7 +100357,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
       uploadByteCount = progress.loadedBytes;
       lastProgressTime = Date.now();
     };
-    const options = {
+    const options2 = {
       blobHTTPHeaders: { blobContentType: contentType2 },
       onProgress: uploadCallback,
       abortSignal: abortController.signal
@@ -99027,7 +100370,7 @@ function uploadToBlobStorage(authenticatedUploadURL, uploadStream, contentType2)
     info("Beginning upload of artifact content to blob storage");
     try {
       yield Promise.race([
-        blockBlobClient.uploadStream(blobUploadStream, bufferSize, maxConcurrency, options),
+        blockBlobClient.uploadStream(blobUploadStream, bufferSize, maxConcurrency, options2),
         chunkTimer(getUploadChunkTimeout())
       ]);
     } catch (error2) {
@@ -99062,11 +100405,11 @@ import * as fs5 from "fs";
 import { realpath } from "fs/promises";
 var __awaiter6 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -99082,7 +100425,7 @@ var __awaiter6 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -99124,11 +100467,11 @@ function createRawFileUploadStream(filePath) {
 // node_modules/@actions/artifact/lib/internal/upload/zip.js
 var __awaiter7 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -99144,7 +100487,7 @@ var __awaiter7 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -99273,11 +100616,11 @@ function getMimeType(filePath) {
 // node_modules/@actions/artifact/lib/internal/upload/upload-artifact.js
 var __awaiter8 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -99293,15 +100636,15 @@ var __awaiter8 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-function uploadArtifact(name, files, rootDirectory, options) {
+function uploadArtifact(name, files, rootDirectory, options2) {
   return __awaiter8(this, void 0, void 0, function* () {
     let artifactFileName = `${name}.zip`;
-    if (options === null || options === void 0 ? void 0 : options.skipArchive) {
+    if (options2 === null || options2 === void 0 ? void 0 : options2.skipArchive) {
       if (files.length === 0) {
         throw new FilesNotFoundError([]);
       }
@@ -99317,7 +100660,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
     validateArtifactName(name);
     validateRootDirectory(rootDirectory);
     let zipSpecification = [];
-    if (!(options === null || options === void 0 ? void 0 : options.skipArchive)) {
+    if (!(options2 === null || options2 === void 0 ? void 0 : options2.skipArchive)) {
       zipSpecification = getUploadZipSpecification(files, rootDirectory);
       if (zipSpecification.length === 0) {
         throw new FilesNotFoundError(zipSpecification.flatMap((s) => s.sourcePath ? [s.sourcePath] : []));
@@ -99333,7 +100676,7 @@ function uploadArtifact(name, files, rootDirectory, options) {
       mimeType: StringValue.create({ value: contentType2 }),
       version: 7
     };
-    const expiresAt = getExpiration(options === null || options === void 0 ? void 0 : options.retentionDays);
+    const expiresAt = getExpiration(options2 === null || options2 === void 0 ? void 0 : options2.retentionDays);
     if (expiresAt) {
       createArtifactReq.expiresAt = expiresAt;
     }
@@ -99342,10 +100685,10 @@ function uploadArtifact(name, files, rootDirectory, options) {
       throw new InvalidResponseError("CreateArtifact: response from backend was not ok");
     }
     let stream4;
-    if (options === null || options === void 0 ? void 0 : options.skipArchive) {
+    if (options2 === null || options2 === void 0 ? void 0 : options2.skipArchive) {
       stream4 = yield createRawFileUploadStream(files[0]);
     } else {
-      stream4 = yield createZipUploadStream(zipSpecification, options === null || options === void 0 ? void 0 : options.compressionLevel);
+      stream4 = yield createZipUploadStream(zipSpecification, options2 === null || options2 === void 0 ? void 0 : options2.compressionLevel);
     }
     info(`Uploading artifact: ${artifactFileName}`);
     const uploadResult = yield uploadToBlobStorage(createArtifactResp.signedUploadUrl, stream4, contentType2);
@@ -99438,11 +100781,11 @@ var httpClient = __toESM(require_lib2(), 1);
 var import_undici2 = __toESM(require_undici(), 1);
 var __awaiter9 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -99458,18 +100801,18 @@ var __awaiter9 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
 };
-function getAuthString(token, options) {
-  if (!token && !options.auth) {
+function getAuthString(token, options2) {
+  if (!token && !options2.auth) {
     throw new Error("Parameter token or opts.auth is required");
-  } else if (token && options.auth) {
+  } else if (token && options2.auth) {
     throw new Error("Parameters token and opts.auth may not both be specified");
   }
-  return typeof options.auth === "string" ? options.auth : `token ${token}`;
+  return typeof options2.auth === "string" ? options2.auth : `token ${token}`;
 }
 function getProxyAgent(destinationUrl) {
   const hc = new httpClient.HttpClient();
@@ -99515,24 +100858,24 @@ function getUserAgent() {
 }
 
 // node_modules/before-after-hook/lib/register.js
-function register(state3, name, method, options) {
+function register(state3, name, method, options2) {
   if (typeof method !== "function") {
     throw new Error("method for before hook must be a function");
   }
-  if (!options) {
-    options = {};
+  if (!options2) {
+    options2 = {};
   }
   if (Array.isArray(name)) {
     return name.reverse().reduce((callback, name2) => {
-      return register.bind(null, state3, name2, callback, options);
+      return register.bind(null, state3, name2, callback, options2);
     }, method)();
   }
   return Promise.resolve().then(() => {
     if (!state3.registry[name]) {
-      return method(options);
+      return method(options2);
     }
     return state3.registry[name].reduce((method2, registered) => {
-      return registered.hook.bind(null, method2, options);
+      return registered.hook.bind(null, method2, options2);
     }, method)();
   });
 }
@@ -99544,25 +100887,25 @@ function addHook(state3, kind, name, hook2) {
     state3.registry[name] = [];
   }
   if (kind === "before") {
-    hook2 = (method, options) => {
-      return Promise.resolve().then(orig.bind(null, options)).then(method.bind(null, options));
+    hook2 = (method, options2) => {
+      return Promise.resolve().then(orig.bind(null, options2)).then(method.bind(null, options2));
     };
   }
   if (kind === "after") {
-    hook2 = (method, options) => {
+    hook2 = (method, options2) => {
       let result;
-      return Promise.resolve().then(method.bind(null, options)).then((result_) => {
+      return Promise.resolve().then(method.bind(null, options2)).then((result_) => {
         result = result_;
-        return orig(result, options);
+        return orig(result, options2);
       }).then(() => {
         return result;
       });
     };
   }
   if (kind === "error") {
-    hook2 = (method, options) => {
-      return Promise.resolve().then(method.bind(null, options)).catch((error2) => {
-        return orig(error2, options);
+    hook2 = (method, options2) => {
+      return Promise.resolve().then(method.bind(null, options2)).catch((error2) => {
+        return orig(error2, options2);
       });
     };
   }
@@ -99651,14 +100994,14 @@ function isPlainObject(value) {
   const Ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") && proto.constructor;
   return typeof Ctor === "function" && Ctor instanceof Ctor && Function.prototype.call(Ctor) === Function.prototype.call(value);
 }
-function mergeDeep(defaults2, options) {
+function mergeDeep(defaults2, options2) {
   const result = Object.assign({}, defaults2);
-  Object.keys(options).forEach((key) => {
-    if (isPlainObject(options[key])) {
-      if (!(key in defaults2)) Object.assign(result, { [key]: options[key] });
-      else result[key] = mergeDeep(defaults2[key], options[key]);
+  Object.keys(options2).forEach((key) => {
+    if (isPlainObject(options2[key])) {
+      if (!(key in defaults2)) Object.assign(result, { [key]: options2[key] });
+      else result[key] = mergeDeep(defaults2[key], options2[key]);
     } else {
-      Object.assign(result, { [key]: options[key] });
+      Object.assign(result, { [key]: options2[key] });
     }
   });
   return result;
@@ -99671,18 +101014,18 @@ function removeUndefinedProperties(obj) {
   }
   return obj;
 }
-function merge(defaults2, route, options) {
+function merge(defaults2, route, options2) {
   if (typeof route === "string") {
     let [method, url2] = route.split(" ");
-    options = Object.assign(url2 ? { method, url: url2 } : { url: method }, options);
+    options2 = Object.assign(url2 ? { method, url: url2 } : { url: method }, options2);
   } else {
-    options = Object.assign({}, route);
+    options2 = Object.assign({}, route);
   }
-  options.headers = lowercaseKeys2(options.headers);
-  removeUndefinedProperties(options);
-  removeUndefinedProperties(options.headers);
-  const mergedOptions = mergeDeep(defaults2 || {}, options);
-  if (options.url === "/graphql") {
+  options2.headers = lowercaseKeys2(options2.headers);
+  removeUndefinedProperties(options2);
+  removeUndefinedProperties(options2.headers);
+  const mergedOptions = mergeDeep(defaults2 || {}, options2);
+  if (options2.url === "/graphql") {
     if (defaults2 && defaults2.mediaType.previews?.length) {
       mergedOptions.mediaType.previews = defaults2.mediaType.previews.filter(
         (preview) => !mergedOptions.mediaType.previews.includes(preview)
@@ -99855,12 +101198,12 @@ function expand(template, context5) {
     return template.replace(/\/$/, "");
   }
 }
-function parse2(options) {
-  let method = options.method.toUpperCase();
-  let url2 = (options.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
-  let headers = Object.assign({}, options.headers);
+function parse2(options2) {
+  let method = options2.method.toUpperCase();
+  let url2 = (options2.url || "/").replace(/:([a-z]\w+)/g, "{$1}");
+  let headers = Object.assign({}, options2.headers);
   let body2;
-  let parameters = omit(options, [
+  let parameters = omit(options2, [
     "method",
     "baseUrl",
     "url",
@@ -99871,25 +101214,25 @@ function parse2(options) {
   const urlVariableNames = extractUrlVariableNames(url2);
   url2 = parseUrl(url2).expand(parameters);
   if (!/^http/.test(url2)) {
-    url2 = options.baseUrl + url2;
+    url2 = options2.baseUrl + url2;
   }
-  const omittedParameters = Object.keys(options).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
+  const omittedParameters = Object.keys(options2).filter((option) => urlVariableNames.includes(option)).concat("baseUrl");
   const remainingParameters = omit(parameters, omittedParameters);
   const isBinaryRequest = /application\/octet-stream/i.test(headers.accept);
   if (!isBinaryRequest) {
-    if (options.mediaType.format) {
+    if (options2.mediaType.format) {
       headers.accept = headers.accept.split(/,/).map(
         (format) => format.replace(
           /application\/vnd(\.\w+)(\.v3)?(\.\w+)?(\+json)?$/,
-          `application/vnd$1$2.${options.mediaType.format}`
+          `application/vnd$1$2.${options2.mediaType.format}`
         )
       ).join(",");
     }
     if (url2.endsWith("/graphql")) {
-      if (options.mediaType.previews?.length) {
+      if (options2.mediaType.previews?.length) {
         const previewsFromAcceptHeader = headers.accept.match(/(?<![\w-])[\w-]+(?=-preview)/g) || [];
-        headers.accept = previewsFromAcceptHeader.concat(options.mediaType.previews).map((preview) => {
-          const format = options.mediaType.format ? `.${options.mediaType.format}` : "+json";
+        headers.accept = previewsFromAcceptHeader.concat(options2.mediaType.previews).map((preview) => {
+          const format = options2.mediaType.format ? `.${options2.mediaType.format}` : "+json";
           return `application/vnd.github.${preview}-preview${format}`;
         }).join(",");
       }
@@ -99915,11 +101258,11 @@ function parse2(options) {
   return Object.assign(
     { method, url: url2, headers },
     typeof body2 !== "undefined" ? { body: body2 } : null,
-    options.request ? { request: options.request } : null
+    options2.request ? { request: options2.request } : null
   );
 }
-function endpointWithDefaults(defaults2, route, options) {
-  return parse2(merge(defaults2, route, options));
+function endpointWithDefaults(defaults2, route, options2) {
+  return parse2(merge(defaults2, route, options2));
 }
 function withDefaults(oldDefaults, newDefaults) {
   const DEFAULTS2 = merge(oldDefaults, newDefaults);
@@ -99974,17 +101317,17 @@ var NullObject = /* @__PURE__ */ (() => {
   C.prototype = /* @__PURE__ */ Object.create(null);
   return C;
 })();
-function parse3(header2, options) {
-  const stopFlags = SEMI_FLAG | (options?.comma === true ? COMMA_FLAG : 0);
+function parse3(header2, options2) {
+  const stopFlags = SEMI_FLAG | (options2?.comma === true ? COMMA_FLAG : 0);
   const len = header2.length;
-  let valueStart = options?.start ?? 0;
+  let valueStart = options2?.start ?? 0;
   while ((CHAR_MAP[header2.charCodeAt(valueStart)] & OWS) !== 0) {
     valueStart++;
   }
   let index = valueStart;
   let typeFlags = 0;
   let whitespace = -1;
-  let stop = options?.parameters === false ? COMMA_FLAG : 0;
+  let stop = options2?.parameters === false ? COMMA_FLAG : 0;
   while (index < len) {
     const code = header2.charCodeAt(index);
     const flags = CHAR_MAP[code];
@@ -100467,20 +101810,20 @@ var RequestError = class extends Error {
    * Response object if a response was received
    */
   response;
-  constructor(message, statusCode, options) {
-    super(message, { cause: options.cause });
+  constructor(message, statusCode, options2) {
+    super(message, { cause: options2.cause });
     this.name = "HttpError";
     this.status = Number.parseInt(statusCode);
     if (Number.isNaN(this.status)) {
       this.status = 0;
     }
-    if ("response" in options) {
-      this.response = options.response;
+    if ("response" in options2) {
+      this.response = options2.response;
     }
-    const requestCopy = Object.assign({}, options.request);
-    if (options.request.headers.authorization) {
-      requestCopy.headers = Object.assign({}, options.request.headers, {
-        authorization: options.request.headers.authorization.replace(
+    const requestCopy = Object.assign({}, options2.request);
+    if (options2.request.headers.authorization) {
+      requestCopy.headers = Object.assign({}, options2.request.headers, {
+        authorization: options2.request.headers.authorization.replace(
           /(?<! ) .*$/,
           " [REDACTED]"
         )
@@ -100710,14 +102053,14 @@ var NON_VARIABLE_OPTIONS = [
 ];
 var FORBIDDEN_VARIABLE_OPTIONS = ["query", "method", "url"];
 var GHES_V3_SUFFIX_REGEX = /\/api\/v3\/?$/;
-function graphql(request2, query, options) {
-  if (options) {
-    if (typeof query === "string" && "query" in options) {
+function graphql(request2, query, options2) {
+  if (options2) {
+    if (typeof query === "string" && "query" in options2) {
       return Promise.reject(
         new Error(`[@octokit/graphql] "query" cannot be used as variable name`)
       );
     }
-    for (const key in options) {
+    for (const key in options2) {
       if (!FORBIDDEN_VARIABLE_OPTIONS.includes(key)) continue;
       return Promise.reject(
         new Error(
@@ -100726,7 +102069,7 @@ function graphql(request2, query, options) {
       );
     }
   }
-  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options) : query;
+  const parsedOptions = typeof query === "string" ? Object.assign({ query }, options2) : query;
   const requestOptions = Object.keys(
     parsedOptions
   ).reduce((result, key) => {
@@ -100761,8 +102104,8 @@ function graphql(request2, query, options) {
 }
 function withDefaults3(request2, newDefaults) {
   const newRequest = request2.defaults(newDefaults);
-  const newApi = (query, options) => {
-    return graphql(newRequest, query, options);
+  const newApi = (query, options2) => {
+    return graphql(newRequest, query, options2);
   };
   return Object.assign(newApi, {
     defaults: withDefaults3.bind(null, newRequest),
@@ -100857,18 +102200,18 @@ var Octokit = class {
   static defaults(defaults2) {
     const OctokitWithDefaults = class extends this {
       constructor(...args) {
-        const options = args[0] || {};
+        const options2 = args[0] || {};
         if (typeof defaults2 === "function") {
-          super(defaults2(options));
+          super(defaults2(options2));
           return;
         }
         super(
           Object.assign(
             {},
             defaults2,
-            options,
-            options.userAgent && defaults2.userAgent ? {
-              userAgent: `${options.userAgent} ${defaults2.userAgent}`
+            options2,
+            options2.userAgent && defaults2.userAgent ? {
+              userAgent: `${options2.userAgent} ${defaults2.userAgent}`
             } : null
           )
         );
@@ -100892,12 +102235,12 @@ var Octokit = class {
     };
     return NewOctokit;
   }
-  constructor(options = {}) {
+  constructor(options2 = {}) {
     const hook2 = new before_after_hook_default.Collection();
     const requestDefaults = {
       baseUrl: request.endpoint.DEFAULTS.baseUrl,
       headers: {},
-      request: Object.assign({}, options.request, {
+      request: Object.assign({}, options2.request, {
         // @ts-ignore internal usage only, no need to type
         hook: hook2.bind(null, "request")
       }),
@@ -100906,32 +102249,32 @@ var Octokit = class {
         format: ""
       }
     };
-    requestDefaults.headers["user-agent"] = options.userAgent ? `${options.userAgent} ${userAgentTrail}` : userAgentTrail;
-    if (options.baseUrl) {
-      requestDefaults.baseUrl = options.baseUrl;
+    requestDefaults.headers["user-agent"] = options2.userAgent ? `${options2.userAgent} ${userAgentTrail}` : userAgentTrail;
+    if (options2.baseUrl) {
+      requestDefaults.baseUrl = options2.baseUrl;
     }
-    if (options.previews) {
-      requestDefaults.mediaType.previews = options.previews;
+    if (options2.previews) {
+      requestDefaults.mediaType.previews = options2.previews;
     }
-    if (options.timeZone) {
-      requestDefaults.headers["time-zone"] = options.timeZone;
+    if (options2.timeZone) {
+      requestDefaults.headers["time-zone"] = options2.timeZone;
     }
     this.request = request.defaults(requestDefaults);
     this.graphql = withCustomRequest(this.request).defaults(requestDefaults);
-    this.log = createLogger(options.log);
+    this.log = createLogger(options2.log);
     this.hook = hook2;
-    if (!options.authStrategy) {
-      if (!options.auth) {
+    if (!options2.authStrategy) {
+      if (!options2.auth) {
         this.auth = async () => ({
           type: "unauthenticated"
         });
       } else {
-        const auth2 = createTokenAuth(options.auth);
+        const auth2 = createTokenAuth(options2.auth);
         hook2.wrap("request", auth2.hook);
         this.auth = auth2;
       }
     } else {
-      const { authStrategy, ...otherOptions } = options;
+      const { authStrategy, ...otherOptions } = options2;
       const auth2 = authStrategy(
         Object.assign(
           {
@@ -100945,7 +102288,7 @@ var Octokit = class {
             octokit: this,
             octokitOptions: otherOptions
           },
-          options.auth
+          options2.auth
         )
       );
       hook2.wrap("request", auth2.hook);
@@ -100953,7 +102296,7 @@ var Octokit = class {
     }
     const classConstructor = this.constructor;
     for (let i = 0; i < classConstructor.plugins.length; ++i) {
-      Object.assign(this, classConstructor.plugins[i](this, options));
+      Object.assign(this, classConstructor.plugins[i](this, options2));
     }
   }
   // assigned during constructor
@@ -103344,13 +104687,13 @@ function endpointsToMethods(octokit) {
 function decorate(octokit, scope, methodName, defaults2, decorations) {
   const requestWithDefaults = octokit.request.defaults(defaults2);
   function withDecorations(...args) {
-    let options = requestWithDefaults.endpoint.merge(...args);
+    let options2 = requestWithDefaults.endpoint.merge(...args);
     if (decorations.mapToData) {
-      options = Object.assign({}, options, {
-        data: options[decorations.mapToData],
+      options2 = Object.assign({}, options2, {
+        data: options2[decorations.mapToData],
         [decorations.mapToData]: void 0
       });
-      return requestWithDefaults(options);
+      return requestWithDefaults(options2);
     }
     if (decorations.renamed) {
       const [newScope, newMethodName] = decorations.renamed;
@@ -103362,21 +104705,21 @@ function decorate(octokit, scope, methodName, defaults2, decorations) {
       octokit.log.warn(decorations.deprecated);
     }
     if (decorations.renamedParameters) {
-      const options2 = requestWithDefaults.endpoint.merge(...args);
+      const options22 = requestWithDefaults.endpoint.merge(...args);
       for (const [name, alias] of Object.entries(
         decorations.renamedParameters
       )) {
-        if (name in options2) {
+        if (name in options22) {
           octokit.log.warn(
             `"${name}" parameter is deprecated for "octokit.${scope}.${methodName}()". Use "${alias}" instead`
           );
-          if (!(alias in options2)) {
-            options2[alias] = options2[name];
+          if (!(alias in options22)) {
+            options22[alias] = options22[name];
           }
-          delete options2[name];
+          delete options22[name];
         }
       }
-      return requestWithDefaults(options2);
+      return requestWithDefaults(options22);
     }
     return requestWithDefaults(...args);
   }
@@ -103433,11 +104776,11 @@ function normalizePaginatedListResponse(response) {
   return response;
 }
 function iterator(octokit, route, parameters) {
-  const options = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
+  const options2 = typeof route === "function" ? route.endpoint(parameters) : octokit.request.endpoint(route, parameters);
   const requestMethod = typeof route === "function" ? route : octokit.request;
-  const method = options.method;
-  const headers = options.headers;
-  let url2 = options.url;
+  const method = options2.method;
+  const headers = options2.headers;
+  let url2 = options2.url;
   return {
     [Symbol.asyncIterator]: () => ({
       async next() {
@@ -103527,8 +104870,8 @@ var defaults = {
   }
 };
 var GitHub = Octokit.plugin(restEndpointMethods, paginateRest).defaults(defaults);
-function getOctokitOptions(token, options) {
-  const opts = Object.assign({}, options || {});
+function getOctokitOptions(token, options2) {
+  const opts = Object.assign({}, options2 || {});
   const auth2 = getAuthString(token, opts);
   if (auth2) {
     opts.auth = auth2;
@@ -103542,20 +104885,20 @@ function getOctokitOptions(token, options) {
 
 // node_modules/@actions/github/lib/github.js
 var context4 = new Context();
-function getOctokit(token, options, ...additionalPlugins) {
+function getOctokit(token, options2, ...additionalPlugins) {
   const GitHubWithPlugins = GitHub.plugin(...additionalPlugins);
-  return new GitHubWithPlugins(getOctokitOptions(token, options));
+  return new GitHubWithPlugins(getOctokitOptions(token, options2));
 }
 
 // node_modules/@actions/artifact/lib/internal/download/download-artifact.js
 var import_unzip_stream = __toESM(require_unzip(), 1);
 var __awaiter10 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -103571,7 +104914,7 @@ var __awaiter10 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -103604,7 +104947,7 @@ function streamExtract(url2, directory, skipDecompress) {
       } catch (error2) {
         retryCount++;
         debug(`Failed to download artifact after ${retryCount} retries due to ${error2.message}. Retrying in 5 seconds...`);
-        yield new Promise((resolve4) => setTimeout(resolve4, 5e3));
+        yield new Promise((resolve5) => setTimeout(resolve5, 5e3));
       }
     }
     throw new Error(`Artifact download failed after ${retryCount} retries.`);
@@ -103634,7 +104977,7 @@ function streamExtractExternal(url_1, directory_1) {
     debug(`Content-Type: ${contentType2}, mimeType: ${mimeType}, urlEndsWithZip: ${urlEndsWithZip}, isZip: ${isZip}, skipDecompress: ${skipDecompress}`);
     debug(`Content-Disposition: ${contentDisposition}, fileName: ${fileName}`);
     let sha256Digest = void 0;
-    return new Promise((resolve4, reject) => {
+    return new Promise((resolve5, reject) => {
       const timerFn = () => {
         const timeoutError = new Error(`Blob storage chunk did not respond in ${timeout}ms`);
         response.message.destroy(timeoutError);
@@ -103659,7 +105002,7 @@ function streamExtractExternal(url_1, directory_1) {
           sha256Digest = hashStream.read();
           info(`SHA256 digest of downloaded artifact is ${sha256Digest}`);
         }
-        resolve4({ sha256Digest: `sha256:${sha256Digest}` });
+        resolve5({ sha256Digest: `sha256:${sha256Digest}` });
       };
       if (isZip && !skipDecompress) {
         passThrough.pipe(import_unzip_stream.default.Extract({ path: directory })).on("close", onClose).on("error", onError);
@@ -103672,9 +105015,9 @@ function streamExtractExternal(url_1, directory_1) {
     });
   });
 }
-function downloadArtifactPublic(artifactId, repositoryOwner, repositoryName, token, options) {
+function downloadArtifactPublic(artifactId, repositoryOwner, repositoryName, token, options2) {
   return __awaiter10(this, void 0, void 0, function* () {
-    const downloadPath = yield resolveOrCreateDirectory(options === null || options === void 0 ? void 0 : options.path);
+    const downloadPath = yield resolveOrCreateDirectory(options2 === null || options2 === void 0 ? void 0 : options2.path);
     const api = getOctokit(token);
     let digestMismatch = false;
     info(`Downloading artifact '${artifactId}' from '${repositoryOwner}/${repositoryName}'`);
@@ -103697,13 +105040,13 @@ function downloadArtifactPublic(artifactId, repositoryOwner, repositoryName, tok
     info(`Redirecting to blob download url: ${scrubQueryParameters(location)}`);
     try {
       info(`Starting download of artifact to: ${downloadPath}`);
-      const extractResponse = yield streamExtract(location, downloadPath, options === null || options === void 0 ? void 0 : options.skipDecompress);
+      const extractResponse = yield streamExtract(location, downloadPath, options2 === null || options2 === void 0 ? void 0 : options2.skipDecompress);
       info(`Artifact download completed successfully.`);
-      if (options === null || options === void 0 ? void 0 : options.expectedHash) {
-        if ((options === null || options === void 0 ? void 0 : options.expectedHash) !== extractResponse.sha256Digest) {
+      if (options2 === null || options2 === void 0 ? void 0 : options2.expectedHash) {
+        if ((options2 === null || options2 === void 0 ? void 0 : options2.expectedHash) !== extractResponse.sha256Digest) {
           digestMismatch = true;
           debug(`Computed digest: ${extractResponse.sha256Digest}`);
-          debug(`Expected digest: ${options.expectedHash}`);
+          debug(`Expected digest: ${options2.expectedHash}`);
         }
       }
     } catch (error2) {
@@ -103712,9 +105055,9 @@ function downloadArtifactPublic(artifactId, repositoryOwner, repositoryName, tok
     return { downloadPath, digestMismatch };
   });
 }
-function downloadArtifactInternal(artifactId, options) {
+function downloadArtifactInternal(artifactId, options2) {
   return __awaiter10(this, void 0, void 0, function* () {
-    const downloadPath = yield resolveOrCreateDirectory(options === null || options === void 0 ? void 0 : options.path);
+    const downloadPath = yield resolveOrCreateDirectory(options2 === null || options2 === void 0 ? void 0 : options2.path);
     const artifactClient = internalArtifactTwirpClient();
     let digestMismatch = false;
     const { workflowRunBackendId, workflowJobRunBackendId } = getBackendIdsFromToken();
@@ -103740,13 +105083,13 @@ Are you trying to download from a different run? Try specifying a github-token w
     info(`Redirecting to blob download url: ${scrubQueryParameters(signedUrl)}`);
     try {
       info(`Starting download of artifact to: ${downloadPath}`);
-      const extractResponse = yield streamExtract(signedUrl, downloadPath, options === null || options === void 0 ? void 0 : options.skipDecompress);
+      const extractResponse = yield streamExtract(signedUrl, downloadPath, options2 === null || options2 === void 0 ? void 0 : options2.skipDecompress);
       info(`Artifact download completed successfully.`);
-      if (options === null || options === void 0 ? void 0 : options.expectedHash) {
-        if ((options === null || options === void 0 ? void 0 : options.expectedHash) !== extractResponse.sha256Digest) {
+      if (options2 === null || options2 === void 0 ? void 0 : options2.expectedHash) {
+        if ((options2 === null || options2 === void 0 ? void 0 : options2.expectedHash) !== extractResponse.sha256Digest) {
           digestMismatch = true;
           debug(`Computed digest: ${extractResponse.sha256Digest}`);
-          debug(`Expected digest: ${options.expectedHash}`);
+          debug(`Expected digest: ${options2.expectedHash}`);
         }
       }
     } catch (error2) {
@@ -103791,12 +105134,12 @@ var VERSION7 = "6.0.0";
 
 // node_modules/@octokit/plugin-request-log/dist-src/index.js
 function requestLog(octokit) {
-  octokit.hook.wrap("request", (request2, options) => {
-    octokit.log.debug("request", options);
+  octokit.hook.wrap("request", (request2, options2) => {
+    octokit.log.debug("request", options2);
     const start = Date.now();
-    const requestOptions = octokit.request.endpoint.parse(options);
-    const path4 = requestOptions.url.replace(options.baseUrl, "");
-    return request2(options).then((response) => {
+    const requestOptions = octokit.request.endpoint.parse(options2);
+    const path4 = requestOptions.url.replace(options2.baseUrl, "");
+    return request2(options2).then((response) => {
       const requestId2 = response.headers["x-github-request-id"];
       octokit.log.info(
         `${requestOptions.method} ${path4} - ${response.status} with id ${requestId2} in ${Date.now() - start}ms`
@@ -103819,42 +105162,42 @@ var VERSION8 = "0.0.0-development";
 function isRequestError(error2) {
   return error2.request !== void 0;
 }
-async function errorRequest(state3, octokit, error2, options) {
+async function errorRequest(state3, octokit, error2, options2) {
   if (!isRequestError(error2) || !error2?.request.request) {
     throw error2;
   }
   if (error2.status >= 400 && !state3.doNotRetry.includes(error2.status)) {
-    const retries = options.request.retries != null ? options.request.retries : state3.retries;
-    const retryAfter = Math.pow((options.request.retryCount || 0) + 1, 2);
+    const retries = options2.request.retries != null ? options2.request.retries : state3.retries;
+    const retryAfter = Math.pow((options2.request.retryCount || 0) + 1, 2);
     throw octokit.retry.retryRequest(error2, retries, retryAfter);
   }
   throw error2;
 }
-async function wrapRequest(state3, octokit, request2, options) {
+async function wrapRequest(state3, octokit, request2, options2) {
   const limiter = new import_light.default();
   limiter.on("failed", function(error2, info2) {
     const maxRetries = ~~error2.request.request?.retries;
     const after = ~~error2.request.request?.retryAfter;
-    options.request.retryCount = info2.retryCount + 1;
+    options2.request.retryCount = info2.retryCount + 1;
     if (maxRetries > info2.retryCount) {
       return after * state3.retryAfterBaseValue;
     }
   });
   return limiter.schedule(
     requestWithGraphqlErrorHandling.bind(null, state3, octokit, request2),
-    options
+    options2
   );
 }
-async function requestWithGraphqlErrorHandling(state3, octokit, request2, options) {
-  const response = await request2(options);
+async function requestWithGraphqlErrorHandling(state3, octokit, request2, options2) {
+  const response = await request2(options2);
   if (response.data && response.data.errors && response.data.errors.length > 0 && /Something went wrong while executing your query/.test(
     response.data.errors[0].message
   )) {
     const error2 = new RequestError(response.data.errors[0].message, 500, {
-      request: options,
+      request: options2,
       response
     });
-    return errorRequest(state3, octokit, error2, options);
+    return errorRequest(state3, octokit, error2, options2);
   }
   return response;
 }
@@ -103890,11 +105233,11 @@ retry.VERSION = VERSION8;
 // node_modules/@actions/artifact/lib/internal/find/get-artifact.js
 var __awaiter11 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -103910,7 +105253,7 @@ var __awaiter11 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -103993,11 +105336,11 @@ function getArtifactInternal(artifactName) {
 // node_modules/@actions/artifact/lib/internal/delete/delete-artifact.js
 var __awaiter12 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -104013,7 +105356,7 @@ var __awaiter12 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -104078,11 +105421,11 @@ function deleteArtifactInternal(artifactName) {
 // node_modules/@actions/artifact/lib/internal/find/list-artifacts.js
 var __awaiter13 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -104098,7 +105441,7 @@ var __awaiter13 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -104215,11 +105558,11 @@ function filterLatest(artifacts) {
 // node_modules/@actions/artifact/lib/internal/client.js
 var __awaiter14 = function(thisArg, _arguments, P, generator) {
   function adopt(value) {
-    return value instanceof P ? value : new P(function(resolve4) {
-      resolve4(value);
+    return value instanceof P ? value : new P(function(resolve5) {
+      resolve5(value);
     });
   }
-  return new (P || (P = Promise))(function(resolve4, reject) {
+  return new (P || (P = Promise))(function(resolve5, reject) {
     function fulfilled(value) {
       try {
         step(generator.next(value));
@@ -104235,7 +105578,7 @@ var __awaiter14 = function(thisArg, _arguments, P, generator) {
       }
     }
     function step(result) {
-      result.done ? resolve4(result.value) : adopt(result.value).then(fulfilled, rejected);
+      result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
     }
     step((generator = generator.apply(thisArg, _arguments || [])).next());
   });
@@ -104252,13 +105595,13 @@ var __rest = function(s, e) {
   return t;
 };
 var DefaultArtifactClient = class {
-  uploadArtifact(name, files, rootDirectory, options) {
+  uploadArtifact(name, files, rootDirectory, options2) {
     return __awaiter14(this, void 0, void 0, function* () {
       try {
         if (isGhes()) {
           throw new GHESNotSupportedError();
         }
-        return uploadArtifact(name, files, rootDirectory, options);
+        return uploadArtifact(name, files, rootDirectory, options2);
       } catch (error2) {
         warning(`Artifact upload failed with error: ${error2}.
 
@@ -104269,17 +105612,17 @@ If the error persists, please check whether Actions is operating normally at [ht
       }
     });
   }
-  downloadArtifact(artifactId, options) {
+  downloadArtifact(artifactId, options2) {
     return __awaiter14(this, void 0, void 0, function* () {
       try {
         if (isGhes()) {
           throw new GHESNotSupportedError();
         }
-        if (options === null || options === void 0 ? void 0 : options.findBy) {
-          const { findBy: { repositoryOwner, repositoryName, token } } = options, downloadOptions = __rest(options, ["findBy"]);
+        if (options2 === null || options2 === void 0 ? void 0 : options2.findBy) {
+          const { findBy: { repositoryOwner, repositoryName, token } } = options2, downloadOptions = __rest(options2, ["findBy"]);
           return downloadArtifactPublic(artifactId, repositoryOwner, repositoryName, token, downloadOptions);
         }
-        return downloadArtifactInternal(artifactId, options);
+        return downloadArtifactInternal(artifactId, options2);
       } catch (error2) {
         warning(`Download Artifact failed with error: ${error2}.
 
@@ -104290,17 +105633,17 @@ If the error persists, please check whether Actions and API requests are operati
       }
     });
   }
-  listArtifacts(options) {
+  listArtifacts(options2) {
     return __awaiter14(this, void 0, void 0, function* () {
       try {
         if (isGhes()) {
           throw new GHESNotSupportedError();
         }
-        if (options === null || options === void 0 ? void 0 : options.findBy) {
-          const { findBy: { workflowRunId, repositoryOwner, repositoryName, token } } = options;
-          return listArtifactsPublic(workflowRunId, repositoryOwner, repositoryName, token, options === null || options === void 0 ? void 0 : options.latest);
+        if (options2 === null || options2 === void 0 ? void 0 : options2.findBy) {
+          const { findBy: { workflowRunId, repositoryOwner, repositoryName, token } } = options2;
+          return listArtifactsPublic(workflowRunId, repositoryOwner, repositoryName, token, options2 === null || options2 === void 0 ? void 0 : options2.latest);
         }
-        return listArtifactsInternal(options === null || options === void 0 ? void 0 : options.latest);
+        return listArtifactsInternal(options2 === null || options2 === void 0 ? void 0 : options2.latest);
       } catch (error2) {
         warning(`Listing Artifacts failed with error: ${error2}.
 
@@ -104311,14 +105654,14 @@ If the error persists, please check whether Actions and API requests are operati
       }
     });
   }
-  getArtifact(artifactName, options) {
+  getArtifact(artifactName, options2) {
     return __awaiter14(this, void 0, void 0, function* () {
       try {
         if (isGhes()) {
           throw new GHESNotSupportedError();
         }
-        if (options === null || options === void 0 ? void 0 : options.findBy) {
-          const { findBy: { workflowRunId, repositoryOwner, repositoryName, token } } = options;
+        if (options2 === null || options2 === void 0 ? void 0 : options2.findBy) {
+          const { findBy: { workflowRunId, repositoryOwner, repositoryName, token } } = options2;
           return getArtifactPublic(artifactName, workflowRunId, repositoryOwner, repositoryName, token);
         }
         return getArtifactInternal(artifactName);
@@ -104332,14 +105675,14 @@ If the error persists, please check whether Actions and API requests are operati
       }
     });
   }
-  deleteArtifact(artifactName, options) {
+  deleteArtifact(artifactName, options2) {
     return __awaiter14(this, void 0, void 0, function* () {
       try {
         if (isGhes()) {
           throw new GHESNotSupportedError();
         }
-        if (options === null || options === void 0 ? void 0 : options.findBy) {
-          const { findBy: { repositoryOwner, repositoryName, workflowRunId, token } } = options;
+        if (options2 === null || options2 === void 0 ? void 0 : options2.findBy) {
+          const { findBy: { repositoryOwner, repositoryName, workflowRunId, token } } = options2;
           return deleteArtifactPublic(artifactName, workflowRunId, repositoryOwner, repositoryName, token);
         }
         return deleteArtifactInternal(artifactName);
@@ -104473,7 +105816,8 @@ import { cpSync, existsSync as existsSync5, mkdirSync as mkdirSync2, readFileSyn
 import { join as join3 } from "node:path";
 
 // src/github/artifacts.ts
-import { mkdirSync, readdirSync, statSync as statSync2 } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir as tmpdir2 } from "node:os";
 import { join as join2 } from "node:path";
 
 // src/github/retry.ts
@@ -104523,11 +105867,11 @@ function apiMessageOf(err) {
   }
   return err.message.replace(/ - https:\/\/docs\.github\.com\S*$/, "");
 }
-function createOctokit(options) {
-  const octokit = getOctokit(options.token, { baseUrl: options.apiUrl.replace(/\/$/, "") });
-  const sleep = options.sleep ?? ((ms) => new Promise((resolve4) => setTimeout(resolve4, ms)));
-  const now = options.now ?? Date.now;
-  const policy = options.retry ?? DEFAULT_RETRY;
+function createOctokit(options2) {
+  const octokit = getOctokit(options2.token, { baseUrl: options2.apiUrl.replace(/\/$/, "") });
+  const sleep = options2.sleep ?? ((ms) => new Promise((resolve5) => setTimeout(resolve5, ms)));
+  const now = options2.now ?? Date.now;
+  const policy = options2.retry ?? DEFAULT_RETRY;
   octokit.hook.wrap("request", async (request2, endpoint2) => {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -104544,8 +105888,8 @@ function createOctokit(options) {
           policy
         );
         if (delay4 === null) throw err;
-        const route = `${endpoint2.method} ${new URL(endpoint2.url, options.apiUrl).pathname}`;
-        options.log(
+        const route = `${endpoint2.method} ${new URL(endpoint2.url, options2.apiUrl).pathname}`;
+        options2.log(
           `GitHub API ${route}: HTTP ${err.status} ${message}; retrying in ${(delay4 / 1e3).toFixed(1)} s (attempt ${attempt + 1} of ${policy.maxAttempts})`
         );
         await sleep(delay4);
@@ -104568,6 +105912,118 @@ async function apiCallOr404(call, fn) {
   } catch (err) {
     if (err instanceof GitHubApiError && err.status === 404) return null;
     throw err;
+  }
+}
+
+// src/github/unzip.ts
+var import_yauzl = __toESM(require_yauzl(), 1);
+import { createWriteStream as createWriteStream2, mkdirSync, statSync as statSync2 } from "node:fs";
+import { dirname as dirname2, resolve as resolve2, sep as sep3 } from "node:path";
+import { Transform as Transform3 } from "node:stream";
+import { pipeline } from "node:stream/promises";
+function refusal(where2, problem) {
+  return new FlamegateError(`${where2}: ${oneLine(problem)}; refusing it as untrusted input`);
+}
+function oneLine(s) {
+  return s.replace(new RegExp("\\p{Cc}", "gu"), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+function quoted(name) {
+  return JSON.stringify(name.length > 200 ? `${name.slice(0, 200)}\u2026` : name);
+}
+var S_IFMT = 61440;
+var S_IFREG = 32768;
+var S_IFDIR = 16384;
+var S_IFLNK = 40960;
+async function unzipCapped(zipPath, dir, limits, where2) {
+  const zipBytes = statSync2(zipPath).size;
+  if (zipBytes > limits.zipBytes)
+    throw refusal(where2, `its zip is ${zipBytes} bytes, over the ${limits.zipBytes}-byte limit`);
+  let zip;
+  try {
+    zip = await (0, import_yauzl.openPromise)(zipPath, {
+      autoClose: false,
+      strictFileNames: true,
+      validateEntrySizes: true
+    });
+  } catch (err) {
+    throw refusal(where2, `not a readable zip (${errorMessage(err)})`);
+  }
+  try {
+    if (zip.entryCount > limits.entries)
+      throw refusal(
+        where2,
+        `its zip holds ${zip.entryCount} entries, over the limit of ${limits.entries}`
+      );
+    const root = resolve2(dir);
+    const planned = [];
+    const seen = /* @__PURE__ */ new Set();
+    let declared = 0;
+    try {
+      for await (const entry of zip.eachEntry()) {
+        const name = quoted(entry.fileName);
+        const isDir = entry.fileName.endsWith("/");
+        const type = entry.externalFileAttributes >>> 16 & S_IFMT;
+        if (type === S_IFLNK) throw refusal(where2, `entry ${name} is a symbolic link`);
+        if (type !== 0 && type !== S_IFREG && type !== S_IFDIR)
+          throw refusal(where2, `entry ${name} is a device, socket or pipe, not a file`);
+        const target = resolve2(root, entry.fileName);
+        if (!target.startsWith(root + sep3) && !(isDir && target === root))
+          throw refusal(where2, `entry ${name} would be written outside ${root}`);
+        if (seen.has(target)) throw refusal(where2, `entry ${name} appears twice`);
+        seen.add(target);
+        if (!isDir && !entry.canDecodeFileData())
+          throw refusal(
+            where2,
+            `entry ${name} is encrypted or uses compression method ${entry.compressionMethod}`
+          );
+        declared += entry.uncompressedSize;
+        if (declared > limits.unpackedBytes)
+          throw refusal(
+            where2,
+            `its zip directory declares more than ${limits.unpackedBytes} unpacked bytes (the limit)`
+          );
+        planned.push({ entry, target, isDir });
+      }
+    } catch (err) {
+      if (err instanceof FlamegateError) throw err;
+      throw refusal(where2, `its zip directory is invalid (${errorMessage(err)})`);
+    }
+    mkdirSync(root, { recursive: true });
+    let written = 0;
+    for (const { entry, target, isDir } of planned) {
+      const name = quoted(entry.fileName);
+      try {
+        if (isDir) {
+          mkdirSync(target, { recursive: true });
+          continue;
+        }
+        mkdirSync(dirname2(target), { recursive: true });
+        const cap = new Transform3({
+          transform(chunk, _encoding, done) {
+            written += chunk.length;
+            if (written > limits.unpackedBytes)
+              done(
+                refusal(where2, `unpacks to more than ${limits.unpackedBytes} bytes (the limit)`)
+              );
+            else done(null, chunk);
+          }
+        });
+        await pipeline(
+          await zip.openReadStreamPromise(entry),
+          cap,
+          createWriteStream2(target, { flags: "wx" })
+        );
+      } catch (err) {
+        if (err instanceof FlamegateError) throw err;
+        if (err instanceof Error && "syscall" in err) {
+          const problem = `cannot unpack entry ${name} into ${root}: ${err.message}`;
+          throw new FlamegateError(`${where2}: ${problem}`, { cause: err });
+        }
+        throw refusal(where2, `entry ${name} is corrupt (${errorMessage(err)})`);
+      }
+    }
+  } finally {
+    zip.close();
   }
 }
 
@@ -104674,30 +106130,50 @@ async function listRunArtifacts(octokit, repo, runId) {
   );
   return all.map((a) => toInfo(a));
 }
-async function downloadArtifactTo(client2, artifact, dir, findBy) {
+var ARTIFACT_LIMITS = {
+  /** 64 MiB of zip, as listed and as downloaded. */
+  zipBytes: 64 * 1024 * 1024,
+  /** 256 MiB unpacked in all. */
+  unpackedBytes: 256 * 1024 * 1024,
+  /** Almost three times the 701 files of the largest profile set. */
+  entries: 2048
+};
+async function downloadArtifactTo(client2, artifact, dir, findBy, limits = ARTIFACT_LIMITS) {
+  const where2 = `artifact ${artifact.name} (id ${artifact.id})`;
   if (artifact.runId === null)
-    throw new FlamegateError(`artifact ${artifact.name}: GitHub did not say which run made it`);
-  mkdirSync(dir, { recursive: true });
-  try {
-    await client2.downloadArtifact(artifact.id, {
-      path: dir,
-      findBy: {
-        token: findBy.token,
-        workflowRunId: artifact.runId,
-        repositoryOwner: findBy.owner,
-        repositoryName: findBy.repo
-      }
-    });
-  } catch (err) {
-    throw new FlamegateError(
-      `cannot download artifact ${artifact.name} (id ${artifact.id}): ${errorMessage(err)}`,
-      { cause: err }
+    throw new FlamegateError(`${where2}: GitHub did not say which run made it`);
+  if (artifact.sizeBytes > limits.zipBytes)
+    throw refusal(
+      where2,
+      `GitHub lists its zip at ${artifact.sizeBytes} bytes, over the ${limits.zipBytes}-byte limit`
     );
+  const scratch = mkdtempSync(join2(tmpdir2(), "flamegate-artifact-"));
+  try {
+    try {
+      await client2.downloadArtifact(artifact.id, {
+        path: scratch,
+        skipDecompress: true,
+        findBy: {
+          token: findBy.token,
+          workflowRunId: artifact.runId,
+          repositoryOwner: findBy.owner,
+          repositoryName: findBy.repo
+        }
+      });
+    } catch (err) {
+      throw new FlamegateError(`cannot download ${where2}: ${errorMessage(err)}`, { cause: err });
+    }
+    const saved = readdirSync(scratch);
+    const zipName = saved.length === 1 ? saved[0] : void 0;
+    if (zipName === void 0)
+      throw new FlamegateError(
+        `${where2}: expected the download to leave one zip in ${scratch}, found ${saved.length} files`
+      );
+    await unzipCapped(join2(scratch, zipName), dir, limits, where2);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
   return dir;
-}
-function directoryBytes(dir) {
-  return filesUnder(dir).reduce((n, f) => n + statSync2(f).size, 0);
 }
 function artifactUrl(serverUrl, repo, runId, id) {
   return `${serverUrl.replace(/\/$/, "")}/${repo.owner}/${repo.repo}/actions/runs/${runId}/artifacts/${id}`;
@@ -104766,7 +106242,7 @@ async function remove(octokit, repo, ids) {
     );
   }
 }
-async function upsertComment(octokit, repo, issue2, marker2, body2, options = {}) {
+async function upsertComment(octokit, repo, issue2, marker2, body2, options2 = {}) {
   const line = markerLine(marker2);
   const text = body2.includes(line) ? body2 : `${line}
 ${body2}`;
@@ -104781,7 +106257,7 @@ ${body2}`;
     );
     return { id: oldest.id, url: url3, action: "updated" };
   }
-  if (options.updateOnly) return null;
+  if (options2.updateOnly) return null;
   const { data: created } = await write(
     `POST /repos/${repo.owner}/${repo.repo}/issues/${issue2}/comments`,
     () => octokit.rest.issues.createComment({ ...repo, issue_number: issue2, body: text })
@@ -104855,8 +106331,8 @@ async function tryCommit(octokit, repo, branch, path4, content, message) {
   }
   return commit.data.sha;
 }
-async function commitImage(octokit, repo, serverUrl, options) {
-  const { branch, path: path4, content, message } = options;
+async function commitImage(octokit, repo, serverUrl, options2) {
+  const { branch, path: path4, content, message } = options2;
   let sha;
   try {
     sha = await tryCommit(octokit, repo, branch, path4, content, message);
@@ -104917,7 +106393,7 @@ function commentAction(mode, verdict) {
 }
 
 // src/action/worktree.ts
-import { relative, resolve as resolve2 } from "node:path";
+import { relative, resolve as resolve3 } from "node:path";
 async function prepareBaseWorktree(git2, repoDir, sha, dest, log2) {
   if (!/^[0-9a-f]{40}$/.test(sha))
     throw new FlamegateError(`baseline: rerun: '${sha}' is not a commit sha`);
@@ -104947,7 +106423,7 @@ async function prepareBaseWorktree(git2, repoDir, sha, dest, log2) {
   log2(`baseline: rerun: merge-base ${sha.slice(0, 7)} checked out at ${dest}`);
   return {
     dir: dest,
-    map: (path4) => resolve2(dest, relative(top, path4)),
+    map: (path4) => resolve3(dest, relative(top, path4)),
     remove: async () => {
       await git2(["worktree", "remove", "--force", dest], top).catch((err) => {
         log2(`baseline: rerun: could not remove the worktree ${dest}: ${errorMessage(err)}`);
@@ -104957,8 +106433,6 @@ async function prepareBaseWorktree(git2, repoDir, sha, dest, log2) {
 }
 
 // src/action/flows.ts
-var MAX_ARTIFACT_BYTES = 64 * 1024 * 1024;
-var MAX_UNPACKED_BYTES = 256 * 1024 * 1024;
 var SECRET_ENV = /^(INPUT_|ACTIONS_RUNTIME_TOKEN$|ACTIONS_RESULTS_URL$|ACTIONS_ID_TOKEN_REQUEST_|ACTIONS_CACHE_URL$)/;
 async function withoutSecrets(fn) {
   const saved = Object.entries(process.env).filter(([k]) => SECRET_ENV.test(k));
@@ -105359,20 +106833,11 @@ var Flow = class {
         );
         continue;
       }
-      if (artifact.sizeBytes > MAX_ARTIFACT_BYTES)
-        throw new FlamegateError(
-          `artifact ${artifact.name}: ${artifact.sizeBytes} bytes is over the ${MAX_ARTIFACT_BYTES}-byte limit for a head profile set`
-        );
       const dir = join3(this.out, "head", `${safeNamePart(service.name)}-${artifact.id}`);
       await downloadArtifactTo(this.deps.artifacts, { ...artifact, runId: run2.runId }, dir, {
         ...this.repo,
         token: this.inputs.token
       });
-      const unpacked = directoryBytes(dir);
-      if (unpacked > MAX_UNPACKED_BYTES)
-        throw new FlamegateError(
-          `artifact ${artifact.name}: unpacks to ${unpacked} bytes, over the ${MAX_UNPACKED_BYTES}-byte limit`
-        );
       const head = readProfileSetDir(dir);
       const claimed = readPullRequest(join3(dir, "manifest.json"), artifact.name);
       const named = Number(artifact.name.slice(prefix2.length));
@@ -105471,7 +106936,7 @@ async function runAction(inputs, ctx, deps) {
 
 // src/action/inputs.ts
 import { existsSync as existsSync6 } from "node:fs";
-import { isAbsolute, resolve as resolve3 } from "node:path";
+import { isAbsolute, resolve as resolve4 } from "node:path";
 var InputReader = class extends Reader {
   constructor() {
     super("action inputs");
@@ -105557,7 +107022,7 @@ function gateWithThresholds(r, get, gate) {
 function parseInputs(get, workspace) {
   const r = new InputReader();
   const wdRaw = get("working-directory");
-  const workingDirectory = resolve3(workspace, wdRaw === "" ? "." : wdRaw);
+  const workingDirectory = resolve4(workspace, wdRaw === "" ? "." : wdRaw);
   if (!existsSync6(workingDirectory))
     r.fail("working-directory", wdRaw, "an existing directory inside the workspace");
   const mode = choice(r, get, "mode", ["gate", "measure", "report"], "gate");
@@ -105570,7 +107035,7 @@ function parseInputs(get, workspace) {
       if (get(name) !== "") r.fail(name, get(name), "empty unless 'start' is set (inline service)");
     }
     const file = get("config") === "" ? "flamegate.yml" : get("config");
-    const path4 = isAbsolute(file) ? file : resolve3(workingDirectory, file);
+    const path4 = isAbsolute(file) ? file : resolve4(workingDirectory, file);
     if (!existsSync6(path4))
       r.fail(
         "config",
@@ -105595,7 +107060,7 @@ function parseInputs(get, workspace) {
   config = { ...config, gate: gateWithThresholds(r, get, config.gate ?? DEFAULT_GATE) };
   const baseline = choice(r, get, "baseline", ["artifact", "rerun", "auto"], "artifact");
   const profileSetRaw = get("profile-set");
-  const profileSet = profileSetRaw === "" ? void 0 : resolve3(workingDirectory, profileSetRaw);
+  const profileSet = profileSetRaw === "" ? void 0 : resolve4(workingDirectory, profileSetRaw);
   if (profileSet !== void 0 && !existsSync6(profileSet))
     r.fail("profile-set", profileSetRaw, "a directory written by 'flamegate run --out DIR'");
   if (profileSet !== void 0 && baseline !== "artifact")
@@ -105639,14 +107104,14 @@ function parseInputs(get, workspace) {
 
 // src/main.ts
 function git(args, cwd) {
-  return new Promise((resolve4, reject) => {
+  return new Promise((resolve5, reject) => {
     execFile(
       "git",
       args,
       { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`git ${args.join(" ")}: ${stderr.trim() || err.message}`));
-        else resolve4(stdout);
+        else resolve5(stdout);
       }
     );
   });

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-2RZVFPMN.js";
+} from "./chunk-LFQ4KDCT.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-2VVORGCS.js";
+} from "./chunk-2OOZ65N6.js";
 import {
   compareSets,
   flameSvgsFor,
@@ -15,7 +15,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-2RZVFPMN.js";
+} from "./chunk-LFQ4KDCT.js";
 import {
   parseConfig,
   require_dist,

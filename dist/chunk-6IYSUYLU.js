@@ -3,18 +3,18 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-IQHWJIAT.js";
+} from "./chunk-OKRIHFOY.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-2VVORGCS.js";
+} from "./chunk-2OOZ65N6.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-2RZVFPMN.js";
+} from "./chunk-LFQ4KDCT.js";
 import {
   loadConfig,
   writeProfileSet

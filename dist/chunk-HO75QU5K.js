@@ -3,12 +3,12 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-IQHWJIAT.js";
+} from "./chunk-OKRIHFOY.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-2RZVFPMN.js";
+} from "./chunk-LFQ4KDCT.js";
 import {
   DEFAULT_GATE,
   loadConfig

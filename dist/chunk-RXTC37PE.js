@@ -5,10 +5,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-BUTPTYHJ.js";
-import "./chunk-IQHWJIAT.js";
-import "./chunk-2VVORGCS.js";
-import "./chunk-2RZVFPMN.js";
+} from "./chunk-6IYSUYLU.js";
+import "./chunk-OKRIHFOY.js";
+import "./chunk-2OOZ65N6.js";
+import "./chunk-LFQ4KDCT.js";
 import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";
 export {

@@ -37518,6 +37518,7 @@ function executableOf(pid) {
     return void 0;
   }
 }
+var USER_HZ = 100;
 function processStat(pid) {
   let stat;
   try {
@@ -37526,7 +37527,8 @@ function processStat(pid) {
     return void 0;
   }
   const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { state: rest[0] ?? "", pgrp: Number(rest[2]) };
+  const ticks = [11, 12, 13, 14].reduce((sum, i2) => sum + (Number(rest[i2]) || 0), 0);
+  return { state: rest[0] ?? "", pgrp: Number(rest[2]), cpuSeconds: ticks / USER_HZ };
 }
 function isRunning(pid) {
   const stat = processStat(pid);
@@ -37608,13 +37610,20 @@ function groupMembers(pgid) {
       return [];
     }
   }
-  const members = [];
+  return groupStats(pgid).filter(({ stat }) => stat.state !== "Z").map(({ pid }) => pid);
+}
+function groupCpuSeconds(pgid) {
+  if (process.platform !== "linux") return null;
+  return groupStats(pgid).reduce((sum, { stat }) => sum + stat.cpuSeconds, 0);
+}
+function groupStats(pgid) {
+  const found = [];
   for (const entry of readdirSync2("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const stat = processStat(entry);
-    if (stat && stat.pgrp === pgid && stat.state !== "Z") members.push(Number(entry));
+    if (stat && stat.pgrp === pgid) found.push({ pid: Number(entry), stat });
   }
-  return members;
+  return found;
 }
 
 // src/capture/pyspy.ts
@@ -38600,6 +38609,7 @@ async function runRound(service, opts) {
       log(
         profile ? `${tag}: capturing ${kinds.join(", ")} under load` : `${tag}: load without profiling`
       );
+      const cpuBefore = groupCpuSeconds(proc.pid);
       const running = startLoad(service, cwd, void 0, cap);
       let figures2;
       try {
@@ -38614,6 +38624,7 @@ async function runRound(service, opts) {
         await window2?.stop().catch(() => void 0);
         throw err;
       }
+      const cpuAfter = groupCpuSeconds(proc.pid);
       try {
         if (window2) {
           const got = await window2.stop();
@@ -38626,7 +38637,10 @@ async function runRound(service, opts) {
         if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
         throw err;
       }
-      const figuresRecord = windowRecord(figures2);
+      const figuresRecord = windowRecord(
+        figures2,
+        cpuBefore === null || cpuAfter === null ? void 0 : cpuAfter - cpuBefore
+      );
       first ??= figuresRecord;
       for (const kind of kinds) windows[kind] = figuresRecord;
       log(`${tag}: ${describeFigures(kinds, figures2, figuresRecord.windowSeconds, plan.length)}`);
@@ -38653,14 +38667,15 @@ function windowPlan(kinds, driver) {
   const alone = kinds.filter((k) => apart.includes(k)).map((k) => [k]);
   return together.length > 0 ? [together, ...alone] : alone;
 }
-function windowRecord(figures2) {
+function windowRecord(figures2, cpuSeconds) {
   return {
     windowSeconds: round32(figures2.seconds),
     requests: figures2.requests,
     errors: figures2.errors,
     non2xx: figures2.non2xx,
     throughput: figures2.throughput === null ? null : round32(figures2.throughput),
-    latency: figures2.latency
+    latency: figures2.latency,
+    ...cpuSeconds === void 0 ? {} : { cpuSeconds: round32(Math.max(0, cpuSeconds)) }
   };
 }
 function describeFigures(kinds, figures2, seconds, windows) {
