@@ -15,7 +15,7 @@ import { readSide } from "../src/compare/inputs.js";
 import { trigamma } from "../src/compare/stats/polygamma.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import type { Comparison, Report } from "../src/compare/types.js";
-import { DEFAULT_GATE, type Runtime, type ServiceConfig } from "../src/config.js";
+import { DEFAULT_GATE, RUNTIMES, type Runtime, type ServiceConfig } from "../src/config.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
 import { noiseFile } from "./noise.js";
@@ -246,11 +246,12 @@ export async function runReal(o: RealOptions): Promise<{ table: string; noise: N
 }
 
 /**
- * `npm run eval -- --rejudge DIR`: the profile sets an earlier `--real --keep DIR`
- * run kept, judged again by the current default gate. The captures are the same
- * real rounds, so a change of the statistics is measured on them without new noise.
+ * `npm run eval -- --rejudge DIR [--record FILE]`: the profile sets an earlier
+ * `--real --keep DIR` run kept, judged again by the current default gate (and
+ * appended to `record` as --real does). The captures are the same real rounds,
+ * so a change of the statistics is measured on them without new noise.
  */
-export function rejudgeKept(dir: string, log: (line: string) => void): string {
+export function rejudgeKept(dir: string, log: (line: string) => void, record?: string): string {
   const cells = newCells();
   for (const cell of cells) {
     const prefix = `${keptName(cell)}-`;
@@ -261,11 +262,20 @@ export function rejudgeKept(dir: string, log: (line: string) => void): string {
     for (const run of runs) {
       const report = judgeRun(join(dir, run));
       cell.reports.push(report);
+      const runtime = report.comparisons[0]?.runtime;
+      if (record && isRuntime(runtime))
+        appendFileSync(
+          record,
+          `${recordLine(runtime, cell.name, Number(run.slice(prefix.length)), report)}\n`,
+        );
       log(`${run}: ${report.verdict}`);
     }
   }
   return realTable(cells.filter((c) => c.reports.length > 0));
 }
+
+const isRuntime = (s: string | undefined): s is Runtime =>
+  (RUNTIMES as readonly (string | undefined)[]).includes(s);
 
 function newCells(): RealCell[] {
   return [

@@ -17,8 +17,9 @@ import { rejudgeKept, runReal } from "./real.js";
  * again) and writes the measured noise to eval/noise-<runtime>.json,
  * which the offline mode reads with --noise.
  *
- * npm run eval -- --rejudge DIR: the profile sets kept by --keep DIR, judged
- * again by the current default gate (same real rounds, current statistics).
+ * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
+ * --keep DIR, judged again by the current default gate (same real rounds,
+ * current statistics), each appended to FILE as --real does.
  */
 const { values } = parseArgs({
   options: {
@@ -46,7 +47,11 @@ if (values.rejudge !== undefined) {
     );
     process.exit(2);
   }
-  const table = rejudgeKept(values.rejudge, (line) => process.stderr.write(`eval: ${line}\n`));
+  const table = rejudgeKept(
+    values.rejudge,
+    (line) => process.stderr.write(`eval: ${line}\n`),
+    values.record,
+  );
   process.stdout.write(`${table}\n`);
   process.exit(0);
 }
