@@ -1,5 +1,5 @@
 /**
- * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python --profiles cpu,alloc --cpu-hz N]
+ * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python --profiles cpu,alloc --cpu-hz N --alloc-bytes B]
  *
  * What profiling costs the service: for every fixture service whose capture
  * driver exists (fixtures/services/<runtime> + src/capture/index.ts), the
@@ -20,7 +20,7 @@
  * as the service, for both arms alike. So a second figure is printed that
  * the load generator's share of the cores does not blur: the service's CPU
  * seconds per request as the OS counts them (WindowRecord.cpuSeconds, its
- * whole process group, so py-spy is included), with / without.
+ * whole process group; py-spy attaches from outside it), with / without.
  */
 import { parseArgs } from "node:util";
 import { DRIVERS } from "../src/capture/index.js";
@@ -41,6 +41,8 @@ const { values } = parseArgs({
     profiles: { type: "string" },
     /** Overrides sampling.cpu-hz. */
     "cpu-hz": { type: "string" },
+    /** Overrides sampling.alloc-bytes (Go: GODEBUG=memprofilerate, set whatever the profiles). */
+    "alloc-bytes": { type: "string" },
   },
 });
 const pairs = Math.max(1, Number(values.pairs));
@@ -77,6 +79,7 @@ for (const runtime of RUNTIMES) {
     sampling: {
       ...fixture.sampling,
       ...(values["cpu-hz"] ? { cpuHz: Number(values["cpu-hz"]) } : {}),
+      ...(values["alloc-bytes"] ? { allocBytes: Number(values["alloc-bytes"]) } : {}),
     },
     warmupSeconds: warmup,
     load: { ...fixture.load, durationSeconds: seconds },

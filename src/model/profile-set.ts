@@ -41,8 +41,9 @@ export interface WindowRecord {
   latency: LatencyMs | null;
   /**
    * CPU seconds (user + system) the service's process group used during the
-   * window, as the OS counts them (Linux /proc); profilers that run in the
-   * group, like py-spy, are included. Absent off Linux.
+   * window, as the OS counts them (Linux /proc): in-process profilers (Go's,
+   * V8's, the Python agents) are included, py-spy (which attaches from its
+   * own group) is not. Absent off Linux.
    */
   cpuSeconds?: number;
 }
