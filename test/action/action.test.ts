@@ -110,6 +110,17 @@ async function run(o: Partial<RunOptions> & Pick<RunOptions, "event">): Promise<
   return r;
 }
 
+/** A fork's PR #42 measured by the fork-safe mode, which stores its profile set as an artifact of run 7700123456. */
+function measureFork(): Promise<RunResult> {
+  return run({
+    event: "pull_request",
+    payload: "pull_request_fork.json",
+    runId: 7700123456,
+    headBranch: "main",
+    inputs: { mode: "measure", "profile-set": join(SETS, "head-cpu-regression") },
+  });
+}
+
 const pushBaseline = (set = "base") =>
   run({ event: "push", inputs: { "profile-set": join(SETS, set) } });
 
@@ -483,13 +494,7 @@ describe("fork-safe two-workflow mode", () => {
   });
 
   it("report does not comment when the PR has moved on to another head", async () => {
-    await run({
-      event: "pull_request",
-      payload: "pull_request_fork.json",
-      runId: 7700123456,
-      headBranch: "main",
-      inputs: { mode: "measure", "profile-set": join(SETS, "head-cpu-regression") },
-    });
+    await measureFork();
     fake.state.pulls.get(42)!.headSha = "3333333333333333333333333333333333333333";
     const r = await run({ event: "workflow_run", inputs: { mode: "report" } });
     expect(r.code).toBe(0);
@@ -498,13 +503,7 @@ describe("fork-safe two-workflow mode", () => {
   });
 
   it("report refuses an artifact whose manifest names another PR than its name", async () => {
-    await run({
-      event: "pull_request",
-      payload: "pull_request_fork.json",
-      runId: 7700123456,
-      headBranch: "main",
-      inputs: { mode: "measure", "profile-set": join(SETS, "head-cpu-regression") },
-    });
+    await measureFork();
     // Rewrite the stored artifact as a hostile fork could: same name, manifest claims PR #7.
     const a = fake.state.artifacts.find((x) => x.name.endsWith("-pr42"));
     const dir = tempDir("flamegate-zip-");
@@ -535,13 +534,7 @@ describe("artifacts that unpack past the 256 MiB cap", () => {
     `artifact ${name} (id ${id}): its zip directory declares more than 268435456 unpacked bytes (the limit); refusing it as untrusted input`;
 
   it("report refuses a zip bomb in place of the head profiles before writing it", async () => {
-    await run({
-      event: "pull_request",
-      payload: "pull_request_fork.json",
-      runId: 7700123456,
-      headBranch: "main",
-      inputs: { mode: "measure", "profile-set": join(SETS, "head-cpu-regression") },
-    });
+    await measureFork();
     const a = fake.state.artifacts.find((x) => x.name.endsWith("-pr42"))!;
     a.data = await zipBomb();
     const r = await run({ event: "workflow_run", inputs: { mode: "report" } });
