@@ -8,9 +8,9 @@ import {
 // src/cli.ts
 var COMMANDS = {
   run: async () => (await import("./chunk-2QJS53ON.js")).runCommand,
-  compare: async () => (await import("./chunk-HO75QU5K.js")).compareCommand,
-  ab: async () => (await import("./chunk-RXTC37PE.js")).abCommand,
-  demo: async () => (await import("./chunk-6AGDXQET.js")).demoCommand
+  compare: async () => (await import("./chunk-WHSTQOR3.js")).compareCommand,
+  ab: async () => (await import("./chunk-7GN2NMTJ.js")).abCommand,
+  demo: async () => (await import("./chunk-HOEEEJ35.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

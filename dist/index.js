@@ -2,8 +2,8 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-6IYSUYLU.js";
-import "./chunk-OKRIHFOY.js";
+} from "./chunk-L3EJMALE.js";
+import "./chunk-7BGRP2UI.js";
 import {
   require_abs,
   require_actualApply,
@@ -47,7 +47,7 @@ import {
   renderSvg,
   textFlamesFor,
   verdictsOf
-} from "./chunk-LFQ4KDCT.js";
+} from "./chunk-3C7OXVD6.js";
 import {
   DEFAULT_GATE,
   RUNTIMES,

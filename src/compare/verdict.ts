@@ -60,9 +60,10 @@ const EXCESS_VARIANCE_FLOOR = 0.005 ** 2;
  * prior. With 4–9 own degrees of freedom the spread of the frames' variances
  * is itself noisy, and an estimate of "infinite" d0 would test a frame that
  * had one bad round (a neighbour's burst, a GC in the window) on the typical
- * frame's noise. At 20 (the fixed d0 STATISTICS.md simulated) real Go A/A
- * runs put 1.8 % of CPU frame p-values below 0.01; at 10, 0.7 %
- * (docs/statistics.md, "The prior's cap").
+ * frame's noise. On the same 30 kept real Go A/A runs, 20 (the fixed d0
+ * STATISTICS.md simulated) put 2.20 % of CPU frame p-values below 0.01 and
+ * 10 put 1.18 % (docs/statistics.md, "Real A/A with the current gate, and
+ * the prior's cap").
  */
 const MAX_PRIOR_DF = 10;
 /** Below this many frames the median of ratios is no speedometer. */

@@ -35,15 +35,12 @@ const WindowSchema = z.object({
   cpuSeconds: finite.min(0).optional(),
 });
 
+/** A round's own figures are its first window's (RoundRecord extends WindowRecord). */
 const RoundSchema = z.object({
   round: count,
-  windowSeconds: finite.min(0),
-  requests: count.nullable(),
+  ...WindowSchema.shape,
   errors: count.optional(),
   non2xx: count.optional(),
-  throughput: finite.min(0).nullable().optional(),
-  latency: z.object({ p50: finite, p95: finite, p99: finite }).nullable().optional(),
-  cpuSeconds: finite.min(0).optional(),
   /** Kinds this version does not know are ignored (a newer writer may add some). */
   files: z.record(z.string(), fileName),
   profilers: z.record(z.string(), z.string()).optional(),

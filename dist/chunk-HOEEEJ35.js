@@ -15,7 +15,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-LFQ4KDCT.js";
+} from "./chunk-3C7OXVD6.js";
 import {
   parseConfig,
   require_dist,

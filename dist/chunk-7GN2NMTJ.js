@@ -5,10 +5,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-6IYSUYLU.js";
-import "./chunk-OKRIHFOY.js";
+} from "./chunk-L3EJMALE.js";
+import "./chunk-7BGRP2UI.js";
 import "./chunk-2OOZ65N6.js";
-import "./chunk-LFQ4KDCT.js";
+import "./chunk-3C7OXVD6.js";
 import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";
 export {

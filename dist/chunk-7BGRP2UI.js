@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-LFQ4KDCT.js";
+} from "./chunk-3C7OXVD6.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

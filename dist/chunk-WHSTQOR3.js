@@ -3,12 +3,12 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-OKRIHFOY.js";
+} from "./chunk-7BGRP2UI.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-LFQ4KDCT.js";
+} from "./chunk-3C7OXVD6.js";
 import {
   DEFAULT_GATE,
   loadConfig

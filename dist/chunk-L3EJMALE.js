@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-OKRIHFOY.js";
+} from "./chunk-7BGRP2UI.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
@@ -14,7 +14,7 @@ import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-LFQ4KDCT.js";
+} from "./chunk-3C7OXVD6.js";
 import {
   loadConfig,
   writeProfileSet

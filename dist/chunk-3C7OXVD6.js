@@ -22782,13 +22782,9 @@ var WindowSchema = external_exports.object({
 });
 var RoundSchema = external_exports.object({
   round: count,
-  windowSeconds: finite.min(0),
-  requests: count.nullable(),
+  ...WindowSchema.shape,
   errors: count.optional(),
   non2xx: count.optional(),
-  throughput: finite.min(0).nullable().optional(),
-  latency: external_exports.object({ p50: finite, p95: finite, p99: finite }).nullable().optional(),
-  cpuSeconds: finite.min(0).optional(),
   /** Kinds this version does not know are ignored (a newer writer may add some). */
   files: external_exports.record(external_exports.string(), fileName),
   profilers: external_exports.record(external_exports.string(), external_exports.string()).optional(),
