@@ -174,3 +174,64 @@ export function stripProcessFrames(raw: string): {
   });
   return { text: lines.join("\n"), samplesByPid };
 }
+
+/**
+ * Leaf frames, `file:function` as py-spy names them (paths relative to
+ * sys.path, the last part of the qualified name), at which a thread sleeps
+ * in the kernel waiting for input or another thread, not running.
+ *
+ * With --nonblocking py-spy cannot ask the OS which thread runs
+ * (benfred/py-spy#480) and drops only a few waits of its own (threading's
+ * wait, selectors' select). A threaded server's keep-alive connections wait
+ * in SocketIO.readinto: on the Python fixture under 4 connections that was
+ * 12–32 % of a window's samples, rising and falling with the load
+ * generator's pace, which the real A/A runs saw as CPU frames changing
+ * share. A user module named like a stdlib one (socket.py) would match too.
+ */
+const IDLE_LEAVES = new Set([
+  "socket.py:readinto",
+  "socket.py:accept",
+  "ssl.py:read",
+  "selectors.py:select",
+  "threading.py:wait",
+  "threading.py:_wait_for_tstate_lock",
+  "subprocess.py:_try_wait",
+  "multiprocessing/connection.py:_recv",
+  // SimpleQueue.get is C code, so the waiting pool thread's leaf is _worker itself.
+  "concurrent/futures/thread.py:_worker",
+]);
+
+/** `Class.method (path/file.py:123)` → whether a thread whose innermost frame it is waits. */
+export function isIdleLeaf(frame: string): boolean {
+  const m = /^(\S+) \((.+):\d+\)$/.exec(frame);
+  if (!m) return false;
+  const name = m[1]!.slice(m[1]!.lastIndexOf(".") + 1);
+  return IDLE_LEAVES.has(`${m[2]}:${name}`);
+}
+
+/**
+ * py-spy's raw lines without the samples of waiting threads (see
+ * IDLE_LEAVES), as V8's (idle) is left out of a Node CPU profile.
+ * `total`: all samples; `idle`: samples left out per wait, `Class.method (file)`.
+ */
+export function dropIdleSamples(raw: string): {
+  text: string;
+  total: number;
+  idle: Map<string, number>;
+} {
+  let total = 0;
+  const idle = new Map<string, number>();
+  const kept = raw.split("\n").filter((line) => {
+    const cut = line.trimEnd().lastIndexOf(" ");
+    const count = Number(line.slice(cut + 1));
+    if (cut < 0 || !Number.isSafeInteger(count)) return true;
+    total += count;
+    const stack = line.slice(0, cut);
+    const leaf = stack.slice(stack.lastIndexOf(";") + 1);
+    if (!isIdleLeaf(leaf)) return true;
+    const where = leaf.replace(/:\d+\)$/, ")");
+    idle.set(where, (idle.get(where) ?? 0) + count);
+    return false;
+  });
+  return { text: kept.join("\n"), total, idle };
+}

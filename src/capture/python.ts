@@ -22,7 +22,7 @@ import type {
   RuntimeDriver,
 } from "./driver.js";
 import { commandName, descendantsOf, executableOf, isRunning } from "./proc-tree.js";
-import { type PySpy, startPySpy, stopPySpy, stripProcessFrames } from "./pyspy.js";
+import { type PySpy, dropIdleSamples, startPySpy, stopPySpy, stripProcessFrames } from "./pyspy.js";
 import {
   type AgentReplies,
   type Hello,
@@ -406,7 +406,22 @@ function readPySpy(
     );
   const note = processesNote("py-spy's samples", target, samplesByPid);
   if (note) notes.push(note);
-  return importProfile(Buffer.from(text), "py-spy output").profile;
+  const busy = dropIdleSamples(text);
+  const waited = [...busy.idle.values()].reduce((a, b) => a + b, 0);
+  if (busy.total > 0 && waited === busy.total)
+    throw new FlamegateError(
+      `python: every py-spy sample of pid ${target} was a thread waiting in ${[...busy.idle.keys()].join(", ")}; no Python code ran in the window (check that the load reached the service)`,
+    );
+  // Named once per wait, not counted, so the same note from every round is one line of the report.
+  const waits = [...busy.idle]
+    .filter(([, n]) => n >= 0.01 * busy.total)
+    .map(([where]) => where)
+    .sort();
+  if (waits.length > 0)
+    notes.push(
+      `python: py-spy samples of threads waiting in ${waits.join(", ")} (each ≥ 1 % of the samples) were left out as idle`,
+    );
+  return importProfile(Buffer.from(busy.text), "py-spy output").profile;
 }
 
 /**

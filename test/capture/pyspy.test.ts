@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { stripProcessFrames } from "../../src/capture/pyspy.js";
+import { dropIdleSamples, isIdleLeaf, stripProcessFrames } from "../../src/capture/pyspy.js";
 
 // Lines of `py-spy record --subprocesses -f raw` (py-spy 0.4.3) on a program
 // that forks two busy children, attached once to the Python parent and once
@@ -42,5 +42,45 @@ describe("py-spy --subprocesses output", () => {
   it("leaves output without process frames as it is", () => {
     const plain = "<module> (app.py:3);work (app.py:9) 12\n 4\n";
     expect(stripProcessFrames(plain)).toEqual({ text: plain, samplesByPid: new Map() });
+  });
+});
+
+describe("py-spy samples of waiting threads", () => {
+  // Lines of `py-spy record --nonblocking -f raw` (py-spy 0.4.3, Python 3.11)
+  // on the Python fixture under 4 keep-alive connections.
+  const RAW = [
+    "<module> (app.py:159);main (app.py:149);BaseServer.serve_forever (socketserver.py:233);_PollLikeSelector.select (selectors.py:415) 4",
+    "_bootstrap (threading.py:995);BaseHTTPRequestHandler.handle_one_request (http/server.py:410);SocketIO.readinto (socket.py:706) 299",
+    "_bootstrap (threading.py:995);BaseHTTPRequestHandler.handle_one_request (http/server.py:410);SocketIO.readinto (socket.py:702) 1",
+    "_bootstrap (threading.py:995);Handler.do_GET (app.py:118);work (app.py:104);hash_payload (app.py:72) 640",
+    "_bootstrap (threading.py:995);Handler.do_GET (app.py:132);_SocketWriter.write (socketserver.py:834) 150",
+    " 3",
+    "",
+  ].join("\n");
+
+  it("leaves out blocking waits and keeps everything else, counts included", () => {
+    const { text, total, idle } = dropIdleSamples(RAW);
+    expect(text.split("\n")).toEqual([
+      "_bootstrap (threading.py:995);Handler.do_GET (app.py:118);work (app.py:104);hash_payload (app.py:72) 640",
+      // A socket write returns when the kernel has the bytes: it runs.
+      "_bootstrap (threading.py:995);Handler.do_GET (app.py:132);_SocketWriter.write (socketserver.py:834) 150",
+      " 3",
+      "",
+    ]);
+    expect(total).toBe(1097);
+    expect(idle).toEqual(
+      new Map([
+        ["_PollLikeSelector.select (selectors.py)", 4],
+        ["SocketIO.readinto (socket.py)", 300],
+      ]),
+    );
+  });
+
+  it("matches a wait only as the innermost frame, by file and the method's own name", () => {
+    expect(isIdleLeaf("readinto (socket.py:580)")).toBe(true); // Python < 3.11: no class in the name
+    expect(isIdleLeaf("Condition.wait (threading.py:320)")).toBe(true);
+    expect(isIdleLeaf("SocketIO.readinto (mylib/socket_utils.py:3)")).toBe(false);
+    expect(isIdleLeaf("wait (app.py:12)")).toBe(false);
+    expect(isIdleLeaf("not a frame")).toBe(false);
   });
 });
