@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-2OOZ65N6.js";
+} from "./chunk-HM5NVYCV.js";
 import {
   compareSets,
   readSide,

@@ -37741,6 +37741,41 @@ function stripProcessFrames(raw) {
   });
   return { text: lines.join("\n"), samplesByPid };
 }
+var IDLE_LEAVES = /* @__PURE__ */ new Set([
+  "socket.py:readinto",
+  "socket.py:accept",
+  "ssl.py:read",
+  "selectors.py:select",
+  "threading.py:wait",
+  "threading.py:_wait_for_tstate_lock",
+  "subprocess.py:_try_wait",
+  "multiprocessing/connection.py:_recv",
+  // SimpleQueue.get is C code, so the waiting pool thread's leaf is _worker itself.
+  "concurrent/futures/thread.py:_worker"
+]);
+function isIdleLeaf(frame) {
+  const m = /^(\S+) \((.+):\d+\)$/.exec(frame);
+  if (!m) return false;
+  const name = m[1].slice(m[1].lastIndexOf(".") + 1);
+  return IDLE_LEAVES.has(`${m[2]}:${name}`);
+}
+function dropIdleSamples(raw) {
+  let total = 0;
+  const idle = /* @__PURE__ */ new Map();
+  const kept = raw.split("\n").filter((line) => {
+    const cut = line.trimEnd().lastIndexOf(" ");
+    const count2 = Number(line.slice(cut + 1));
+    if (cut < 0 || !Number.isSafeInteger(count2)) return true;
+    total += count2;
+    const stack = line.slice(0, cut);
+    const leaf = stack.slice(stack.lastIndexOf(";") + 1);
+    if (!isIdleLeaf(leaf)) return true;
+    const where = leaf.replace(/:\d+\)$/, ")");
+    idle.set(where, (idle.get(where) ?? 0) + count2);
+    return false;
+  });
+  return { text: kept.join("\n"), total, idle };
+}
 
 // src/capture/python-agents.ts
 import { existsSync as existsSync3, readFileSync as readFileSync6, readdirSync as readdirSync3 } from "node:fs";
@@ -38128,7 +38163,18 @@ function readPySpy(spy, target, workers, durationNanos, hz, notes) {
     );
   const note = processesNote("py-spy's samples", target, samplesByPid);
   if (note) notes.push(note);
-  return importProfile(Buffer.from(text), "py-spy output").profile;
+  const busy = dropIdleSamples(text);
+  const waited = [...busy.idle.values()].reduce((a2, b) => a2 + b, 0);
+  if (busy.total > 0 && waited === busy.total)
+    throw new FlamegateError(
+      `python: every py-spy sample of pid ${target} was a thread waiting in ${[...busy.idle.keys()].join(", ")}; no Python code ran in the window (check that the load reached the service)`
+    );
+  const waits = [...busy.idle].filter(([, n2]) => n2 >= 0.01 * busy.total).map(([where]) => where).sort();
+  if (waits.length > 0)
+    notes.push(
+      `python: py-spy samples of threads waiting in ${waits.join(", ")} (each \u2265 1 % of the samples) were left out as idle`
+    );
+  return importProfile(Buffer.from(busy.text), "py-spy output").profile;
 }
 async function exportMemray(replies) {
   for (const { hello, reply } of replies) {

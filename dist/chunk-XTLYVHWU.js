@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-2OOZ65N6.js";
+} from "./chunk-HM5NVYCV.js";
 import {
   compareSets,
   flameSvgsFor,

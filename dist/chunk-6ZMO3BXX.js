@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-L3EJMALE.js";
+} from "./chunk-Q4CQPVYW.js";
 import "./chunk-7BGRP2UI.js";
-import "./chunk-2OOZ65N6.js";
+import "./chunk-HM5NVYCV.js";
 import "./chunk-3C7OXVD6.js";
 import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-2OOZ65N6.js";
+} from "./chunk-HM5NVYCV.js";
 import {
   loadConfig,
   selectService
