@@ -4,7 +4,8 @@
  * below it is Binomial(n, ½), and [x₍ⱼ₎, x₍ₙ₋ⱼ₊₁₎] covers the median with
  * probability 1 − 2·P(Bin(n, ½) < j). The benchmarks print it beside the
  * median ratio of their pairs, whose spread between processes (V8's
- * inlining, Go's GC pacing) is far from normal. Returns the widest
+ * inlining; ±15 % CPU per request between processes of one Go binary) is
+ * far from normal. Returns the widest
  * interval, [min, max], when n is too small to reach the confidence
  * (n < 6 at 95 %), and [NaN, NaN] for no values.
  */
