@@ -1,5 +1,5 @@
 /**
- * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python --profiles cpu,alloc --cpu-hz N --alloc-bytes B]
+ * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python --profiles cpu,alloc --cpu-hz N --alloc-bytes B --env K=V,…]
  *
  * What profiling costs the service: for every fixture service whose capture
  * driver exists (fixtures/services/<runtime> + src/capture/index.ts), the
@@ -46,12 +46,21 @@ const { values } = parseArgs({
     "cpu-hz": { type: "string" },
     /** Overrides sampling.alloc-bytes (Go: GODEBUG=memprofilerate, set whatever the profiles). */
     "alloc-bytes": { type: "string" },
+    /** Extra environment for the service in both arms, e.g. CATALOG_ITEMS=0 (the Go fixture without its catalog). */
+    env: { type: "string" },
   },
 });
 const pairs = Math.max(1, Number(values.pairs));
 const seconds = Number(values.seconds);
 const warmup = Number(values.warmup);
 const only = values.runtime?.split(",");
+const extraEnv = Object.fromEntries(
+  (values.env?.split(",") ?? []).map((kv) => {
+    const at = kv.indexOf("=");
+    if (at < 1) throw new Error(`--env: expected KEY=VALUE, got '${kv}'`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  }),
+);
 
 /**
  * "median ratio 0.921 (95 % CI 0.876–0.977) -> overhead 7.9 %", the interval
@@ -84,6 +93,7 @@ for (const runtime of RUNTIMES) {
   }
   const service: ServiceConfig = {
     ...fixture,
+    env: { ...fixture.env, ...extraEnv },
     ...(values.profiles ? { profiles: values.profiles.split(",").filter(isKind) } : {}),
     sampling: {
       ...fixture.sampling,
@@ -149,7 +159,8 @@ for (const runtime of RUNTIMES) {
       `${overhead(ratios, false)} ` +
       `(pairs: ${ratios.map((r) => r.toFixed(3)).join(" ")}; window ${first.join(", ")} of profiles ${service.profiles.join(", ")}, ` +
       // Go's CPU profiler runs at a fixed 100 Hz; sampling.cpu-hz is for py-spy and V8.
-      `cpu ${runtime === "go" ? 100 : service.sampling.cpuHz} Hz, alloc every ${service.sampling.allocBytes} B)`,
+      `cpu ${runtime === "go" ? 100 : service.sampling.cpuHz} Hz, alloc every ${service.sampling.allocBytes} B` +
+      `${values.env ? `, env ${values.env}` : ""})`,
   );
   if (cpuRatios.length > 0)
     rows.push(
