@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-B3ZME7UA.js")).runCommand,
+  run: async () => (await import("./chunk-F2VPJ7EB.js")).runCommand,
   compare: async () => (await import("./chunk-WHSTQOR3.js")).compareCommand,
-  ab: async () => (await import("./chunk-6ZMO3BXX.js")).abCommand,
-  demo: async () => (await import("./chunk-XTLYVHWU.js")).demoCommand
+  ab: async () => (await import("./chunk-YEQPJIYB.js")).abCommand,
+  demo: async () => (await import("./chunk-O4HSPXAS.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

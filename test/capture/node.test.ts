@@ -85,6 +85,10 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
       expect(r.record.non2xx).toBe(0);
       expect(r.record.latency?.p99).toBeGreaterThan(0);
       expect(r.record.profilers.cpu).toBe("node:inspector Profiler @ 1000 µs");
+      // Allocations in their own window after the CPU window, each with its own load.
+      expect(r.record.windows?.cpu?.requests).toBe(r.record.requests);
+      expect(r.record.windows?.alloc?.requests).toBeGreaterThan(100);
+      expect(r.record.windows?.alloc).not.toBe(r.record.windows?.cpu);
       const cpu = selfByName(r.profiles.cpu!, "cpu");
       for (const fn of ["checksum", "buildIndex", "matchTokens", "parsePayload", "hashRecords"]) {
         expect(cpu.cum.get(fn)?.value, fn).toBeGreaterThan(0);
@@ -130,6 +134,9 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
     const r = await runRound(service, { round: 1, log: () => undefined });
     expect(Object.keys(r.profiles).sort()).toEqual(["alloc", "cpu", "heap"]);
     expect(r.record.profilers.heap).toMatch(/live objects from start to window start/);
+    // heap is taken as the CPU window opens; alloc has a window of its own.
+    expect(r.record.windows?.heap).toBe(r.record.windows?.cpu);
+    expect(r.record.windows?.alloc).not.toBe(r.record.windows?.cpu);
     const heap = r.profiles.heap!;
     expect(sampleIndexFor(heap, "heap")).toBeGreaterThanOrEqual(0);
     // Live objects allocated by the service's own code (server.mjs) are in it.

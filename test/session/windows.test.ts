@@ -25,7 +25,10 @@ describe("windowPlan", () => {
   it("puts the driver's separate kinds each in its own window after the others", () => {
     expect(windowPlan(["cpu", "alloc"], DRIVERS.python!)).toEqual([["cpu"], ["alloc"]]);
     expect(windowPlan(["alloc"], DRIVERS.python!)).toEqual([["alloc"]]);
-    expect(windowPlan(["cpu", "alloc", "heap"], DRIVERS.node!)).toEqual([["cpu", "alloc", "heap"]]);
+    expect(windowPlan(["cpu", "alloc", "heap"], DRIVERS.node!)).toEqual([
+      ["cpu", "heap"],
+      ["alloc"],
+    ]);
     expect(windowPlan(["cpu", "alloc"], DRIVERS.go!)).toEqual([["cpu", "alloc"]]);
   });
 });

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-HM5NVYCV.js";
+} from "./chunk-3MVBVOQP.js";
 import {
   compareSets,
   flameSvgsFor,

@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-Q4CQPVYW.js";
+} from "./chunk-X6IGNVWA.js";
 import "./chunk-7BGRP2UI.js";
-import "./chunk-HM5NVYCV.js";
+import "./chunk-3MVBVOQP.js";
 import "./chunk-3C7OXVD6.js";
 import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-HM5NVYCV.js";
+} from "./chunk-3MVBVOQP.js";
 import {
   loadConfig,
   selectService

@@ -37202,14 +37202,14 @@ var goDriver = {
     const base = pprofBase(ctx);
     await get(base, "", QUICK_TIMEOUT_S);
     const w = windowSeconds(seconds);
-    const wanted2 = ctx.service.profiles;
+    const wanted = ctx.service.profiles;
     const notes = [];
-    const unsupported = wanted2.filter((k) => !goDriver.supports.includes(k));
+    const unsupported = wanted.filter((k) => !goDriver.supports.includes(k));
     if (unsupported.length > 0)
       notes.push(`go: ${unsupported.join(", ")} not available from net/http/pprof; skipped`);
     const opened = Date.now();
     const windowed = /* @__PURE__ */ new Map();
-    for (const kind of wanted2) {
+    for (const kind of wanted) {
       const endpoint = WINDOWED[kind];
       if (endpoint !== void 0)
         windowed.set(kind, settle(get(base, `${endpoint}?seconds=${w}`, w + WINDOW_SLACK_S)));
@@ -37222,7 +37222,7 @@ var goDriver = {
             `go: the load outlasted the ${w}s profile window by ${lateS.toFixed(1)}s; that part is not profiled`
           );
         const results = new Map(windowed);
-        for (const kind of wanted2) {
+        for (const kind of wanted) {
           const endpoint = SNAPSHOT[kind];
           if (endpoint !== void 0)
             results.set(kind, settle(get(base, endpoint, QUICK_TIMEOUT_S)));
@@ -37375,9 +37375,6 @@ function callAgent(info, path6, body) {
 function cpuIntervalUs(cpuHz) {
   return Math.max(1, Math.round(1e6 / cpuHz));
 }
-function wanted(ctx, kind) {
-  return ctx.service.profiles.includes(kind);
-}
 function importJson(ctx, kind, json) {
   const where = `service '${ctx.service.name}' round ${ctx.round} ${kind} profile from the Node agent`;
   return importProfile(Buffer.from(JSON.stringify(json)), where).profile;
@@ -37392,6 +37389,13 @@ function withSamplingInterval(profile, bytes) {
 }
 var nodeDriver = {
   supports: ["cpu", "alloc", "heap"],
+  // The allocation profile (HeapProfiler sampling with collected objects kept)
+  // costs the service ~13 % of its throughput and ~17 % CPU per request at
+  // 32 KiB; the CPU profiler at 1 kHz no measurable cost (docs/capture.md,
+  // "Overhead"). V8 runs the sampler inside the allocating functions, so in one
+  // window the CPU profile would charge them its work. Alone in its own window
+  // it still counts the same bytes per request: allocations do not depend on speed.
+  separateWindows: ["alloc"],
   version(ctx) {
     const info = readAgent(ctx);
     return Promise.resolve(info?.node ?? process.version);
@@ -37404,10 +37408,11 @@ var nodeDriver = {
       NODE_OPTIONS: `${inherited} --require "${agent}"`.trim(),
       FLAMEGATE_AGENT_DIR: ctx.workDir
     };
-    if (wanted(ctx, "heap")) env.FLAMEGATE_AGENT_HEAP = String(ctx.service.sampling.allocBytes);
+    if (ctx.service.profiles.includes("heap"))
+      env.FLAMEGATE_AGENT_HEAP = String(ctx.service.sampling.allocBytes);
     return Promise.resolve({ command: ctx.service.start, env });
   },
-  async startWindow(ctx, _pid, _seconds) {
+  async startWindow(ctx, _pid, _seconds, kinds = ctx.service.profiles) {
     const info = await waitAgent(ctx);
     ctx.log(
       `${ctx.service.name} r${ctx.round}: node agent in pid ${info.pid} (${info.script || "no script"})`
@@ -37416,8 +37421,8 @@ var nodeDriver = {
     const allocBytes = ctx.service.sampling.allocBytes;
     try {
       await callAgent(info, "/start", {
-        cpuIntervalUs: wanted(ctx, "cpu") ? interval : 0,
-        allocBytes: wanted(ctx, "alloc") ? allocBytes : 0
+        cpuIntervalUs: kinds.includes("cpu") ? interval : 0,
+        allocBytes: kinds.includes("alloc") ? allocBytes : 0
       });
     } catch (err) {
       throw new FlamegateError(
@@ -38005,7 +38010,7 @@ var pythonDriver = {
     const control = controlDir(ctx);
     const hz = ctx.service.sampling.cpuHz;
     const notes = [];
-    const wanted2 = kinds.filter((k) => pythonDriver.supports.includes(k));
+    const wanted = kinds.filter((k) => pythonDriver.supports.includes(k));
     const skipped = kinds.filter((k) => !pythonDriver.supports.includes(k));
     if (skipped.length > 0) notes.push(`python: ${skipped.join(", ")} not captured for Python`);
     const hellos = await waitHellos(control, HELLO_WAIT_MS, (hs) => hs.length > 0);
@@ -38023,7 +38028,7 @@ var pythonDriver = {
     const profilers = {};
     let spy;
     let builtinHz = null;
-    if (wanted2.includes("cpu")) {
+    if (wanted.includes("cpu")) {
       const exe = onPath("py-spy");
       let fallback;
       if (exe) {
@@ -38050,10 +38055,10 @@ var pythonDriver = {
       }
     }
     let alloc = null;
-    if (wanted2.includes("alloc") && root) {
+    if (wanted.includes("alloc") && root) {
       alloc = root.memray ? "memray" : "tracemalloc";
       profilers.alloc = alloc === "memray" ? `memray ${root.memray} (every allocation, Python allocators traced)` : "tracemalloc (blocks live at window end)";
-      if (alloc === "memray" && wanted2.includes("cpu"))
+      if (alloc === "memray" && wanted.includes("cpu"))
         notes.push(
           "python: memray recorded every allocation in this window (about 2x CPU per request on flamegate's fixture), so the CPU profile of the same window over-weights allocation-heavy frames; both sides of a comparison carry the same bias"
         );

@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-HM5NVYCV.js";
+} from "./chunk-3MVBVOQP.js";
 import {
   compareSets,
   readSide,
