@@ -128,7 +128,8 @@ export const FALLBACK_PRIOR_DF = 20;
 /**
  * The default budget per service and side (docs/statistics.md, "The default budget"):
  * frame noise between runs only falls with rounds; 10 × (boot + 2 s warm-up + 10 s
- * window) is about 2.3 minutes per side.
+ * window) is about 2.3 minutes per side, more where allocations get a window of their
+ * own (Node: ~4 minutes; Python: 3-4).
  */
 export const DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 10 } as const;
 
