@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-F2VPJ7EB.js")).runCommand,
+  run: async () => (await import("./chunk-DCGQSN2U.js")).runCommand,
   compare: async () => (await import("./chunk-WHSTQOR3.js")).compareCommand,
-  ab: async () => (await import("./chunk-YEQPJIYB.js")).abCommand,
-  demo: async () => (await import("./chunk-O4HSPXAS.js")).demoCommand
+  ab: async () => (await import("./chunk-QIR3WLG3.js")).abCommand,
+  demo: async () => (await import("./chunk-65WVFWXM.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-X6IGNVWA.js";
+} from "./chunk-2PL2LLVT.js";
 import "./chunk-7BGRP2UI.js";
 import {
   require_abs,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-3MVBVOQP.js";
+} from "./chunk-UXQ7M7P6.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,

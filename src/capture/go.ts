@@ -39,6 +39,26 @@ const SNAPSHOT: Partial<Record<Kind, string>> = {
   goroutine: "goroutine",
 };
 
+/**
+ * Heap goal, in bytes, at or under which the note below is written: twice
+ * Go's 4 MB floor. The runtime's CPU profile buffer (1 MiB of samples and
+ * 128 KiB of tag pointers, runtime/cpuprof.go) then takes a quarter or more
+ * of the room the GC leaves between collections.
+ */
+const SMALL_HEAP_GOAL = 8 << 20;
+
+/**
+ * The note for a service whose GC runs at or near Go's 4 MB floor, from
+ * the `# NextGC = N` line of `/debug/pprof/heap?debug=1` (runtime.MemStats);
+ * undefined for a larger heap or text without that line.
+ */
+export function smallHeapNote(memStats: string): string | undefined {
+  const goal = /^# NextGC = (\d+)$/m.exec(memStats)?.[1];
+  if (goal === undefined || Number(goal) > SMALL_HEAP_GOAL) return undefined;
+  // No figures in the text: the same line from every round is one line in the report.
+  return `go: the service's GC goal was under 8 MiB (a live heap of a few MB at most), so the CPU profile's own 1 MiB buffer made it collect more often while profiled: GC frames and CPU per request read several % high, on both sides alike (docs/capture.md, "Go: what the profilers cost")`;
+}
+
 /** Seconds a snapshot or the reachability probe may take. */
 const QUICK_TIMEOUT_S = 15;
 /** Seconds a windowed request may take beyond its W seconds (writing a large profile). */
@@ -206,12 +226,19 @@ export const goDriver: RuntimeDriver = {
           if (endpoint !== undefined)
             results.set(kind, settle(get(base, endpoint, QUICK_TIMEOUT_S)));
         }
+        // Only a hint for the report: a service that cannot answer it still gets its profiles.
+        const memStats = wanted.includes("cpu")
+          ? settle(get(base, "heap?debug=1", QUICK_TIMEOUT_S))
+          : undefined;
         const out: CapturedProfiles = { profiles: {}, profilers: {}, notes };
         const settled = await Promise.all(
           [...results].map(async ([kind, p]) => [kind, await p] as const),
         );
         const failed = settled.find(([, r]) => !r.ok);
         if (failed && !failed[1].ok) throw failed[1].error;
+        const stats = await memStats;
+        const small = stats?.ok ? smallHeapNote(new TextDecoder().decode(stats.bytes)) : undefined;
+        if (small) notes.push(small);
         for (const [kind, r] of settled) {
           if (!r.ok) continue;
           // Mutex and block profiles are legitimately empty unless the program enables them.

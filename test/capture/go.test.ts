@@ -3,7 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clampDelta, goDriver, mergeGodebug, windowSeconds } from "../../src/capture/go.js";
+import {
+  clampDelta,
+  goDriver,
+  mergeGodebug,
+  smallHeapNote,
+  windowSeconds,
+} from "../../src/capture/go.js";
 import type { CaptureContext, CapturedProfiles } from "../../src/capture/driver.js";
 import { parseConfig } from "../../src/config.js";
 import { FlamegateError } from "../../src/errors.js";
@@ -109,6 +115,23 @@ describe("go driver", () => {
     expect(clampDelta(p, (t) => t.startsWith("alloc_"))).toBe(1);
     expect(p.sampleType.length).toBe(1);
     expect(p.sample.map((s) => s.value.map(toNumber))).toEqual([[100]]);
+  });
+
+  it("notes a GC goal near Go's 4 MB floor, from runtime.MemStats", () => {
+    const stats = (goal: number) =>
+      `# runtime.MemStats\n# HeapAlloc = 259344\n# NextGC = ${goal}\n`;
+    expect(smallHeapNote(stats(4194304))).toMatch(/GC goal was under 8 MiB.*1 MiB buffer/);
+    expect(smallHeapNote(stats(8 << 20))).toBeDefined();
+    expect(smallHeapNote(stats((8 << 20) + 1))).toBeUndefined();
+    expect(smallHeapNote("no stats here")).toBeUndefined();
+  });
+
+  it("says so in the notes when the service has no live state, and not when it holds its catalog", async () => {
+    const small = await capture(["cpu"], 2, { CATALOG_ITEMS: "0" });
+    expect(small.captured.notes.filter((n) => n.includes("GC goal"))).toHaveLength(1);
+    // The catalog (23 MB live) puts the goal near 46 MB.
+    const large = await capture(["cpu"], 2);
+    expect(large.captured.notes.filter((n) => n.includes("GC goal"))).toEqual([]);
   });
 
   it("captures cpu and alloc of the fixture with its hot functions in main.go", async () => {

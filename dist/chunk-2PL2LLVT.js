@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-3MVBVOQP.js";
+} from "./chunk-UXQ7M7P6.js";
 import {
   compareSets,
   readSide,

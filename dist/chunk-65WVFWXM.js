@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-3MVBVOQP.js";
+} from "./chunk-UXQ7M7P6.js";
 import {
   compareSets,
   flameSvgsFor,

@@ -37103,6 +37103,12 @@ var SNAPSHOT = {
   heap: "heap?gc=1",
   goroutine: "goroutine"
 };
+var SMALL_HEAP_GOAL = 8 << 20;
+function smallHeapNote(memStats) {
+  const goal = /^# NextGC = (\d+)$/m.exec(memStats)?.[1];
+  if (goal === void 0 || Number(goal) > SMALL_HEAP_GOAL) return void 0;
+  return `go: the service's GC goal was under 8 MiB (a live heap of a few MB at most), so the CPU profile's own 1 MiB buffer made it collect more often while profiled: GC frames and CPU per request read several % high, on both sides alike (docs/capture.md, "Go: what the profilers cost")`;
+}
 var QUICK_TIMEOUT_S = 15;
 var WINDOW_SLACK_S = 30;
 function mergeGodebug(existing, rate) {
@@ -37227,12 +37233,16 @@ var goDriver = {
           if (endpoint !== void 0)
             results.set(kind, settle(get(base, endpoint, QUICK_TIMEOUT_S)));
         }
+        const memStats = wanted.includes("cpu") ? settle(get(base, "heap?debug=1", QUICK_TIMEOUT_S)) : void 0;
         const out = { profiles: {}, profilers: {}, notes };
         const settled = await Promise.all(
           [...results].map(async ([kind, p]) => [kind, await p])
         );
         const failed = settled.find(([, r]) => !r.ok);
         if (failed && !failed[1].ok) throw failed[1].error;
+        const stats = await memStats;
+        const small = stats?.ok ? smallHeapNote(new TextDecoder().decode(stats.bytes)) : void 0;
+        if (small) notes.push(small);
         for (const [kind, r] of settled) {
           if (!r.ok) continue;
           const profile = importProfile(r.bytes, `${base} (${kind})`, {
