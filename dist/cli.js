@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-DCGQSN2U.js")).runCommand,
+  run: async () => (await import("./chunk-HM4LH2M7.js")).runCommand,
   compare: async () => (await import("./chunk-WHSTQOR3.js")).compareCommand,
-  ab: async () => (await import("./chunk-QIR3WLG3.js")).abCommand,
-  demo: async () => (await import("./chunk-65WVFWXM.js")).demoCommand
+  ab: async () => (await import("./chunk-L2OO3KH7.js")).abCommand,
+  demo: async () => (await import("./chunk-LWPBJARK.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-2PL2LLVT.js";
+} from "./chunk-LFW4NFO7.js";
 import "./chunk-7BGRP2UI.js";
 import {
   require_abs,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-UXQ7M7P6.js";
+} from "./chunk-F3FP3MD7.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,

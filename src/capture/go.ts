@@ -56,7 +56,7 @@ export function smallHeapNote(memStats: string): string | undefined {
   const goal = /^# NextGC = (\d+)$/m.exec(memStats)?.[1];
   if (goal === undefined || Number(goal) > SMALL_HEAP_GOAL) return undefined;
   // No figures in the text: the same line from every round is one line in the report.
-  return `go: the service's GC goal was under 8 MiB (a live heap of a few MB at most), so the CPU profile's own 1 MiB buffer made it collect more often while profiled: GC frames and CPU per request read several % high, on both sides alike (docs/capture.md, "Go: what the profilers cost")`;
+  return `go: the service's GC goal was 8 MiB or less (a live heap of a few MB at most), so the CPU profile's own 1 MiB buffer made it collect more often while profiled: GC frames and CPU per request read several % high, on both sides alike (docs/capture.md, "Go: what the profilers cost")`;
 }
 
 /** Seconds a snapshot or the reachability probe may take. */

@@ -136,11 +136,11 @@ function withSamplingInterval(profile: Profile, bytes: number): Profile {
 export const nodeDriver: RuntimeDriver = {
   supports: ["cpu", "alloc", "heap"],
   // The allocation profile (HeapProfiler sampling with collected objects kept)
-  // costs the service ~13 % of its throughput and ~17 % CPU per request at
-  // 32 KiB; the CPU profiler at 1 kHz no measurable cost (docs/capture.md,
-  // "Overhead"). V8 runs the sampler inside the allocating functions, so in one
-  // window the CPU profile would charge them its work. Alone in its own window
-  // it still counts the same bytes per request: allocations do not depend on speed.
+  // does its work inside the allocating code and the GC: with it on, the CPU
+  // profile's (garbage collector) share rose ×1.36 and the fixture's CPU per
+  // request ~30 % (docs/capture.md, "Node"). In its own window it cannot tint
+  // the CPU profile, and it counts the same bytes per request: they do not
+  // depend on how fast the service runs.
   separateWindows: ["alloc"],
 
   version(ctx: CaptureContext): Promise<string> {

@@ -120,7 +120,7 @@ describe("go driver", () => {
   it("notes a GC goal near Go's 4 MB floor, from runtime.MemStats", () => {
     const stats = (goal: number) =>
       `# runtime.MemStats\n# HeapAlloc = 259344\n# NextGC = ${goal}\n`;
-    expect(smallHeapNote(stats(4194304))).toMatch(/GC goal was under 8 MiB.*1 MiB buffer/);
+    expect(smallHeapNote(stats(4194304))).toMatch(/GC goal was 8 MiB or less.*1 MiB buffer/);
     expect(smallHeapNote(stats(8 << 20))).toBeDefined();
     expect(smallHeapNote(stats((8 << 20) + 1))).toBeUndefined();
     expect(smallHeapNote("no stats here")).toBeUndefined();

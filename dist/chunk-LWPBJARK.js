@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-UXQ7M7P6.js";
+} from "./chunk-F3FP3MD7.js";
 import {
   compareSets,
   flameSvgsFor,

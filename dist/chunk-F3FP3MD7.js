@@ -37107,7 +37107,7 @@ var SMALL_HEAP_GOAL = 8 << 20;
 function smallHeapNote(memStats) {
   const goal = /^# NextGC = (\d+)$/m.exec(memStats)?.[1];
   if (goal === void 0 || Number(goal) > SMALL_HEAP_GOAL) return void 0;
-  return `go: the service's GC goal was under 8 MiB (a live heap of a few MB at most), so the CPU profile's own 1 MiB buffer made it collect more often while profiled: GC frames and CPU per request read several % high, on both sides alike (docs/capture.md, "Go: what the profilers cost")`;
+  return `go: the service's GC goal was 8 MiB or less (a live heap of a few MB at most), so the CPU profile's own 1 MiB buffer made it collect more often while profiled: GC frames and CPU per request read several % high, on both sides alike (docs/capture.md, "Go: what the profilers cost")`;
 }
 var QUICK_TIMEOUT_S = 15;
 var WINDOW_SLACK_S = 30;
@@ -37400,11 +37400,11 @@ function withSamplingInterval(profile, bytes) {
 var nodeDriver = {
   supports: ["cpu", "alloc", "heap"],
   // The allocation profile (HeapProfiler sampling with collected objects kept)
-  // costs the service ~13 % of its throughput and ~17 % CPU per request at
-  // 32 KiB; the CPU profiler at 1 kHz no measurable cost (docs/capture.md,
-  // "Overhead"). V8 runs the sampler inside the allocating functions, so in one
-  // window the CPU profile would charge them its work. Alone in its own window
-  // it still counts the same bytes per request: allocations do not depend on speed.
+  // does its work inside the allocating code and the GC: with it on, the CPU
+  // profile's (garbage collector) share rose ×1.36 and the fixture's CPU per
+  // request ~30 % (docs/capture.md, "Node"). In its own window it cannot tint
+  // the CPU profile, and it counts the same bytes per request: they do not
+  // depend on how fast the service runs.
   separateWindows: ["alloc"],
   version(ctx) {
     const info = readAgent(ctx);

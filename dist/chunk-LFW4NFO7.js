@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-UXQ7M7P6.js";
+} from "./chunk-F3FP3MD7.js";
 import {
   compareSets,
   readSide,
