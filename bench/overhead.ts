@@ -1,5 +1,5 @@
 /**
- * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python --profiles cpu,alloc --cpu-hz N --alloc-bytes B --env K=V,…]
+ * npm run bench:overhead [-- --pairs N --seconds S --runtime node,go,python --profiles cpu,alloc --cpu-hz N --alloc-bytes B --env K=V,… --attribute]
  *
  * What profiling costs the service: for every fixture service whose capture
  * driver exists (fixtures/services/<runtime> + src/capture/index.ts), the
@@ -22,8 +22,14 @@
  * the load generator's share of the cores does not blur: the service's CPU
  * seconds per request as the OS counts them (WindowRecord.cpuSeconds, its
  * whole process group; py-spy attaches from outside it), with / without.
+ *
+ * Between processes both ratios move ±15 % on a shared 2-core machine, so a
+ * cost of a few % needs many pairs. --attribute adds a figure with far less
+ * noise: the share of the service's own perf samples that are the profilers'
+ * code, with / without (bench/attribute.ts).
  */
 import { parseArgs } from "node:util";
+import { attribution, checkPerf } from "./attribute.js";
 import { DRIVERS } from "../src/capture/index.js";
 import { median } from "../src/compare/stats/describe.js";
 import { medianInterval } from "../src/compare/stats/median-interval.js";
@@ -48,6 +54,8 @@ const { values } = parseArgs({
     "alloc-bytes": { type: "string" },
     /** Extra environment for the service in both arms, e.g. CATALOG_ITEMS=0 (the Go fixture without its catalog). */
     env: { type: "string" },
+    /** Also sample the service with perf and say which share of its CPU is the profilers' own code. */
+    attribute: { type: "boolean", default: false },
   },
 });
 const pairs = Math.max(1, Number(values.pairs));
@@ -76,6 +84,7 @@ function overhead(ratios: number[], costAbove: boolean): string {
 
 const log = (line: string) => process.stderr.write(`  ${line}\n`);
 const rows: string[] = [];
+if (values.attribute) await checkPerf();
 
 for (const runtime of RUNTIMES) {
   if (only && !only.includes(runtime)) continue;
@@ -107,6 +116,7 @@ for (const runtime of RUNTIMES) {
     `${runtime}: ${pairs} pairs, ${warmup} s warm-up + ${seconds} s load each\n`,
   );
   await buildService(service, service.cwd, log);
+  const attributed = values.attribute ? attribution(runtime) : undefined;
   const ratios: number[] = [];
   /** (CPU seconds per request with) / (without), per pair; empty off Linux. */
   const cpuRatios: number[] = [];
@@ -126,7 +136,12 @@ for (const runtime of RUNTIMES) {
     const cpuPerRequest: Partial<Record<"on" | "off", number>> = {};
     let windows: RoundRecord["windows"];
     for (const profile of order) {
-      const r = await runRound(service, { round: pair, profile, log });
+      const r = await runRound(service, {
+        round: pair,
+        profile,
+        log,
+        ...(attributed ? { watchLoad: attributed.watch(profile) } : {}),
+      });
       const arm = profile ? "on" : "off";
       got[arm] = r.record.throughput ?? 0;
       if (r.record.cpuSeconds !== undefined && r.record.requests)
@@ -170,6 +185,7 @@ for (const runtime of RUNTIMES) {
     rows.push(
       `${runtime}: ${kind} captured in its own window after the ${first.join(", ")} window: ${overhead(r, false)} (pairs: ${r.map((x) => x.toFixed(3)).join(" ")})`,
     );
+  if (attributed) rows.push(...attributed.summary());
 }
 
 process.stdout.write(

@@ -36,6 +36,13 @@ export interface RoundOptions {
    * profiler injected or started (the overhead bench's control). Default true.
    */
   profile?: boolean;
+  /**
+   * Called as each window's load starts, with the service's process group and
+   * the window's kinds (none without profiling); what it returns is awaited
+   * as that load ends, also when it fails, and must not throw. The overhead bench attaches `perf`
+   * here to see what the profilers themselves cost.
+   */
+  watchLoad?: (pgid: number, kinds: readonly Kind[]) => Promise<() => Promise<void>>;
 }
 
 export interface RoundResult {
@@ -266,6 +273,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
           ? `${tag}: capturing ${kinds.join(", ")} under load`
           : `${tag}: load without profiling`,
       );
+      const endWatch = await opts.watchLoad?.(proc.pid, kinds);
       const cpuBefore = groupCpuSeconds(proc.pid);
       const running = startLoad(service, cwd, undefined, cap);
       let figures: LoadFigures;
@@ -276,9 +284,11 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
       } catch (err) {
         // Close the window anyway so the profilers do not keep running; its result no longer matters.
         await window?.stop().catch(() => undefined);
+        await endWatch?.();
         throw err;
       }
       const cpuAfter = groupCpuSeconds(proc.pid);
+      await endWatch?.();
       try {
         if (window) {
           const got = await window.stop();

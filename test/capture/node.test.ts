@@ -131,7 +131,25 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
         connections: 2,
       },
     };
-    const r = await runRound(service, { round: 1, log: () => undefined });
+    // watchLoad sees each window's load start and end, with the service's group and kinds.
+    const watched: string[] = [];
+    const r = await runRound(service, {
+      round: 1,
+      log: () => undefined,
+      watchLoad: (pgid, kinds) => {
+        watched.push(`start ${groupMembers(pgid).length > 0 ? "live" : "gone"} ${kinds.join("+")}`);
+        return Promise.resolve(() => {
+          watched.push(`end ${kinds.join("+")}`);
+          return Promise.resolve();
+        });
+      },
+    });
+    expect(watched).toEqual([
+      "start live cpu+heap",
+      "end cpu+heap",
+      "start live alloc",
+      "end alloc",
+    ]);
     expect(Object.keys(r.profiles).sort()).toEqual(["alloc", "cpu", "heap"]);
     expect(r.record.profilers.heap).toMatch(/live objects from start to window start/);
     // heap is taken as the CPU window opens; alloc has a window of its own.
