@@ -165,10 +165,7 @@ class Flow {
     }
     if (!choice) return null;
     const dir = join(this.out, "base", `${safeNamePart(service.name)}-${choice.artifact.id}`);
-    await downloadArtifactTo(this.deps.artifacts, choice.artifact, dir, {
-      ...this.repo,
-      token: this.inputs.token,
-    });
+    await downloadArtifactTo(this.octokit, this.repo, choice.artifact, dir);
     const set = readProfileSetDir(dir);
     if (set.manifest.service !== service.name)
       throw new FlamegateError(
@@ -537,10 +534,7 @@ class Flow {
         continue;
       }
       const dir = join(this.out, "head", `${safeNamePart(service.name)}-${artifact.id}`);
-      await downloadArtifactTo(this.deps.artifacts, { ...artifact, runId: run.runId }, dir, {
-        ...this.repo,
-        token: this.inputs.token,
-      });
+      await downloadArtifactTo(this.octokit, this.repo, artifact, dir);
       const head = readProfileSetDir(dir);
       const claimed = readPullRequest(join(dir, "manifest.json"), artifact.name);
       const named = Number(artifact.name.slice(prefix.length));

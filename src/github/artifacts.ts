@@ -1,22 +1,24 @@
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { DefaultArtifactClient } from "@actions/artifact";
 import { FlamegateError, errorMessage } from "../errors.js";
 import { apiCall, type Octokit, type RepoRef } from "./api.js";
-import { type UnzipLimits, refusal, unzipCapped } from "./unzip.js";
+import { type UnzipLimits, byteCap, refusal, unzipCapped } from "./unzip.js";
 
 /**
  * Profile sets and reports as workflow artifacts. Uploads go through
  * @actions/artifact (ACTIONS_RUNTIME_TOKEN + ACTIONS_RESULTS_URL, never the
- * GitHub token); listing other runs' artifacts goes through the REST API;
- * downloads use @actions/artifact's findBy (REST redirect to the blob) and
- * are unpacked by unzipCapped, never by @actions/artifact.
+ * GitHub token); listing and downloading other runs' artifacts go through
+ * the REST API (its redirect to the blob), capped as they stream, and are
+ * unpacked by unzipCapped, never by @actions/artifact.
  */
 
 export type ArtifactClient = Pick<
   DefaultArtifactClient,
-  "uploadArtifact" | "downloadArtifact" | "listArtifacts" | "deleteArtifact"
+  "uploadArtifact" | "listArtifacts" | "deleteArtifact"
 >;
 
 /** Characters @actions/artifact refuses in a name (upload/path-and-artifact-name-validation). */
@@ -224,22 +226,84 @@ export const ARTIFACT_LIMITS: UnzipLimits = {
   entries: 2048,
 };
 
+/** Time limit of one blob download, in ms: 64 MiB at 1 Mbit/s takes 9 minutes. */
+const BLOB_DOWNLOAD_MS = 10 * 60_000;
+
+/**
+ * Saves the artifact's zip to `file`, at most `limits.zipBytes` of it. The
+ * REST endpoint redirects to a pre-signed blob URL, fetched here without the
+ * token. The listed size is the one the uploader declared when it finalised
+ * the artifact (FinalizeArtifact's `size`), so the bytes are counted as they
+ * arrive and the download stops one byte past the limit: @actions/artifact's
+ * download has no cap.
+ */
+async function saveZipCapped(
+  octokit: Octokit,
+  repo: RepoRef,
+  artifact: ArtifactInfo,
+  file: string,
+  limits: UnzipLimits,
+  where: string,
+): Promise<void> {
+  const call = `GET /repos/${repo.owner}/${repo.repo}/actions/artifacts/${artifact.id}/zip`;
+  const redirect = await apiCall(call, () =>
+    octokit.rest.actions.downloadArtifact({
+      ...repo,
+      artifact_id: artifact.id,
+      archive_format: "zip",
+      request: { redirect: "manual" },
+    }),
+  );
+  const location = redirect.headers.location;
+  if (!location)
+    throw new FlamegateError(
+      `cannot download ${where}: ${call} answered HTTP ${redirect.status} without a Location`,
+    );
+  const failed = (err: unknown) =>
+    new FlamegateError(`cannot download ${where}: ${errorMessage(err)}`, { cause: err });
+  let res: Response;
+  try {
+    res = await fetch(location, { signal: AbortSignal.timeout(BLOB_DOWNLOAD_MS) });
+  } catch (err) {
+    throw failed(err);
+  }
+  if (!res.ok || !res.body)
+    throw new FlamegateError(
+      `cannot download ${where}: blob storage answered HTTP ${res.status} ${res.statusText}`,
+    );
+  const over = () =>
+    refusal(
+      where,
+      `its zip is more than ${limits.zipBytes} bytes (the limit), though GitHub lists ${artifact.sizeBytes}`,
+    );
+  if (Number(res.headers.get("content-length")) > limits.zipBytes) {
+    await res.body.cancel();
+    throw over();
+  }
+  try {
+    await pipeline(
+      Readable.fromWeb(res.body),
+      byteCap({ bytes: 0 }, limits.zipBytes, over),
+      createWriteStream(file, { flags: "wx" }),
+    );
+  } catch (err) {
+    throw err instanceof FlamegateError ? err : failed(err);
+  }
+}
+
 /**
  * Downloads another run's artifact and unpacks it into a fresh `dir` within
- * `limits`. The zip is saved as it is (skipDecompress) to a private temporary
- * folder and unpacked by unzipCapped: @actions/artifact's own extraction has
- * no cap, so a zip bomb could fill the disk before anyone measured `dir`.
+ * `limits`: the zip is saved, capped, to a private temporary folder and
+ * unpacked by unzipCapped (@actions/artifact's own extraction has no cap).
  */
 export async function downloadArtifactTo(
-  client: ArtifactClient,
+  octokit: Octokit,
+  repo: RepoRef,
   artifact: ArtifactInfo,
   dir: string,
-  findBy: RepoRef & { token: string },
   limits: UnzipLimits = ARTIFACT_LIMITS,
 ): Promise<string> {
   const where = `artifact ${artifact.name} (id ${artifact.id})`;
-  if (artifact.runId === null)
-    throw new FlamegateError(`${where}: GitHub did not say which run made it`);
   if (artifact.sizeBytes > limits.zipBytes)
     throw refusal(
       where,
@@ -247,28 +311,9 @@ export async function downloadArtifactTo(
     );
   const scratch = mkdtempSync(join(tmpdir(), "flamegate-artifact-"));
   try {
-    try {
-      await client.downloadArtifact(artifact.id, {
-        path: scratch,
-        skipDecompress: true,
-        findBy: {
-          token: findBy.token,
-          workflowRunId: artifact.runId,
-          repositoryOwner: findBy.owner,
-          repositoryName: findBy.repo,
-        },
-      });
-    } catch (err) {
-      throw new FlamegateError(`cannot download ${where}: ${errorMessage(err)}`, { cause: err });
-    }
-    // skipDecompress saves the body as one file, named from Content-Disposition.
-    const saved = readdirSync(scratch);
-    const zipName = saved.length === 1 ? saved[0] : undefined;
-    if (zipName === undefined)
-      throw new FlamegateError(
-        `${where}: expected the download to leave one zip in ${scratch}, found ${saved.length} files`,
-      );
-    await unzipCapped(join(scratch, zipName), dir, limits, where);
+    const zip = join(scratch, "artifact.zip");
+    await saveZipCapped(octokit, repo, artifact, zip, limits, where);
+    await unzipCapped(zip, dir, limits, where);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

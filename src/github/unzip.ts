@@ -24,6 +24,20 @@ export interface UnzipLimits {
   entries: number;
 }
 
+/**
+ * Passes bytes on while the bytes counted in `tally` (shared by every stream
+ * given the same tally) stay within `limit`; past it, fails with `over()`.
+ */
+export function byteCap(tally: { bytes: number }, limit: number, over: () => Error): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      tally.bytes += chunk.length;
+      if (tally.bytes > limit) done(over());
+      else done(null, chunk);
+    },
+  });
+}
+
 /** The one-line error for input refused as untrusted: `where` names it, `problem` says what is wrong. */
 export function refusal(where: string, problem: string): FlamegateError {
   return new FlamegateError(`${where}: ${oneLine(problem)}; refusing it as untrusted input`);
@@ -125,7 +139,8 @@ export async function unzipCapped(
     }
 
     mkdirSync(root, { recursive: true });
-    let written = 0;
+    /** Bytes written across all entries. */
+    const tally = { bytes: 0 };
     for (const { entry, target, isDir } of planned) {
       const name = quoted(entry.fileName);
       try {
@@ -136,16 +151,9 @@ export async function unzipCapped(
         mkdirSync(dirname(target), { recursive: true });
         // Counts what reaches the disk across all entries: the cap holds even if
         // a declared size slipped past the checks above.
-        const cap = new Transform({
-          transform(chunk: Buffer, _encoding, done) {
-            written += chunk.length;
-            if (written > limits.unpackedBytes)
-              done(
-                refusal(where, `unpacks to more than ${limits.unpackedBytes} bytes (the limit)`),
-              );
-            else done(null, chunk);
-          },
-        });
+        const cap = byteCap(tally, limits.unpackedBytes, () =>
+          refusal(where, `unpacks to more than ${limits.unpackedBytes} bytes (the limit)`),
+        );
         // "wx": never write through anything already at the target.
         await pipeline(
           await zip.openReadStreamPromise(entry),

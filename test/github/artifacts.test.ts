@@ -89,7 +89,7 @@ describe("artifacts", () => {
       expired: false,
     });
     const out = mkdtempSync(join(tmpdir(), "flamegate-down-"));
-    await mod.downloadArtifactTo(client, listed!, out, { ...repo, token: TOKEN });
+    await mod.downloadArtifactTo(octokit(), repo, listed!, out);
     expect(readFileSync(join(out, "manifest.json"), "utf8")).toBe('{"schema":"x"}');
     expect(readFileSync(join(out, "sub", "r1.cpu.pb.gz")).equals(Buffer.alloc(300_000, 3))).toBe(
       true,
@@ -136,13 +136,14 @@ const LIMITS = { zipBytes: 1024 * 1024, unpackedBytes: 1024 * 1024, entries: 10 
 
 describe("downloading an untrusted artifact", () => {
   /** Stores `zip` as another run's finished artifact, as a hostile upload would, and lists it. */
-  async function stored(name: string, zip: Buffer) {
+  async function stored(name: string, zip: Buffer, chunked = false) {
     fake.state.artifacts.push({
       id: fake.state.id(),
       name,
       run: fake.state.runById(55)!,
       data: zip,
       digest: null,
+      chunked,
       createdAt: new Date().toISOString(),
       expiresAt: "2099-01-01T00:00:00Z",
       expired: false,
@@ -155,11 +156,12 @@ describe("downloading an untrusted artifact", () => {
   /**
    * Downloads `entries` zipped as artifact `name` into <parent>/out with
    * LIMITS, TMPDIR pointed at a folder of its own to see the scratch copy go.
-   * `listedBytes` overrides the size the listing gives. Returns the error it
-   * was refused with and what it left on disk.
+   * `listedBytes` overrides the size the listing gives; `chunked` serves the
+   * blob without Content-Length. Returns the error it was refused with and
+   * what it left on disk.
    */
-  async function refused(name: string, entries: ZipEntry[], listedBytes?: number) {
-    const listed = await stored(name, makeZip(entries));
+  async function refused(name: string, entries: ZipEntry[], listedBytes?: number, chunked = false) {
+    const listed = await stored(name, makeZip(entries), chunked);
     const artifact = { ...listed, sizeBytes: listedBytes ?? listed.sizeBytes };
     const parent = mkdtempSync(join(tmpdir(), "flamegate-untrusted-"));
     const scratch = join(parent, "tmp");
@@ -169,7 +171,7 @@ describe("downloading an untrusted artifact", () => {
     process.env.TMPDIR = scratch;
     let error: unknown;
     try {
-      await mod.downloadArtifactTo(client, artifact, out, { ...repo, token: TOKEN }, LIMITS);
+      await mod.downloadArtifactTo(octokit(), repo, artifact, out, LIMITS);
     } catch (err) {
       error = err;
     } finally {
@@ -272,10 +274,10 @@ describe("downloading an untrusted artifact", () => {
     const out = mkdtempSync(join(tmpdir(), "flamegate-down-"));
     await expect(
       mod.downloadArtifactTo(
-        client,
+        octokit(),
+        repo,
         { ...artifact, sizeBytes: LIMITS.zipBytes + 1 },
         out,
-        { ...repo, token: TOKEN },
         LIMITS,
       ),
     ).rejects.toThrow(
@@ -285,9 +287,36 @@ describe("downloading an untrusted artifact", () => {
   });
 
   it("a zip larger than the limit is refused though its listing said otherwise", async () => {
-    // Incompressible, so the zip is over 1 MiB; the listing claims 100 bytes.
+    // Incompressible, so the zip is over 1 MiB; the listing claims 100 bytes
+    // (GitHub lists the size the uploader reported). Blob storage's Content-Length says more.
     const r = await refused("grown", [{ name: "noise", data: randomBytes(LIMITS.zipBytes) }], 100);
-    expect(r.message).toMatch(/: its zip is \d+ bytes, over the 1048576-byte limit; refusing/);
+    expect(r.message).toMatch(
+      /: its zip is more than 1048576 bytes \(the limit\), though GitHub lists 100; refusing/,
+    );
+    expect(r.onDisk).toBe(0);
+  });
+
+  it("a zip served without Content-Length stops one byte past the limit while it streams", async () => {
+    const r = await refused(
+      "streamed",
+      [{ name: "noise", data: randomBytes(8 * LIMITS.zipBytes) }],
+      100,
+      true,
+    );
+    expect(r.message).toMatch(
+      /: its zip is more than 1048576 bytes \(the limit\), though GitHub lists 100; refusing/,
+    );
+    expect(r.onDisk).toBe(0);
+  });
+
+  it("a missing artifact is one line naming the REST call and its status", async () => {
+    const artifact = await stored("gone", makeZip([{ name: "a", data: Buffer.from("a") }]));
+    const out = mkdtempSync(join(tmpdir(), "flamegate-down-"));
+    await expect(
+      mod.downloadArtifactTo(octokit(), repo, { ...artifact, id: 999_999 }, out, LIMITS),
+    ).rejects.toThrow(
+      /^GitHub API GET \/repos\/octo-org\/octo-service\/actions\/artifacts\/999999\/zip failed: HTTP 404 /,
+    );
   });
 
   it("a well-formed zip within the limits unpacks with its folders", async () => {
@@ -300,7 +329,7 @@ describe("downloading an untrusted artifact", () => {
       ]),
     );
     const out = mkdtempSync(join(tmpdir(), "flamegate-down-"));
-    await mod.downloadArtifactTo(client, artifact, out, { ...repo, token: TOKEN }, LIMITS);
+    await mod.downloadArtifactTo(octokit(), repo, artifact, out, LIMITS);
     expect(readFileSync(join(out, "manifest.json"), "utf8")).toBe('{"schema":"x"}');
     expect(readFileSync(join(out, "sub", "r1.cpu.pb.gz")).equals(Buffer.alloc(100_000))).toBe(true);
     expect(bytesUnder(out)).toBe(100_014);

@@ -229,7 +229,7 @@ export function handleBlobDownload(state: FakeState, res: ServerResponse, url: U
   }
   res.writeHead(200, {
     "content-type": "application/zip",
-    "content-length": String(artifact.data.length),
+    ...(artifact.chunked ? {} : { "content-length": String(artifact.data.length) }),
     "content-disposition": `attachment; filename="${artifact.name}.zip"`,
   });
   res.end(artifact.data);

@@ -21,6 +21,8 @@ export interface FakeArtifact {
   /** The zip exactly as uploaded (the blob), served back by the download redirect. */
   data: Buffer;
   digest: string | null;
+  /** Serve the blob chunked, without Content-Length: the client has only the bytes to count. */
+  chunked?: boolean;
   createdAt: string;
   expiresAt: string;
   expired: boolean;
