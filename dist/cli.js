@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-HM4LH2M7.js")).runCommand,
+  run: async () => (await import("./chunk-GHCDJNFR.js")).runCommand,
   compare: async () => (await import("./chunk-WHSTQOR3.js")).compareCommand,
-  ab: async () => (await import("./chunk-L2OO3KH7.js")).abCommand,
-  demo: async () => (await import("./chunk-LWPBJARK.js")).demoCommand
+  ab: async () => (await import("./chunk-HRAMOAS6.js")).abCommand,
+  demo: async () => (await import("./chunk-GVDPPLF5.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

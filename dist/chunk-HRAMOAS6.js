@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-LFW4NFO7.js";
+} from "./chunk-6B5EOXTG.js";
 import "./chunk-7BGRP2UI.js";
-import "./chunk-F3FP3MD7.js";
+import "./chunk-SGQIZRZ5.js";
 import "./chunk-3C7OXVD6.js";
 import "./chunk-56WD54YI.js";
 import "./chunk-QMCRCNTE.js";

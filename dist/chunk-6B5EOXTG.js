@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-F3FP3MD7.js";
+} from "./chunk-SGQIZRZ5.js";
 import {
   compareSets,
   readSide,

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-F3FP3MD7.js";
+} from "./chunk-SGQIZRZ5.js";
 import {
   loadConfig,
   selectService

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-F3FP3MD7.js";
+} from "./chunk-SGQIZRZ5.js";
 import {
   compareSets,
   flameSvgsFor,

@@ -38670,6 +38670,7 @@ async function runRound(service, opts) {
       log(
         profile ? `${tag}: capturing ${kinds.join(", ")} under load` : `${tag}: load without profiling`
       );
+      const endWatch = await opts.watchLoad?.(proc.pid, kinds);
       const cpuBefore = groupCpuSeconds(proc.pid);
       const running = startLoad(service, cwd, void 0, cap);
       let figures2;
@@ -38683,9 +38684,11 @@ async function runRound(service, opts) {
         );
       } catch (err) {
         await window2?.stop().catch(() => void 0);
+        await endWatch?.();
         throw err;
       }
       const cpuAfter = groupCpuSeconds(proc.pid);
+      await endWatch?.();
       try {
         if (window2) {
           const got = await window2.stop();
