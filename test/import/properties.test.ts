@@ -318,7 +318,9 @@ function mutated(base: unknown) {
       if (all.length === 0) break;
       const [container, key] = all[at % all.length]!;
       if (value === REMOVE) delete container[key];
-      else container[key] = value;
+      // A copy: fast-check hands out the same [] / {} / [0] every time, and a
+      // later change may write into it, even set it inside itself (a cycle).
+      else container[key] = structuredClone(value);
     }
     return copy;
   });
