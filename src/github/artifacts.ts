@@ -1,9 +1,9 @@
 import { createWriteStream, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { DefaultArtifactClient } from "@actions/artifact";
+import { HttpClient } from "@actions/http-client";
 import { FlamegateError, errorMessage } from "../errors.js";
 import { apiCall, type Octokit, type RepoRef } from "./api.js";
 import { type UnzipLimits, byteCap, refusal, unzipCapped } from "./unzip.js";
@@ -226,14 +226,15 @@ export const ARTIFACT_LIMITS: UnzipLimits = {
   entries: 2048,
 };
 
-/** Time limit of one blob download, in ms: 64 MiB at 1 Mbit/s takes 9 minutes. */
-const BLOB_DOWNLOAD_MS = 10 * 60_000;
+/** Time blob storage may go without sending a byte before the download is given up, in ms (as @actions/artifact's). */
+const BLOB_IDLE_MS = 30_000;
 
 /**
  * Saves the artifact's zip to `file`, at most `limits.zipBytes` of it. The
  * REST endpoint redirects to a pre-signed blob URL, fetched here without the
- * token. The listed size is the one the uploader declared when it finalised
- * the artifact (FinalizeArtifact's `size`), so the bytes are counted as they
+ * token by @actions/http-client (which honours the runner's proxy settings).
+ * The listed size is the one the uploader declared when it finalised the
+ * artifact (FinalizeArtifact's `size`), so the bytes are counted as they
  * arrive and the download stops one byte past the limit: @actions/artifact's
  * download has no cap.
  */
@@ -261,33 +262,37 @@ async function saveZipCapped(
     );
   const failed = (err: unknown) =>
     new FlamegateError(`cannot download ${where}: ${errorMessage(err)}`, { cause: err });
-  let res: Response;
+  const blob = new HttpClient("flamegate", [], { socketTimeout: BLOB_IDLE_MS });
   try {
-    res = await fetch(location, { signal: AbortSignal.timeout(BLOB_DOWNLOAD_MS) });
-  } catch (err) {
-    throw failed(err);
-  }
-  if (!res.ok || !res.body)
-    throw new FlamegateError(
-      `cannot download ${where}: blob storage answered HTTP ${res.status} ${res.statusText}`,
-    );
-  const over = () =>
-    refusal(
-      where,
-      `its zip is more than ${limits.zipBytes} bytes (the limit), though GitHub lists ${artifact.sizeBytes}`,
-    );
-  if (Number(res.headers.get("content-length")) > limits.zipBytes) {
-    await res.body.cancel();
-    throw over();
-  }
-  try {
+    const body = (
+      await blob.get(location).catch((err: unknown) => {
+        throw failed(err);
+      })
+    ).message;
+    if (body.statusCode !== 200) {
+      body.resume();
+      throw new FlamegateError(
+        `cannot download ${where}: blob storage answered HTTP ${body.statusCode} ${body.statusMessage ?? ""}`.trimEnd(),
+      );
+    }
+    const over = () =>
+      refusal(
+        where,
+        `its zip is more than ${limits.zipBytes} bytes (the limit), though GitHub lists ${artifact.sizeBytes}`,
+      );
+    if (Number(body.headers["content-length"]) > limits.zipBytes) {
+      body.destroy();
+      throw over();
+    }
     await pipeline(
-      Readable.fromWeb(res.body),
+      body,
       byteCap({ bytes: 0 }, limits.zipBytes, over),
       createWriteStream(file, { flags: "wx" }),
-    );
-  } catch (err) {
-    throw err instanceof FlamegateError ? err : failed(err);
+    ).catch((err: unknown) => {
+      throw err instanceof FlamegateError ? err : failed(err);
+    });
+  } finally {
+    blob.dispose();
   }
 }
 

@@ -16,8 +16,9 @@ import { startFakeGitHub, type FakeGitHub } from "../support/fake-github/server.
 import { type ZipEntry, deflatedZeros, makeZip } from "../support/zip.js";
 
 /**
- * The artifact round trip through @actions/artifact's own, unmodified code
- * against the fake results service and REST API. @actions/github reads
+ * The artifact round trip against the fake results service, REST API and
+ * blob storage: uploads through @actions/artifact's own, unmodified code,
+ * downloads through the REST redirect to the blob. @actions/github reads
  * GITHUB_API_URL when it is first imported, so the modules under test are
  * imported after the environment points at the fake.
  */
