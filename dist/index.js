@@ -9475,7 +9475,7 @@ var require_readable = __commonJS({
   "node_modules/undici/lib/api/readable.js"(exports2, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable8 } = __require("node:stream");
+    var { Readable: Readable7 } = __require("node:stream");
     var { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError: AbortError3 } = require_errors();
     var util3 = require_util();
     var { ReadableStreamFrom } = require_util();
@@ -9487,7 +9487,7 @@ var require_readable = __commonJS({
     var kContentLength = Symbol("kContentLength");
     var noop3 = () => {
     };
-    var BodyReadable = class extends Readable8 {
+    var BodyReadable = class extends Readable7 {
       constructor({
         resume,
         abort,
@@ -9829,7 +9829,7 @@ var require_api_request = __commonJS({
   "node_modules/undici/lib/api/api-request.js"(exports2, module) {
     "use strict";
     var assert = __require("node:assert");
-    var { Readable: Readable8 } = require_readable();
+    var { Readable: Readable7 } = require_readable();
     var { InvalidArgumentError, RequestAbortedError } = require_errors();
     var util3 = require_util();
     var { getResolveErrorBodyCallback } = require_util3();
@@ -9924,7 +9924,7 @@ var require_api_request = __commonJS({
         const parsedHeaders = responseHeaders === "raw" ? util3.parseHeaders(rawHeaders) : headers;
         const contentType2 = parsedHeaders["content-type"];
         const contentLength2 = parsedHeaders["content-length"];
-        const res = new Readable8({
+        const res = new Readable7({
           resume,
           abort,
           contentType: contentType2,
@@ -10239,7 +10239,7 @@ var require_api_pipeline = __commonJS({
   "node_modules/undici/lib/api/api-pipeline.js"(exports2, module) {
     "use strict";
     var {
-      Readable: Readable8,
+      Readable: Readable7,
       Duplex,
       PassThrough: PassThrough3
     } = __require("node:stream");
@@ -10253,7 +10253,7 @@ var require_api_pipeline = __commonJS({
     var { addSignal, removeSignal } = require_abort_signal();
     var assert = __require("node:assert");
     var kResume = Symbol("resume");
-    var PipelineRequest = class extends Readable8 {
+    var PipelineRequest = class extends Readable7 {
       constructor() {
         super({ autoDestroy: true });
         this[kResume] = null;
@@ -10270,7 +10270,7 @@ var require_api_pipeline = __commonJS({
         callback(err);
       }
     };
-    var PipelineResponse = class extends Readable8 {
+    var PipelineResponse = class extends Readable7 {
       constructor(resume) {
         super({ autoDestroy: true });
         this[kResume] = resume;
@@ -13595,7 +13595,7 @@ var require_fetch = __commonJS({
       subresourceSet
     } = require_constants3();
     var EE = __require("node:events");
-    var { Readable: Readable8, pipeline: pipeline3, finished } = __require("node:stream");
+    var { Readable: Readable7, pipeline: pipeline3, finished } = __require("node:stream");
     var { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = require_util();
     var { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = require_data_url();
     var { getGlobalDispatcher } = require_global2();
@@ -13637,7 +13637,7 @@ var require_fetch = __commonJS({
     function handleFetchDone(response) {
       finalizeAndReportTiming(response, "fetch");
     }
-    function fetch3(input, init = void 0) {
+    function fetch2(input, init = void 0) {
       webidl.argumentLengthCheck(arguments, 1, "globalThis.fetch");
       let p = createDeferredPromise();
       let requestObject;
@@ -14534,7 +14534,7 @@ var require_fetch = __commonJS({
                   }
                 }
               }
-              this.body = new Readable8({ read: resume });
+              this.body = new Readable7({ read: resume });
               const onError = this.onError.bind(this);
               resolve5({
                 status,
@@ -14592,7 +14592,7 @@ var require_fetch = __commonJS({
       }
     }
     module.exports = {
-      fetch: fetch3,
+      fetch: fetch2,
       Fetch,
       fetching,
       finalizeAndReportTiming
@@ -19130,7 +19130,7 @@ var require_undici = __commonJS({
     module.exports.setGlobalDispatcher = setGlobalDispatcher;
     module.exports.getGlobalDispatcher = getGlobalDispatcher;
     var fetchImpl = require_fetch().fetch;
-    module.exports.fetch = async function fetch3(init, options2 = void 0) {
+    module.exports.fetch = async function fetch2(init, options2 = void 0) {
       try {
         return await fetchImpl(init, options2);
       } catch (err) {
@@ -29599,9 +29599,9 @@ var require_stream_duplex = __commonJS({
     module.exports = Duplex;
     var util3 = Object.create(require_util9());
     util3.inherits = require_inherits();
-    var Readable8 = require_stream_readable();
+    var Readable7 = require_stream_readable();
     var Writable = require_stream_writable();
-    util3.inherits(Duplex, Readable8);
+    util3.inherits(Duplex, Readable7);
     {
       keys = objectKeys(Writable.prototype);
       for (v = 0; v < keys.length; v++) {
@@ -29614,7 +29614,7 @@ var require_stream_duplex = __commonJS({
     var v;
     function Duplex(options2) {
       if (!(this instanceof Duplex)) return new Duplex(options2);
-      Readable8.call(this, options2);
+      Readable7.call(this, options2);
       Writable.call(this, options2);
       if (options2 && options2.readable === false) this.readable = false;
       if (options2 && options2.writable === false) this.writable = false;
@@ -29904,10 +29904,10 @@ var require_stream_readable = __commonJS({
   "node_modules/lazystream/node_modules/readable-stream/lib/_stream_readable.js"(exports2, module) {
     "use strict";
     var pna = require_process_nextick_args();
-    module.exports = Readable8;
+    module.exports = Readable7;
     var isArray = require_isarray();
     var Duplex;
-    Readable8.ReadableState = ReadableState;
+    Readable7.ReadableState = ReadableState;
     var EE = __require("events").EventEmitter;
     var EElistenerCount = function(emitter, type) {
       return emitter.listeners(type).length;
@@ -29935,7 +29935,7 @@ var require_stream_readable = __commonJS({
     var BufferList = require_BufferList();
     var destroyImpl = require_destroy();
     var StringDecoder;
-    util3.inherits(Readable8, Stream2);
+    util3.inherits(Readable7, Stream2);
     var kProxyEvents = ["error", "close", "destroy", "pause", "resume"];
     function prependListener(emitter, event, fn) {
       if (typeof emitter.prependListener === "function") return emitter.prependListener(event, fn);
@@ -29981,9 +29981,9 @@ var require_stream_readable = __commonJS({
         this.encoding = options2.encoding;
       }
     }
-    function Readable8(options2) {
+    function Readable7(options2) {
       Duplex = Duplex || require_stream_duplex();
-      if (!(this instanceof Readable8)) return new Readable8(options2);
+      if (!(this instanceof Readable7)) return new Readable7(options2);
       this._readableState = new ReadableState(options2, this);
       this.readable = true;
       if (options2) {
@@ -29992,7 +29992,7 @@ var require_stream_readable = __commonJS({
       }
       Stream2.call(this);
     }
-    Object.defineProperty(Readable8.prototype, "destroyed", {
+    Object.defineProperty(Readable7.prototype, "destroyed", {
       get: function() {
         if (this._readableState === void 0) {
           return false;
@@ -30006,13 +30006,13 @@ var require_stream_readable = __commonJS({
         this._readableState.destroyed = value;
       }
     });
-    Readable8.prototype.destroy = destroyImpl.destroy;
-    Readable8.prototype._undestroy = destroyImpl.undestroy;
-    Readable8.prototype._destroy = function(err, cb) {
+    Readable7.prototype.destroy = destroyImpl.destroy;
+    Readable7.prototype._undestroy = destroyImpl.undestroy;
+    Readable7.prototype._destroy = function(err, cb) {
       this.push(null);
       cb(err);
     };
-    Readable8.prototype.push = function(chunk, encoding) {
+    Readable7.prototype.push = function(chunk, encoding) {
       var state3 = this._readableState;
       var skipChunkCheck;
       if (!state3.objectMode) {
@@ -30029,7 +30029,7 @@ var require_stream_readable = __commonJS({
       }
       return readableAddChunk(this, chunk, encoding, false, skipChunkCheck);
     };
-    Readable8.prototype.unshift = function(chunk) {
+    Readable7.prototype.unshift = function(chunk) {
       return readableAddChunk(this, chunk, null, true, false);
     };
     function readableAddChunk(stream4, chunk, encoding, addToFront, skipChunkCheck) {
@@ -30089,10 +30089,10 @@ var require_stream_readable = __commonJS({
     function needMoreData(state3) {
       return !state3.ended && (state3.needReadable || state3.length < state3.highWaterMark || state3.length === 0);
     }
-    Readable8.prototype.isPaused = function() {
+    Readable7.prototype.isPaused = function() {
       return this._readableState.flowing === false;
     };
-    Readable8.prototype.setEncoding = function(enc) {
+    Readable7.prototype.setEncoding = function(enc) {
       if (!StringDecoder) StringDecoder = require_string_decoder().StringDecoder;
       this._readableState.decoder = new StringDecoder(enc);
       this._readableState.encoding = enc;
@@ -30128,7 +30128,7 @@ var require_stream_readable = __commonJS({
       }
       return state3.length;
     }
-    Readable8.prototype.read = function(n) {
+    Readable7.prototype.read = function(n) {
       debug2("read", n);
       n = parseInt(n, 10);
       var state3 = this._readableState;
@@ -30223,10 +30223,10 @@ var require_stream_readable = __commonJS({
       }
       state3.readingMore = false;
     }
-    Readable8.prototype._read = function(n) {
+    Readable7.prototype._read = function(n) {
       this.emit("error", new Error("_read() is not implemented"));
     };
-    Readable8.prototype.pipe = function(dest, pipeOpts) {
+    Readable7.prototype.pipe = function(dest, pipeOpts) {
       var src = this;
       var state3 = this._readableState;
       switch (state3.pipesCount) {
@@ -30331,7 +30331,7 @@ var require_stream_readable = __commonJS({
         }
       };
     }
-    Readable8.prototype.unpipe = function(dest) {
+    Readable7.prototype.unpipe = function(dest) {
       var state3 = this._readableState;
       var unpipeInfo = { hasUnpiped: false };
       if (state3.pipesCount === 0) return this;
@@ -30363,7 +30363,7 @@ var require_stream_readable = __commonJS({
       dest.emit("unpipe", this, unpipeInfo);
       return this;
     };
-    Readable8.prototype.on = function(ev, fn) {
+    Readable7.prototype.on = function(ev, fn) {
       var res = Stream2.prototype.on.call(this, ev, fn);
       if (ev === "data") {
         if (this._readableState.flowing !== false) this.resume();
@@ -30381,12 +30381,12 @@ var require_stream_readable = __commonJS({
       }
       return res;
     };
-    Readable8.prototype.addListener = Readable8.prototype.on;
+    Readable7.prototype.addListener = Readable7.prototype.on;
     function nReadingNextTick(self2) {
       debug2("readable nexttick read 0");
       self2.read(0);
     }
-    Readable8.prototype.resume = function() {
+    Readable7.prototype.resume = function() {
       var state3 = this._readableState;
       if (!state3.flowing) {
         debug2("resume");
@@ -30412,7 +30412,7 @@ var require_stream_readable = __commonJS({
       flow(stream4);
       if (state3.flowing && !state3.reading) stream4.read(0);
     }
-    Readable8.prototype.pause = function() {
+    Readable7.prototype.pause = function() {
       debug2("call pause flowing=%j", this._readableState.flowing);
       if (false !== this._readableState.flowing) {
         debug2("pause");
@@ -30427,7 +30427,7 @@ var require_stream_readable = __commonJS({
       while (state3.flowing && stream4.read() !== null) {
       }
     }
-    Readable8.prototype.wrap = function(stream4) {
+    Readable7.prototype.wrap = function(stream4) {
       var _this = this;
       var state3 = this._readableState;
       var paused = false;
@@ -30471,7 +30471,7 @@ var require_stream_readable = __commonJS({
       };
       return this;
     };
-    Object.defineProperty(Readable8.prototype, "readableHighWaterMark", {
+    Object.defineProperty(Readable7.prototype, "readableHighWaterMark", {
       // making it explicit this property is not enumerable
       // because otherwise some prototype manipulation in
       // userland will fail
@@ -30480,7 +30480,7 @@ var require_stream_readable = __commonJS({
         return this._readableState.highWaterMark;
       }
     });
-    Readable8._fromList = fromList;
+    Readable7._fromList = fromList;
     function fromList(n, state3) {
       if (state3.length === 0) return null;
       var ret;
@@ -30742,10 +30742,10 @@ var require_lazystream = __commonJS({
     var util3 = __require("util");
     var PassThrough3 = require_passthrough();
     module.exports = {
-      Readable: Readable8,
+      Readable: Readable7,
       Writable
     };
-    util3.inherits(Readable8, PassThrough3);
+    util3.inherits(Readable7, PassThrough3);
     util3.inherits(Writable, PassThrough3);
     function beforeFirstCall(instance, method, callback) {
       instance[method] = function() {
@@ -30754,9 +30754,9 @@ var require_lazystream = __commonJS({
         return this[method].apply(this, arguments);
       };
     }
-    function Readable8(fn, options2) {
-      if (!(this instanceof Readable8))
-        return new Readable8(fn, options2);
+    function Readable7(fn, options2) {
+      if (!(this instanceof Readable7))
+        return new Readable7(fn, options2);
       PassThrough3.call(this, options2);
       beforeFirstCall(this, "_read", function() {
         var source = fn.call(this, options2);
@@ -34489,10 +34489,10 @@ var require_from = __commonJS({
     var { PromisePrototypeThen, SymbolAsyncIterator, SymbolIterator } = require_primordials();
     var { Buffer: Buffer3 } = __require("buffer");
     var { ERR_INVALID_ARG_TYPE, ERR_STREAM_NULL_VALUES } = require_errors2().codes;
-    function from(Readable8, iterable, opts) {
+    function from(Readable7, iterable, opts) {
       let iterator2;
       if (typeof iterable === "string" || iterable instanceof Buffer3) {
-        return new Readable8({
+        return new Readable7({
           objectMode: true,
           ...opts,
           read() {
@@ -34511,7 +34511,7 @@ var require_from = __commonJS({
       } else {
         throw new ERR_INVALID_ARG_TYPE("iterable", ["Iterable"], iterable);
       }
-      const readable = new Readable8({
+      const readable = new Readable7({
         objectMode: true,
         highWaterMark: 1,
         // TODO(ronag): What options should be allowed?
@@ -34595,8 +34595,8 @@ var require_readable3 = __commonJS({
       SymbolAsyncIterator,
       Symbol: Symbol2
     } = require_primordials();
-    module.exports = Readable8;
-    Readable8.ReadableState = ReadableState;
+    module.exports = Readable7;
+    Readable7.ReadableState = ReadableState;
     var { EventEmitter: EE } = __require("events");
     var { Stream: Stream2, prependListener } = require_legacy();
     var { Buffer: Buffer3 } = __require("buffer");
@@ -34623,8 +34623,8 @@ var require_readable3 = __commonJS({
     var kPaused = Symbol2("kPaused");
     var { StringDecoder } = require_string_decoder2();
     var from = require_from();
-    ObjectSetPrototypeOf(Readable8.prototype, Stream2.prototype);
-    ObjectSetPrototypeOf(Readable8, Stream2);
+    ObjectSetPrototypeOf(Readable7.prototype, Stream2.prototype);
+    ObjectSetPrototypeOf(Readable7, Stream2);
     var nop = () => {
     };
     var { errorOrDestroy } = destroyImpl;
@@ -34719,8 +34719,8 @@ var require_readable3 = __commonJS({
         this.encoding = options2.encoding;
       }
     }
-    function Readable8(options2) {
-      if (!(this instanceof Readable8)) return new Readable8(options2);
+    function Readable7(options2) {
+      if (!(this instanceof Readable7)) return new Readable7(options2);
       const isDuplex = this instanceof require_duplex();
       this._readableState = new ReadableState(options2, this, isDuplex);
       if (options2) {
@@ -34736,15 +34736,15 @@ var require_readable3 = __commonJS({
         }
       });
     }
-    Readable8.prototype.destroy = destroyImpl.destroy;
-    Readable8.prototype._undestroy = destroyImpl.undestroy;
-    Readable8.prototype._destroy = function(err, cb) {
+    Readable7.prototype.destroy = destroyImpl.destroy;
+    Readable7.prototype._undestroy = destroyImpl.undestroy;
+    Readable7.prototype._destroy = function(err, cb) {
       cb(err);
     };
-    Readable8.prototype[EE.captureRejectionSymbol] = function(err) {
+    Readable7.prototype[EE.captureRejectionSymbol] = function(err) {
       this.destroy(err);
     };
-    Readable8.prototype[SymbolAsyncDispose] = function() {
+    Readable7.prototype[SymbolAsyncDispose] = function() {
       let error2;
       if (!this.destroyed) {
         error2 = this.readableEnded ? null : new AbortError3();
@@ -34752,10 +34752,10 @@ var require_readable3 = __commonJS({
       }
       return new Promise2((resolve5, reject) => eos(this, (err) => err && err !== error2 ? reject(err) : resolve5(null)));
     };
-    Readable8.prototype.push = function(chunk, encoding) {
+    Readable7.prototype.push = function(chunk, encoding) {
       return readableAddChunk(this, chunk, encoding, false);
     };
-    Readable8.prototype.unshift = function(chunk, encoding) {
+    Readable7.prototype.unshift = function(chunk, encoding) {
       return readableAddChunk(this, chunk, encoding, true);
     };
     function readableAddChunk(stream4, chunk, encoding, addToFront) {
@@ -34829,11 +34829,11 @@ var require_readable3 = __commonJS({
       }
       maybeReadMore(stream4, state3);
     }
-    Readable8.prototype.isPaused = function() {
+    Readable7.prototype.isPaused = function() {
       const state3 = this._readableState;
       return state3[kPaused] === true || state3.flowing === false;
     };
-    Readable8.prototype.setEncoding = function(enc) {
+    Readable7.prototype.setEncoding = function(enc) {
       const decoder = new StringDecoder(enc);
       this._readableState.decoder = decoder;
       this._readableState.encoding = this._readableState.decoder.encoding;
@@ -34872,7 +34872,7 @@ var require_readable3 = __commonJS({
       if (n <= state3.length) return n;
       return state3.ended ? state3.length : 0;
     }
-    Readable8.prototype.read = function(n) {
+    Readable7.prototype.read = function(n) {
       debug2("read", n);
       if (n === void 0) {
         n = NaN;
@@ -34994,10 +34994,10 @@ var require_readable3 = __commonJS({
       }
       state3.readingMore = false;
     }
-    Readable8.prototype._read = function(n) {
+    Readable7.prototype._read = function(n) {
       throw new ERR_METHOD_NOT_IMPLEMENTED("_read()");
     };
-    Readable8.prototype.pipe = function(dest, pipeOpts) {
+    Readable7.prototype.pipe = function(dest, pipeOpts) {
       const src = this;
       const state3 = this._readableState;
       if (state3.pipes.length === 1) {
@@ -35122,7 +35122,7 @@ var require_readable3 = __commonJS({
         }
       };
     }
-    Readable8.prototype.unpipe = function(dest) {
+    Readable7.prototype.unpipe = function(dest) {
       const state3 = this._readableState;
       const unpipeInfo = {
         hasUnpiped: false
@@ -35145,7 +35145,7 @@ var require_readable3 = __commonJS({
       dest.emit("unpipe", this, unpipeInfo);
       return this;
     };
-    Readable8.prototype.on = function(ev, fn) {
+    Readable7.prototype.on = function(ev, fn) {
       const res = Stream2.prototype.on.call(this, ev, fn);
       const state3 = this._readableState;
       if (ev === "data") {
@@ -35166,16 +35166,16 @@ var require_readable3 = __commonJS({
       }
       return res;
     };
-    Readable8.prototype.addListener = Readable8.prototype.on;
-    Readable8.prototype.removeListener = function(ev, fn) {
+    Readable7.prototype.addListener = Readable7.prototype.on;
+    Readable7.prototype.removeListener = function(ev, fn) {
       const res = Stream2.prototype.removeListener.call(this, ev, fn);
       if (ev === "readable") {
         process5.nextTick(updateReadableListening, this);
       }
       return res;
     };
-    Readable8.prototype.off = Readable8.prototype.removeListener;
-    Readable8.prototype.removeAllListeners = function(ev) {
+    Readable7.prototype.off = Readable7.prototype.removeListener;
+    Readable7.prototype.removeAllListeners = function(ev) {
       const res = Stream2.prototype.removeAllListeners.apply(this, arguments);
       if (ev === "readable" || ev === void 0) {
         process5.nextTick(updateReadableListening, this);
@@ -35197,7 +35197,7 @@ var require_readable3 = __commonJS({
       debug2("readable nexttick read 0");
       self2.read(0);
     }
-    Readable8.prototype.resume = function() {
+    Readable7.prototype.resume = function() {
       const state3 = this._readableState;
       if (!state3.flowing) {
         debug2("resume");
@@ -35223,7 +35223,7 @@ var require_readable3 = __commonJS({
       flow(stream4);
       if (state3.flowing && !state3.reading) stream4.read(0);
     }
-    Readable8.prototype.pause = function() {
+    Readable7.prototype.pause = function() {
       debug2("call pause flowing=%j", this._readableState.flowing);
       if (this._readableState.flowing !== false) {
         debug2("pause");
@@ -35238,7 +35238,7 @@ var require_readable3 = __commonJS({
       debug2("flow", state3.flowing);
       while (state3.flowing && stream4.read() !== null) ;
     }
-    Readable8.prototype.wrap = function(stream4) {
+    Readable7.prototype.wrap = function(stream4) {
       let paused = false;
       stream4.on("data", (chunk) => {
         if (!this.push(chunk) && stream4.pause) {
@@ -35273,10 +35273,10 @@ var require_readable3 = __commonJS({
       }
       return this;
     };
-    Readable8.prototype[SymbolAsyncIterator] = function() {
+    Readable7.prototype[SymbolAsyncIterator] = function() {
       return streamToAsyncIterator(this);
     };
-    Readable8.prototype.iterator = function(options2) {
+    Readable7.prototype.iterator = function(options2) {
       if (options2 !== void 0) {
         validateObject(options2, "options");
       }
@@ -35284,7 +35284,7 @@ var require_readable3 = __commonJS({
     };
     function streamToAsyncIterator(stream4, options2) {
       if (typeof stream4.read !== "function") {
-        stream4 = Readable8.wrap(stream4, {
+        stream4 = Readable7.wrap(stream4, {
           objectMode: true
         });
       }
@@ -35340,7 +35340,7 @@ var require_readable3 = __commonJS({
         }
       }
     }
-    ObjectDefineProperties(Readable8.prototype, {
+    ObjectDefineProperties(Readable7.prototype, {
       readable: {
         __proto__: null,
         get() {
@@ -35467,7 +35467,7 @@ var require_readable3 = __commonJS({
         }
       }
     });
-    Readable8._fromList = fromList;
+    Readable7._fromList = fromList;
     function fromList(n, state3) {
       if (state3.length === 0) return null;
       let ret;
@@ -35514,23 +35514,23 @@ var require_readable3 = __commonJS({
         stream4.end();
       }
     }
-    Readable8.from = function(iterable, opts) {
-      return from(Readable8, iterable, opts);
+    Readable7.from = function(iterable, opts) {
+      return from(Readable7, iterable, opts);
     };
     var webStreamsAdapters;
     function lazyWebStreams() {
       if (webStreamsAdapters === void 0) webStreamsAdapters = {};
       return webStreamsAdapters;
     }
-    Readable8.fromWeb = function(readableStream, options2) {
+    Readable7.fromWeb = function(readableStream, options2) {
       return lazyWebStreams().newStreamReadableFromReadableStream(readableStream, options2);
     };
-    Readable8.toWeb = function(streamReadable, options2) {
+    Readable7.toWeb = function(streamReadable, options2) {
       return lazyWebStreams().newReadableStreamFromStreamReadable(streamReadable, options2);
     };
-    Readable8.wrap = function(src, options2) {
+    Readable7.wrap = function(src, options2) {
       var _ref, _src$readableObjectMo;
-      return new Readable8({
+      return new Readable7({
         objectMode: (_ref = (_src$readableObjectMo = src.readableObjectMode) !== null && _src$readableObjectMo !== void 0 ? _src$readableObjectMo : src.objectMode) !== null && _ref !== void 0 ? _ref : true,
         ...options2,
         destroy(err, callback) {
@@ -36186,7 +36186,7 @@ var require_duplexify = __commonJS({
     } = require_errors2();
     var { destroyer } = require_destroy2();
     var Duplex = require_duplex();
-    var Readable8 = require_readable3();
+    var Readable7 = require_readable3();
     var Writable = require_writable();
     var { createDeferredPromise } = require_util10();
     var from = require_from();
@@ -36236,7 +36236,7 @@ var require_duplexify = __commonJS({
       }
       if (isReadableStream3(body2)) {
         return _duplexify({
-          readable: Readable8.fromWeb(body2)
+          readable: Readable7.fromWeb(body2)
         });
       }
       if (isWritableStream(body2)) {
@@ -36400,7 +36400,7 @@ var require_duplexify = __commonJS({
       };
     }
     function _duplexify(pair) {
-      const r = pair.readable && typeof pair.readable.read !== "function" ? Readable8.wrap(pair.readable) : pair.readable;
+      const r = pair.readable && typeof pair.readable.read !== "function" ? Readable7.wrap(pair.readable) : pair.readable;
       const w = pair.writable;
       let readable = !!isReadable(r);
       let writable = !!isWritable(w);
@@ -36521,10 +36521,10 @@ var require_duplex = __commonJS({
       ObjectSetPrototypeOf
     } = require_primordials();
     module.exports = Duplex;
-    var Readable8 = require_readable3();
+    var Readable7 = require_readable3();
     var Writable = require_writable();
-    ObjectSetPrototypeOf(Duplex.prototype, Readable8.prototype);
-    ObjectSetPrototypeOf(Duplex, Readable8);
+    ObjectSetPrototypeOf(Duplex.prototype, Readable7.prototype);
+    ObjectSetPrototypeOf(Duplex, Readable7);
     {
       const keys = ObjectKeys(Writable.prototype);
       for (let i = 0; i < keys.length; i++) {
@@ -36534,7 +36534,7 @@ var require_duplex = __commonJS({
     }
     function Duplex(options2) {
       if (!(this instanceof Duplex)) return new Duplex(options2);
-      Readable8.call(this, options2);
+      Readable7.call(this, options2);
       Writable.call(this, options2);
       if (options2) {
         this.allowHalfOpen = options2.allowHalfOpen !== false;
@@ -36781,7 +36781,7 @@ var require_pipeline = __commonJS({
     } = require_utils2();
     var AbortController2 = globalThis.AbortController || require_abort_controller().AbortController;
     var PassThrough3;
-    var Readable8;
+    var Readable7;
     var addAbortListener;
     function destroyer(stream4, reading, writing) {
       let finished = false;
@@ -36820,10 +36820,10 @@ var require_pipeline = __commonJS({
       throw new ERR_INVALID_ARG_TYPE("val", ["Readable", "Iterable", "AsyncIterable"], val);
     }
     async function* fromReadable(val) {
-      if (!Readable8) {
-        Readable8 = require_readable3();
+      if (!Readable7) {
+        Readable7 = require_readable3();
       }
-      yield* Readable8.prototype[SymbolAsyncIterator].call(val);
+      yield* Readable7.prototype[SymbolAsyncIterator].call(val);
     }
     async function pumpToNode(iterable, writable, finish, { end }) {
       let error2;
@@ -48777,7 +48777,7 @@ var require_streamx = __commonJS({
         }
       }
     };
-    var Readable8 = class _Readable extends Stream2 {
+    var Readable7 = class _Readable extends Stream2 {
       constructor(opts) {
         super(opts);
         this._duplexState |= OPENING | WRITE_DONE | READ_READ_AHEAD;
@@ -48988,7 +48988,7 @@ var require_streamx = __commonJS({
         return this;
       }
     };
-    var Duplex = class extends Readable8 {
+    var Duplex = class extends Readable7 {
       // and Writable
       constructor(opts) {
         super(opts);
@@ -49197,7 +49197,7 @@ var require_streamx = __commonJS({
       getStreamError,
       Stream: Stream2,
       Writable,
-      Readable: Readable8,
+      Readable: Readable7,
       Duplex,
       Transform: Transform4,
       // Export PassThrough for compatibility with Node.js core's stream module
@@ -49471,7 +49471,7 @@ var require_headers2 = __commonJS({
 // node_modules/tar-stream/extract.js
 var require_extract = __commonJS({
   "node_modules/tar-stream/extract.js"(exports2, module) {
-    var { Writable, Readable: Readable8, getStreamError } = require_streamx();
+    var { Writable, Readable: Readable7, getStreamError } = require_streamx();
     var FIFO = require_fast_fifo();
     var b4a = require_b4a();
     var headers = require_headers2();
@@ -49519,7 +49519,7 @@ var require_extract = __commonJS({
         return buf.subarray(this._offset, this._offset += size);
       }
     };
-    var Source = class extends Readable8 {
+    var Source = class extends Readable7 {
       constructor(self2, header2, offset) {
         super();
         this.header = header2;
@@ -49835,7 +49835,7 @@ var require_constants7 = __commonJS({
 // node_modules/tar-stream/pack.js
 var require_pack = __commonJS({
   "node_modules/tar-stream/pack.js"(exports2, module) {
-    var { Readable: Readable8, Writable, getStreamError } = require_streamx();
+    var { Readable: Readable7, Writable, getStreamError } = require_streamx();
     var b4a = require_b4a();
     var constants3 = require_constants7();
     var headers = require_headers2();
@@ -49928,7 +49928,7 @@ var require_pack = __commonJS({
         cb();
       }
     };
-    var Pack = class extends Readable8 {
+    var Pack = class extends Readable7 {
       constructor(opts) {
         super(opts);
         this._drain = noop3;
@@ -60284,7 +60284,7 @@ var require_fd_slicer = __commonJS({
     var fs8 = __require("fs");
     var util3 = __require("util");
     var stream4 = __require("stream");
-    var Readable8 = stream4.Readable;
+    var Readable7 = stream4.Readable;
     var PassThrough3 = stream4.PassThrough;
     var Pend = require_pend();
     var EventEmitter3 = __require("events").EventEmitter;
@@ -60327,10 +60327,10 @@ var require_fd_slicer = __commonJS({
         }
       }
     };
-    util3.inherits(ReadStream, Readable8);
+    util3.inherits(ReadStream, Readable7);
     function ReadStream(context5, options2) {
       options2 = options2 || {};
-      Readable8.call(this, options2);
+      Readable7.call(this, options2);
       this.context = context5;
       this.context.ref();
       this.start = options2.start || 0;
@@ -101851,8 +101851,8 @@ function isPlainObject2(value) {
 }
 var noop = () => "";
 async function fetchWrapper(requestOptions) {
-  const fetch3 = requestOptions.request?.fetch || globalThis.fetch;
-  if (!fetch3) {
+  const fetch2 = requestOptions.request?.fetch || globalThis.fetch;
+  if (!fetch2) {
     throw new Error(
       "fetch is not set. Please pass a fetch implementation as new Octokit({ request: { fetch }}). Learn more at https://github.com/octokit/octokit.js/#fetch-missing"
     );
@@ -101868,7 +101868,7 @@ async function fetchWrapper(requestOptions) {
   );
   let fetchResponse;
   try {
-    fetchResponse = await fetch3(requestOptions.url, {
+    fetchResponse = await fetch2(requestOptions.url, {
       method: requestOptions.method,
       body: body2,
       redirect: requestOptions.request?.redirect,
@@ -105819,7 +105819,6 @@ import { join as join3 } from "node:path";
 import { createWriteStream as createWriteStream3, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir as tmpdir2 } from "node:os";
 import { join as join2 } from "node:path";
-import { Readable as Readable7 } from "node:stream";
 import { pipeline as pipeline2 } from "node:stream/promises";
 
 // src/github/retry.ts
@@ -106144,7 +106143,7 @@ var ARTIFACT_LIMITS = {
   /** Almost three times the 701 files of the largest profile set. */
   entries: 2048
 };
-var BLOB_DOWNLOAD_MS = 10 * 6e4;
+var BLOB_IDLE_MS = 3e4;
 async function saveZipCapped(octokit, repo, artifact, file, limits, where2) {
   const call = `GET /repos/${repo.owner}/${repo.repo}/actions/artifacts/${artifact.id}/zip`;
   const redirect = await apiCall(
@@ -106162,32 +106161,34 @@ async function saveZipCapped(octokit, repo, artifact, file, limits, where2) {
       `cannot download ${where2}: ${call} answered HTTP ${redirect.status} without a Location`
     );
   const failed = (err) => new FlamegateError(`cannot download ${where2}: ${errorMessage(err)}`, { cause: err });
-  let res;
+  const blob = new HttpClient("flamegate", [], { socketTimeout: BLOB_IDLE_MS });
   try {
-    res = await fetch(location, { signal: AbortSignal.timeout(BLOB_DOWNLOAD_MS) });
-  } catch (err) {
-    throw failed(err);
-  }
-  if (!res.ok || !res.body)
-    throw new FlamegateError(
-      `cannot download ${where2}: blob storage answered HTTP ${res.status} ${res.statusText}`
+    const body2 = (await blob.get(location).catch((err) => {
+      throw failed(err);
+    })).message;
+    if (body2.statusCode !== 200) {
+      body2.resume();
+      throw new FlamegateError(
+        `cannot download ${where2}: blob storage answered HTTP ${body2.statusCode} ${body2.statusMessage ?? ""}`.trimEnd()
+      );
+    }
+    const over = () => refusal(
+      where2,
+      `its zip is more than ${limits.zipBytes} bytes (the limit), though GitHub lists ${artifact.sizeBytes}`
     );
-  const over = () => refusal(
-    where2,
-    `its zip is more than ${limits.zipBytes} bytes (the limit), though GitHub lists ${artifact.sizeBytes}`
-  );
-  if (Number(res.headers.get("content-length")) > limits.zipBytes) {
-    await res.body.cancel();
-    throw over();
-  }
-  try {
+    if (Number(body2.headers["content-length"]) > limits.zipBytes) {
+      body2.destroy();
+      throw over();
+    }
     await pipeline2(
-      Readable7.fromWeb(res.body),
+      body2,
       byteCap({ bytes: 0 }, limits.zipBytes, over),
       createWriteStream3(file, { flags: "wx" })
-    );
-  } catch (err) {
-    throw err instanceof FlamegateError ? err : failed(err);
+    ).catch((err) => {
+      throw err instanceof FlamegateError ? err : failed(err);
+    });
+  } finally {
+    blob.dispose();
   }
 }
 async function downloadArtifactTo(octokit, repo, artifact, dir, limits = ARTIFACT_LIMITS) {
