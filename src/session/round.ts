@@ -39,8 +39,8 @@ export interface RoundOptions {
   /**
    * Called as each window's load starts, with the service's process group and
    * the window's kinds (none without profiling); what it returns is awaited
-   * as that load ends, also when it fails, and must not throw. The overhead bench attaches `perf`
-   * here to see what the profilers themselves cost.
+   * as that load ends, also when it fails, and must not throw. The overhead
+   * bench attaches `perf` here to see what the profilers themselves cost.
    */
   watchLoad?: (pgid: number, kinds: readonly Kind[]) => Promise<() => Promise<void>>;
 }
