@@ -105918,7 +105918,7 @@ async function apiCallOr404(call, fn) {
 
 // src/github/unzip.ts
 var import_yauzl = __toESM(require_yauzl(), 1);
-import { createWriteStream as createWriteStream2, mkdirSync, statSync as statSync2 } from "node:fs";
+import { createWriteStream as createWriteStream2, mkdirSync } from "node:fs";
 import { dirname as dirname2, resolve as resolve2, sep as sep3 } from "node:path";
 import { Transform as Transform3 } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -105945,9 +105945,6 @@ var S_IFREG = 32768;
 var S_IFDIR = 16384;
 var S_IFLNK = 40960;
 async function unzipCapped(zipPath, dir, limits, where2) {
-  const zipBytes = statSync2(zipPath).size;
-  if (zipBytes > limits.zipBytes)
-    throw refusal(where2, `its zip is ${zipBytes} bytes, over the ${limits.zipBytes}-byte limit`);
   let zip;
   try {
     zip = await (0, import_yauzl.openPromise)(zipPath, {
