@@ -1,6 +1,6 @@
 import type { GateConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
-import { KINDS, type Kind, type SampleTypeName } from "../model/kinds.js";
+import { KINDS, type Kind, type SampleTypeName, commonSampleType } from "../model/kinds.js";
 import {
   type FunctionTable,
   STACK_NODE_BUDGET,
@@ -61,6 +61,10 @@ interface SideData {
   stacks: StackTreeBuilder | undefined;
   /** Per round: what one sample is worth in the compared unit, or null when the profile does not say. */
   periods: Array<number | null>;
+  /** Per round: every sample type its profile has. */
+  available: SampleTypeName[][];
+  /** A round whose preferred sample type differs from the first round's. */
+  mixed?: { type: SampleTypeName; where: string };
 }
 
 /**
@@ -72,6 +76,10 @@ function periodOf(view: ProfileView, type: SampleTypeName): number | null {
   if (type.unit === "count") return 1;
   const p = view.period;
   return p && p.type.unit === type.unit && p.value > 0 ? p.value : null;
+}
+
+function sameType(a: SampleTypeName, b: SampleTypeName): boolean {
+  return a.type === b.type && a.unit === b.unit;
 }
 
 /** The one period every round of both sides agrees on, if any. */
@@ -95,12 +103,17 @@ function kindsOf(service: SideService): Set<Kind> {
   return kinds;
 }
 
+/**
+ * One side's rounds of `kind`, each aggregated on `want` when given, else on
+ * the sample type its profile prefers for the kind (kinds.ts).
+ */
 function readSideKind(
   side: CompareSide,
   service: SideService,
   kind: Kind,
   stacks: boolean,
   warnings: string[],
+  want?: SampleTypeName,
 ): SideData {
   const data: SideData = {
     tables: [],
@@ -109,6 +122,7 @@ function readSideKind(
     where: "",
     stacks: stacks ? new StackTreeBuilder() : undefined,
     periods: [],
+    available: [],
   };
   for (const round of service.rounds) {
     const path = round.files[kind];
@@ -116,20 +130,21 @@ function readSideKind(
     const loaded: LoadedProfile = side.preloaded.get(path) ?? loadProfileFile(path);
     side.preloaded.delete(path);
     warnings.push(...loaded.warnings.map((w) => `${path}: ${w}`));
-    const index = viewSampleIndex(loaded.view, kind);
+    const index = want
+      ? loaded.view.sampleTypes.findIndex((t) => sameType(t, want))
+      : viewSampleIndex(loaded.view, kind);
     if (index < 0)
       throw new FlamegateError(
-        `${path}: has no ${kind} sample type (it has ${loaded.view.sampleTypes.map(typeName).join(", ")})`,
+        `${path}: has no ${want ? typeName(want) : kind} sample type (it has ${loaded.view.sampleTypes.map(typeName).join(", ")})`,
       );
     const type = loaded.view.sampleTypes[index]!;
     if (data.where === "") {
       data.type = type;
       data.where = path;
-    } else if (type.type !== data.type.type || type.unit !== data.type.unit) {
-      throw new FlamegateError(
-        `cannot compare ${typeName(data.type)} (${data.where}) with ${typeName(type)} (${path})`,
-      );
+    } else if (!sameType(type, data.type)) {
+      data.mixed ??= { type, where: path };
     }
+    data.available.push(loaded.view.sampleTypes);
     data.periods.push(periodOf(loaded.view, type));
     data.tables.push(aggregateView(loaded.view, index, data.stacks));
     // A kind captured in its own window is normalised by that window's work.
@@ -210,6 +225,46 @@ function loadFigures(d: SideData) {
   };
 }
 
+/**
+ * Both sides' rounds of `kind` on one sample type: each profile's preferred
+ * one when they all agree, else the most preferred type every profile has
+ * (a baseline from an older capture lacks the cpu/nanoseconds a Python head
+ * has), with a note saying so. Throws when they share none.
+ */
+function readBothSides(
+  base: CompareSide,
+  head: CompareSide,
+  b: SideService,
+  h: SideService,
+  kind: Kind,
+  stacks: boolean,
+  warnings: string[],
+): { bd: SideData; hd: SideData; fellBack?: string } {
+  const bd = readSideKind(base, b, kind, stacks, warnings);
+  const hd = readSideKind(head, h, kind, stacks, warnings);
+  if (!bd.mixed && !hd.mixed && sameType(bd.type, hd.type)) return { bd, hd };
+  const common = commonSampleType(kind, [...bd.available, ...hd.available]);
+  if (!common) {
+    const [one, other] = bd.mixed
+      ? [bd, bd.mixed]
+      : hd.mixed
+        ? [hd, hd.mixed]
+        : [bd, { type: hd.type, where: hd.where }];
+    throw new FlamegateError(
+      `cannot compare ${typeName(one.type)} (${one.where}) with ${typeName(other.type)} (${other.where}): no ${kind} sample type is in both`,
+    );
+  }
+  const dropped = [bd.type, hd.type, bd.mixed?.type, hd.mixed?.type].find(
+    (t) => t !== undefined && !sameType(t, common),
+  )!;
+  // Rare, so both sides are simply read again on the shared type.
+  return {
+    bd: readSideKind(base, b, kind, stacks, [], common),
+    hd: readSideKind(head, h, kind, stacks, [], common),
+    fellBack: `not every ${kind} profile has ${typeName(dropped)}; compared ${typeName(common)}, which all of them have`,
+  };
+}
+
 function compareKind(
   base: CompareSide,
   head: CompareSide,
@@ -220,12 +275,15 @@ function compareKind(
   options: CompareOptions,
   warnings: string[],
 ): { comparison: Comparison; stacks?: ComparisonStacks } | { skipped: string } {
-  const bd = readSideKind(base, b, kind, options.stacks ?? false, warnings);
-  const hd = readSideKind(head, h, kind, options.stacks ?? false, warnings);
-  if (bd.type.type !== hd.type.type || bd.type.unit !== hd.type.unit)
-    throw new FlamegateError(
-      `cannot compare ${typeName(bd.type)} (${bd.where}) with ${typeName(hd.type)} (${hd.where})`,
-    );
+  const { bd, hd, fellBack } = readBothSides(
+    base,
+    head,
+    b,
+    h,
+    kind,
+    options.stacks ?? false,
+    warnings,
+  );
   const baseTotal = sum(bd.tables.map((t) => t.total));
   const headTotal = sum(hd.tables.map((t) => t.total));
   if (baseTotal === 0 && headTotal === 0 && !base.lone)
@@ -239,7 +297,7 @@ function compareKind(
         `${d.where}: no ${typeName(d.type)} samples${d.rounds.length > 1 ? ` in any of its ${d.rounds.length} rounds` : ""}; nothing to compare (was the service idle during capture?)`,
       );
   }
-  const notes: string[] = [];
+  const notes: string[] = fellBack ? [fellBack] : [];
   for (const [side, d, total] of [
     ["base", bd, baseTotal],
     ["head", hd, headTotal],

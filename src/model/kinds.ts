@@ -68,6 +68,20 @@ export function sampleIndexFor(profile: Profile, kind: Kind): number {
 }
 
 /**
+ * The most preferred sample type for `kind` that every profile has (each
+ * list is one profile's sample types), e.g. samples/count when a baseline
+ * from an older capture lacks the cpu/nanoseconds the head has.
+ */
+export function commonSampleType(
+  kind: Kind,
+  profiles: readonly SampleTypeName[][],
+): SampleTypeName | undefined {
+  return PREFERRED[kind].find((want) =>
+    profiles.every((have) => have.some((t) => t.type === want.type && t.unit === want.unit)),
+  );
+}
+
+/**
  * The kind a lone profile file measures, guessed from its sample types (for
  * `compare` on two single files). Allocation is preferred over in-use heap
  * when a profile carries both, as Go's allocs and heap profiles do; the

@@ -13,6 +13,7 @@ import { type ExitInfo, GroupProcess, commandProblem, describeExit, sleep } from
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
 import { relativizeFiles } from "../model/relative-files.js";
+import { addOsCpuTime } from "../model/cpu-time.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -288,10 +289,13 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
         throw err;
       }
       const cpuAfter = groupCpuSeconds(proc.pid);
+      const cpuSeconds = cpuBefore === null || cpuAfter === null ? undefined : cpuAfter - cpuBefore;
       await endWatch?.();
       try {
         if (window) {
           const got = await window.stop();
+          if (driver.cpuSamplesCountThreads && got.profiles.cpu)
+            osCpuTime(got.profiles.cpu, cpuSeconds, got.notes);
           // Paths relative to the service's directory, so base and head from two checkouts match.
           for (const p of Object.values(got.profiles)) relativizeFiles(p, cwd);
           Object.assign(captured.profiles, got.profiles);
@@ -302,10 +306,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
         if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
         throw err;
       }
-      const figuresRecord = windowRecord(
-        figures,
-        cpuBefore === null || cpuAfter === null ? undefined : cpuAfter - cpuBefore,
-      );
+      const figuresRecord = windowRecord(figures, cpuSeconds);
       first ??= figuresRecord;
       for (const kind of kinds) windows[kind] = figuresRecord;
       log(`${tag}: ${describeFigures(kinds, figures, figuresRecord.windowSeconds, plan.length)}`);
@@ -325,6 +326,15 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     rmSync(workDir, { recursive: true, force: true });
     untrackTempDir(workDir);
   }
+}
+
+/** Gives a CPU profile that counts threads the window's OS-counted CPU as its total, or says why not. */
+function osCpuTime(cpu: Profile, cpuSeconds: number | undefined, notes: string[]): void {
+  if (cpuSeconds === undefined)
+    notes.push(
+      "CPU samples count active threads and could not be scaled to the OS's CPU count (no /proc here): the CPU total per request counts threads waiting for the GIL too",
+    );
+  else addOsCpuTime(cpu, Math.max(0, cpuSeconds) * 1e9);
 }
 
 /**

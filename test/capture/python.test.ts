@@ -8,6 +8,8 @@ import { findPythonPid, onPath, pythonDriver } from "../../src/capture/python.js
 import { readHellos } from "../../src/capture/python-agents.js";
 import { shortenPath } from "../../src/capture/python-merge.js";
 import { parseConfig } from "../../src/config.js";
+import { sampleTypes } from "../../src/model/kinds.js";
+import { totals } from "../../src/model/totals.js";
 import { buildService, runRound } from "../../src/session/index.js";
 import { loadFixtureConfig } from "../../src/session/fixtures.js";
 import { groupMembers, trackedGroups } from "../../src/session/reaper.js";
@@ -284,6 +286,18 @@ describe("python driver", () => {
     expect(r.record.notes ?? []).toEqual(r.notes);
     const cpu = cumByFunction(r.profiles.cpu!, "cpu");
     expect(cpu.cum.get("hash_payload")?.file).toMatch(/app\.py$/);
+    // py-spy's samples count threads; the round adds the OS's count of the
+    // window's CPU as cpu/nanoseconds, the type compared, and keeps the samples.
+    expect(sampleTypes(r.profiles.cpu!)).toEqual([
+      { type: "samples", unit: "count" },
+      { type: "cpu", unit: "nanoseconds" },
+    ]);
+    const [samples, nanos] = totals(r.profiles.cpu!);
+    expect(windows.cpu!.cpuSeconds).toBeGreaterThan(0.5);
+    expect(Math.abs(nanos! - windows.cpu!.cpuSeconds! * 1e9)).toBeLessThanOrEqual(
+      samples! + 0.0005e9 /* cpuSeconds is rounded to ms */,
+    );
+    expect(cpu.total).toBe(nanos);
     expect(trackedGroups()).toEqual([]);
   });
 });

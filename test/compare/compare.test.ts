@@ -5,6 +5,9 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { type StackNode, StackTreeBuilder, aggregateView } from "../../src/compare/aggregate.js";
 import { compareSets } from "../../src/compare/compare.js";
+import { importProfileFile } from "../../src/import/index.js";
+import { addOsCpuTime } from "../../src/model/cpu-time.js";
+import { encodeProfileGz } from "../../src/model/gzip.js";
 import { TOP_FRAMES } from "../../src/compare/diff.js";
 import { readSide } from "../../src/compare/inputs.js";
 import { scanPprof } from "../../src/compare/pprof-scan.js";
@@ -228,6 +231,63 @@ describe("compareSets on profile sets", () => {
     expect(message(() => compareSets(readSide(base), readSide(other), DEFAULT_GATE))).toMatch(
       /^nothing to compare between .*service 'db' is only in the head/,
     );
+  });
+});
+
+describe("sets whose CPU profiles carry different sample types", () => {
+  // Real py-spy output (samples/count only), and the same with the cpu/nanoseconds
+  // a capture now adds from the OS's CPU count (model/cpu-time.ts).
+  const pySpy = () =>
+    importProfileFile(join(packageRoot(), "fixtures", "captured", "python", "prog.folded.txt"))
+      .profile;
+  const samplesOnly = join(tmp, "py-samples.cpu.pb.gz");
+  writeFileSync(samplesOnly, encodeProfileGz(pySpy()));
+  const withCpu = join(tmp, "py-cpu.cpu.pb.gz");
+  const scaled = pySpy();
+  addOsCpuTime(scaled, 0.8e9);
+  writeFileSync(withCpu, encodeProfileGz(scaled));
+  const set = (name: string, file: string) =>
+    makeSet(
+      join(tmp, name, "py"),
+      "py",
+      [1, 2, 3].map(() => ({ files: { cpu: file }, requests: 100 })),
+    );
+  const older = set("py-older", samplesOnly);
+  const newer = set("py-newer", withCpu);
+
+  it("compares the OS-scaled CPU time when both sides have it", () => {
+    const { report } = compareSets(readSide(newer), readSide(newer), DEFAULT_GATE);
+    const [c] = report.comparisons;
+    expect([c!.sampleType, c!.unit]).toEqual(["cpu", "nanoseconds"]);
+    expect(Math.abs(c!.base.total - 3 * 0.8e9)).toBeLessThan(3 * 1000);
+    expect((c!.notes ?? []).filter((n) => n.startsWith("not every"))).toEqual([]);
+    // Sample counts are recovered through the period: this 100 Hz capture has few per frame.
+    expect(c!.notes).toContain("tested 5 of 59 frames: 54 below 20 samples per round");
+  });
+
+  it("falls back to the samples both have against a baseline from an older capture, and says so", () => {
+    for (const [base, head] of [
+      [older, newer],
+      [newer, older],
+    ]) {
+      const { report } = compareSets(readSide(base!), readSide(head!), DEFAULT_GATE);
+      const [c] = report.comparisons;
+      expect([c!.sampleType, c!.unit]).toEqual(["samples", "count"]);
+      expect(c!.base.total).toBe(c!.head.total);
+      expect(c!.notes).toContain(
+        "not every cpu profile has cpu/nanoseconds; compared samples/count, which all of them have",
+      );
+      expect(report.verdict).toBe("pass");
+    }
+  });
+
+  it("falls back within one side too, when its rounds differ", () => {
+    const mixed = makeSet(join(tmp, "py-mixed", "py"), "py", [
+      { files: { cpu: withCpu }, requests: 100 },
+      { files: { cpu: samplesOnly }, requests: 100 },
+    ]);
+    const [c] = compareSets(readSide(mixed), readSide(newer), DEFAULT_GATE).report.comparisons;
+    expect(c!.sampleType).toBe("samples");
   });
 });
 

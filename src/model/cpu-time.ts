@@ -1,0 +1,36 @@
+import { type Profile, ValueType } from "pprof-format";
+import { sampleTypes } from "./kinds.js";
+import { totals } from "./totals.js";
+import { toNumber } from "./values.js";
+
+/**
+ * Adds a cpu/nanoseconds sample type, in place, to a CPU profile whose
+ * samples count active threads rather than CPU time: py-spy counts a thread
+ * waiting to take the GIL back at the call that released it, 2.27 samples'
+ * worth per CPU-second on flamegate's fixture. The new type's total is the
+ * CPU the OS counted for the window (`cpuNanos`) and each stack keeps its
+ * share of the samples; kinds.ts prefers it, so it is what gets compared.
+ * Every sample is worth the same `period` nanoseconds, so the verdict still
+ * recovers the sample counts it models the noise with, and the samples/count
+ * values stay as they were. Returns false, changing nothing, when the profile
+ * already has cpu/nanoseconds, has no samples/count, or has no samples.
+ */
+export function addOsCpuTime(profile: Profile, cpuNanos: number): boolean {
+  const have = sampleTypes(profile);
+  if (have.some((t) => t.type === "cpu" && t.unit === "nanoseconds")) return false;
+  const counts = have.findIndex((t) => t.type === "samples" && t.unit === "count");
+  if (counts < 0) return false;
+  const samples = totals(profile)[counts]!;
+  if (samples <= 0 || !(cpuNanos > 0)) return false;
+  // Whole nanoseconds per sample: the total misses cpuNanos by under 1 ns per sample.
+  const period = Math.max(1, Math.round(cpuNanos / samples));
+  const cpu = new ValueType({
+    type: profile.stringTable.dedup("cpu"),
+    unit: profile.stringTable.dedup("nanoseconds"),
+  });
+  profile.sampleType.push(cpu);
+  for (const s of profile.sample) s.value = [...s.value, toNumber(s.value[counts]) * period];
+  profile.periodType = cpu;
+  profile.period = period;
+  return true;
+}
