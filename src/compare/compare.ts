@@ -1,5 +1,6 @@
 import type { GateConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
+import { OS_CPU_COMMENT } from "../model/cpu-time.js";
 import { KINDS, type Kind, type SampleTypeName, commonSampleType } from "../model/kinds.js";
 import {
   type FunctionTable,
@@ -63,6 +64,8 @@ interface SideData {
   periods: Array<number | null>;
   /** Per round: every sample type its profile has. */
   available: SampleTypeName[][];
+  /** Per round: the compared values are the OS's CPU count (model/cpu-time.ts). */
+  osCounted: boolean[];
   /** A round whose preferred sample type differs from the first round's. */
   mixed?: { type: SampleTypeName; where: string };
 }
@@ -123,6 +126,7 @@ function readSideKind(
     stacks: stacks ? new StackTreeBuilder() : undefined,
     periods: [],
     available: [],
+    osCounted: [],
   };
   for (const round of service.rounds) {
     const path = round.files[kind];
@@ -145,6 +149,10 @@ function readSideKind(
       data.mixed ??= { type, where: path };
     }
     data.available.push(loaded.view.sampleTypes);
+    data.osCounted.push(
+      sameType(type, { type: "cpu", unit: "nanoseconds" }) &&
+        loaded.view.comments.includes(OS_CPU_COMMENT),
+    );
     data.periods.push(periodOf(loaded.view, type));
     data.tables.push(aggregateView(loaded.view, index, data.stacks));
     // A kind captured in its own window is normalised by that window's work.
@@ -324,6 +332,7 @@ function compareKind(
       unitOfWork,
       samplePeriod: commonPeriod(bd, hd),
       ...roundPeriods(bd, hd),
+      ...([...bd.osCounted, ...hd.osCounted].every(Boolean) ? { osCountedValues: true } : {}),
       paired: options.paired === true && bd.tables.length === hd.tables.length,
       sameRunner,
     },

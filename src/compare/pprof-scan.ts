@@ -13,7 +13,7 @@ import { FunctionInterner, type ProfileView, addressName } from "./profile-view.
  * bounds-checked, and a field that runs past its message is "truncated".
  *
  * Field numbers (profile.proto): Profile 1 sample_type, 2 sample, 4
- * location, 5 function, 6 string_table, 11 period_type, 12 period; ValueType 1 type, 2 unit; Sample 1
+ * location, 5 function, 6 string_table, 11 period_type, 12 period, 13 comment; ValueType 1 type, 2 unit; Sample 1
  * location_id, 2 value (both packed or not); Location 1 id, 3 address, 4
  * line; Line 1 function_id; Function 1 id, 2 name, 4 filename.
  */
@@ -199,12 +199,24 @@ function scan(buf: Buffer, where: string): ProfileView {
   let sampleCount = 0;
   let periodType: { type: number; unit: number } | null = null;
   let period = 0;
+  const commentIds: number[] = [];
   while (r.pos < r.end) {
     const tag = r.varint();
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 12 && wire === WIRE_VARINT) {
       period = r.varint();
+      continue;
+    }
+    // comment: repeated int64 string indexes, packed or one per field (Go writes both).
+    if (field === 13 && wire === WIRE_VARINT) {
+      commentIds.push(r.varint());
+      continue;
+    }
+    if (field === 13 && wire === WIRE_LEN) {
+      const end = r.lengthEnd();
+      while (r.pos < end) commentIds.push(r.varint());
+      checkEnd(r, end);
       continue;
     }
     if (field === 11 && wire === WIRE_LEN) {
@@ -267,6 +279,7 @@ function scan(buf: Buffer, where: string): ProfileView {
     period: periodType
       ? { type: { type: s(periodType.type), unit: s(periodType.unit) }, value: period }
       : null,
+    comments: commentIds.map(s),
     forEachSample(visit) {
       let locs = new Int32Array(256);
       let depth = 0;

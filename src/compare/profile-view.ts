@@ -23,6 +23,8 @@ export interface ProfileView {
   sampleCount: number;
   /** pprof's period_type and period: what one sample stands for, when the profile says. */
   period: { type: SampleTypeName; value: number } | null;
+  /** pprof's comments (e.g. model/cpu-time.ts OS_CPU_COMMENT). */
+  comments: string[];
   /**
    * Calls `visit` once per sample with the stack as location indexes (leaf
    * first, valid in locs[0 .. depth)) and one value per sample type. Both
@@ -119,6 +121,7 @@ export function viewOfProfile(profile: Profile): ProfileView {
           value: toNumber(profile.period),
         }
       : null,
+    comments: profile.comment.map((c) => str(profile, c)),
     forEachSample(visit) {
       let locs = new Int32Array(64);
       const values = new Float64Array(width);

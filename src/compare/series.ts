@@ -50,6 +50,13 @@ export interface KindSeries {
    * busy machine); takes precedence over samplePeriod.
    */
   samplePeriods?: PerSide;
+  /**
+   * True when every round's values are the CPU the OS counted for its window,
+   * spread over the samples (model/cpu-time.ts, Python): the total is then
+   * tested on values per unit of work. Otherwise on sample counts, which
+   * vary less than Node's wall-clock intervals on a busy machine.
+   */
+  osCountedValues?: boolean;
   /** True when round i of base and head ran side by side (ab / rerun mode). */
   paired: boolean;
   /** False when the baseline came from a different runner fingerprint. */

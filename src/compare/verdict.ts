@@ -296,7 +296,12 @@ function totalTest(
   alpha: number,
 ): TotalOutcome {
   const c = counts(series.totals, d);
-  const g = logPerWork(c, d);
+  // Values the OS counted are tested as spent per unit of work (a Python round's
+  // samples count threads waiting for the GIL too); others on their counts. The
+  // counts set the Poisson floor either way.
+  const g = series.osCountedValues
+    ? logPerWork(c, d).map((x, r) => x + Math.log(d.periods[r]!))
+    : logPerWork(c, d);
   const gA = g.slice(0, d.kA);
   const gB = g.slice(d.kA);
   // Poisson floor of the standard error: a total of N samples is known to ±1/√N on the log scale.

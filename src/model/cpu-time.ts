@@ -4,12 +4,21 @@ import { totals } from "./totals.js";
 import { toNumber } from "./values.js";
 
 /**
+ * The pprof comment that marks a cpu/nanoseconds column as the OS's count
+ * (`go tool pprof -comments` shows it). The gate tests such a total on its
+ * values; other CPU totals on their sample counts (compare/verdict.ts).
+ */
+export const OS_CPU_COMMENT =
+  "flamegate: cpu/nanoseconds is the CPU the OS counted for the window, spread evenly over the samples";
+
+/**
  * Adds a cpu/nanoseconds sample type, in place, to a CPU profile whose
  * samples count active threads rather than CPU time: py-spy counts a thread
  * waiting to take the GIL back at the call that released it, 2.27 samples'
  * worth per CPU-second on flamegate's fixture. The new type's total is the
  * CPU the OS counted for the window (`cpuNanos`) and each stack keeps its
- * share of the samples; kinds.ts prefers it, so it is what gets compared.
+ * share of the samples; kinds.ts prefers it, so it is what gets compared,
+ * and OS_CPU_COMMENT says where it came from.
  * Every sample is worth the same `period` nanoseconds, so the verdict still
  * recovers the sample counts it models the noise with, and the samples/count
  * values stay as they were. Returns false, changing nothing, when the profile
@@ -32,5 +41,6 @@ export function addOsCpuTime(profile: Profile, cpuNanos: number): boolean {
   for (const s of profile.sample) s.value = [...s.value, toNumber(s.value[counts]) * period];
   profile.periodType = cpu;
   profile.period = period;
+  profile.comment = [...profile.comment, profile.stringTable.dedup(OS_CPU_COMMENT)];
   return true;
 }

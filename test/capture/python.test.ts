@@ -8,8 +8,10 @@ import { findPythonPid, onPath, pythonDriver } from "../../src/capture/python.js
 import { readHellos } from "../../src/capture/python-agents.js";
 import { shortenPath } from "../../src/capture/python-merge.js";
 import { parseConfig } from "../../src/config.js";
+import { OS_CPU_COMMENT } from "../../src/model/cpu-time.js";
 import { sampleTypes } from "../../src/model/kinds.js";
 import { totals } from "../../src/model/totals.js";
+import { str } from "../../src/model/values.js";
 import { buildService, runRound } from "../../src/session/index.js";
 import { loadFixtureConfig } from "../../src/session/fixtures.js";
 import { groupMembers, trackedGroups } from "../../src/session/reaper.js";
@@ -298,6 +300,8 @@ describe("python driver", () => {
       samples! + 0.0005e9 /* cpuSeconds is rounded to ms */,
     );
     expect(cpu.total).toBe(nanos);
+    const cpuProfile = r.profiles.cpu!;
+    expect(cpuProfile.comment.map((c) => str(cpuProfile, c))).toContain(OS_CPU_COMMENT);
     expect(trackedGroups()).toEqual([]);
   });
 });

@@ -254,6 +254,11 @@ describe("sets whose CPU profiles carry different sample types", () => {
     );
   const older = set("py-older", samplesOnly);
   const newer = set("py-newer", withCpu);
+  // The same samples in a window where the OS counted 30 % more CPU.
+  const costlier = join(tmp, "py-cpu-costlier.cpu.pb.gz");
+  const scaledMore = pySpy();
+  addOsCpuTime(scaledMore, 1.3 * 0.8e9);
+  writeFileSync(costlier, encodeProfileGz(scaledMore));
 
   it("compares the OS-scaled CPU time when both sides have it", () => {
     const { report } = compareSets(readSide(newer), readSide(newer), DEFAULT_GATE);
@@ -263,6 +268,20 @@ describe("sets whose CPU profiles carry different sample types", () => {
     expect((c!.notes ?? []).filter((n) => n.startsWith("not every"))).toEqual([]);
     // Sample counts are recovered through the period: this 100 Hz capture has few per frame.
     expect(c!.notes).toContain("tested 5 of 59 frames: 54 below 20 samples per round");
+  });
+
+  it("gates the OS's CPU per request: the same samples at 30 % more CPU read +30 % on the total", () => {
+    const { report } = compareSets(
+      readSide(newer),
+      readSide(set("py-costlier", costlier)),
+      DEFAULT_GATE,
+      { paired: true },
+    );
+    const [c] = report.comparisons;
+    expect(c!.total.deltaPct).toBeCloseTo(30, 3);
+    // Over the 5 % threshold; 3 rounds of ~150 samples cannot prove it (Poisson floor).
+    expect(c!.total.verdict).not.toBe("pass");
+    for (const f of c!.frames) expect(f.verdict).toBe("pass");
   });
 
   it("falls back to the samples both have against a baseline from an older capture, and says so", () => {

@@ -215,6 +215,53 @@ describe("judge: the statistical gate", () => {
     expect(b.notes?.some((n) => n.startsWith("sample period unknown"))).toBe(false);
   });
 
+  it("tests an OS-counted total on the value spent per unit of work, others on sample counts", () => {
+    const s = selfCompare(series({ kind: "cpu", rounds: 6, paired: true }, 15));
+    const period = s.samplePeriod!;
+    /** The head's samples unchanged, each worth `factor` times the base's. */
+    const worth = (factor: number): KindSeries => {
+      const head = (v: { base: number[]; head: number[] }) => ({
+        base: v.base,
+        head: v.head.map((x) => x * factor),
+      });
+      return {
+        ...s,
+        osCountedValues: true,
+        samplePeriod: undefined,
+        samplePeriods: {
+          base: s.totals.base.map(() => period),
+          head: s.totals.head.map(() => period * factor),
+        },
+        totals: head(s.totals),
+        frames: s.frames.map((f) => ({ ...f, self: head(f.self), cum: head(f.cum) })),
+      };
+    };
+    // The same samples, 30 % more CPU each (Python: the OS counted 30 % more per request).
+    const costlier = judge(worth(1.3), DEFAULT_GATE);
+    expect(costlier.total.deltaPct).toBeCloseTo(30, 6);
+    expect(costlier.total.verdict).toBe("fail");
+    // No frame's share moved, so no frame regressed.
+    for (const f of costlier.frames) expect(f.verdict).toBe("pass");
+
+    // 2.27x the samples for the same CPU (threads waiting for the GIL sampled too): no
+    // change of the total, where the sample count alone would read +127 %.
+    const overCounted: KindSeries = {
+      ...s,
+      osCountedValues: true,
+      samplePeriod: undefined,
+      samplePeriods: {
+        base: s.totals.base.map(() => period),
+        head: s.totals.head.map(() => period / 2.27),
+      },
+    };
+    // Not exactly 0: the pseudocount added to each round's count weighs less at 2.27x.
+    expect(judge(overCounted, DEFAULT_GATE).total.deltaPct).toBeCloseTo(0, 1);
+
+    // Values not counted by the OS (Node's wall-clock intervals) are tested on their counts.
+    const wallClock = { ...worth(1.3), osCountedValues: false };
+    expect(judge(wallClock, DEFAULT_GATE).total.deltaPct).toBeCloseTo(0, 6);
+  });
+
   it("reports MDEs: a finite relative change at 5 % share and a share for +threshold", () => {
     const j = judge(series({ kind: "cpu", rounds: 5, paired: true }, 9), DEFAULT_GATE);
     expect(j.mde.atSharePct).toBe(5);

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { scanPprof } from "../../src/compare/pprof-scan.js";
 import { viewSampleIndex } from "../../src/compare/load.js";
 import { importProfileFile } from "../../src/import/index.js";
-import { addOsCpuTime } from "../../src/model/cpu-time.js";
+import { OS_CPU_COMMENT, addOsCpuTime } from "../../src/model/cpu-time.js";
 import { encodeProfileGz } from "../../src/model/gzip.js";
 import { sampleTypes } from "../../src/model/kinds.js";
 import { totals } from "../../src/model/totals.js";
@@ -40,6 +40,20 @@ describe("addOsCpuTime", () => {
     const view = scanPprof(gunzipSync(encodeProfileGz(profile)), "scaled");
     expect(view.period).toEqual({ type: { type: "cpu", unit: "nanoseconds" }, value: period });
     expect(viewSampleIndex(view, "cpu")).toBe(1);
+    // Marked, so the gate knows these values are the OS's count.
+    expect(view.comments).toEqual([OS_CPU_COMMENT]);
+  });
+
+  it("the marker is read whether the comment is packed (pprof-format) or one per field (Go)", () => {
+    const profile = pySpy();
+    addOsCpuTime(profile, 1e9);
+    const packed = gunzipSync(encodeProfileGz(profile));
+    expect(scanPprof(packed, "packed").comments).toEqual([OS_CPU_COMMENT]);
+    // The same marker appended once more as a lone varint field 13 (tag 13 << 3 | 0).
+    const index = profile.stringTable.dedup(OS_CPU_COMMENT);
+    const lone = Buffer.concat([packed, Buffer.from([13 << 3, index])]);
+    expect(index).toBeLessThan(128);
+    expect(scanPprof(lone, "lone").comments).toEqual([OS_CPU_COMMENT, OS_CPU_COMMENT]);
   });
 
   it("leaves a profile that already has CPU time, or has no samples, as it was", () => {
