@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-GHCDJNFR.js")).runCommand,
-  compare: async () => (await import("./chunk-WHSTQOR3.js")).compareCommand,
-  ab: async () => (await import("./chunk-HRAMOAS6.js")).abCommand,
-  demo: async () => (await import("./chunk-GVDPPLF5.js")).demoCommand
+  run: async () => (await import("./chunk-6RCCLNMW.js")).runCommand,
+  compare: async () => (await import("./chunk-BS6QYPH7.js")).compareCommand,
+  ab: async () => (await import("./chunk-IAETZW56.js")).abCommand,
+  demo: async () => (await import("./chunk-5VDQ2I7S.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

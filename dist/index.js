@@ -2,8 +2,8 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-6B5EOXTG.js";
-import "./chunk-7BGRP2UI.js";
+} from "./chunk-NOEN73ZI.js";
+import "./chunk-3VT56ZC4.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-SGQIZRZ5.js";
+} from "./chunk-PIR7ZXVT.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,
@@ -47,7 +47,7 @@ import {
   renderSvg,
   textFlamesFor,
   verdictsOf
-} from "./chunk-3C7OXVD6.js";
+} from "./chunk-BFYKIGAX.js";
 import {
   DEFAULT_GATE,
   RUNTIMES,
@@ -55,7 +55,7 @@ import {
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-56WD54YI.js";
+} from "./chunk-RLNSEIJ5.js";
 import {
   FlamegateError,
   __commonJS,

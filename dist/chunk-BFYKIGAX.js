@@ -5,10 +5,12 @@ import {
   FALLBACK_PRIOR_DF,
   KINDS,
   MAX_DECOMPRESSED_BYTES,
+  OS_CPU_COMMENT,
   PROFILE_SET_SCHEMA,
   Profile,
   StringTable,
   ValueType,
+  commonSampleType,
   functionKey,
   guessKind,
   importProfile,
@@ -20,7 +22,7 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-56WD54YI.js";
+} from "./chunk-RLNSEIJ5.js";
 import {
   FlamegateError,
   __export
@@ -1343,6 +1345,7 @@ function viewOfProfile(profile) {
       },
       value: toNumber(profile.period)
     } : null,
+    comments: profile.comment.map((c) => str(profile, c)),
     forEachSample(visit2) {
       let locs = new Int32Array(64);
       const values = new Float64Array(width);
@@ -1792,12 +1795,23 @@ function scan(buf, where) {
   let sampleCount = 0;
   let periodType = null;
   let period = 0;
+  const commentIds = [];
   while (r.pos < r.end) {
     const tag = r.varint();
     const field = tag >>> 3;
     const wire = tag & 7;
     if (field === 12 && wire === WIRE_VARINT) {
       period = r.varint();
+      continue;
+    }
+    if (field === 13 && wire === WIRE_VARINT) {
+      commentIds.push(r.varint());
+      continue;
+    }
+    if (field === 13 && wire === WIRE_LEN) {
+      const end2 = r.lengthEnd();
+      while (r.pos < end2) commentIds.push(r.varint());
+      checkEnd(r, end2);
       continue;
     }
     if (field === 11 && wire === WIRE_LEN) {
@@ -1854,6 +1868,7 @@ function scan(buf, where) {
     locFns: Int32Array.from(fns),
     sampleCount,
     period: periodType ? { type: { type: s(periodType.type), unit: s(periodType.unit) }, value: period } : null,
+    comments: commentIds.map(s),
     forEachSample(visit2) {
       let locs = new Int32Array(256);
       let depth = 0;
@@ -2456,7 +2471,7 @@ function totalNoise(gA, gB, d) {
 }
 function totalTest(series, d, stats, threshold, alpha) {
   const c = counts(series.totals, d);
-  const g = logPerWork(c, d);
+  const g = series.osCountedValues ? logPerWork(c, d).map((x, r) => x + Math.log(d.periods[r])) : logPerWork(c, d);
   const gA = g.slice(0, d.kA);
   const gB = g.slice(d.kA);
   const poissonSe = Math.sqrt(
@@ -2797,6 +2812,9 @@ function periodOf(view, type) {
   const p = view.period;
   return p && p.type.unit === type.unit && p.value > 0 ? p.value : null;
 }
+function sameType(a, b) {
+  return a.type === b.type && a.unit === b.unit;
+}
 function commonPeriod(...sides) {
   const all = sides.flatMap((d) => d.periods);
   const first = all[0];
@@ -2811,14 +2829,16 @@ function kindsOf(service) {
   for (const r of service.rounds) for (const k of Object.keys(r.files)) kinds.add(k);
   return kinds;
 }
-function readSideKind(side2, service, kind, stacks, warnings) {
+function readSideKind(side2, service, kind, stacks, warnings, want) {
   const data = {
     tables: [],
     rounds: [],
     type: { type: "", unit: "" },
     where: "",
     stacks: stacks ? new StackTreeBuilder() : void 0,
-    periods: []
+    periods: [],
+    available: [],
+    osCounted: []
   };
   for (const round of service.rounds) {
     const path = round.files[kind];
@@ -2826,20 +2846,22 @@ function readSideKind(side2, service, kind, stacks, warnings) {
     const loaded = side2.preloaded.get(path) ?? loadProfileFile(path);
     side2.preloaded.delete(path);
     warnings.push(...loaded.warnings.map((w) => `${path}: ${w}`));
-    const index = viewSampleIndex(loaded.view, kind);
+    const index = want ? loaded.view.sampleTypes.findIndex((t) => sameType(t, want)) : viewSampleIndex(loaded.view, kind);
     if (index < 0)
       throw new FlamegateError(
-        `${path}: has no ${kind} sample type (it has ${loaded.view.sampleTypes.map(typeName).join(", ")})`
+        `${path}: has no ${want ? typeName(want) : kind} sample type (it has ${loaded.view.sampleTypes.map(typeName).join(", ")})`
       );
     const type = loaded.view.sampleTypes[index];
     if (data.where === "") {
       data.type = type;
       data.where = path;
-    } else if (type.type !== data.type.type || type.unit !== data.type.unit) {
-      throw new FlamegateError(
-        `cannot compare ${typeName(data.type)} (${data.where}) with ${typeName(type)} (${path})`
-      );
+    } else if (!sameType(type, data.type)) {
+      data.mixed ??= { type, where: path };
     }
+    data.available.push(loaded.view.sampleTypes);
+    data.osCounted.push(
+      sameType(type, { type: "cpu", unit: "nanoseconds" }) && loaded.view.comments.includes(OS_CPU_COMMENT)
+    );
     data.periods.push(periodOf(loaded.view, type));
     data.tables.push(aggregateView(loaded.view, index, data.stacks));
     data.rounds.push({ ...round, ...round.windows?.[kind] });
@@ -2899,13 +2921,36 @@ function loadFigures(d) {
     p99: median2(d.rounds.flatMap((r) => r.latency ? [r.latency.p99] : []))
   };
 }
-function compareKind(base, head, b, h, kind, gate, options, warnings) {
-  const bd = readSideKind(base, b, kind, options.stacks ?? false, warnings);
-  const hd = readSideKind(head, h, kind, options.stacks ?? false, warnings);
-  if (bd.type.type !== hd.type.type || bd.type.unit !== hd.type.unit)
+function readBothSides(base, head, b, h, kind, stacks, warnings) {
+  const bd = readSideKind(base, b, kind, stacks, warnings);
+  const hd = readSideKind(head, h, kind, stacks, warnings);
+  if (!bd.mixed && !hd.mixed && sameType(bd.type, hd.type)) return { bd, hd };
+  const common = commonSampleType(kind, [...bd.available, ...hd.available]);
+  if (!common) {
+    const [one, other] = bd.mixed ? [bd, bd.mixed] : hd.mixed ? [hd, hd.mixed] : [bd, { type: hd.type, where: hd.where }];
     throw new FlamegateError(
-      `cannot compare ${typeName(bd.type)} (${bd.where}) with ${typeName(hd.type)} (${hd.where})`
+      `cannot compare ${typeName(one.type)} (${one.where}) with ${typeName(other.type)} (${other.where}): no ${kind} sample type is in both`
     );
+  }
+  const dropped = [bd.type, hd.type, bd.mixed?.type, hd.mixed?.type].find(
+    (t) => t !== void 0 && !sameType(t, common)
+  );
+  return {
+    bd: readSideKind(base, b, kind, stacks, [], common),
+    hd: readSideKind(head, h, kind, stacks, [], common),
+    fellBack: `not every ${kind} profile has ${typeName(dropped)}; compared ${typeName(common)}, which all of them have`
+  };
+}
+function compareKind(base, head, b, h, kind, gate, options, warnings) {
+  const { bd, hd, fellBack } = readBothSides(
+    base,
+    head,
+    b,
+    h,
+    kind,
+    options.stacks ?? false,
+    warnings
+  );
   const baseTotal = sum3(bd.tables.map((t) => t.total));
   const headTotal = sum3(hd.tables.map((t) => t.total));
   if (baseTotal === 0 && headTotal === 0 && !base.lone)
@@ -2919,7 +2964,7 @@ function compareKind(base, head, b, h, kind, gate, options, warnings) {
         `${d.where}: no ${typeName(d.type)} samples${d.rounds.length > 1 ? ` in any of its ${d.rounds.length} rounds` : ""}; nothing to compare (was the service idle during capture?)`
       );
   }
-  const notes = [];
+  const notes = fellBack ? [fellBack] : [];
   for (const [side2, d, total] of [
     ["base", bd, baseTotal],
     ["head", hd, headTotal]
@@ -2946,6 +2991,7 @@ function compareKind(base, head, b, h, kind, gate, options, warnings) {
       unitOfWork,
       samplePeriod: commonPeriod(bd, hd),
       ...roundPeriods(bd, hd),
+      ...[...bd.osCounted, ...hd.osCounted].every(Boolean) ? { osCountedValues: true } : {},
       paired: options.paired === true && bd.tables.length === hd.tables.length,
       sameRunner
     },

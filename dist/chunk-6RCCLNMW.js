@@ -2,11 +2,11 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-SGQIZRZ5.js";
+} from "./chunk-PIR7ZXVT.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-56WD54YI.js";
+} from "./chunk-RLNSEIJ5.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

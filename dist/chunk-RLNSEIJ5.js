@@ -8416,6 +8416,11 @@ function sampleIndexFor(profile, kind) {
   }
   return -1;
 }
+function commonSampleType(kind, profiles) {
+  return PREFERRED[kind].find(
+    (want) => profiles.every((have) => have.some((t) => t.type === want.type && t.unit === want.unit))
+  );
+}
 function guessKind(profile) {
   const types = new Set(sampleTypes(profile).map((t) => t.type));
   if (types.has("cpu") || types.has("samples")) return "cpu";
@@ -8711,6 +8716,37 @@ function selectService(config, name) {
       `${config.source}: no service '${name}' (have: ${config.services.map((x) => x.name).join(", ")})`
     );
   return [s];
+}
+
+// src/model/totals.ts
+function totals(profile) {
+  const sums = profile.sampleType.map(() => 0);
+  for (const sample of profile.sample) {
+    for (let i = 0; i < sums.length; i++) sums[i] += toNumber(sample.value[i]);
+  }
+  return sums;
+}
+
+// src/model/cpu-time.ts
+var OS_CPU_COMMENT = "flamegate: cpu/nanoseconds is the CPU the OS counted for the window, spread evenly over the samples";
+function addOsCpuTime(profile, cpuNanos) {
+  const have = sampleTypes(profile);
+  if (have.some((t) => t.type === "cpu" && t.unit === "nanoseconds")) return false;
+  const counts = have.findIndex((t) => t.type === "samples" && t.unit === "count");
+  if (counts < 0) return false;
+  const samples = totals(profile)[counts];
+  if (samples <= 0 || !(cpuNanos > 0)) return false;
+  const period = Math.max(1, Math.round(cpuNanos / samples));
+  const cpu = new ValueType({
+    type: profile.stringTable.dedup("cpu"),
+    unit: profile.stringTable.dedup("nanoseconds")
+  });
+  profile.sampleType.push(cpu);
+  for (const s of profile.sample) s.value = [...s.value, toNumber(s.value[counts]) * period];
+  profile.periodType = cpu;
+  profile.period = period;
+  profile.comment = [...profile.comment, profile.stringTable.dedup(OS_CPU_COMMENT)];
+  return true;
 }
 
 // src/model/functions.ts
@@ -9596,6 +9632,7 @@ export {
   isKind,
   sampleTypes,
   sampleIndexFor,
+  commonSampleType,
   guessKind,
   StringTable,
   ValueType,
@@ -9615,6 +9652,8 @@ export {
   parseConfig,
   loadConfig,
   selectService,
+  OS_CPU_COMMENT,
+  addOsCpuTime,
   ProfileBuilder,
   looksLikePprof,
   importProfile

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-SGQIZRZ5.js";
+} from "./chunk-PIR7ZXVT.js";
 import {
   compareSets,
   flameSvgsFor,
@@ -15,12 +15,12 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-3C7OXVD6.js";
+} from "./chunk-BFYKIGAX.js";
 import {
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-56WD54YI.js";
+} from "./chunk-RLNSEIJ5.js";
 import {
   FlamegateError,
   __toESM

@@ -3,16 +3,16 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-7BGRP2UI.js";
+} from "./chunk-3VT56ZC4.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-3C7OXVD6.js";
+} from "./chunk-BFYKIGAX.js";
 import {
   DEFAULT_GATE,
   loadConfig
-} from "./chunk-56WD54YI.js";
+} from "./chunk-RLNSEIJ5.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-3C7OXVD6.js";
+} from "./chunk-BFYKIGAX.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

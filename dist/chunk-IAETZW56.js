@@ -5,11 +5,11 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-6B5EOXTG.js";
-import "./chunk-7BGRP2UI.js";
-import "./chunk-SGQIZRZ5.js";
-import "./chunk-3C7OXVD6.js";
-import "./chunk-56WD54YI.js";
+} from "./chunk-NOEN73ZI.js";
+import "./chunk-3VT56ZC4.js";
+import "./chunk-PIR7ZXVT.js";
+import "./chunk-BFYKIGAX.js";
+import "./chunk-RLNSEIJ5.js";
 import "./chunk-QMCRCNTE.js";
 export {
   abCommand,

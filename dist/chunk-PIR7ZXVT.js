@@ -4,12 +4,13 @@ import {
   PROFILE_SET_SCHEMA,
   ProfileBuilder,
   ValueType,
+  addOsCpuTime,
   importProfile,
   sampleTypes,
   str,
   toNumber,
   writeProfileSet
-} from "./chunk-56WD54YI.js";
+} from "./chunk-RLNSEIJ5.js";
 import {
   FlamegateError,
   __commonJS,
@@ -37991,6 +37992,8 @@ var pythonDriver = {
   // without sampling noise, and exporting the records takes longer than the window
   // (10-13 s after a 3 s window on a busy 2-core machine).
   separateWindowSeconds: 3,
+  // py-spy samples 2.27x the service's CPU on the fixture (docs/capture.md).
+  cpuSamplesCountThreads: true,
   async version(ctx) {
     const hello = readHellos(controlDir(ctx))[0];
     if (hello) return hello.python;
@@ -38688,10 +38691,13 @@ async function runRound(service, opts) {
         throw err;
       }
       const cpuAfter = groupCpuSeconds(proc.pid);
+      const cpuSeconds = cpuBefore === null || cpuAfter === null ? void 0 : cpuAfter - cpuBefore;
       await endWatch?.();
       try {
         if (window2) {
           const got = await window2.stop();
+          if (driver.cpuSamplesCountThreads && got.profiles.cpu)
+            osCpuTime(got.profiles.cpu, cpuSeconds, got.notes);
           for (const p of Object.values(got.profiles)) relativizeFiles(p, cwd);
           Object.assign(captured.profiles, got.profiles);
           Object.assign(captured.profilers, got.profilers);
@@ -38701,10 +38707,7 @@ async function runRound(service, opts) {
         if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
         throw err;
       }
-      const figuresRecord = windowRecord(
-        figures2,
-        cpuBefore === null || cpuAfter === null ? void 0 : cpuAfter - cpuBefore
-      );
+      const figuresRecord = windowRecord(figures2, cpuSeconds);
       first ??= figuresRecord;
       for (const kind of kinds) windows[kind] = figuresRecord;
       log(`${tag}: ${describeFigures(kinds, figures2, figuresRecord.windowSeconds, plan.length)}`);
@@ -38724,6 +38727,13 @@ async function runRound(service, opts) {
     rmSync3(workDir, { recursive: true, force: true });
     untrackTempDir(workDir);
   }
+}
+function osCpuTime(cpu, cpuSeconds, notes) {
+  if (cpuSeconds === void 0)
+    notes.push(
+      "CPU samples count active threads and could not be scaled to the OS's CPU count (no /proc here): the CPU total per request counts threads waiting for the GIL too"
+    );
+  else addOsCpuTime(cpu, Math.max(0, cpuSeconds) * 1e9);
 }
 function windowPlan(kinds, driver) {
   const apart = driver.separateWindows ?? [];
