@@ -14,15 +14,17 @@ export const OS_CPU_COMMENT =
 /**
  * Adds a cpu/nanoseconds sample type, in place, to a CPU profile whose
  * samples count active threads rather than CPU time: py-spy counts a thread
- * waiting to take the GIL back at the call that released it, 2.27 samples'
- * worth per CPU-second on flamegate's fixture. The new type's total is the
- * CPU the OS counted for the window (`cpuNanos`) and each stack keeps its
- * share of the samples; kinds.ts prefers it, so it is what gets compared,
- * and OS_CPU_COMMENT says where it came from.
- * Every sample is worth the same `period` nanoseconds, so the verdict still
- * recovers the sample counts it models the noise with, and the samples/count
- * values stay as they were. Returns false, changing nothing, when the profile
- * already has cpu/nanoseconds, has no samples/count, or has no samples.
+ * waiting to take the GIL back at the call that released it (2.27 sampled
+ * thread-seconds per OS CPU-second on flamegate's fixture).
+ *
+ * The new type's total is the CPU the OS counted for the window
+ * (`cpuNanos`), each stack keeps its share of the samples, and
+ * OS_CPU_COMMENT says so. kinds.ts prefers the new type, so it is what gets
+ * compared. Every sample is worth the same `period` nanoseconds, so the
+ * verdict still recovers the sample counts it models the noise with; the
+ * samples/count values stay as they were. Returns false, changing nothing,
+ * when the profile already has cpu/nanoseconds, has no samples/count, or has
+ * no samples.
  */
 export function addOsCpuTime(profile: Profile, cpuNanos: number): boolean {
   const have = sampleTypes(profile);
