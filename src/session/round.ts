@@ -328,7 +328,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
   }
 }
 
-/** Gives a CPU profile that counts threads the window's OS-counted CPU as its total, or says why not. */
+/** Adds the window's OS-counted CPU to a CPU profile that counts threads (model/cpu-time.ts), or notes why it could not. */
 function osCpuTime(cpu: Profile, cpuSeconds: number | undefined, notes: string[]): void {
   if (cpuSeconds === undefined)
     notes.push(
