@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-6RCCLNMW.js")).runCommand,
-  compare: async () => (await import("./chunk-BS6QYPH7.js")).compareCommand,
-  ab: async () => (await import("./chunk-IAETZW56.js")).abCommand,
-  demo: async () => (await import("./chunk-5VDQ2I7S.js")).demoCommand
+  run: async () => (await import("./chunk-UHLKHN7S.js")).runCommand,
+  compare: async () => (await import("./chunk-JLPXWYYM.js")).compareCommand,
+  ab: async () => (await import("./chunk-ZDWJQKN3.js")).abCommand,
+  demo: async () => (await import("./chunk-XSI36UVL.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

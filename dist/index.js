@@ -2,8 +2,8 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-NOEN73ZI.js";
-import "./chunk-3VT56ZC4.js";
+} from "./chunk-ZYS4FVBW.js";
+import "./chunk-VM6HNYHP.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-PIR7ZXVT.js";
+} from "./chunk-ET25S5YD.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,
@@ -47,7 +47,7 @@ import {
   renderSvg,
   textFlamesFor,
   verdictsOf
-} from "./chunk-BFYKIGAX.js";
+} from "./chunk-5JA3LK4G.js";
 import {
   DEFAULT_GATE,
   RUNTIMES,
@@ -55,7 +55,7 @@ import {
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-RLNSEIJ5.js";
+} from "./chunk-27IXE333.js";
 import {
   FlamegateError,
   __commonJS,

@@ -1,7 +1,13 @@
 import type { GateConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
-import { OS_CPU_COMMENT } from "../model/cpu-time.js";
-import { KINDS, type Kind, type SampleTypeName, commonSampleType } from "../model/kinds.js";
+import { CPU_TIME, OS_CPU_COMMENT } from "../model/cpu-time.js";
+import {
+  KINDS,
+  type Kind,
+  type SampleTypeName,
+  commonSampleType,
+  sameSampleType,
+} from "../model/kinds.js";
 import {
   type FunctionTable,
   STACK_NODE_BUDGET,
@@ -81,10 +87,6 @@ function periodOf(view: ProfileView, type: SampleTypeName): number | null {
   return p && p.type.unit === type.unit && p.value > 0 ? p.value : null;
 }
 
-function sameType(a: SampleTypeName, b: SampleTypeName): boolean {
-  return a.type === b.type && a.unit === b.unit;
-}
-
 /** The one period every round of both sides agrees on, if any. */
 function commonPeriod(...sides: SideData[]): number | undefined {
   const all = sides.flatMap((d) => d.periods);
@@ -135,7 +137,7 @@ function readSideKind(
     side.preloaded.delete(path);
     warnings.push(...loaded.warnings.map((w) => `${path}: ${w}`));
     const index = want
-      ? loaded.view.sampleTypes.findIndex((t) => sameType(t, want))
+      ? loaded.view.sampleTypes.findIndex((t) => sameSampleType(t, want))
       : viewSampleIndex(loaded.view, kind);
     if (index < 0)
       throw new FlamegateError(
@@ -145,13 +147,12 @@ function readSideKind(
     if (data.where === "") {
       data.type = type;
       data.where = path;
-    } else if (!sameType(type, data.type)) {
+    } else if (!sameSampleType(type, data.type)) {
       data.mixed ??= { type, where: path };
     }
     data.available.push(loaded.view.sampleTypes);
     data.osCounted.push(
-      sameType(type, { type: "cpu", unit: "nanoseconds" }) &&
-        loaded.view.comments.includes(OS_CPU_COMMENT),
+      sameSampleType(type, CPU_TIME) && loaded.view.comments.includes(OS_CPU_COMMENT),
     );
     data.periods.push(periodOf(loaded.view, type));
     data.tables.push(aggregateView(loaded.view, index, data.stacks));
@@ -250,7 +251,7 @@ function readBothSides(
 ): { bd: SideData; hd: SideData; fellBack?: string } {
   const bd = readSideKind(base, b, kind, stacks, warnings);
   const hd = readSideKind(head, h, kind, stacks, warnings);
-  if (!bd.mixed && !hd.mixed && sameType(bd.type, hd.type)) return { bd, hd };
+  if (!bd.mixed && !hd.mixed && sameSampleType(bd.type, hd.type)) return { bd, hd };
   const common = commonSampleType(kind, [...bd.available, ...hd.available]);
   if (!common) {
     const [one, other] = bd.mixed
@@ -263,7 +264,7 @@ function readBothSides(
     );
   }
   const dropped = [bd.type, hd.type, bd.mixed?.type, hd.mixed?.type].find(
-    (t) => t !== undefined && !sameType(t, common),
+    (t) => t !== undefined && !sameSampleType(t, common),
   )!;
   // Rare, so both sides are simply read again on the shared type.
   return {

@@ -1,7 +1,11 @@
 import { type Profile, ValueType } from "pprof-format";
-import { sampleTypes } from "./kinds.js";
+import { type SampleTypeName, sameSampleType, sampleTypes } from "./kinds.js";
 import { totals } from "./totals.js";
 import { toNumber } from "./values.js";
+
+/** The CPU-time sample type, as Go writes it and kinds.ts prefers it for cpu. */
+export const CPU_TIME: SampleTypeName = { type: "cpu", unit: "nanoseconds" };
+const SAMPLE_COUNT: SampleTypeName = { type: "samples", unit: "count" };
 
 /**
  * The pprof comment that marks a cpu/nanoseconds column as the OS's count
@@ -28,16 +32,16 @@ export const OS_CPU_COMMENT =
  */
 export function addOsCpuTime(profile: Profile, cpuNanos: number): boolean {
   const have = sampleTypes(profile);
-  if (have.some((t) => t.type === "cpu" && t.unit === "nanoseconds")) return false;
-  const counts = have.findIndex((t) => t.type === "samples" && t.unit === "count");
+  if (have.some((t) => sameSampleType(t, CPU_TIME))) return false;
+  const counts = have.findIndex((t) => sameSampleType(t, SAMPLE_COUNT));
   if (counts < 0) return false;
   const samples = totals(profile)[counts]!;
   if (samples <= 0 || !(cpuNanos > 0)) return false;
   // Whole nanoseconds per sample: the total misses cpuNanos by under 1 ns per sample.
   const period = Math.max(1, Math.round(cpuNanos / samples));
   const cpu = new ValueType({
-    type: profile.stringTable.dedup("cpu"),
-    unit: profile.stringTable.dedup("nanoseconds"),
+    type: profile.stringTable.dedup(CPU_TIME.type),
+    unit: profile.stringTable.dedup(CPU_TIME.unit),
   });
   profile.sampleType.push(cpu);
   for (const s of profile.sample) s.value = [...s.value, toNumber(s.value[counts]) * period];

@@ -57,11 +57,15 @@ export function sampleTypes(profile: Profile): SampleTypeName[] {
   }));
 }
 
+export function sameSampleType(a: SampleTypeName, b: SampleTypeName): boolean {
+  return a.type === b.type && a.unit === b.unit;
+}
+
 /** Index of the sample type compared for `kind`, or -1 when the profile has none of them. */
 export function sampleIndexFor(profile: Profile, kind: Kind): number {
   const have = sampleTypes(profile);
   for (const want of PREFERRED[kind]) {
-    const i = have.findIndex((t) => t.type === want.type && t.unit === want.unit);
+    const i = have.findIndex((t) => sameSampleType(t, want));
     if (i >= 0) return i;
   }
   return -1;
@@ -77,7 +81,7 @@ export function commonSampleType(
   profiles: readonly SampleTypeName[][],
 ): SampleTypeName | undefined {
   return PREFERRED[kind].find((want) =>
-    profiles.every((have) => have.some((t) => t.type === want.type && t.unit === want.unit)),
+    profiles.every((have) => have.some((t) => sameSampleType(t, want))),
   );
 }
 

@@ -8408,17 +8408,20 @@ function sampleTypes(profile) {
     unit: str(profile, vt.unit)
   }));
 }
+function sameSampleType(a, b) {
+  return a.type === b.type && a.unit === b.unit;
+}
 function sampleIndexFor(profile, kind) {
   const have = sampleTypes(profile);
   for (const want of PREFERRED[kind]) {
-    const i = have.findIndex((t) => t.type === want.type && t.unit === want.unit);
+    const i = have.findIndex((t) => sameSampleType(t, want));
     if (i >= 0) return i;
   }
   return -1;
 }
 function commonSampleType(kind, profiles) {
   return PREFERRED[kind].find(
-    (want) => profiles.every((have) => have.some((t) => t.type === want.type && t.unit === want.unit))
+    (want) => profiles.every((have) => have.some((t) => sameSampleType(t, want)))
   );
 }
 function guessKind(profile) {
@@ -8728,18 +8731,20 @@ function totals(profile) {
 }
 
 // src/model/cpu-time.ts
+var CPU_TIME = { type: "cpu", unit: "nanoseconds" };
+var SAMPLE_COUNT = { type: "samples", unit: "count" };
 var OS_CPU_COMMENT = "flamegate: cpu/nanoseconds is the CPU the OS counted for the window, spread evenly over the samples";
 function addOsCpuTime(profile, cpuNanos) {
   const have = sampleTypes(profile);
-  if (have.some((t) => t.type === "cpu" && t.unit === "nanoseconds")) return false;
-  const counts = have.findIndex((t) => t.type === "samples" && t.unit === "count");
+  if (have.some((t) => sameSampleType(t, CPU_TIME))) return false;
+  const counts = have.findIndex((t) => sameSampleType(t, SAMPLE_COUNT));
   if (counts < 0) return false;
   const samples = totals(profile)[counts];
   if (samples <= 0 || !(cpuNanos > 0)) return false;
   const period = Math.max(1, Math.round(cpuNanos / samples));
   const cpu = new ValueType({
-    type: profile.stringTable.dedup("cpu"),
-    unit: profile.stringTable.dedup("nanoseconds")
+    type: profile.stringTable.dedup(CPU_TIME.type),
+    unit: profile.stringTable.dedup(CPU_TIME.unit)
   });
   profile.sampleType.push(cpu);
   for (const s of profile.sample) s.value = [...s.value, toNumber(s.value[counts]) * period];
@@ -9631,6 +9636,7 @@ export {
   KINDS,
   isKind,
   sampleTypes,
+  sameSampleType,
   sampleIndexFor,
   commonSampleType,
   guessKind,
@@ -9652,6 +9658,7 @@ export {
   parseConfig,
   loadConfig,
   selectService,
+  CPU_TIME,
   OS_CPU_COMMENT,
   addOsCpuTime,
   ProfileBuilder,

@@ -2,11 +2,11 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-PIR7ZXVT.js";
+} from "./chunk-ET25S5YD.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-RLNSEIJ5.js";
+} from "./chunk-27IXE333.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -10,7 +10,7 @@ import {
   str,
   toNumber,
   writeProfileSet
-} from "./chunk-RLNSEIJ5.js";
+} from "./chunk-27IXE333.js";
 import {
   FlamegateError,
   __commonJS,

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
+  CPU_TIME,
   DEFAULT_GATE_STATISTICS,
   FALLBACK_PRIOR_DF,
   KINDS,
@@ -18,11 +19,12 @@ import {
   looksLikePprof,
   maybeGunzip,
   readManifestFile,
+  sameSampleType,
   sampleIndexFor,
   sampleTypes,
   str,
   toNumber
-} from "./chunk-RLNSEIJ5.js";
+} from "./chunk-27IXE333.js";
 import {
   FlamegateError,
   __export
@@ -2812,9 +2814,6 @@ function periodOf(view, type) {
   const p = view.period;
   return p && p.type.unit === type.unit && p.value > 0 ? p.value : null;
 }
-function sameType(a, b) {
-  return a.type === b.type && a.unit === b.unit;
-}
 function commonPeriod(...sides) {
   const all = sides.flatMap((d) => d.periods);
   const first = all[0];
@@ -2846,7 +2845,7 @@ function readSideKind(side2, service, kind, stacks, warnings, want) {
     const loaded = side2.preloaded.get(path) ?? loadProfileFile(path);
     side2.preloaded.delete(path);
     warnings.push(...loaded.warnings.map((w) => `${path}: ${w}`));
-    const index = want ? loaded.view.sampleTypes.findIndex((t) => sameType(t, want)) : viewSampleIndex(loaded.view, kind);
+    const index = want ? loaded.view.sampleTypes.findIndex((t) => sameSampleType(t, want)) : viewSampleIndex(loaded.view, kind);
     if (index < 0)
       throw new FlamegateError(
         `${path}: has no ${want ? typeName(want) : kind} sample type (it has ${loaded.view.sampleTypes.map(typeName).join(", ")})`
@@ -2855,12 +2854,12 @@ function readSideKind(side2, service, kind, stacks, warnings, want) {
     if (data.where === "") {
       data.type = type;
       data.where = path;
-    } else if (!sameType(type, data.type)) {
+    } else if (!sameSampleType(type, data.type)) {
       data.mixed ??= { type, where: path };
     }
     data.available.push(loaded.view.sampleTypes);
     data.osCounted.push(
-      sameType(type, { type: "cpu", unit: "nanoseconds" }) && loaded.view.comments.includes(OS_CPU_COMMENT)
+      sameSampleType(type, CPU_TIME) && loaded.view.comments.includes(OS_CPU_COMMENT)
     );
     data.periods.push(periodOf(loaded.view, type));
     data.tables.push(aggregateView(loaded.view, index, data.stacks));
@@ -2924,7 +2923,7 @@ function loadFigures(d) {
 function readBothSides(base, head, b, h, kind, stacks, warnings) {
   const bd = readSideKind(base, b, kind, stacks, warnings);
   const hd = readSideKind(head, h, kind, stacks, warnings);
-  if (!bd.mixed && !hd.mixed && sameType(bd.type, hd.type)) return { bd, hd };
+  if (!bd.mixed && !hd.mixed && sameSampleType(bd.type, hd.type)) return { bd, hd };
   const common = commonSampleType(kind, [...bd.available, ...hd.available]);
   if (!common) {
     const [one, other] = bd.mixed ? [bd, bd.mixed] : hd.mixed ? [hd, hd.mixed] : [bd, { type: hd.type, where: hd.where }];
@@ -2933,7 +2932,7 @@ function readBothSides(base, head, b, h, kind, stacks, warnings) {
     );
   }
   const dropped = [bd.type, hd.type, bd.mixed?.type, hd.mixed?.type].find(
-    (t) => t !== void 0 && !sameType(t, common)
+    (t) => t !== void 0 && !sameSampleType(t, common)
   );
   return {
     bd: readSideKind(base, b, kind, stacks, [], common),

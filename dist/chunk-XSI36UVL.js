@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-PIR7ZXVT.js";
+} from "./chunk-ET25S5YD.js";
 import {
   compareSets,
   flameSvgsFor,
@@ -15,12 +15,12 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-BFYKIGAX.js";
+} from "./chunk-5JA3LK4G.js";
 import {
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-RLNSEIJ5.js";
+} from "./chunk-27IXE333.js";
 import {
   FlamegateError,
   __toESM

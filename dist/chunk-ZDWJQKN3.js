@@ -5,11 +5,11 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-NOEN73ZI.js";
-import "./chunk-3VT56ZC4.js";
-import "./chunk-PIR7ZXVT.js";
-import "./chunk-BFYKIGAX.js";
-import "./chunk-RLNSEIJ5.js";
+} from "./chunk-ZYS4FVBW.js";
+import "./chunk-VM6HNYHP.js";
+import "./chunk-ET25S5YD.js";
+import "./chunk-5JA3LK4G.js";
+import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";
 export {
   abCommand,

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-BFYKIGAX.js";
+} from "./chunk-5JA3LK4G.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

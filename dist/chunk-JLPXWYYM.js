@@ -3,16 +3,16 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-3VT56ZC4.js";
+} from "./chunk-VM6HNYHP.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-BFYKIGAX.js";
+} from "./chunk-5JA3LK4G.js";
 import {
   DEFAULT_GATE,
   loadConfig
-} from "./chunk-RLNSEIJ5.js";
+} from "./chunk-27IXE333.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";
