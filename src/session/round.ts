@@ -289,7 +289,9 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
         throw err;
       }
       const cpuAfter = groupCpuSeconds(proc.pid);
-      const cpuSeconds = cpuBefore === null || cpuAfter === null ? undefined : cpuAfter - cpuBefore;
+      // At least 0: a member that exits unreaped by the group takes its CPU time with it.
+      const cpuSeconds =
+        cpuBefore === null || cpuAfter === null ? undefined : Math.max(0, cpuAfter - cpuBefore);
       await endWatch?.();
       try {
         if (window) {
@@ -334,7 +336,7 @@ function osCpuTime(cpu: Profile, cpuSeconds: number | undefined, notes: string[]
     notes.push(
       "CPU samples count active threads and could not be scaled to the OS's CPU count (no /proc here): the CPU total per request counts threads waiting for the GIL too",
     );
-  else addOsCpuTime(cpu, Math.max(0, cpuSeconds) * 1e9);
+  else addOsCpuTime(cpu, cpuSeconds * 1e9);
 }
 
 /**
@@ -356,7 +358,7 @@ function windowRecord(figures: LoadFigures, cpuSeconds: number | undefined): Win
     non2xx: figures.non2xx,
     throughput: figures.throughput === null ? null : round3(figures.throughput),
     latency: figures.latency,
-    ...(cpuSeconds === undefined ? {} : { cpuSeconds: round3(Math.max(0, cpuSeconds)) }),
+    ...(cpuSeconds === undefined ? {} : { cpuSeconds: round3(cpuSeconds) }),
   };
 }
 

@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-ET25S5YD.js";
+} from "./chunk-VC7DFO7E.js";
 import {
   compareSets,
   readSide,

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-ET25S5YD.js";
+} from "./chunk-VC7DFO7E.js";
 import {
   compareSets,
   flameSvgsFor,

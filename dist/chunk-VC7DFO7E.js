@@ -38691,7 +38691,7 @@ async function runRound(service, opts) {
         throw err;
       }
       const cpuAfter = groupCpuSeconds(proc.pid);
-      const cpuSeconds = cpuBefore === null || cpuAfter === null ? void 0 : cpuAfter - cpuBefore;
+      const cpuSeconds = cpuBefore === null || cpuAfter === null ? void 0 : Math.max(0, cpuAfter - cpuBefore);
       await endWatch?.();
       try {
         if (window2) {
@@ -38733,7 +38733,7 @@ function osCpuTime(cpu, cpuSeconds, notes) {
     notes.push(
       "CPU samples count active threads and could not be scaled to the OS's CPU count (no /proc here): the CPU total per request counts threads waiting for the GIL too"
     );
-  else addOsCpuTime(cpu, Math.max(0, cpuSeconds) * 1e9);
+  else addOsCpuTime(cpu, cpuSeconds * 1e9);
 }
 function windowPlan(kinds, driver) {
   const apart = driver.separateWindows ?? [];
@@ -38749,7 +38749,7 @@ function windowRecord(figures2, cpuSeconds) {
     non2xx: figures2.non2xx,
     throughput: figures2.throughput === null ? null : round32(figures2.throughput),
     latency: figures2.latency,
-    ...cpuSeconds === void 0 ? {} : { cpuSeconds: round32(Math.max(0, cpuSeconds)) }
+    ...cpuSeconds === void 0 ? {} : { cpuSeconds: round32(cpuSeconds) }
   };
 }
 function describeFigures(kinds, figures2, seconds, windows) {
