@@ -128,7 +128,14 @@ services:
       // Same code in two directories: the service's own frames match by relative file.
       const own = c.frames.filter((f) => f.file === "server.mjs");
       expect(own.length, `${c.kind}: frames of server.mjs`).toBeGreaterThan(0);
-      for (const f of own) expect(f.self.base + f.cum.base, f.function).toBeGreaterThan(0);
+      // Both checkouts' samples land in these frames, and none under the base's
+      // absolute path. Not every frame on both sides: a function with a few
+      // allocation samples can miss one side in 3 rounds of 2 s by chance.
+      for (const side of ["base", "head"] as const)
+        expect(
+          own.reduce((sum, f) => sum + f.cum[side], 0),
+          `${c.kind}: ${side} samples in server.mjs`,
+        ).toBeGreaterThan(0);
       expect(c.frames.some((f) => f.file.includes("base-checkout"))).toBe(false);
       expect(c.base.rounds).toBe(3);
       expect(c.head.rounds).toBe(3);
