@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-YGI6OUKA.js")).runCommand,
+  run: async () => (await import("./chunk-JCN6P37O.js")).runCommand,
   compare: async () => (await import("./chunk-JLPXWYYM.js")).compareCommand,
-  ab: async () => (await import("./chunk-APXG5PH6.js")).abCommand,
-  demo: async () => (await import("./chunk-SBJUGRUG.js")).demoCommand
+  ab: async () => (await import("./chunk-MUTZ7XBF.js")).abCommand,
+  demo: async () => (await import("./chunk-FQETWKI3.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

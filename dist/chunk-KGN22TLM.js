@@ -37865,14 +37865,23 @@ function rpc(hello, token, body) {
 async function rpcAll(agents, token, body) {
   const settled = await Promise.allSettled(agents.map((h2) => rpc(h2, token, body(h2))));
   const replies = [];
-  let gone = 0;
+  const gone = [];
   let failure;
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") replies.push({ hello: agents[i2], reply: s.value });
-    else if (s.reason instanceof AgentGoneError) gone++;
+    else if (s.reason instanceof AgentGoneError) gone.push(agents[i2]);
     else failure ??= s.reason instanceof Error ? s.reason : new Error(String(s.reason));
   });
   return failure === void 0 ? { replies, gone } : { replies, gone, failure };
+}
+function closedAtExit(out) {
+  const file = join3(out, "closed.json");
+  if (!existsSync3(file)) return void 0;
+  try {
+    return JSON.parse(readFileSync6(file, "utf8"));
+  } catch {
+    return void 0;
+  }
 }
 
 // src/capture/python-merge.ts
@@ -37918,6 +37927,7 @@ var HELLO_WAIT_MS = 3e3;
 function controlDir(ctx) {
   return join4(ctx.workDir, "py-agent");
 }
+var FORK_PID = "{pid}";
 function processDir(ctx, pid) {
   return join4(ctx.workDir, `py-${pid}`);
 }
@@ -37964,7 +37974,7 @@ async function windowAgents(control, root, workers, what, notes) {
   const exited = hellos.length - running.length;
   if (exited > 0)
     notes.push(
-      `python: ${plural(exited, "Python process")} of the service had exited before the window (short-lived helpers?); nothing was captured from them`
+      `python: ${plural(exited, "Python process")} of the service had exited before the window (short-lived helpers, or workers replaced earlier?); nothing was captured from them`
     );
   return running;
 }
@@ -38081,22 +38091,31 @@ var pythonDriver = {
         );
     }
     let agents = [];
+    let windowId = "";
     if (root && (builtinHz !== null || alloc !== null)) {
       const what = [alloc !== null ? "allocations" : "", builtinHz !== null ? "CPU samples" : ""].filter((w) => w !== "").join(" and ");
       try {
         const candidates = await windowAgents(control, root, workers, what, notes);
+        windowId = randomBytes(8).toString("hex");
         const windows = await onAllAgents(candidates, root, token, (h2) => {
           mkdirSync(processDir(ctx, h2.pid), { recursive: true });
-          return { cmd: "start", cpu_hz: builtinHz, alloc, out: processDir(ctx, h2.pid) };
+          return {
+            cmd: "start",
+            cpu_hz: builtinHz,
+            alloc,
+            out: processDir(ctx, h2.pid),
+            fork_out: processDir(ctx, FORK_PID),
+            window_id: windowId
+          };
         });
         agents = windows.replies.map((r) => r.hello);
         if (windows.failure !== void 0) {
           await rpcAll(agents, token, () => ({ cmd: "stop" }));
           throw windows.failure;
         }
-        if (windows.gone > 0)
+        if (windows.gone.length > 0)
           notes.push(
-            `python: ${plural(windows.gone, "Python process")} of the service exited as the window opened; nothing was captured from them`
+            `python: ${plural(windows.gone.length, "Python process")} of the service exited as the window opened; nothing was captured from them`
           );
       } catch (err) {
         if (spy) await stopPySpy(spy, "SIGKILL");
@@ -38113,10 +38132,13 @@ var pythonDriver = {
           if (root && agents.length > 0) {
             const closed = await onAllAgents(agents, root, token, () => ({ cmd: "stop" }));
             if (closed.failure !== void 0) throw closed.failure;
-            replies = closed.replies;
-            if (closed.gone > 0)
+            const forked = await closeForkedWindows(control, windowId, token);
+            replies = [...closed.replies, ...forked.replies];
+            const gone = [...closed.gone, ...forked.gone];
+            replies.push(...recoverExited(ctx, windowId, gone, notes));
+            if (forked.replies.length + forked.gone.length > 0)
               notes.push(
-                `python: ${plural(closed.gone, "worker process")} exited during the window (a worker restart?); what they ran is missing`
+                `python: ${plural(forked.replies.length + forked.gone.length, "worker process")} started during the window (a worker restart?); what they ran since is included`
               );
           }
         } finally {
@@ -38163,6 +38185,28 @@ var pythonDriver = {
     };
   }
 };
+async function closeForkedWindows(control, windowId, token) {
+  const forked = readHellos(control).filter((h2) => h2.window === windowId);
+  const closed = await rpcAll(forked, token, () => ({ cmd: "stop" }));
+  if (closed.failure !== void 0) throw closed.failure;
+  return closed;
+}
+function recoverExited(ctx, windowId, gone, notes) {
+  const recovered = gone.flatMap((hello) => {
+    const reply = closedAtExit(processDir(ctx, hello.pid));
+    return reply?.window_id === windowId ? [{ hello, reply }] : [];
+  });
+  if (recovered.length > 0)
+    notes.push(
+      `python: ${plural(recovered.length, "worker process")} exited during the window (a worker restart?) and closed their window as they exited; what they ran is included`
+    );
+  const lost = gone.length - recovered.length;
+  if (lost > 0)
+    notes.push(
+      `python: ${plural(lost, "worker process")} exited during the window without closing it (killed, or os._exit); what they ran is missing`
+    );
+  return recovered;
+}
 function readPySpy(spy, target, workers, durationNanos, hz, notes) {
   const output = spy.output();
   if (!existsSync4(spy.out))

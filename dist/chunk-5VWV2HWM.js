@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-VC7DFO7E.js";
+} from "./chunk-KGN22TLM.js";
 import {
   compareSets,
   readSide,

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-VC7DFO7E.js";
+} from "./chunk-KGN22TLM.js";
 import {
   compareSets,
   flameSvgsFor,
