@@ -143,10 +143,11 @@ async function windowAgents(
     notes.push(
       `python: flamegate's agent did not load in ${unreached.length} of ${plural(workers.length, "worker process")}; their ${what} are missing (${fix})`,
     );
-  const exited = hellos.length - running.length;
-  if (exited > 0)
+  // Not counted: with workers replaced every few hundred requests the count
+  // changes each round, and the report lists each distinct note.
+  if (hellos.length > running.length)
     notes.push(
-      `python: ${plural(exited, "Python process")} of the service had exited before the window (short-lived helpers, or workers replaced earlier?); nothing was captured from them`,
+      "python: Python processes of the service that had exited before the window (short-lived helpers, or workers replaced earlier) were left out",
     );
   return running;
 }
@@ -342,7 +343,7 @@ export const pythonDriver: RuntimeDriver = {
             replies.push(...recoverExited(ctx, windowId, gone, notes));
             if (forked.replies.length + forked.gone.length > 0)
               notes.push(
-                `python: ${plural(forked.replies.length + forked.gone.length, "worker process")} started during the window (a worker restart?); what they ran since is included`,
+                "python: worker processes started during the window (a worker restart?); what they ran since is included",
               );
           }
         } finally {
@@ -425,14 +426,14 @@ function recoverExited(
     const reply = closedAtExit(processDir(ctx, hello.pid));
     return reply?.window_id === windowId ? [{ hello, reply }] : [];
   });
+  // Not counted, like the note on processes gone before the window.
   if (recovered.length > 0)
     notes.push(
-      `python: ${plural(recovered.length, "worker process")} exited during the window (a worker restart?) and closed their window as they exited; what they ran is included`,
+      "python: worker processes exited during the window (a worker restart?) and closed their windows as they exited; what they ran is included",
     );
-  const lost = gone.length - recovered.length;
-  if (lost > 0)
+  if (recovered.length < gone.length)
     notes.push(
-      `python: ${plural(lost, "worker process")} exited during the window without closing it (killed, or os._exit); what they ran is missing`,
+      "python: worker processes exited during the window without closing it (killed, or os._exit); what they ran is missing",
     );
   return recovered;
 }

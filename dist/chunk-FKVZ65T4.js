@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-5VWV2HWM.js";
+} from "./chunk-NRU7KX7R.js";
 import "./chunk-VM6HNYHP.js";
-import "./chunk-KGN22TLM.js";
+import "./chunk-6V6ONSR5.js";
 import "./chunk-5JA3LK4G.js";
 import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";
