@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-6V6ONSR5.js";
+} from "./chunk-52AZUGAP.js";
 import {
   compareSets,
   readSide,

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-6V6ONSR5.js";
+} from "./chunk-52AZUGAP.js";
 import {
   compareSets,
   flameSvgsFor,
