@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-52AZUGAP.js";
+} from "./chunk-YXOMALT3.js";
 import {
   compareSets,
   readSide,

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-52AZUGAP.js";
+} from "./chunk-YXOMALT3.js";
 import {
   compareSets,
   flameSvgsFor,
