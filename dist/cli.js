@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-Y3TYSUVJ.js")).runCommand,
+  run: async () => (await import("./chunk-52FZCMHC.js")).runCommand,
   compare: async () => (await import("./chunk-JLPXWYYM.js")).compareCommand,
-  ab: async () => (await import("./chunk-JRTOS7UU.js")).abCommand,
-  demo: async () => (await import("./chunk-OKF6CMSU.js")).demoCommand
+  ab: async () => (await import("./chunk-YZ522V6I.js")).abCommand,
+  demo: async () => (await import("./chunk-G7E4VO3I.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-YXOMALT3.js";
+} from "./chunk-52AZUGAP.js";
 import {
   loadConfig,
   selectService

@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-YXOMALT3.js";
+} from "./chunk-52AZUGAP.js";
 import {
   compareSets,
   readSide,

@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-UKRKRYAB.js";
+} from "./chunk-VH6L4DKG.js";
 import "./chunk-VM6HNYHP.js";
-import "./chunk-YXOMALT3.js";
+import "./chunk-52AZUGAP.js";
 import "./chunk-5JA3LK4G.js";
 import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";

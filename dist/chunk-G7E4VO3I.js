@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-YXOMALT3.js";
+} from "./chunk-52AZUGAP.js";
 import {
   compareSets,
   flameSvgsFor,
