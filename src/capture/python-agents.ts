@@ -153,8 +153,7 @@ export async function rpcAll(
 
 /**
  * The reply an agent wrote to `<out>/closed.json` when its process exited
- * with the window open (a worker gunicorn retired, a child forked per
- * request), or undefined.
+ * with the window open (a worker gunicorn replaced), or undefined.
  */
 export function closedAtExit(out: string): AgentReply | undefined {
   const file = join(out, "closed.json");

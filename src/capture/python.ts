@@ -399,8 +399,7 @@ export const pythonDriver: RuntimeDriver = {
 /**
  * Closes the windows of processes forked while window `windowId` was open
  * (their agents opened one at fork, and announced it in their hello): a
- * worker gunicorn started in place of one it retired, a child forked per
- * request.
+ * worker gunicorn started in place of one it retired.
  */
 async function closeForkedWindows(
   control: string,
