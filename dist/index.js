@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-VH6L4DKG.js";
+} from "./chunk-NRU7KX7R.js";
 import "./chunk-VM6HNYHP.js";
 import {
   require_abs,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-52AZUGAP.js";
+} from "./chunk-6V6ONSR5.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,

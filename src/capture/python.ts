@@ -25,7 +25,6 @@ import { commandName, descendantsOf, executableOf, isRunning } from "./proc-tree
 import { type PySpy, dropIdleSamples, startPySpy, stopPySpy, stripProcessFrames } from "./pyspy.js";
 import {
   type AgentReplies,
-  type AgentReply,
   type Hello,
   closedAtExit,
   readHellos,
@@ -339,12 +338,12 @@ export const pythonDriver: RuntimeDriver = {
             const closed = await onAllAgents(agents, root, token, () => ({ cmd: "stop" }));
             if (closed.failure !== undefined) throw closed.failure;
             const forked = await closeForkedWindows(control, windowId, token);
-            const recovered = recoverExited(ctx, windowId, [...closed.gone, ...forked.gone], notes);
-            replies = [...closed.replies, ...forked.replies, ...recovered];
-            const forkedPids = new Set(forked.gone.map((h) => h.pid));
-            if (forked.replies.length > 0 || recovered.some((r) => forkedPids.has(r.hello.pid)))
+            replies = [...closed.replies, ...forked.replies];
+            const gone = [...closed.gone, ...forked.gone];
+            replies.push(...recoverExited(ctx, windowId, gone, notes));
+            if (forked.replies.length + forked.gone.length > 0)
               notes.push(
-                "python: processes forked during the window (a worker restart, a process per request) opened their own window; what they ran is included",
+                "python: worker processes started during the window (a worker restart?); what they ran since is included",
               );
           }
         } finally {
@@ -414,8 +413,8 @@ async function closeForkedWindows(
 
 /**
  * The replies of processes that exited with window `windowId` open: each
- * agent closed its window at exit (atexit or os._exit) into closed.json.
- * Those without one (killed, replaced by exec) are said to be missing.
+ * agent closed its window at exit into closed.json. Those without one
+ * (killed, os._exit) are said to be missing.
  */
 function recoverExited(
   ctx: CaptureContext,
@@ -430,11 +429,11 @@ function recoverExited(
   // Not counted, like the note on processes gone before the window.
   if (recovered.length > 0)
     notes.push(
-      "python: processes that exited during the window closed their window as they exited; what they ran is included",
+      "python: worker processes exited during the window (a worker restart?) and closed their windows as they exited; what they ran is included",
     );
   if (recovered.length < gone.length)
     notes.push(
-      "python: processes exited during the window without closing it (killed, or replaced by exec); what they ran is missing",
+      "python: worker processes exited during the window without closing it (killed, or os._exit); what they ran is missing",
     );
   return recovered;
 }
@@ -490,39 +489,26 @@ function readPySpy(
 
 /**
  * Turns each process's memray capture into the agent's JSON sample list
- * (reply.files.alloc then names the JSON). One exporter run per interpreter,
- * reading the captures one after another: every allocation is recorded, a
- * capture can be hundreds of MB, and parallel exporters would compete with
- * each other and the next window for the machine's cores; a service that
- * forks a process per request leaves hundreds of small ones.
+ * (reply.files.alloc then names the JSON). One process at a time, with the
+ * service's own interpreter: every allocation is recorded, a capture can be
+ * hundreds of MB, and the exporters would otherwise compete with each other
+ * and the next window for the machine's cores.
  */
 async function exportMemray(replies: AgentReplies["replies"]): Promise<void> {
-  const byInterpreter = new Map<string, Array<{ capture: string; reply: AgentReply }>>();
   for (const { hello, reply } of replies) {
     const capture = reply.files?.alloc;
     if (capture === undefined) continue;
-    const list = byInterpreter.get(hello.executable) ?? [];
-    list.push({ capture, reply });
-    byInterpreter.set(hello.executable, list);
-  }
-  for (const [executable, captures] of byInterpreter) {
-    const json = (capture: string) => capture.replace(/\.bin$/, ".memray.json");
+    const json = capture.replace(/\.bin$/, ".memray.json");
     const r = await execa(
-      executable,
-      [
-        join(AGENT_DIR(), "memray_export.py"),
-        ...captures.flatMap(({ capture }) => [capture, json(capture)]),
-      ],
-      // 5 min for a large capture, and 30 s more for each further one.
-      { reject: false, timeout: 300_000 + 30_000 * (captures.length - 1) },
+      hello.executable,
+      [join(AGENT_DIR(), "memray_export.py"), capture, json],
+      { reject: false, timeout: 300_000 },
     );
     if (r.exitCode !== 0)
       throw new FlamegateError(
-        `python: exporting memray's capture failed: ${r.stderr.trim().split("\n").pop() ?? r.exitCode}`,
+        `python: exporting memray's capture of pid ${hello.pid} failed: ${r.stderr.trim().split("\n").pop() ?? r.exitCode}`,
       );
-    for (const { capture, reply } of captures) {
-      rmSync(capture, { force: true });
-      reply.files!.alloc = json(capture);
-    }
+    rmSync(capture, { force: true });
+    reply.files!.alloc = json;
   }
 }

@@ -21,11 +21,10 @@ per request) opens its own window at once, writing into fork_out with its
 pid, and says so in its hello ("window": ID); flamegate closes it with the
 others.
 
-A process that exits while its window is open (the worker being replaced,
-a child forked per request) closes the window itself, at exit or in
-os._exit (how multiprocessing's and socketserver's children end), and
-writes the reply "stop" would have sent to DIR/closed.json, so its data is
-not lost. A process killed or replaced by exec loses it.
+A process that exits normally while its window is open (the worker being
+replaced) closes the window itself (atexit) and writes the reply "stop"
+would have sent to DIR/closed.json, so its data is not lost. os._exit (how
+multiprocessing's children end) skips this.
 """
 
 import atexit
@@ -48,15 +47,6 @@ def start(control, token):
     # A forked child inherits this module but not the listener thread.
     os.register_at_fork(after_in_child=_restart_in_child)
     atexit.register(_close_at_exit)
-    # multiprocessing's children and socketserver's forked handlers end with
-    # os._exit, which skips atexit: close the window there too.
-    real_exit = os._exit
-
-    def _exit_closing_window(code):
-        _close_at_exit()
-        real_exit(code)
-
-    os._exit = _exit_closing_window
 
 
 def _listen():

@@ -1,14 +1,10 @@
 """Turns a memray capture file into flamegate's JSON sample list:
 {"samples": [{"stack": [[function, file, line], ...leaf first], "values": [bytes, count]}]}
 
-Usage: python memray_export.py CAPTURE.bin OUT.json [CAPTURE.bin OUT.json ...]
+Usage: python memray_export.py CAPTURE.bin OUT.json
 
 Run with the service's own interpreter after the window, so the service
 does not pay for it. Only allocations count: frees and unmaps are skipped.
-Several captures go in one run: a service that forks a process per request
-leaves hundreds, and starting an interpreter for each would cost more than
-reading it. A capture that cannot be read stops the run with one line on
-stderr naming it.
 """
 
 import json
@@ -64,10 +60,4 @@ def main(path, out):
 
 
 if __name__ == "__main__":
-    pairs = sys.argv[1:]
-    for capture, out in zip(pairs[0::2], pairs[1::2]):
-        try:
-            main(capture, out)
-        except Exception as err:
-            print(f"{capture}: {err!r}", file=sys.stderr)
-            sys.exit(1)
+    main(sys.argv[1], sys.argv[2])

@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-52AZUGAP.js";
+} from "./chunk-6V6ONSR5.js";
 import {
   compareSets,
   flameSvgsFor,

@@ -38132,12 +38132,12 @@ var pythonDriver = {
             const closed = await onAllAgents(agents, root, token, () => ({ cmd: "stop" }));
             if (closed.failure !== void 0) throw closed.failure;
             const forked = await closeForkedWindows(control, windowId, token);
-            const recovered = recoverExited(ctx, windowId, [...closed.gone, ...forked.gone], notes);
-            replies = [...closed.replies, ...forked.replies, ...recovered];
-            const forkedPids = new Set(forked.gone.map((h2) => h2.pid));
-            if (forked.replies.length > 0 || recovered.some((r) => forkedPids.has(r.hello.pid)))
+            replies = [...closed.replies, ...forked.replies];
+            const gone = [...closed.gone, ...forked.gone];
+            replies.push(...recoverExited(ctx, windowId, gone, notes));
+            if (forked.replies.length + forked.gone.length > 0)
               notes.push(
-                "python: processes forked during the window (a worker restart, a process per request) opened their own window; what they ran is included"
+                "python: worker processes started during the window (a worker restart?); what they ran since is included"
               );
           }
         } finally {
@@ -38197,11 +38197,11 @@ function recoverExited(ctx, windowId, gone, notes) {
   });
   if (recovered.length > 0)
     notes.push(
-      "python: processes that exited during the window closed their window as they exited; what they ran is included"
+      "python: worker processes exited during the window (a worker restart?) and closed their windows as they exited; what they ran is included"
     );
   if (recovered.length < gone.length)
     notes.push(
-      "python: processes exited during the window without closing it (killed, or replaced by exec); what they ran is missing"
+      "python: worker processes exited during the window without closing it (killed, or os._exit); what they ran is missing"
     );
   return recovered;
 }
@@ -38237,33 +38237,21 @@ function readPySpy(spy, target, workers, durationNanos, hz, notes) {
   return importProfile(Buffer.from(busy.text), "py-spy output").profile;
 }
 async function exportMemray(replies) {
-  const byInterpreter = /* @__PURE__ */ new Map();
   for (const { hello, reply } of replies) {
     const capture = reply.files?.alloc;
     if (capture === void 0) continue;
-    const list = byInterpreter.get(hello.executable) ?? [];
-    list.push({ capture, reply });
-    byInterpreter.set(hello.executable, list);
-  }
-  for (const [executable, captures] of byInterpreter) {
-    const json = (capture) => capture.replace(/\.bin$/, ".memray.json");
+    const json = capture.replace(/\.bin$/, ".memray.json");
     const r = await execa(
-      executable,
-      [
-        join4(AGENT_DIR(), "memray_export.py"),
-        ...captures.flatMap(({ capture }) => [capture, json(capture)])
-      ],
-      // 5 min for a large capture, and 30 s more for each further one.
-      { reject: false, timeout: 3e5 + 3e4 * (captures.length - 1) }
+      hello.executable,
+      [join4(AGENT_DIR(), "memray_export.py"), capture, json],
+      { reject: false, timeout: 3e5 }
     );
     if (r.exitCode !== 0)
       throw new FlamegateError(
-        `python: exporting memray's capture failed: ${r.stderr.trim().split("\n").pop() ?? r.exitCode}`
+        `python: exporting memray's capture of pid ${hello.pid} failed: ${r.stderr.trim().split("\n").pop() ?? r.exitCode}`
       );
-    for (const { capture, reply } of captures) {
-      rmSync2(capture, { force: true });
-      reply.files.alloc = json(capture);
-    }
+    rmSync2(capture, { force: true });
+    reply.files.alloc = json;
   }
 }
 

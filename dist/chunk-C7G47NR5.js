@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-52AZUGAP.js";
+} from "./chunk-6V6ONSR5.js";
 import {
   loadConfig,
   selectService

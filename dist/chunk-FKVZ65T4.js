@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-VH6L4DKG.js";
+} from "./chunk-NRU7KX7R.js";
 import "./chunk-VM6HNYHP.js";
-import "./chunk-52AZUGAP.js";
+import "./chunk-6V6ONSR5.js";
 import "./chunk-5JA3LK4G.js";
 import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";

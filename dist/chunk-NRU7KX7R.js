@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-52AZUGAP.js";
+} from "./chunk-6V6ONSR5.js";
 import {
   compareSets,
   readSide,
