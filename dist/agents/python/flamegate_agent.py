@@ -16,10 +16,9 @@ alloc.json from tracemalloc); the reply names the files and carries notes.
 A process forked from one with an agent (gunicorn's workers, multiprocessing's
 fork start method) gets its own listener and hello file at once, so flamegate
 can open the window in every worker. A process forked while a window is open
-(the worker gunicorn starts after --max-requests retired one, a child forked
-per request) opens its own window at once, writing into fork_out with its
-pid, and says so in its hello ("window": ID); flamegate closes it with the
-others.
+(a worker gunicorn replaces after --max-requests) opens its own window at
+once, writing into fork_out with its pid, and says so in its hello
+("window": ID); flamegate closes it with the others.
 
 A process that exits normally while its window is open (the worker being
 replaced) closes the window itself (atexit) and writes the reply "stop"
@@ -88,7 +87,12 @@ def _restart_in_child():
         window = _state["window"]
         _state["window"] = None
         if window is not None:
-            _state["window"] = _window_in_child(window)
+            window.abandon()
+            fork_out = window.request.get("fork_out")
+            if fork_out:
+                out = fork_out.replace("{pid}", str(os.getpid()))
+                os.makedirs(out, exist_ok=True)
+                _state["window"] = _Window({**window.request, "out": out})
         _listen()
     except Exception as err:  # the worker must run even if the agent cannot
         print(
@@ -96,24 +100,6 @@ def _restart_in_child():
             file=sys.stderr,
             flush=True,
         )
-
-
-def _window_in_child(inherited):
-    """This child's own window, in place of the parent's it inherited; None
-    (and a line on stderr) if it cannot open one: the listener must still
-    start, so flamegate can say what is missing."""
-    try:
-        inherited.abandon()
-        out = inherited.request["fork_out"].replace("{pid}", str(os.getpid()))
-        os.makedirs(out, exist_ok=True)
-        return _Window({**inherited.request, "out": out})
-    except Exception as err:
-        print(
-            f"flamegate agent: no window in forked pid {os.getpid()}: {err!r}",
-            file=sys.stderr,
-            flush=True,
-        )
-        return None
 
 
 def _close_at_exit():
