@@ -21,8 +21,6 @@ export interface Hello {
   sys_path: string[];
   cwd: string;
   memray: string | null;
-  /** The id of the window that was open when this process was forked: it opened its own at once. */
-  window?: string | null;
 }
 
 export interface AgentReply {
@@ -31,8 +29,6 @@ export interface AgentReply {
   files?: Partial<Record<"cpu" | "alloc", string>>;
   notes?: string[];
   sys_path?: string[];
-  /** The window's id, as the start request gave it. */
-  window_id?: string;
 }
 
 /** The agent's process exited (or exec'd into another program) before it could answer. */
@@ -123,14 +119,14 @@ export function rpc(hello: Hello, token: string, body: object): Promise<AgentRep
 
 /**
  * Sends one request to every agent in parallel. Agents whose process is
- * gone are left out and listed (a worker that exited, a short-lived
+ * gone are left out and counted (a worker that exited, a short-lived
  * helper); the first other failure is returned once every request has
  * settled, so the caller can close the windows that did open.
  */
 export interface AgentReplies {
   replies: Array<{ hello: Hello; reply: AgentReply }>;
   /** Agents whose process had exited. */
-  gone: Hello[];
+  gone: number;
   failure?: Error;
 }
 
@@ -141,26 +137,12 @@ export async function rpcAll(
 ): Promise<AgentReplies> {
   const settled = await Promise.allSettled(agents.map((h) => rpc(h, token, body(h))));
   const replies: AgentReplies["replies"] = [];
-  const gone: Hello[] = [];
+  let gone = 0;
   let failure: Error | undefined;
   settled.forEach((s, i) => {
     if (s.status === "fulfilled") replies.push({ hello: agents[i]!, reply: s.value });
-    else if (s.reason instanceof AgentGoneError) gone.push(agents[i]!);
+    else if (s.reason instanceof AgentGoneError) gone++;
     else failure ??= s.reason instanceof Error ? s.reason : new Error(String(s.reason));
   });
   return failure === undefined ? { replies, gone } : { replies, gone, failure };
-}
-
-/**
- * The reply an agent wrote to `<out>/closed.json` when its process exited
- * with the window open (a worker gunicorn replaced), or undefined.
- */
-export function closedAtExit(out: string): AgentReply | undefined {
-  const file = join(out, "closed.json");
-  if (!existsSync(file)) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, "utf8")) as AgentReply;
-  } catch {
-    return undefined; // written by a process that died while writing it: its data is lost
-  }
 }

@@ -26,7 +26,6 @@ import { type PySpy, dropIdleSamples, startPySpy, stopPySpy, stripProcessFrames 
 import {
   type AgentReplies,
   type Hello,
-  closedAtExit,
   readHellos,
   rpcAll,
   topmostAgent,
@@ -72,11 +71,8 @@ function controlDir(ctx: CaptureContext): string {
   return join(ctx.workDir, "py-agent");
 }
 
-/** In `fork_out`: replaced by the pid of a process forked while the window is open. */
-const FORK_PID = "{pid}";
-
 /** Where the agent in `pid` writes this round's files. */
-function processDir(ctx: CaptureContext, pid: number | typeof FORK_PID): string {
+function processDir(ctx: CaptureContext, pid: number): string {
   return join(ctx.workDir, `py-${pid}`);
 }
 
@@ -143,11 +139,10 @@ async function windowAgents(
     notes.push(
       `python: flamegate's agent did not load in ${unreached.length} of ${plural(workers.length, "worker process")}; their ${what} are missing (${fix})`,
     );
-  // Not counted: with workers replaced every few hundred requests the count
-  // changes each round, and the report lists each distinct note.
-  if (hellos.length > running.length)
+  const exited = hellos.length - running.length;
+  if (exited > 0)
     notes.push(
-      "python: Python processes of the service that had exited before the window (short-lived helpers, or workers replaced earlier) were left out",
+      `python: ${plural(exited, "Python process")} of the service had exited before the window (short-lived helpers?); nothing was captured from them`,
     );
   return running;
 }
@@ -291,25 +286,15 @@ export const pythonDriver: RuntimeDriver = {
         );
     }
     let agents: Hello[] = [];
-    // Tells this window's processes from those of the round's earlier windows.
-    let windowId = "";
     if (root && (builtinHz !== null || alloc !== null)) {
       const what = [alloc !== null ? "allocations" : "", builtinHz !== null ? "CPU samples" : ""]
         .filter((w) => w !== "")
         .join(" and ");
       try {
         const candidates = await windowAgents(control, root, workers, what, notes);
-        windowId = randomBytes(8).toString("hex");
         const windows = await onAllAgents(candidates, root, token, (h) => {
           mkdirSync(processDir(ctx, h.pid), { recursive: true });
-          return {
-            cmd: "start",
-            cpu_hz: builtinHz,
-            alloc,
-            out: processDir(ctx, h.pid),
-            fork_out: processDir(ctx, FORK_PID),
-            window_id: windowId,
-          };
+          return { cmd: "start", cpu_hz: builtinHz, alloc, out: processDir(ctx, h.pid) };
         });
         agents = windows.replies.map((r) => r.hello);
         if (windows.failure !== undefined) {
@@ -317,9 +302,9 @@ export const pythonDriver: RuntimeDriver = {
           await rpcAll(agents, token, () => ({ cmd: "stop" }));
           throw windows.failure;
         }
-        if (windows.gone.length > 0)
+        if (windows.gone > 0)
           notes.push(
-            `python: ${plural(windows.gone.length, "Python process")} of the service exited as the window opened; nothing was captured from them`,
+            `python: ${plural(windows.gone, "Python process")} of the service exited as the window opened; nothing was captured from them`,
           );
       } catch (err) {
         if (spy) await stopPySpy(spy, "SIGKILL");
@@ -337,13 +322,10 @@ export const pythonDriver: RuntimeDriver = {
           if (root && agents.length > 0) {
             const closed = await onAllAgents(agents, root, token, () => ({ cmd: "stop" }));
             if (closed.failure !== undefined) throw closed.failure;
-            const forked = await closeForkedWindows(control, windowId, token);
-            replies = [...closed.replies, ...forked.replies];
-            const gone = [...closed.gone, ...forked.gone];
-            replies.push(...recoverExited(ctx, windowId, gone, notes));
-            if (forked.replies.length + forked.gone.length > 0)
+            replies = closed.replies;
+            if (closed.gone > 0)
               notes.push(
-                "python: worker processes started during the window (a worker restart?); what they ran since is included",
+                `python: ${plural(closed.gone, "worker process")} exited during the window (a worker restart?); what they ran is missing`,
               );
           }
         } finally {
@@ -394,49 +376,6 @@ export const pythonDriver: RuntimeDriver = {
     };
   },
 };
-
-/**
- * Closes the windows of processes forked while window `windowId` was open
- * (their agents opened one at fork, and announced it in their hello): a
- * worker gunicorn started in place of one it retired.
- */
-async function closeForkedWindows(
-  control: string,
-  windowId: string,
-  token: string,
-): Promise<AgentReplies> {
-  const forked = readHellos(control).filter((h) => h.window === windowId);
-  const closed = await rpcAll(forked, token, () => ({ cmd: "stop" }));
-  if (closed.failure !== undefined) throw closed.failure;
-  return closed;
-}
-
-/**
- * The replies of processes that exited with window `windowId` open: each
- * agent closed its window at exit into closed.json. Those without one
- * (killed, os._exit) are said to be missing.
- */
-function recoverExited(
-  ctx: CaptureContext,
-  windowId: string,
-  gone: readonly Hello[],
-  notes: string[],
-): AgentReplies["replies"] {
-  const recovered = gone.flatMap((hello) => {
-    const reply = closedAtExit(processDir(ctx, hello.pid));
-    return reply?.window_id === windowId ? [{ hello, reply }] : [];
-  });
-  // Not counted, like the note on processes gone before the window.
-  if (recovered.length > 0)
-    notes.push(
-      "python: worker processes exited during the window (a worker restart?) and closed their windows as they exited; what they ran is included",
-    );
-  if (recovered.length < gone.length)
-    notes.push(
-      "python: worker processes exited during the window without closing it (killed, or os._exit); what they ran is missing",
-    );
-  return recovered;
-}
 
 /**
  * py-spy's profile of `target` and its subprocesses, their process frames

@@ -4,8 +4,7 @@ Started by sitecustomize.py. It listens on 127.0.0.1 (an ephemeral port,
 written with the pid to <control>/agent-<pid>.json) and does nothing until
 flamegate sends, one JSON line per connection and with the token:
 
-  {"cmd": "start", "cpu_hz": 200 | null, "alloc": "memray" | "tracemalloc" | null,
-   "out": DIR, "fork_out": DIR with "{pid}", "window_id": ID}
+  {"cmd": "start", "cpu_hz": 200 | null, "alloc": "memray" | "tracemalloc" | null, "out": DIR}
   {"cmd": "stop"}
 
 "start" opens the capture window: the built-in CPU sampler (used when
@@ -15,18 +14,9 @@ alloc.json from tracemalloc); the reply names the files and carries notes.
 
 A process forked from one with an agent (gunicorn's workers, multiprocessing's
 fork start method) gets its own listener and hello file at once, so flamegate
-can open the window in every worker. A process forked while a window is open
-(a worker gunicorn replaces after --max-requests) opens its own window at
-once, writing into fork_out with its pid, and says so in its hello
-("window": ID); flamegate closes it with the others.
-
-A process that exits normally while its window is open (the worker being
-replaced) closes the window itself (atexit) and writes the reply "stop"
-would have sent to DIR/closed.json, so its data is not lost. os._exit (how
-multiprocessing's children end) skips this.
+can open the window in every worker.
 """
 
-import atexit
 import json
 import os
 import socket
@@ -45,11 +35,9 @@ def start(control, token):
     _listen()
     # A forked child inherits this module but not the listener thread.
     os.register_at_fork(after_in_child=_restart_in_child)
-    atexit.register(_close_at_exit)
 
 
 def _listen():
-    window = _state["window"]
     server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     server.bind(("127.0.0.1", 0))  # loopback only
     server.listen(4)
@@ -68,7 +56,6 @@ def _listen():
         "sys_path": [p for p in sys.path if p],
         "cwd": os.getcwd(),
         "memray": _state["memray"],
-        "window": window.request.get("window_id") if window is not None else None,
     }
     name = f"agent-{os.getpid()}.json"
     tmp = os.path.join(_state["control"], f".{name}.tmp")
@@ -88,11 +75,6 @@ def _restart_in_child():
         _state["window"] = None
         if window is not None:
             window.abandon()
-            fork_out = window.request.get("fork_out")
-            if fork_out:
-                out = fork_out.replace("{pid}", str(os.getpid()))
-                os.makedirs(out, exist_ok=True)
-                _state["window"] = _Window({**window.request, "out": out})
         _listen()
     except Exception as err:  # the worker must run even if the agent cannot
         print(
@@ -100,26 +82,6 @@ def _restart_in_child():
             file=sys.stderr,
             flush=True,
         )
-
-
-def _close_at_exit():
-    """Closes a window still open as the process exits, into closed.json."""
-    if not _lock.acquire(timeout=10):  # a "stop" being served finishes first
-        return
-    try:
-        window = _state["window"]
-        _state["window"] = None
-        if window is None:
-            return
-        reply = window.stop()
-        path = os.path.join(window.out, "closed.json")
-        with open(f"{path}.tmp", "w") as f:
-            json.dump(reply, f)
-        os.replace(f"{path}.tmp", path)
-    except Exception as err:  # exiting anyway: say why the data is missing
-        print(f"flamegate agent: window of pid {os.getpid()} not closed: {err!r}", file=sys.stderr)
-    finally:
-        _lock.release()
 
 
 def _memray_version():
@@ -176,7 +138,6 @@ def _handle(request):
 
 class _Window:
     def __init__(self, request):
-        self.request = request
         self.out = request["out"]
         self.notes = []
         self.files = {}
@@ -210,11 +171,7 @@ class _Window:
     def abandon(self):
         """In a child forked while the window was open: the window and its
         files are the parent's. memray stops tracing in a forked child by
-        itself, but its Tracker's patches of threading and the profile hooks
-        stay until it exits, and no other Tracker can start before that;
-        tracemalloc would go on, at the child's expense."""
-        if self.tracker is not None:
-            self.tracker.__exit__(None, None, None)
+        itself; tracemalloc would go on, at the child's expense."""
         if self.alloc == "tracemalloc" and self.trace_started:
             import tracemalloc
 
@@ -236,13 +193,7 @@ class _Window:
                 json.dump(self._tracemalloc_export(), f)
             self.files["alloc"] = path
         # sys.path as it is now: the script's directory is only added after sitecustomize ran.
-        return {
-            "ok": True,
-            "files": self.files,
-            "notes": self.notes,
-            "sys_path": [p for p in sys.path if p],
-            "window_id": self.request.get("window_id"),
-        }
+        return {"ok": True, "files": self.files, "notes": self.notes, "sys_path": [p for p in sys.path if p]}
 
     def _tracemalloc_export(self):
         import tracemalloc

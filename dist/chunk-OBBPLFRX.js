@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-6V6ONSR5.js";
+} from "./chunk-VC7DFO7E.js";
 import {
   compareSets,
   readSide,

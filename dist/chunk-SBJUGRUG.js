@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-6V6ONSR5.js";
+} from "./chunk-VC7DFO7E.js";
 import {
   compareSets,
   flameSvgsFor,

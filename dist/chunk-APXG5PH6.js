@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-NRU7KX7R.js";
+} from "./chunk-OBBPLFRX.js";
 import "./chunk-VM6HNYHP.js";
-import "./chunk-6V6ONSR5.js";
+import "./chunk-VC7DFO7E.js";
 import "./chunk-5JA3LK4G.js";
 import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";

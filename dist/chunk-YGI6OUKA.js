@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-6V6ONSR5.js";
+} from "./chunk-VC7DFO7E.js";
 import {
   loadConfig,
   selectService

@@ -37865,23 +37865,14 @@ function rpc(hello, token, body) {
 async function rpcAll(agents, token, body) {
   const settled = await Promise.allSettled(agents.map((h2) => rpc(h2, token, body(h2))));
   const replies = [];
-  const gone = [];
+  let gone = 0;
   let failure;
   settled.forEach((s, i2) => {
     if (s.status === "fulfilled") replies.push({ hello: agents[i2], reply: s.value });
-    else if (s.reason instanceof AgentGoneError) gone.push(agents[i2]);
+    else if (s.reason instanceof AgentGoneError) gone++;
     else failure ??= s.reason instanceof Error ? s.reason : new Error(String(s.reason));
   });
   return failure === void 0 ? { replies, gone } : { replies, gone, failure };
-}
-function closedAtExit(out) {
-  const file = join3(out, "closed.json");
-  if (!existsSync3(file)) return void 0;
-  try {
-    return JSON.parse(readFileSync6(file, "utf8"));
-  } catch {
-    return void 0;
-  }
 }
 
 // src/capture/python-merge.ts
@@ -37927,7 +37918,6 @@ var HELLO_WAIT_MS = 3e3;
 function controlDir(ctx) {
   return join4(ctx.workDir, "py-agent");
 }
-var FORK_PID = "{pid}";
 function processDir(ctx, pid) {
   return join4(ctx.workDir, `py-${pid}`);
 }
@@ -37971,9 +37961,10 @@ async function windowAgents(control, root, workers, what, notes) {
     notes.push(
       `python: flamegate's agent did not load in ${unreached.length} of ${plural(workers.length, "worker process")}; their ${what} are missing (${fix})`
     );
-  if (hellos.length > running.length)
+  const exited = hellos.length - running.length;
+  if (exited > 0)
     notes.push(
-      "python: Python processes of the service that had exited before the window (short-lived helpers, or workers replaced earlier) were left out"
+      `python: ${plural(exited, "Python process")} of the service had exited before the window (short-lived helpers?); nothing was captured from them`
     );
   return running;
 }
@@ -38090,31 +38081,22 @@ var pythonDriver = {
         );
     }
     let agents = [];
-    let windowId = "";
     if (root && (builtinHz !== null || alloc !== null)) {
       const what = [alloc !== null ? "allocations" : "", builtinHz !== null ? "CPU samples" : ""].filter((w) => w !== "").join(" and ");
       try {
         const candidates = await windowAgents(control, root, workers, what, notes);
-        windowId = randomBytes(8).toString("hex");
         const windows = await onAllAgents(candidates, root, token, (h2) => {
           mkdirSync(processDir(ctx, h2.pid), { recursive: true });
-          return {
-            cmd: "start",
-            cpu_hz: builtinHz,
-            alloc,
-            out: processDir(ctx, h2.pid),
-            fork_out: processDir(ctx, FORK_PID),
-            window_id: windowId
-          };
+          return { cmd: "start", cpu_hz: builtinHz, alloc, out: processDir(ctx, h2.pid) };
         });
         agents = windows.replies.map((r) => r.hello);
         if (windows.failure !== void 0) {
           await rpcAll(agents, token, () => ({ cmd: "stop" }));
           throw windows.failure;
         }
-        if (windows.gone.length > 0)
+        if (windows.gone > 0)
           notes.push(
-            `python: ${plural(windows.gone.length, "Python process")} of the service exited as the window opened; nothing was captured from them`
+            `python: ${plural(windows.gone, "Python process")} of the service exited as the window opened; nothing was captured from them`
           );
       } catch (err) {
         if (spy) await stopPySpy(spy, "SIGKILL");
@@ -38131,13 +38113,10 @@ var pythonDriver = {
           if (root && agents.length > 0) {
             const closed = await onAllAgents(agents, root, token, () => ({ cmd: "stop" }));
             if (closed.failure !== void 0) throw closed.failure;
-            const forked = await closeForkedWindows(control, windowId, token);
-            replies = [...closed.replies, ...forked.replies];
-            const gone = [...closed.gone, ...forked.gone];
-            replies.push(...recoverExited(ctx, windowId, gone, notes));
-            if (forked.replies.length + forked.gone.length > 0)
+            replies = closed.replies;
+            if (closed.gone > 0)
               notes.push(
-                "python: worker processes started during the window (a worker restart?); what they ran since is included"
+                `python: ${plural(closed.gone, "worker process")} exited during the window (a worker restart?); what they ran is missing`
               );
           }
         } finally {
@@ -38184,27 +38163,6 @@ var pythonDriver = {
     };
   }
 };
-async function closeForkedWindows(control, windowId, token) {
-  const forked = readHellos(control).filter((h2) => h2.window === windowId);
-  const closed = await rpcAll(forked, token, () => ({ cmd: "stop" }));
-  if (closed.failure !== void 0) throw closed.failure;
-  return closed;
-}
-function recoverExited(ctx, windowId, gone, notes) {
-  const recovered = gone.flatMap((hello) => {
-    const reply = closedAtExit(processDir(ctx, hello.pid));
-    return reply?.window_id === windowId ? [{ hello, reply }] : [];
-  });
-  if (recovered.length > 0)
-    notes.push(
-      "python: worker processes exited during the window (a worker restart?) and closed their windows as they exited; what they ran is included"
-    );
-  if (recovered.length < gone.length)
-    notes.push(
-      "python: worker processes exited during the window without closing it (killed, or os._exit); what they ran is missing"
-    );
-  return recovered;
-}
 function readPySpy(spy, target, workers, durationNanos, hz, notes) {
   const output = spy.output();
   if (!existsSync4(spy.out))
