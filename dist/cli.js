@@ -7,10 +7,10 @@ import {
 
 // src/cli.ts
 var COMMANDS = {
-  run: async () => (await import("./chunk-YGI6OUKA.js")).runCommand,
+  run: async () => (await import("./chunk-WVDQG6GD.js")).runCommand,
   compare: async () => (await import("./chunk-JLPXWYYM.js")).compareCommand,
-  ab: async () => (await import("./chunk-APXG5PH6.js")).abCommand,
-  demo: async () => (await import("./chunk-SBJUGRUG.js")).demoCommand
+  ab: async () => (await import("./chunk-FKCEGACW.js")).abCommand,
+  demo: async () => (await import("./chunk-KZVHCC7L.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-OBBPLFRX.js";
+} from "./chunk-ZLSBSOWU.js";
 import "./chunk-VM6HNYHP.js";
 import {
   require_abs,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-VC7DFO7E.js";
+} from "./chunk-G45YGDW3.js";
 import {
   GITHUB_COMMENT_LIMIT,
   REPORT_SCHEMA,

@@ -159,6 +159,10 @@ export const nodeDriver: RuntimeDriver = {
     };
     if (ctx.service.profiles.includes("heap"))
       env.FLAMEGATE_AGENT_HEAP = String(ctx.service.sampling.allocBytes);
+    // The CPU profile runs from boot, and the window keeps its own samples:
+    // code V8 compiled before a profile starts is partly unknown to it.
+    if (ctx.service.profiles.includes("cpu"))
+      env.FLAMEGATE_AGENT_CPU = String(cpuIntervalUs(ctx.service.sampling.cpuHz));
     return Promise.resolve({ command: ctx.service.start, env });
   },
 

@@ -46,13 +46,10 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
   it("finds the fixture's hot functions and sees the injected regression grow", async () => {
     const config = await loadFixtureConfig("node");
     const fixture = config.services[0]!;
-    // Short rounds: 3 s of load, 2 connections, after a 3 s warm-up: in a
-    // process 1 s old V8 still charged part of checksum's time to its caller
-    // handleWork (13-40 % of the samples, varying by process), which hid the
-    // regression in some rounds; after 2-3 s it no longer did.
+    // Short rounds: 1 s warm-up, 3 s of load, 2 connections.
     const base: ServiceConfig = {
       ...fixture,
-      warmupSeconds: 3,
+      warmupSeconds: 1,
       load: {
         ...(fixture.load as Extract<ServiceConfig["load"], { type: "builtin" }>),
         durationSeconds: 3,
@@ -93,6 +90,11 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
       expect(r.record.windows?.alloc?.requests).toBeGreaterThan(100);
       expect(r.record.windows?.alloc).not.toBe(r.record.windows?.cpu);
       const cpu = selfByName(r.profiles.cpu!, "cpu");
+      // The CPU profile runs from the service's boot; only the window's samples
+      // are kept, and their intervals add up to the window's length.
+      const windowSeconds = r.record.windows?.cpu?.windowSeconds ?? 0;
+      expect(cpu.total / 1e9).toBeGreaterThan(0.8 * windowSeconds);
+      expect(cpu.total / 1e9).toBeLessThan(1.1 * windowSeconds + 0.1);
       for (const fn of ["checksum", "buildIndex", "matchTokens", "parsePayload", "hashRecords"]) {
         expect(cpu.cum.get(fn)?.value, fn).toBeGreaterThan(0);
         // Relative to the service's directory (the session rewrites file:///…/server.mjs).

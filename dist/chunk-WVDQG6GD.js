@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-VC7DFO7E.js";
+} from "./chunk-G45YGDW3.js";
 import {
   loadConfig,
   selectService

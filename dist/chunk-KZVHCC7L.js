@@ -6,7 +6,7 @@ import {
   freePort,
   packageRoot,
   runRound
-} from "./chunk-VC7DFO7E.js";
+} from "./chunk-G45YGDW3.js";
 import {
   compareSets,
   flameSvgsFor,

@@ -37421,6 +37421,8 @@ var nodeDriver = {
     };
     if (ctx.service.profiles.includes("heap"))
       env.FLAMEGATE_AGENT_HEAP = String(ctx.service.sampling.allocBytes);
+    if (ctx.service.profiles.includes("cpu"))
+      env.FLAMEGATE_AGENT_CPU = String(cpuIntervalUs(ctx.service.sampling.cpuHz));
     return Promise.resolve({ command: ctx.service.start, env });
   },
   async startWindow(ctx, _pid, _seconds, kinds = ctx.service.profiles) {

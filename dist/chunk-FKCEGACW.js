@@ -5,9 +5,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-OBBPLFRX.js";
+} from "./chunk-ZLSBSOWU.js";
 import "./chunk-VM6HNYHP.js";
-import "./chunk-VC7DFO7E.js";
+import "./chunk-G45YGDW3.js";
 import "./chunk-5JA3LK4G.js";
 import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";

@@ -9,7 +9,7 @@ import {
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-VC7DFO7E.js";
+} from "./chunk-G45YGDW3.js";
 import {
   compareSets,
   readSide,
