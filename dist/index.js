@@ -2,8 +2,8 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-ZLSBSOWU.js";
-import "./chunk-VM6HNYHP.js";
+} from "./chunk-P647KWI6.js";
+import "./chunk-242RAJX7.js";
 import {
   require_abs,
   require_actualApply,
@@ -47,7 +47,7 @@ import {
   renderSvg,
   textFlamesFor,
   verdictsOf
-} from "./chunk-5JA3LK4G.js";
+} from "./chunk-WD66HAIV.js";
 import {
   DEFAULT_GATE,
   RUNTIMES,

@@ -73,24 +73,14 @@ export function worst(verdicts: Iterable<Verdict>): Verdict {
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
 /**
- * How much a frame regressed, for sorting: the change of its tested value
- * per unit of work, as a fraction of the base total per unit of work (0.01 =
- * the frame now costs one percentage point of the base total more).
- */
-function regression(f: FrameResult, series: KindSeries): number {
-  const workBase = sum(series.work.base) || 1;
-  const workHead = sum(series.work.head) || 1;
-  const totalBase = sum(series.totals.base) / workBase;
-  const v = f.tested === "self" ? f.self : f.cum;
-  const change = v.head / workHead - v.base / workBase;
-  return totalBase === 0 ? change : change / totalBase;
-}
-
-/**
  * The comparison of one service and kind: the judgement plus the sides'
  * summaries. Frames: every frame that does not pass, plus the TOP_FRAMES
- * largest by cum share on either side; sorted worst verdict first, then by
- * how much they regressed (the biggest improvements come last).
+ * largest by cum share on either side, in the gate's order: worst verdict
+ * first, then the frame whose own code added most of the total (a leaf
+ * before the callers that carry its cost), so the biggest improvements come
+ * last. The gate ranks on its estimates, which are corrected for machine
+ * speed like the deltas shown; raw values per unit of work are not, and on
+ * them a caller near the root outranked the leaf that regressed.
  */
 export function assembleComparison(
   series: KindSeries,
@@ -108,10 +98,7 @@ export function assembleComparison(
   const bySize = [...judgement.frames].sort((a, b) => share(b) - share(a));
   const kept = new Set(bySize.slice(0, topFrames));
   for (const f of judgement.frames) if (f.verdict !== "pass") kept.add(f);
-  const score = new Map([...kept].map((f) => [f, regression(f, series)]));
-  const frames = [...kept].sort(
-    (a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict] || score.get(b)! - score.get(a)!,
-  );
+  const frames = judgement.frames.filter((f) => kept.has(f));
   const notes = [...(judgement.notes ?? []), ...extra.notes];
   const functions = judgement.functionCount ?? judgement.frames.length;
   if (frames.length < functions)

@@ -1590,14 +1590,6 @@ function worst(verdicts) {
   return out;
 }
 var sum = (xs) => xs.reduce((a, b) => a + b, 0);
-function regression(f, series) {
-  const workBase = sum(series.work.base) || 1;
-  const workHead = sum(series.work.head) || 1;
-  const totalBase = sum(series.totals.base) / workBase;
-  const v = f.tested === "self" ? f.self : f.cum;
-  const change = v.head / workHead - v.base / workBase;
-  return totalBase === 0 ? change : change / totalBase;
-}
 function assembleComparison(series, judgement, extra, topFrames = TOP_FRAMES) {
   const totalBase = sum(series.totals.base);
   const totalHead = sum(series.totals.head);
@@ -1608,10 +1600,7 @@ function assembleComparison(series, judgement, extra, topFrames = TOP_FRAMES) {
   const bySize = [...judgement.frames].sort((a, b) => share(b) - share(a));
   const kept = new Set(bySize.slice(0, topFrames));
   for (const f of judgement.frames) if (f.verdict !== "pass") kept.add(f);
-  const score = new Map([...kept].map((f) => [f, regression(f, series)]));
-  const frames = [...kept].sort(
-    (a, b) => SEVERITY[b.verdict] - SEVERITY[a.verdict] || score.get(b) - score.get(a)
-  );
+  const frames = judgement.frames.filter((f) => kept.has(f));
   const notes = [...judgement.notes ?? [], ...extra.notes];
   const functions = judgement.functionCount ?? judgement.frames.length;
   if (frames.length < functions)

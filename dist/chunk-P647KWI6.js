@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-VM6HNYHP.js";
+} from "./chunk-242RAJX7.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
@@ -14,7 +14,7 @@ import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-5JA3LK4G.js";
+} from "./chunk-WD66HAIV.js";
 import {
   loadConfig,
   writeProfileSet

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-5JA3LK4G.js";
+} from "./chunk-WD66HAIV.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -5,10 +5,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-ZLSBSOWU.js";
-import "./chunk-VM6HNYHP.js";
+} from "./chunk-P647KWI6.js";
+import "./chunk-242RAJX7.js";
 import "./chunk-G45YGDW3.js";
-import "./chunk-5JA3LK4G.js";
+import "./chunk-WD66HAIV.js";
 import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";
 export {

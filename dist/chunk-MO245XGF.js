@@ -3,12 +3,12 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-VM6HNYHP.js";
+} from "./chunk-242RAJX7.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-5JA3LK4G.js";
+} from "./chunk-WD66HAIV.js";
 import {
   DEFAULT_GATE,
   loadConfig

@@ -15,7 +15,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-5JA3LK4G.js";
+} from "./chunk-WD66HAIV.js";
 import {
   parseConfig,
   require_dist,
