@@ -8,9 +8,9 @@ import {
 // src/cli.ts
 var COMMANDS = {
   run: async () => (await import("./chunk-WVDQG6GD.js")).runCommand,
-  compare: async () => (await import("./chunk-MO245XGF.js")).compareCommand,
-  ab: async () => (await import("./chunk-FAC4E7PM.js")).abCommand,
-  demo: async () => (await import("./chunk-7BHQNJIM.js")).demoCommand
+  compare: async () => (await import("./chunk-ZBSPHRSJ.js")).compareCommand,
+  ab: async () => (await import("./chunk-H7CELF6J.js")).abCommand,
+  demo: async () => (await import("./chunk-URQBP7P3.js")).demoCommand
 };
 var USAGE = `usage:
   flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]

@@ -2,8 +2,8 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-P647KWI6.js";
-import "./chunk-242RAJX7.js";
+} from "./chunk-P2DSF6ZZ.js";
+import "./chunk-KUSF6KAR.js";
 import {
   require_abs,
   require_actualApply,
@@ -47,7 +47,7 @@ import {
   renderSvg,
   textFlamesFor,
   verdictsOf
-} from "./chunk-WD66HAIV.js";
+} from "./chunk-FPAJZUQI.js";
 import {
   DEFAULT_GATE,
   RUNTIMES,

@@ -40,10 +40,14 @@ function comparisonLines(c: Comparison, n: number): string[] {
     `${clean(c.service)} · ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${rounds(c.base.rounds)} vs ${rounds(c.head.rounds)}, ${perUnit(c)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
     `  total      ${formatPct(c.total.deltaPct).padStart(9)}  ${formatValue(c.total.base, c.unit)} → ${formatValue(c.total.head, c.unit)}  ${formatInterval(c.total.ci)}  ${formatP(c.total.p)}  ${c.total.verdict.toUpperCase()}`,
   ];
-  const moved = c.frames.filter((f) => tested(f).deltaPct !== null && tested(f).deltaPct !== 0);
-  const regressed = moved.filter((f) => tested(f).deltaPct! > 0).slice(0, n);
-  const improved = moved
-    .filter((f) => tested(f).deltaPct! < 0)
+  // A function the base never ran (deltaPct null, head above 0) is new code: a regression.
+  const grew = (f: FrameResult) => {
+    const v = tested(f);
+    return v.deltaPct === null ? v.head > 0 : v.deltaPct > 0;
+  };
+  const regressed = c.frames.filter(grew).slice(0, n);
+  const improved = c.frames
+    .filter((f) => (tested(f).deltaPct ?? 0) < 0)
     .slice(-n)
     .reverse();
   for (const f of regressed) lines.push(frameLine("regressed", f, c.unit));

@@ -72,4 +72,44 @@ describe("renderSummary", () => {
     expect(text.split("\n").filter((l) => l.includes("evil"))).toHaveLength(1);
     expect(text).toContain("per request");
   });
+
+  it("lists a function that is new in the head as a regression, and a failing one first", () => {
+    const frame = (fn: string, base: number, head: number, verdict: "fail" | "pass") => ({
+      function: fn,
+      file: "server.mjs",
+      self: { base, head, deltaPct: base === 0 ? null : ((head - base) / base) * 100 },
+      cum: { base, head, deltaPct: base === 0 ? null : ((head - base) / base) * 100 },
+      ci: [0, 0] as [number, number],
+      p: verdict === "fail" ? 0.0013 : 1,
+      verdict,
+      tested: "self" as const,
+    });
+    const report: Report = {
+      schema: "flamegate.report/v1",
+      verdict: "fail",
+      comparisons: [
+        {
+          service: "orders",
+          runtime: "node",
+          kind: "alloc",
+          unit: "bytes",
+          base: { rounds: 3, requests: 300, total: 1e9 },
+          head: { rounds: 3, requests: 300, total: 1.2e9 },
+          total: { base: 1e9, head: 1.2e9, deltaPct: 20, ci: [10, 30], p: 0.001, verdict: "fail" },
+          // The gate's order: the failing frame first.
+          frames: [
+            frame("repeat", 0, 2e8, "fail"),
+            frame("buildIndex", 5e8, 7e8, "pass"),
+            frame("gone", 1e7, 0, "pass"),
+          ],
+          mde: { frameSharePct: 0.5, deltaPct: 10 },
+          verdict: "fail",
+        },
+      ],
+    };
+    const lines = renderSummary(report).split("\n");
+    expect(lines[3]).toMatch(/^ {2}regressed +new {2}repeat \(server\.mjs\) +self 0 B → .* FAIL$/);
+    expect(lines[4]).toMatch(/^ {2}regressed +\+40\.0 % {2}buildIndex /);
+    expect(lines[5]).toMatch(/^ {2}improved +−100\.0 % {2}gone /);
+  });
 });

@@ -23014,9 +23014,12 @@ function comparisonLines(c, n) {
     `${clean2(c.service)} \xB7 ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${rounds(c.base.rounds)} vs ${rounds(c.head.rounds)}, ${perUnit2(c)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
     `  total      ${formatPct(c.total.deltaPct).padStart(9)}  ${formatValue(c.total.base, c.unit)} \u2192 ${formatValue(c.total.head, c.unit)}  ${formatInterval(c.total.ci)}  ${formatP(c.total.p)}  ${c.total.verdict.toUpperCase()}`
   ];
-  const moved = c.frames.filter((f) => tested(f).deltaPct !== null && tested(f).deltaPct !== 0);
-  const regressed = moved.filter((f) => tested(f).deltaPct > 0).slice(0, n);
-  const improved = moved.filter((f) => tested(f).deltaPct < 0).slice(-n).reverse();
+  const grew = (f) => {
+    const v = tested(f);
+    return v.deltaPct === null ? v.head > 0 : v.deltaPct > 0;
+  };
+  const regressed = c.frames.filter(grew).slice(0, n);
+  const improved = c.frames.filter((f) => (tested(f).deltaPct ?? 0) < 0).slice(-n).reverse();
   for (const f of regressed) lines2.push(frameLine("regressed", f, c.unit));
   for (const f of improved) lines2.push(frameLine("improved ", f, c.unit));
   for (const note of c.notes ?? []) lines2.push(`  note: ${clean2(note)}`);

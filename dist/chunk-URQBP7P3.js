@@ -15,7 +15,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-WD66HAIV.js";
+} from "./chunk-FPAJZUQI.js";
 import {
   parseConfig,
   require_dist,

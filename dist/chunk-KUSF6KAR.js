@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-WD66HAIV.js";
+} from "./chunk-FPAJZUQI.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -5,10 +5,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-P647KWI6.js";
-import "./chunk-242RAJX7.js";
+} from "./chunk-P2DSF6ZZ.js";
+import "./chunk-KUSF6KAR.js";
 import "./chunk-G45YGDW3.js";
-import "./chunk-WD66HAIV.js";
+import "./chunk-FPAJZUQI.js";
 import "./chunk-27IXE333.js";
 import "./chunk-QMCRCNTE.js";
 export {

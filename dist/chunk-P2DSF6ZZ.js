@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-242RAJX7.js";
+} from "./chunk-KUSF6KAR.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
@@ -14,7 +14,7 @@ import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-WD66HAIV.js";
+} from "./chunk-FPAJZUQI.js";
 import {
   loadConfig,
   writeProfileSet

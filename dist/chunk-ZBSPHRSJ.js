@@ -3,12 +3,12 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-242RAJX7.js";
+} from "./chunk-KUSF6KAR.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-WD66HAIV.js";
+} from "./chunk-FPAJZUQI.js";
 import {
   DEFAULT_GATE,
   loadConfig
