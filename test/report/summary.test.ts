@@ -74,16 +74,20 @@ describe("renderSummary", () => {
   });
 
   it("lists a function that is new in the head as a regression, and a failing one first", () => {
-    const frame = (fn: string, base: number, head: number, verdict: "fail" | "pass") => ({
-      function: fn,
-      file: "server.mjs",
-      self: { base, head, deltaPct: base === 0 ? null : ((head - base) / base) * 100 },
-      cum: { base, head, deltaPct: base === 0 ? null : ((head - base) / base) * 100 },
-      ci: [0, 0] as [number, number],
-      p: verdict === "fail" ? 0.0013 : 1,
-      verdict,
-      tested: "self" as const,
-    });
+    const frame = (fn: string, base: number, head: number, verdict: "fail" | "pass") => {
+      // A leaf: self and cum are the same value.
+      const value = { base, head, deltaPct: base === 0 ? null : ((head - base) / base) * 100 };
+      return {
+        function: fn,
+        file: "server.mjs",
+        self: value,
+        cum: value,
+        ci: [0, 0] as [number, number],
+        p: verdict === "fail" ? 0.0013 : 1,
+        verdict,
+        tested: "self" as const,
+      };
+    };
     const report: Report = {
       schema: "flamegate.report/v1",
       verdict: "fail",
