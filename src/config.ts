@@ -23,6 +23,12 @@ export interface BuiltinLoad {
   durationSeconds: number;
   /** A fixed request count per round instead of a duration. */
   requests?: number;
+  /**
+   * Largest share of responses per window that may be errors or non-2xx
+   * (load.max-error-rate, a fraction: 0.01 = 1 %); past it the round fails,
+   * since a profile of error paths says nothing about the service's work.
+   */
+  maxErrorRate: number;
 }
 
 export interface CommandLoad {
@@ -138,6 +144,12 @@ export const DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 1
  * ~12,000 allocation samples per round to detect +10 % bytes in a frame of 10 % at 95 %
  * (offline eval); at 512 KiB the fixture gives ~3,700, at 128 KiB ~14,600 (docs/capture.md).
  */
+/**
+ * Errors or non-2xx responses a builtin load window may see (a fraction) before the round
+ * fails: a few stray errors are noise, more means the profile shows error paths.
+ */
+export const DEFAULT_MAX_ERROR_RATE = 0.01;
+
 const GO_DEFAULT_MEMPROFILERATE = 128 * 1024;
 
 export const DEFAULT_GATE_STATISTICS: GateStatistics = {
@@ -281,7 +293,26 @@ function parseLoad(r: Reader, key: string, v: unknown, runtime: string): Builtin
         : { durationSeconds: r.seconds(`${key}.duration`, o.duration, 600) }),
     };
   }
-  r.noUnknown(key, o, ["url", "method", "headers", "body", "connections", "duration", "requests"]);
+  r.noUnknown(key, o, [
+    "url",
+    "method",
+    "headers",
+    "body",
+    "connections",
+    "duration",
+    "requests",
+    "max-error-rate",
+  ]);
+  const maxErrorRate =
+    o["max-error-rate"] === undefined
+      ? DEFAULT_MAX_ERROR_RATE
+      : r.fraction(`${key}.max-error-rate`, o["max-error-rate"]);
+  if (maxErrorRate > 1)
+    r.fail(
+      `${key}.max-error-rate`,
+      o["max-error-rate"],
+      "a percentage from 0% to 100%, such as 1%",
+    );
   const method = (r.optStr(`${key}.method`, o.method) ?? "GET").toUpperCase();
   if (!["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD"].includes(method))
     r.fail(`${key}.method`, o.method, "GET, POST, PUT, PATCH, DELETE or HEAD");
@@ -302,6 +333,7 @@ function parseLoad(r: Reader, key: string, v: unknown, runtime: string): Builtin
     ...(o.requests === undefined
       ? {}
       : { requests: r.int(`${key}.requests`, o.requests, 1, 100_000_000) }),
+    maxErrorRate,
   };
 }
 
