@@ -4,7 +4,7 @@ import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { parseContext } from "./action/context.js";
 import type { Deps, Engine } from "./action/engine.js";
-import { runAction } from "./action/flows.js";
+import { runAction } from "./action/flows/index.js";
 import { parseInputs } from "./action/inputs.js";
 import { runAbService } from "./cli/ab.js";
 import { compareSets } from "./compare/compare.js";

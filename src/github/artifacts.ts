@@ -28,14 +28,31 @@ export function safeNamePart(s: string): string {
   return s.replace(INVALID_NAME_CHARS, "-");
 }
 
-/** The baseline artifact of DESIGN.md: `flamegate-<service>-<sha>` (push to the base branch). */
+/** What every profile-set artifact of `service` is named with first: `flamegate-<service>-`. */
+export function serviceArtifactPrefix(service: string): string {
+  return `flamegate-${safeNamePart(service)}-`;
+}
+
+/** The baseline artifact: `flamegate-<service>-<sha>` (push to the base branch). */
 export function baselineArtifactName(service: string, sha: string): string {
-  return `flamegate-${safeNamePart(service)}-${sha}`;
+  return `${serviceArtifactPrefix(service)}${sha}`;
+}
+
+/** What a PR's head set at `sha` is named with before its PR number: `flamegate-<service>-<sha>-pr`. */
+export function prArtifactPrefix(service: string, sha: string): string {
+  return `${serviceArtifactPrefix(service)}${sha}-pr`;
 }
 
 /** A PR's head profile set: never a baseline, and never matches the baseline name pattern. */
 export function prArtifactName(service: string, sha: string, pr: number): string {
-  return `flamegate-${safeNamePart(service)}-${sha}-pr${pr}`;
+  return `${prArtifactPrefix(service, sha)}${pr}`;
+}
+
+/** The PR number in a name made by prArtifactName for `service` at `sha`; null for any other name. */
+export function prNumberOf(name: string, service: string, sha: string): number | null {
+  const prefix = prArtifactPrefix(service, sha);
+  const rest = name.slice(prefix.length);
+  return name.startsWith(prefix) && /^\d+$/.test(rest) ? Number(rest) : null;
 }
 
 export function reportArtifactName(key: string, sha: string): string {

@@ -1,8 +1,8 @@
-import { type ArtifactInfo, baselineArtifactName, safeNamePart } from "./artifacts.js";
+import { type ArtifactInfo, baselineArtifactName, serviceArtifactPrefix } from "./artifacts.js";
 
 /**
- * Which stored profile set is the baseline of a pull request (DESIGN.md,
- * "Baselines"): the base branch's artifact at the merge-base commit, else the
+ * Which stored profile set is the baseline of a pull request (docs/action.md,
+ * "How a baseline is found"): the base branch's artifact at the merge-base commit, else the
  * newest unexpired one on the base branch. Pure: the listed artifacts in, the
  * choice out. GitHub's list order is not documented, so we sort by created_at.
  */
@@ -15,7 +15,7 @@ export interface BaselineChoice {
 
 /** True when `a` is a baseline of `service` made on `branch` by this repository's own runs. */
 function isBaselineOf(a: ArtifactInfo, service: string, branch: string): boolean {
-  const prefix = `flamegate-${safeNamePart(service)}-`;
+  const prefix = serviceArtifactPrefix(service);
   const sha = a.name.slice(prefix.length);
   return (
     a.name.startsWith(prefix) &&

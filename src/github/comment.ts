@@ -13,6 +13,11 @@ export interface StickyComment {
   action: "created" | "updated";
 }
 
+/** The marker of the sticky comment for `key` (the comment-key input): `flamegate:<key>`. */
+export function commentMarker(key: string): string {
+  return `flamegate:${key}`;
+}
+
 /** The hidden line that finds our comment again: `<!-- flamegate:<key> -->`. */
 export function markerLine(marker: string): string {
   return `<!-- ${marker.replace(/-->/g, "")} -->`;

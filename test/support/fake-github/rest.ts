@@ -80,7 +80,7 @@ const routes: Route[] = [
     /^\/actions\/artifacts$/,
     (c) => {
       const name = c.url.searchParams.get("name");
-      // GitHub lists newest first; clients must not rely on it (RUNTIMES.md), so neither do we.
+      // GitHub lists newest first; its order is not documented, so clients must not rely on it and neither do we.
       const all = c.state.artifacts
         .filter((a) => a.finalized && (name === null || a.name === name))
         .sort((a, b) => b.id - a.id);
