@@ -1,53 +1,47 @@
+import { CommanderError } from "commander";
 import { FlamegateError, errorMessage } from "./errors.js";
+import { COMMAND_NAMES, buildProgram } from "./cli/program.js";
 
 /**
- * flamegate run | compare | ab | demo. Exit codes (DESIGN.md): 0 no regression
- * over the threshold, 1 the gate fails, 2 usage/input/environment error with
- * one line on stderr and no stack trace unless --verbose.
+ * flamegate run | compare | ab | demo. Exit codes (docs/design.md): 0 no
+ * regression over the threshold, 1 the gate fails, 2 usage/input/environment
+ * error with one line on stderr and no stack trace unless --verbose.
  */
 
-type Command = (argv: string[]) => Promise<number>;
-
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  run: async () => (await import("./cli/run.js")).runCommand,
-  compare: async () => (await import("./cli/compare.js")).compareCommand,
-  ab: async () => (await import("./cli/ab.js")).abCommand,
-  demo: async () => (await import("./cli/demo.js")).demoCommand,
-};
-
-const USAGE = `usage:
-  flamegate run     --config FILE [--service NAME] --out DIR [--ref LABEL]
-  flamegate compare --base PATH --head PATH [--config FILE] [--json FILE] [--markdown FILE] [--html FILE] [--svg FILE]
-  flamegate ab      --base-dir DIR --head-dir DIR --config FILE --out DIR [--json FILE] [--markdown FILE] [--html FILE]
-  flamegate demo    [--out DIR]
-exit codes: 0 no regression, 1 regression (gate fails), 2 usage, input or environment error`;
+/** Commander's message ("error: unknown option '--confg'\n(Did you mean --config?)") as one line. */
+function usageLine(err: CommanderError, command: string | undefined): string {
+  const text = err.message
+    .replace(/^error:\s*/, "")
+    .replace(/\s*\n\s*\(Did you mean/, " (did you mean")
+    .replace(/\s*\n\s*/g, " ")
+    .replace(/\.$/, "");
+  const where = command ? `flamegate ${command}` : "flamegate";
+  return `${where}: ${text}; see '${where} --help'`;
+}
 
 export async function main(argv: string[]): Promise<number> {
+  // --verbose is accepted anywhere on the line, before or after the command.
   const verbose = argv.includes("--verbose");
   const args = argv.filter((a) => a !== "--verbose");
-  const [name, ...rest] = args;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(`${USAGE}\n`);
-    return name === undefined ? 2 : 0;
-  }
-  const load = COMMANDS[name];
-  if (!load) {
-    process.stderr.write(`flamegate: unknown command '${name}'\n${USAGE}\n`);
-    return 2;
-  }
+  const name = (COMMAND_NAMES as readonly string[]).includes(args[0] ?? "") ? args[0] : undefined;
+  let code = 0;
+  const program = buildProgram((c) => {
+    code = c;
+  });
   try {
-    return await (
-      await load()
-    )(rest);
+    await program.parseAsync(args, { from: "user" });
+    return code;
   } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help, --version and `help` exit 0; bare `flamegate` prints the help and exits 2.
+      if (err.exitCode === 0) return 0;
+      if (err.code === "commander.help") return 2;
+      process.stderr.write(`${usageLine(err, name)}\n`);
+      return 2;
+    }
     if (err instanceof FlamegateError) {
-      process.stderr.write(`flamegate ${name}: ${err.message}\n`);
+      process.stderr.write(`flamegate ${name ?? ""}: ${err.message}\n`.replace(" :", ":"));
       for (const line of err.details) process.stderr.write(`  ${line}\n`);
-    } else if (
-      err instanceof TypeError &&
-      (err as NodeJS.ErrnoException).code?.startsWith("ERR_PARSE_ARGS")
-    ) {
-      process.stderr.write(`flamegate ${name}: ${err.message}\n${USAGE}\n`);
     } else {
       process.stderr.write(
         `flamegate ${name}: internal error: ${errorMessage(err)} (please report it; --verbose shows the stack)\n`,
@@ -61,6 +55,11 @@ export async function main(argv: string[]): Promise<number> {
 const invokedDirectly =
   process.argv[1] !== undefined && /(?:^|[\\/])(?:cli\.(?:js|ts)|flamegate)$/.test(process.argv[1]);
 if (invokedDirectly) {
+  // `flamegate --help | head` closes the pipe early: stop quietly, as other tools do.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;

@@ -1,14 +1,13 @@
 import { randomInt } from "node:crypto";
 import { mkdirSync, statSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
 import { type ServiceConfig, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { type ProfileSet, writeProfileSet } from "../model/profile-set.js";
 import { renderSummary } from "../report/summary.js";
-import { needsStacks, writeReportFiles } from "./report-files.js";
+import { type ReportPaths, needsStacks, writeReportFiles } from "./report-files.js";
 import {
   type RoundResult,
   SERVICE_LOG,
@@ -19,7 +18,8 @@ import {
 
 /**
  * flamegate ab --base-dir DIR --head-dir DIR --config FILE --out DIR
- * [--json FILE] [--markdown FILE] [--html FILE]
+ * [--json FILE] [--markdown FILE] [--html FILE]; the reports default to
+ * OUT/report.{json,md,html}.
  *
  * Runs the base (the config's commands with --base-dir as working
  * directory) and the head (--head-dir) of every service on this machine in
@@ -135,23 +135,28 @@ export async function runAbService(
   }
 }
 
-export async function abCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      "base-dir": { type: "string" },
-      "head-dir": { type: "string" },
-      config: { type: "string" },
-      out: { type: "string" },
-      json: { type: "string" },
-      markdown: { type: "string" },
-      html: { type: "string" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  const baseDir = directory("--base-dir", values["base-dir"]);
-  const headDir = directory("--head-dir", values["head-dir"]);
+export interface AbOptions {
+  baseDir?: string;
+  headDir?: string;
+  config?: string;
+  out?: string;
+  json?: string;
+  markdown?: string;
+  html?: string;
+}
+
+/** The three report files: each where its flag says, else OUT/report.{json,md,html}. */
+export function abReportPaths(values: AbOptions, outDir: string): ReportPaths {
+  return {
+    json: resolve(values.json ?? join(outDir, "report.json")),
+    markdown: resolve(values.markdown ?? join(outDir, "report.md")),
+    html: resolve(values.html ?? join(outDir, "report.html")),
+  };
+}
+
+export async function abCommand(values: AbOptions): Promise<number> {
+  const baseDir = directory("--base-dir", values.baseDir);
+  const headDir = directory("--head-dir", values.headDir);
   if (!values.config)
     throw new FlamegateError("--config FILE is required (the path of your flamegate.yml)");
   if (!values.out)
@@ -175,7 +180,7 @@ export async function abCommand(argv: string[]): Promise<number> {
     );
   }
 
-  const paths = { json: values.json, markdown: values.markdown, html: values.html };
+  const paths = abReportPaths(values, outDir);
   const { report, warnings, stacks } = compareSets(
     readSide(join(outDir, "base")),
     readSide(join(outDir, "head")),
@@ -183,7 +188,8 @@ export async function abCommand(argv: string[]): Promise<number> {
     { paired: true, stacks: needsStacks(paths) },
   );
   for (const w of warnings) log(`warning: ${w}`);
-  await writeReportFiles(report, stacks, paths, "flamegate ab");
+  const written = await writeReportFiles(report, stacks, paths, "flamegate ab");
   process.stdout.write(renderSummary(report));
+  process.stdout.write(`\nflamegate ab: wrote ${written.join(", ")}\n`);
   return report.verdict === "fail" ? 1 : 0;
 }

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
 import { DEFAULT_GATE, loadConfig } from "../config.js";
@@ -15,21 +14,17 @@ import { needsStacks, writeReportFiles } from "./report-files.js";
  * Exit 0 when nothing regressed over the threshold, 1 when the gate fails,
  * 2 on a usage or input error (cli.ts prints it as one line).
  */
-export async function compareCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      base: { type: "string" },
-      head: { type: "string" },
-      config: { type: "string" },
-      json: { type: "string" },
-      markdown: { type: "string" },
-      html: { type: "string" },
-      svg: { type: "string" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+export interface CompareOptions {
+  base?: string;
+  head?: string;
+  config?: string;
+  json?: string;
+  markdown?: string;
+  html?: string;
+  svg?: string;
+}
+
+export async function compareCommand(values: CompareOptions): Promise<number> {
   if (!values.base || !values.head)
     throw new FlamegateError(
       "needs --base PATH and --head PATH (two profile sets written by 'flamegate run', or two profile files)",

@@ -1,6 +1,5 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
 import type { ServiceConfig } from "../config.js";
@@ -33,13 +32,11 @@ interface Side {
   results: RoundResult[];
 }
 
-export async function demoCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { out: { type: "string" } },
-    strict: true,
-    allowPositionals: false,
-  });
+export interface DemoOptions {
+  out?: string;
+}
+
+export async function demoCommand(values: DemoOptions): Promise<number> {
   const out = resolve(values.out ?? DEFAULT_OUT);
   const log = (line: string) => process.stderr.write(`flamegate demo: ${line}\n`);
   const config = await loadFixtureConfig("node");

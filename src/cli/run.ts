@@ -1,30 +1,26 @@
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { loadConfig, selectService } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import type { ProfileSet } from "../model/profile-set.js";
 import { runService } from "../session/index.js";
 
+/** The options commander parsed for `run` (program.ts declares them). */
+export interface RunOptions {
+  config?: string;
+  service?: string;
+  out?: string;
+  ref?: string;
+}
+
 /**
  * flamegate run --config FILE [--service NAME] --out DIR [--ref LABEL]
  * Progress on stderr, one summary line per service on stdout.
  */
-export async function runCommand(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      config: { type: "string" },
-      service: { type: "string" },
-      out: { type: "string" },
-      ref: { type: "string" },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+export async function runCommand(values: RunOptions): Promise<number> {
   if (!values.config)
-    throw new FlamegateError("run: --config FILE is required (the path of your flamegate.yml)");
+    throw new FlamegateError("--config FILE is required (the path of your flamegate.yml)");
   if (!values.out)
-    throw new FlamegateError("run: --out DIR is required (where the profile sets are written)");
+    throw new FlamegateError("--out DIR is required (where the profile sets are written)");
   const config = loadConfig(values.config);
   const services = selectService(config, values.service);
   const outDir = resolve(values.out);

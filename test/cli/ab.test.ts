@@ -77,8 +77,9 @@ services:
 `,
     );
     const out = join(dir, "out");
+    // --json elsewhere; the markdown and HTML reports default into --out.
     const json = join(dir, "report.json");
-    const html = join(dir, "report.html");
+    const html = join(out, "report.html");
     const fixture = fixtureDir("node");
     // The base runs from another copy of the same code, as a merge-base worktree does.
     const baseCheckout = join(dir, "base-checkout");
@@ -100,8 +101,6 @@ services:
         out,
         "--json",
         json,
-        "--html",
-        html,
       ],
       { reject: false, cwd: packageRoot() },
     );
@@ -121,6 +120,8 @@ services:
       ]);
     }
     expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
+    expect(readFileSync(join(out, "report.md"), "utf8")).toContain("orders");
+    expect(r.stdout).toContain(`flamegate ab: wrote ${json}, ${join(out, "report.md")}, ${html}`);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
     expect(report.verdict).not.toBe("fail");
     expect(report.comparisons.map((c) => c.kind).sort()).toEqual(["alloc", "cpu"]);
