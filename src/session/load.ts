@@ -1,11 +1,14 @@
 import autocannon from "autocannon";
-import type { BuiltinLoad } from "../config.js";
+import type { BuiltinLoad, ServiceConfig } from "../config.js";
+import { FlamegateError } from "../errors.js";
 import type { LatencyMs } from "../model/profile-set.js";
+import { DETAIL_LINES, GroupProcess, commandProblem, describeExit } from "./process.js";
 
 /**
- * The built-in load generator: autocannon used as a library, in this
- * process. Latencies are collected from its 'response' events so p95 is
- * exact (autocannon's own histogram summary has no p95).
+ * The load of a window or a warm-up: the built-in generator (autocannon used
+ * as a library, in this process; latencies are collected from its
+ * 'response' events so p95 is exact, autocannon's own histogram summary has
+ * no p95) or the user's load command in its own process group.
  */
 
 export interface LoadFigures {
@@ -95,4 +98,90 @@ export function startBuiltinLoad(
       instance?.stop();
     },
   };
+}
+
+/**
+ * The load command, in its own group, with the service's env (never the
+ * profiler's). With `seconds` it is stopped after that long (not an error);
+ * `fill`: a command that ends sooner is waited out, so the load lasts
+ * exactly `seconds` (a window whose length the profiler was told).
+ */
+function startCommandLoad(
+  service: ServiceConfig,
+  command: string,
+  cwd: string,
+  seconds: number | undefined,
+  fill = false,
+): RunningLoad & { proc: GroupProcess } {
+  const started = performance.now();
+  const proc = new GroupProcess(command, { cwd, env: { ...process.env, ...service.env } });
+  let stoppedByUs = false;
+  let wake: (() => void) | undefined;
+  const timer =
+    seconds === undefined
+      ? undefined
+      : setTimeout(() => {
+          stoppedByUs = true;
+          void proc.stop();
+        }, seconds * 1000);
+  const done = proc.exited.then(async (exit): Promise<LoadFigures> => {
+    if (timer) clearTimeout(timer);
+    await proc.stop();
+    if (exit.code !== 0 && !stoppedByUs) {
+      const problem = commandProblem(exit);
+      throw new FlamegateError(
+        `service '${service.name}': load command failed (${problem ? `${problem}, ` : ""}${describeExit(exit)}): ${command}`,
+        { details: proc.tail(DETAIL_LINES) },
+      );
+    }
+    const rest = fill && seconds !== undefined ? seconds * 1000 - (performance.now() - started) : 0;
+    if (rest > 0 && !stoppedByUs)
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, rest);
+        wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    return {
+      seconds: (performance.now() - started) / 1000,
+      requests: null,
+      errors: 0,
+      non2xx: 0,
+      throughput: null,
+      latency: null,
+    };
+  });
+  return {
+    proc,
+    done,
+    stop() {
+      stoppedByUs = true;
+      wake?.();
+      void proc.stop();
+    },
+  };
+}
+
+/**
+ * Starts the configured load; `warmup` bounds it to `seconds` whatever the
+ * config says; `capSeconds` shortens a built-in load's duration (not a
+ * request count or a load command).
+ */
+export function startLoad(
+  service: ServiceConfig,
+  cwd: string,
+  warmupSeconds: number | undefined,
+  capSeconds?: number,
+): RunningLoad {
+  const load = service.load;
+  if (load.type === "command")
+    return warmupSeconds === undefined
+      ? startCommandLoad(service, load.command, cwd, load.durationSeconds, true)
+      : startCommandLoad(service, load.command, cwd, warmupSeconds);
+  if (warmupSeconds !== undefined) return startBuiltinLoad(load, { seconds: warmupSeconds });
+  if (load.requests !== undefined) return startBuiltinLoad(load, { amount: load.requests });
+  return startBuiltinLoad(load, {
+    seconds: Math.min(load.durationSeconds, capSeconds ?? Infinity),
+  });
 }

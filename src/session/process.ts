@@ -12,6 +12,8 @@ import { groupMembers, signalGroup, trackGroup, untrackGroup } from "./reaper.js
 
 /** Lines of output kept in memory for error details. */
 export const TAIL_LINES = 50;
+/** Lines of a service's or load command's output shown under an error. */
+export const DETAIL_LINES = 20;
 
 /**
  * Grace periods in ms after each signal of stop(). SIGINT first (what Ctrl-C
@@ -165,7 +167,7 @@ export async function runToCompletion(
     const problem = commandProblem(exit);
     throw new FlamegateError(
       `${what} failed (${problem ? `${problem}, ` : ""}${describeExit(exit)}): ${command} (in ${options.cwd})`,
-      { details: proc.tail(20) },
+      { details: proc.tail(DETAIL_LINES) },
     );
   }
   return { seconds: (performance.now() - started) / 1000 };

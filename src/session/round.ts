@@ -3,13 +3,26 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Profile } from "pprof-format";
 import { driverFor } from "../capture/index.js";
-import type { CaptureContext, CapturedProfiles, RuntimeDriver } from "../capture/driver.js";
+import type {
+  CaptureContext,
+  CaptureWindow,
+  CapturedProfiles,
+  PreparedStart,
+  RuntimeDriver,
+} from "../capture/driver.js";
 import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import type { Kind } from "../model/kinds.js";
 import type { RoundRecord, WindowRecord } from "../model/profile-set.js";
-import { type LoadFigures, type RunningLoad, startBuiltinLoad } from "./load.js";
-import { type ExitInfo, GroupProcess, commandProblem, describeExit, sleep } from "./process.js";
+import { type LoadFigures, startLoad } from "./load.js";
+import {
+  DETAIL_LINES,
+  type ExitInfo,
+  GroupProcess,
+  commandProblem,
+  describeExit,
+  sleep,
+} from "./process.js";
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
 import { relativizeFiles } from "../model/relative-files.js";
@@ -56,8 +69,6 @@ export interface RoundResult {
 
 /** After readiness, how long the service must stay up before we trust it, in ms. */
 const SETTLE_MS = 200;
-/** Lines of service output shown under an error. */
-const DETAIL_LINES = 20;
 
 /** Fails before anything starts when a service asks for a kind its runtime cannot capture. */
 export function checkKinds(service: ServiceConfig, driver: RuntimeDriver): void {
@@ -117,216 +128,191 @@ async function watched<T>(
   return first.value;
 }
 
-/**
- * The load command, in its own group, with the service's env (never the
- * profiler's). With `seconds` it is stopped after that long (not an error);
- * `fill`: a command that ends sooner is waited out, so the load lasts
- * exactly `seconds` (a window whose length the profiler was told).
- */
-function startCommandLoad(
-  service: ServiceConfig,
-  command: string,
-  cwd: string,
-  seconds: number | undefined,
-  fill = false,
-): RunningLoad & { proc: GroupProcess } {
-  const started = performance.now();
-  const proc = new GroupProcess(command, { cwd, env: { ...process.env, ...service.env } });
-  let stoppedByUs = false;
-  let wake: (() => void) | undefined;
-  const timer =
-    seconds === undefined
-      ? undefined
-      : setTimeout(() => {
-          stoppedByUs = true;
-          void proc.stop();
-        }, seconds * 1000);
-  const done = proc.exited.then(async (exit): Promise<LoadFigures> => {
-    if (timer) clearTimeout(timer);
-    await proc.stop();
-    if (exit.code !== 0 && !stoppedByUs) {
-      const problem = commandProblem(exit);
-      throw new FlamegateError(
-        `service '${service.name}': load command failed (${problem ? `${problem}, ` : ""}${describeExit(exit)}): ${command}`,
-        { details: proc.tail(DETAIL_LINES) },
-      );
-    }
-    const rest = fill && seconds !== undefined ? seconds * 1000 - (performance.now() - started) : 0;
-    if (rest > 0 && !stoppedByUs)
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, rest);
-        wake = () => {
-          clearTimeout(t);
-          resolve();
-        };
-      });
-    return {
-      seconds: (performance.now() - started) / 1000,
-      requests: null,
-      errors: 0,
-      non2xx: 0,
-      throughput: null,
-      latency: null,
-    };
-  });
-  return {
-    proc,
-    done,
-    stop() {
-      stoppedByUs = true;
-      wake?.();
-      void proc.stop();
-    },
-  };
-}
-
-/**
- * Starts the configured load; `warmup` bounds it to `seconds` whatever the
- * config says; `capSeconds` shortens a built-in load's duration (not a
- * request count or a load command).
- */
-function startLoad(
-  service: ServiceConfig,
-  cwd: string,
-  warmupSeconds: number | undefined,
-  capSeconds?: number,
-): RunningLoad {
-  const load = service.load;
-  if (load.type === "command")
-    return warmupSeconds === undefined
-      ? startCommandLoad(service, load.command, cwd, load.durationSeconds, true)
-      : startCommandLoad(service, load.command, cwd, warmupSeconds);
-  if (warmupSeconds !== undefined) return startBuiltinLoad(load, { seconds: warmupSeconds });
-  if (load.requests !== undefined) return startBuiltinLoad(load, { amount: load.requests });
-  return startBuiltinLoad(load, {
-    seconds: Math.min(load.durationSeconds, capSeconds ?? Infinity),
-  });
+/** What every step of a round needs. */
+interface Round {
+  service: ServiceConfig;
+  driver: RuntimeDriver;
+  opts: RoundOptions;
+  ctx: CaptureContext;
+  cwd: string;
+  /** "svc r3", the prefix of the round's progress lines. */
+  tag: string;
+  /** false: the overhead bench's control, no profiler (RoundOptions.profile). */
+  profile: boolean;
 }
 
 export async function runRound(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
   const driver = driverFor(service.runtime);
   checkKinds(service, driver);
-  const { round, log } = opts;
   const cwd = opts.cwd ?? service.cwd;
-  const tag = `${service.name} r${round}`;
   const workDir = mkdtempSync(
-    join(tmpdir(), `flamegate-${service.name.replace(/[^\w.-]/g, "_")}-r${round}-`),
+    join(tmpdir(), `flamegate-${service.name.replace(/[^\w.-]/g, "_")}-r${opts.round}-`),
   );
   trackTempDir(workDir);
-  const ctx: CaptureContext = { service, cwd, workDir, round, log };
+  const ctx: CaptureContext = { service, cwd, workDir, round: opts.round, log: opts.log };
+  const r: Round = {
+    service,
+    driver,
+    opts,
+    ctx,
+    cwd,
+    tag: `${service.name} r${opts.round}`,
+    profile: opts.profile ?? true,
+  };
   let proc: GroupProcess | undefined;
   try {
-    const profile = opts.profile ?? true;
-    const prepared = profile
+    const prepared = r.profile
       ? await driver.prepare(ctx)
       : { command: service.start, env: {} as Record<string, string> };
     const { host, port } = hostPort(service.ready);
     if (Number.isFinite(port) && (await tcpOpen(host, port)))
       throw new FlamegateError(portInUseMessage(service, port));
-
-    if (opts.logFile)
-      appendFileSync(
-        opts.logFile,
-        `=== flamegate: ${tag}: ${prepared.command} (in ${cwd}) at ${new Date().toISOString()} ===\n`,
-      );
-    const started = new GroupProcess(prepared.command, {
-      cwd,
-      env: { ...process.env, ...service.env, ...prepared.env },
-      ...(opts.logFile ? { logFile: opts.logFile } : {}),
-    });
-    proc = started;
-    log(`${tag}: started (pid ${proc.pid}), waiting for ${service.ready}`);
-    const outcome = await waitReady(
-      service.ready,
-      service.readyTimeoutSeconds,
-      () => started.exit !== undefined,
-    );
-    if (outcome === "exited") throw exitedError(service, proc, "before it was ready");
-    if (outcome === "timeout")
-      throw new FlamegateError(
-        `service '${service.name}' was not ready at ${service.ready} after ${service.readyTimeoutSeconds} s; check 'ready' and 'start', or raise 'ready-timeout'`,
-        { details: proc.tail(DETAIL_LINES) },
-      );
-    // Something else may have answered the probe while our child failed to bind.
-    await sleep(SETTLE_MS);
-    if (proc.exit) throw exitedError(service, proc, "right after it became ready");
+    proc = startService(r, prepared);
+    await untilReady(r, proc);
     const runtimeVersion = await driver.version(ctx);
-
     if (service.warmupSeconds > 0) {
-      log(`${tag}: warming up for ${service.warmupSeconds} s`);
+      opts.log(`${r.tag}: warming up for ${service.warmupSeconds} s`);
       const warm = startLoad(service, cwd, service.warmupSeconds);
       await watched(service, proc, "during the warm-up", warm.done, () => warm.stop());
     }
-
-    // With a load command only load.duration says how long the window lasts (required for Go).
-    const expected = service.load.durationSeconds ?? 0;
-    const plan = profile ? windowPlan(service.profiles, driver) : [[]];
-    const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
-    const windows: Partial<Record<Kind, WindowRecord>> = {};
-    let first: WindowRecord | undefined;
-    for (const kinds of plan) {
-      const separate = kinds.length > 0 && kinds.every((k) => driver.separateWindows?.includes(k));
-      const cap = separate ? driver.separateWindowSeconds : undefined;
-      const seconds = Math.min(expected, cap ?? Infinity);
-      const window = profile ? await driver.startWindow(ctx, proc.pid, seconds, kinds) : undefined;
-      log(
-        profile
-          ? `${tag}: capturing ${kinds.join(", ")} under load`
-          : `${tag}: load without profiling`,
-      );
-      const endWatch = await opts.watchLoad?.(proc.pid, kinds);
-      const cpuBefore = groupCpuSeconds(proc.pid);
-      const running = startLoad(service, cwd, undefined, cap);
-      let figures: LoadFigures;
-      try {
-        figures = await watched(service, proc, "during the load", running.done, () =>
-          running.stop(),
-        );
-      } catch (err) {
-        // Close the window anyway so the profilers do not keep running; its result no longer matters.
-        await window?.stop().catch(() => undefined);
-        await endWatch?.();
-        throw err;
-      }
-      const cpuAfter = groupCpuSeconds(proc.pid);
-      // At least 0: a member that exits unreaped by the group takes its CPU time with it.
-      const cpuSeconds =
-        cpuBefore === null || cpuAfter === null ? undefined : Math.max(0, cpuAfter - cpuBefore);
-      await endWatch?.();
-      try {
-        if (window) {
-          const got = await window.stop();
-          if (driver.cpuSamplesCountThreads && got.profiles.cpu)
-            osCpuTime(got.profiles.cpu, cpuSeconds, got.notes);
-          // Paths relative to the service's directory, so base and head from two checkouts match.
-          for (const p of Object.values(got.profiles)) relativizeFiles(p, cwd);
-          Object.assign(captured.profiles, got.profiles);
-          Object.assign(captured.profilers, got.profilers);
-          captured.notes.push(...got.notes);
-        }
-      } catch (err) {
-        if (proc.exit) throw exitedError(service, proc, "while its profiles were collected");
-        throw err;
-      }
-      const figuresRecord = windowRecord(figures, cpuSeconds);
-      first ??= figuresRecord;
-      for (const kind of kinds) windows[kind] = figuresRecord;
-      log(`${tag}: ${describeFigures(kinds, figures, figuresRecord.windowSeconds, plan.length)}`);
-    }
-    const record: RoundRecord = {
-      round,
-      ...first!,
-      files: {},
-      profilers: captured.profilers,
-      ...(plan.length > 1 ? { windows } : {}),
-      ...(captured.notes.length > 0 ? { notes: captured.notes } : {}),
-    };
-    for (const note of captured.notes) log(`${tag}: ${note}`);
+    const { record, captured } = await captureWindows(r, proc);
+    for (const note of captured.notes) opts.log(`${r.tag}: ${note}`);
     return { record, profiles: captured.profiles, runtimeVersion, notes: captured.notes };
   } finally {
     if (proc) await proc.stop();
     rmSync(workDir, { recursive: true, force: true });
     untrackTempDir(workDir);
+  }
+}
+
+/** Spawns the (prepared) start command in its own group, its output appended to the log file. */
+function startService(r: Round, prepared: PreparedStart): GroupProcess {
+  const { service, opts, cwd } = r;
+  if (opts.logFile)
+    appendFileSync(
+      opts.logFile,
+      `=== flamegate: ${r.tag}: ${prepared.command} (in ${cwd}) at ${new Date().toISOString()} ===\n`,
+    );
+  const proc = new GroupProcess(prepared.command, {
+    cwd,
+    env: { ...process.env, ...service.env, ...prepared.env },
+    ...(opts.logFile ? { logFile: opts.logFile } : {}),
+  });
+  opts.log(`${r.tag}: started (pid ${proc.pid}), waiting for ${service.ready}`);
+  return proc;
+}
+
+/** Waits for readiness, then SETTLE_MS more; throws when the service exits or never gets ready. */
+async function untilReady(r: Round, proc: GroupProcess): Promise<void> {
+  const { service } = r;
+  const outcome = await waitReady(
+    service.ready,
+    service.readyTimeoutSeconds,
+    () => proc.exit !== undefined,
+  );
+  if (outcome === "exited") throw exitedError(service, proc, "before it was ready");
+  if (outcome === "timeout")
+    throw new FlamegateError(
+      `service '${service.name}' was not ready at ${service.ready} after ${service.readyTimeoutSeconds} s; check 'ready' and 'start', or raise 'ready-timeout'`,
+      { details: proc.tail(DETAIL_LINES) },
+    );
+  // Something else may have answered the probe while our child failed to bind.
+  await sleep(SETTLE_MS);
+  if (proc.exit) throw exitedError(service, proc, "right after it became ready");
+}
+
+/** Every window of the round's plan in turn; the round's record and what was captured. */
+async function captureWindows(
+  r: Round,
+  proc: GroupProcess,
+): Promise<{ record: RoundRecord; captured: CapturedProfiles }> {
+  const plan = r.profile ? windowPlan(r.service.profiles, r.driver) : [[]];
+  const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
+  const windows: Partial<Record<Kind, WindowRecord>> = {};
+  let first: WindowRecord | undefined;
+  for (const kinds of plan) {
+    const { figures, got } = await runWindow(r, proc, kinds, plan.length);
+    if (got) {
+      Object.assign(captured.profiles, got.profiles);
+      Object.assign(captured.profilers, got.profilers);
+      captured.notes.push(...got.notes);
+    }
+    first ??= figures;
+    for (const kind of kinds) windows[kind] = figures;
+  }
+  const record: RoundRecord = {
+    round: r.opts.round,
+    ...first!,
+    files: {},
+    profilers: captured.profilers,
+    ...(plan.length > 1 ? { windows } : {}),
+    ...(captured.notes.length > 0 ? { notes: captured.notes } : {}),
+  };
+  return { record, captured };
+}
+
+/**
+ * One capture window: the driver's profilers opened, the load run under
+ * them, the OS's CPU count of the service's group around it, the profilers
+ * closed. The window is closed also when the load fails.
+ */
+async function runWindow(
+  r: Round,
+  proc: GroupProcess,
+  kinds: readonly Kind[],
+  windowsInRound: number,
+): Promise<{ figures: WindowRecord; got: CapturedProfiles | undefined }> {
+  const { service, driver, opts, tag } = r;
+  const separate = kinds.length > 0 && kinds.every((k) => driver.separateWindows?.includes(k));
+  const cap = separate ? driver.separateWindowSeconds : undefined;
+  // With a load command only load.duration says how long the window lasts (required for Go).
+  const seconds = Math.min(service.load.durationSeconds ?? 0, cap ?? Infinity);
+  const window = r.profile ? await driver.startWindow(r.ctx, proc.pid, seconds, kinds) : undefined;
+  opts.log(
+    r.profile
+      ? `${tag}: capturing ${kinds.join(", ")} under load`
+      : `${tag}: load without profiling`,
+  );
+  const endWatch = await opts.watchLoad?.(proc.pid, kinds);
+  const cpuBefore = groupCpuSeconds(proc.pid);
+  const running = startLoad(service, r.cwd, undefined, cap);
+  let figures: LoadFigures;
+  try {
+    figures = await watched(service, proc, "during the load", running.done, () => running.stop());
+  } catch (err) {
+    // Close the window anyway so the profilers do not keep running; its result no longer matters.
+    await window?.stop().catch(() => undefined);
+    await endWatch?.();
+    throw err;
+  }
+  const cpuAfter = groupCpuSeconds(proc.pid);
+  // At least 0: a member that exits unreaped by the group takes its CPU time with it.
+  const cpuSeconds =
+    cpuBefore === null || cpuAfter === null ? undefined : Math.max(0, cpuAfter - cpuBefore);
+  await endWatch?.();
+  const got = window ? await closeWindow(r, proc, window, cpuSeconds) : undefined;
+  const record = windowRecord(figures, cpuSeconds);
+  opts.log(`${tag}: ${describeFigures(kinds, figures, record.windowSeconds, windowsInRound)}`);
+  return { figures: record, got };
+}
+
+/** Stops the window's profilers; their profiles with the OS's CPU added and paths made relative. */
+async function closeWindow(
+  r: Round,
+  proc: GroupProcess,
+  window: CaptureWindow,
+  cpuSeconds: number | undefined,
+): Promise<CapturedProfiles> {
+  try {
+    const got = await window.stop();
+    if (r.driver.cpuSamplesCountThreads && got.profiles.cpu)
+      osCpuTime(got.profiles.cpu, cpuSeconds, got.notes);
+    // Paths relative to the service's directory, so base and head from two checkouts match.
+    for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);
+    return got;
+  } catch (err) {
+    if (proc.exit) throw exitedError(r.service, proc, "while its profiles were collected");
+    throw err;
   }
 }
 
