@@ -1,16 +1,16 @@
+import { worst } from "../compare/severity.js";
 import type { OverallVerdict, Report } from "../compare/types.js";
 import { REPORT_SCHEMA } from "../compare/types.js";
 import type { CommentMode } from "./inputs.js";
 
 /** The action's decisions, pure: reports in, verdicts, counts and yes/no out. */
 
-const RANK: Record<OverallVerdict, number> = { "no-baseline": 0, pass: 1, warn: 2, fail: 3 };
-
 /** One report from the per-service reports: comparisons concatenated, the worst verdict wins. */
 export function mergeReports(reports: Report[]): Report {
-  const verdict = reports
-    .map((r) => r.verdict)
-    .reduce<OverallVerdict>((worst, v) => (RANK[v] > RANK[worst] ? v : worst), "no-baseline");
+  const verdict = worst(
+    reports.map((r) => r.verdict),
+    "no-baseline",
+  );
   return { schema: REPORT_SCHEMA, verdict, comparisons: reports.flatMap((r) => r.comparisons) };
 }
 

@@ -15,11 +15,12 @@ import {
   StackTreeBuilder,
   aggregateView,
 } from "./aggregate.js";
-import { assembleComparison, buildSeries, worst } from "./diff.js";
+import { assembleComparison, buildSeries } from "./diff.js";
 import type { CompareSide, SideRound, SideService } from "./inputs.js";
 import { type LoadedProfile, loadProfileFile, typeName, viewSampleIndex } from "./load.js";
 import type { ProfileView } from "./profile-view.js";
 import type { PerSide } from "./series.js";
+import { worst } from "./severity.js";
 import { type Comparison, REPORT_SCHEMA, type Report } from "./types.js";
 import { judge } from "./verdict.js";
 

@@ -1,7 +1,9 @@
 import type { FunctionTable } from "./aggregate.js";
 import type { FrameSeries, KindSeries, PerSide } from "./series.js";
-import type { Comparison, FrameResult, Verdict } from "./types.js";
+import { worst } from "./severity.js";
+import type { Comparison, FrameResult } from "./types.js";
 import type { Judgement } from "./verdict.js";
+import { TOP_FRAMES } from "./verdict/select.js";
 
 /**
  * The diff stage: per-round function tables of both sides -> KindSeries (the
@@ -57,17 +59,6 @@ export function buildSeries(
 
 function zeros(n: number): number[] {
   return new Array<number>(n).fill(0);
-}
-
-/** Frames kept in a comparison besides every frame that does not pass: the largest by share. */
-export const TOP_FRAMES = 50;
-
-const SEVERITY: Record<Verdict, number> = { fail: 2, warn: 1, pass: 0 };
-
-export function worst(verdicts: Iterable<Verdict>): Verdict {
-  let out: Verdict = "pass";
-  for (const v of verdicts) if (SEVERITY[v] > SEVERITY[out]) out = v;
-  return out;
 }
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);

@@ -4,7 +4,7 @@ import {
   type GateConfig,
   type GateStatistics,
 } from "../config.js";
-import { TOP_FRAMES } from "./diff.js";
+import { severity, worst, worstFirst } from "./severity.js";
 import type { FrameSeries, KindSeries, PerSide } from "./series.js";
 import { mean, sumSquares, variance } from "./stats/describe.js";
 import { studentTQuantile } from "./stats/distributions.js";
@@ -26,6 +26,7 @@ import {
   welchDifference,
 } from "./stats/t-tests.js";
 import type { Comparison, FrameResult, NoiseEstimate, TotalResult, Verdict } from "./types.js";
+import { TOP_FRAMES } from "./verdict/select.js";
 
 /**
  * The statistical gate (docs/statistics.md): per-frame tests on sample
@@ -238,8 +239,6 @@ function decide(overThreshold: boolean, pAdjusted: number, t: TTestResult, alpha
   if (pAdjusted <= alpha) return "fail";
   return pAdjusted <= WARN_LEVEL ? "warn" : "pass";
 }
-
-const SEVERITY: Record<Verdict, number> = { fail: 2, warn: 1, pass: 0 };
 
 /**
  * Rounds per side that would detect the estimated change with MDE_POWER at
@@ -549,8 +548,8 @@ export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_
     const prev = best.get(frame);
     if (
       !prev ||
-      SEVERITY[c.verdict] > SEVERITY[prev.verdict] ||
-      (SEVERITY[c.verdict] === SEVERITY[prev.verdict] && c.p < prev.p)
+      severity(c.verdict) > severity(prev.verdict) ||
+      (severity(c.verdict) === severity(prev.verdict) && c.p < prev.p)
     )
       best.set(frame, c);
   };
@@ -626,7 +625,7 @@ export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_
   // callers whose cumulative value it carries), then by the tested value's addition.
   results.sort(
     (a, b) =>
-      SEVERITY[b.result.verdict] - SEVERITY[a.result.verdict] ||
+      worstFirst(a.result.verdict, b.result.verdict) ||
       b.selfAdded - a.selfAdded ||
       b.added - a.added,
   );
@@ -656,7 +655,7 @@ export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_
     total.test,
   );
   const all = [total.result.verdict, ...results.map((r) => r.result.verdict)];
-  const verdict: Verdict = all.includes("fail") ? "fail" : all.includes("warn") ? "warn" : "pass";
+  const verdict = worst(all);
   const noise: NoiseEstimate = {
     samplesPerRound: design.totalCount,
     frameSigma: replicated.length > 0 ? Math.sqrt(sigma0sq) : null,

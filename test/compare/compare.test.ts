@@ -9,7 +9,7 @@ import { importProfileFile } from "../../src/import/index.js";
 import { addOsCpuTime } from "../../src/model/cpu-time.js";
 import { ProfileBuilder } from "../../src/model/builder.js";
 import { encodeProfileGz } from "../../src/model/gzip.js";
-import { TOP_FRAMES } from "../../src/compare/diff.js";
+import { TOP_FRAMES } from "../../src/compare/verdict/select.js";
 import { readSide } from "../../src/compare/inputs.js";
 import { scanPprof } from "../../src/compare/pprof-scan.js";
 import { DEFAULT_GATE } from "../../src/config.js";
