@@ -6,7 +6,12 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StackNode } from "../../src/compare/aggregate.js";
 import { diffStacks, type DiffNode } from "../../src/compare/stack-diff.js";
-import { REPORT_SCHEMA } from "../../src/compare/types.js";
+import { compareSets } from "../../src/compare/compare.js";
+import { readSide } from "../../src/compare/inputs.js";
+import { REPORT_SCHEMA, type Report } from "../../src/compare/types.js";
+import { DEFAULT_GATE } from "../../src/config.js";
+import { packageRoot } from "../../src/paths.js";
+import { htmlFor } from "../../src/report/files.js";
 import { describeNode } from "../../src/report/flame/format.js";
 import { renderHtml } from "../../src/report/flame/index.js";
 import { largeScenario, webScenario, type Scenario } from "../report/flame/scenarios.js";
@@ -236,6 +241,56 @@ describe("HTML report in chromium (real V8 CPU and heap profiles)", () => {
     expect(await page.locator("section").count()).toBe(web.report.comparisons.length);
     expect(await page.locator("section").first().isVisible()).toBe(true);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("opens on the failing allocation comparison, lists its failing frames, a click zooms to one", async () => {
+    // Two real comparisons from the compare stage: a CPU profile against itself
+    // (pass) first, then the recorded Go allocation regression (main.encode, fail).
+    const inputs = join(packageRoot(), "fixtures", "golden", "pprof", "inputs");
+    const compare = (base: string, head: string) =>
+      compareSets(readSide(join(inputs, base)), readSide(join(inputs, head)), DEFAULT_GATE, {
+        stacks: true,
+      });
+    const cpu = compare("sample.cpu.pb.gz", "sample.cpu.pb.gz");
+    const alloc = compare("alloc-base.alloc.pb.gz", "alloc-head.alloc.pb.gz");
+    const report: Report = {
+      ...alloc.report,
+      comparisons: [...cpu.report.comparisons, ...alloc.report.comparisons],
+    };
+    expect(report.comparisons.map((c) => [c.kind, c.verdict])).toEqual([
+      ["cpu", "pass"],
+      ["alloc", "fail"],
+    ]);
+    const failing = report.comparisons[1]!.frames.filter((f) => f.verdict === "fail");
+    expect(failing.map((f) => f.function)).toContain("main.encode");
+    const file = join(OUT, "alloc-fails.html");
+    writeFileSync(file, htmlFor(report, [...cpu.stacks, ...alloc.stacks], "flamegate test"));
+    const w = await open(file);
+    const { page } = w;
+    await page.screenshot({ path: join(OUT, "alloc-fails.png") });
+    expect(await page.locator('button[data-cmp="1"]').getAttribute("aria-pressed")).toBe("true");
+    expect(await page.locator('section[data-flame="1"]').isVisible()).toBe(true);
+    expect(await page.locator('section[data-flame="0"]').isVisible()).toBe(false);
+    const listed = await page.locator("#flagged-list li button").allTextContents();
+    expect(listed).toEqual(failing.map((f) => f.function));
+
+    // In the base view main.encode holds 0.17 % of the bytes: under 2 px of the
+    // graph's width by its share, drawn at 4 px or more because it fails.
+    await page.locator('button[data-view="base"]').click();
+    const flameWidth = (await page.locator("#flame").boundingBox())!.width;
+    const encode = frame(page, "main.encode").first();
+    const box = (await encode.boundingBox())!;
+    expect(flameWidth * 0.0018).toBeLessThan(4);
+    expect(box.width).toBeGreaterThanOrEqual(4);
+    await page.screenshot({ path: join(OUT, "alloc-fails-base.png") });
+
+    await page.locator('#flagged-list button:text-is("main.encode")').click();
+    const zoomed = (await frame(page, "main.encode").first().boundingBox())!;
+    expect(zoomed.width).toBeGreaterThan(flameWidth - 2);
+    await expect.poll(() => page.locator("#crumbs").textContent()).toMatch(/main\.encode$/);
+    expect(await page.locator("#details").textContent()).toMatch(/^main\.encode\n/);
+    offline(w);
     await page.close();
   });
 

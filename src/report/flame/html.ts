@@ -39,6 +39,45 @@ export interface HtmlOptions extends Omit<DiffOptions, "verdicts"> {
 
 const VERDICT_CODE: Record<Verdict, number> = { pass: 1, warn: 2, fail: 3 };
 
+/** Rows in the list of failing and warning frames beside the graph; the tables have the rest. */
+const MAX_FLAGGED = 50;
+
+/** A failing or warning frame, listed beside the graph; a click zooms to it. */
+interface Flagged {
+  name: string;
+  file: string;
+  verdict: Verdict;
+  /** What was tested and by how much it changed, e.g. "self +12.0 %". */
+  change: string;
+}
+
+/** The comparison's failing frames, then its warning ones, each in the report's order. */
+function flaggedFrames(c: Comparison | undefined): Flagged[] {
+  if (!c) return [];
+  const pick = (v: Verdict) =>
+    c.frames
+      .filter((f) => f.verdict === v)
+      .map((f) => {
+        const tested = f.tested ?? "self";
+        return {
+          name: f.function,
+          file: f.file,
+          verdict: v,
+          change: `${tested} ${pct(f[tested].deltaPct)}`,
+        };
+      });
+  return [...pick("fail"), ...pick("warn")].slice(0, MAX_FLAGGED);
+}
+
+/** The worst comparison's index (fail > warn > pass), the first of equals: the page opens on it. */
+function worstIndex(verdicts: Verdict[]): number {
+  let best = 0;
+  verdicts.forEach((v, i) => {
+    if (VERDICT_CODE[v] > VERDICT_CODE[verdicts[best]!]) best = i;
+  });
+  return best;
+}
+
 /** Flat preorder encoding the page script reads (see page-script.ts). */
 function encode(root: DiffNode) {
   const strings: string[] = [];
@@ -134,6 +173,8 @@ export function renderHtml(input: HtmlInput, options: HtmlOptions = {}): string 
     });
     return {
       label: `${f.service} · ${f.kind}`,
+      verdict: c ? (c.verdict ?? c.total.verdict) : "pass",
+      flagged: flaggedFrames(c),
       unit: f.unit,
       minShare: tree.options.minShare,
       baseTotal: tree.baseTotal,
@@ -152,11 +193,14 @@ export function renderHtml(input: HtmlInput, options: HtmlOptions = {}): string 
     `<span class="sw ${level > 0 ? `r${level}` : level < 0 ? `b${-level}` : "n"}"></span>`;
   const legend =
     `<p class="legend">${swatch(4)}${swatch(2)} share of its side's total grew · ${swatch(-2)}${swatch(-4)} shrank · ${swatch(0)} within noise (±${formatPp(options.noiseShare ?? DEFAULT_DIFF_OPTIONS.noiseShare).slice(1)} or ±${formatShare(options.noiseRel ?? DEFAULT_DIFF_OPTIONS.noiseRel)}), or one side empty · ` +
-    `outlined: the report's verdict for that function is fail · width: diff = mean of base and head share, base/head = that side's share · ` +
+    `outlined in red: the report's verdict for that function is fail (drawn at least 4 px wide, its callers too, however narrow; listed beside the graph with the warnings) · width: diff = mean of base and head share, base/head = that side's share · ` +
     `frames under ${formatShare(options.minShare ?? DEFAULT_DIFF_OPTIONS.minShare)} of both totals are merged, per caller, into "(N narrow frames)" with their callees summed by function.</p>`;
 
   const cmpButtons = encoded
-    .map((e, i) => `<button type="button" data-cmp="${i}">${escapeXml(e.label)}</button>`)
+    .map(
+      (e, i) =>
+        `<button type="button" data-cmp="${i}" data-verdict="${e.verdict}">${escapeXml(e.label)}</button>`,
+    )
     .join("");
   const viewButtons = (["diff", "head", "base"] as const)
     .map((v) => `<button type="button" data-view="${v}">${v}</button>`)
@@ -191,10 +235,10 @@ ${legend}
 <p id="note"></p>
 <nav id="crumbs" aria-label="zoom path"></nav>
 <noscript><p>The flamegraph needs JavaScript; the tables below do not.</p></noscript>
-<div id="flame"></div>
+<div id="main"><div id="flame"></div><aside id="flagged" aria-label="failing and warning frames"><h3>Failing and warning frames</h3><p class="muted" id="flagged-none">None in this comparison.</p><ol id="flagged-list"></ol></aside></div>
 <pre id="details" data-empty="Hover a frame for base, head, Δ and verdict; click to zoom, Esc to reset."></pre>
 ${sections}
-<script type="application/json" id="flame-data">${jsonForScript({ comparisons: encoded })}</script>
+<script type="application/json" id="flame-data">${jsonForScript({ comparisons: encoded, initial: worstIndex(encoded.map((e) => e.verdict)) })}</script>
 <script>${PAGE_SCRIPT}</script>
 </body>
 </html>

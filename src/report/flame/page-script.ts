@@ -5,7 +5,12 @@
  * string table, `nodes` is flat, NODE_FIELDS numbers per node in preorder:
  * name index, file index, depth, base, head, base self, head self (values in
  * `unit`), colour level (−4…4), verdict (0 none, 1 pass, 2 warn, 3 fail),
- * merged frame count (−1 for an ordinary frame).
+ * merged frame count (−1 for an ordinary frame). Per comparison also
+ * `verdict`, and `flagged`: the failing and warning frames listed beside the
+ * graph. `initial` is the comparison the page opens on (the worst).
+ *
+ * A failing frame, and every frame on its path, is drawn at least MIN_FAIL_PX
+ * wide however narrow its share: a reviewer must see what failed at any zoom.
  *
  * The hover text is built here rather than shipped per node (that doubled
  * the page): fmtValue…describe mirror format.ts line for line, and the
@@ -17,11 +22,12 @@ export const PAGE_SCRIPT = String.raw`(function () {
   "use strict";
   var FIELDS = ${NODE_FIELDS};
   var ROW = 18;
+  var MIN_FAIL_PX = 4;
   var data = JSON.parse(document.getElementById("flame-data").textContent);
   var $ = function (id) { return document.getElementById(id); };
   var flame = $("flame"), details = $("details"), crumbs = $("crumbs"), search = $("search");
-  var found = $("found"), note = $("note");
-  var state = { cmp: 0, view: "diff", focus: null, query: "", flip: false };
+  var found = $("found"), note = $("note"), flaggedList = $("flagged-list");
+  var state = { cmp: data.initial || 0, view: "diff", focus: null, query: "", flip: false, picked: null };
   var trees = [];
   var VERDICTS = ["", "pass", "warn", "fail"];
 
@@ -111,6 +117,11 @@ export const PAGE_SCRIPT = String.raw`(function () {
       stack.push(node);
       nodes.push(node);
     }
+    // keep: a failing frame or one on a failing frame's path, never dropped as too narrow.
+    nodes.forEach(function (node) {
+      if (node.verdict !== 3) return;
+      for (var a = node; a && !a.keep; a = a.parent) a.keep = true;
+    });
     trees[i] = { c: c, nodes: nodes, root: nodes[0] };
     return trees[i];
   }
@@ -151,8 +162,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
       var cx = x;
       node.children.forEach(function (ch) {
         var w = (val(t, ch) / fv) * W;
-        // Under half a pixel a frame cannot be seen; zooming in brings it back.
-        if (w >= 0.5) {
+        // Under half a pixel a frame cannot be seen; zooming in brings it back
+        // (a failing frame and its path stay, widened to MIN_FAIL_PX when drawn).
+        if (w >= 0.5 || ch.keep) {
           items.push({ node: ch, x: cx, w: w, d: d, anc: false });
           if (d > maxD) maxD = d;
           lay(ch, cx, d + 1);
@@ -170,9 +182,10 @@ export const PAGE_SCRIPT = String.raw`(function () {
       if (it.node.verdict === 3) cls += " vf";
       else if (it.node.verdict === 2) cls += " vw";
       if (matches(it.node, q)) { cls += " match"; shown++; }
+      if (it.node === state.picked) cls += " picked";
       div.className = cls;
       div.style.left = it.x + "px";
-      div.style.width = Math.max(it.w - 1, 0.5) + "px";
+      div.style.width = Math.max(it.w - 1, it.node.keep ? MIN_FAIL_PX : 0.5) + "px";
       div.style.top = (state.flip ? rows - 1 - it.d : it.d) * ROW + "px";
       div.setAttribute("data-i", String(it.node.i));
       div.textContent = it.node.name;
@@ -200,6 +213,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
       found.textContent = "";
     }
     note.textContent = t.c.note;
+    if (flaggedList.getAttribute("data-cmp") !== String(state.cmp)) listFlagged(t);
     document.querySelectorAll("button[data-cmp]").forEach(function (b) {
       var on = b.getAttribute("data-cmp") === String(state.cmp);
       b.classList.toggle("on", on);
@@ -212,6 +226,50 @@ export const PAGE_SCRIPT = String.raw`(function () {
     });
     document.querySelectorAll("section[data-flame]").forEach(function (sec) {
       sec.hidden = sec.getAttribute("data-flame") !== String(state.cmp);
+    });
+  }
+
+  // The heaviest drawn node of a listed function (name and file), in the current view.
+  function heaviest(t, f) {
+    var best = null;
+    t.nodes.forEach(function (node) {
+      if (node.name !== f.name || node.file !== f.file) return;
+      if (!best || val(t, node) > val(t, best)) best = node;
+    });
+    return best;
+  }
+
+  function listFlagged(t) {
+    flaggedList.setAttribute("data-cmp", String(state.cmp));
+    flaggedList.replaceChildren();
+    var flagged = t.c.flagged || [];
+    $("flagged-none").hidden = flagged.length > 0;
+    flagged.forEach(function (f) {
+      var li = document.createElement("li");
+      var b = document.createElement("button");
+      b.type = "button";
+      b.className = "frame " + f.verdict;
+      b.textContent = f.name;
+      b.title = f.file;
+      var node = heaviest(t, f);
+      if (node) {
+        b.addEventListener("click", function () {
+          var n = heaviest(tree(state.cmp), f);
+          state.focus = n.parent ? n : null;
+          state.picked = n;
+          render();
+          details.textContent = describe(t.c, n);
+        });
+      } else {
+        b.disabled = true;
+        b.title = f.file + " (not in the graph: merged into a narrow frame)";
+      }
+      var info = document.createElement("span");
+      info.className = "muted";
+      info.textContent = " " + f.verdict + " · " + f.change;
+      li.appendChild(b);
+      li.appendChild(info);
+      flaggedList.appendChild(li);
     });
   }
 
@@ -234,6 +292,7 @@ export const PAGE_SCRIPT = String.raw`(function () {
     b.addEventListener("click", function () {
       state.cmp = Number(b.getAttribute("data-cmp"));
       state.focus = null;
+      state.picked = null;
       details.textContent = details.getAttribute("data-empty");
       render();
     });
@@ -250,6 +309,9 @@ export const PAGE_SCRIPT = String.raw`(function () {
   window.addEventListener("resize", render);
   details.textContent = details.getAttribute("data-empty");
   if (data.comparisons.length > 0) render();
-  else note.textContent = "No call trees in this report: the tables below are all there is.";
+  else {
+    note.textContent = "No call trees in this report: the tables below are all there is.";
+    $("flagged").hidden = true;
+  }
 })();
 `;
