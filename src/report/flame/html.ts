@@ -8,6 +8,7 @@ import {
   type DiffOptions,
 } from "../../compare/stack-diff.js";
 import type { Comparison, FrameResult, Report, Verdict } from "../../compare/types.js";
+import { severity } from "../../compare/severity.js";
 import { colourLevel } from "./colours.js";
 import { escapeXml, jsonForScript } from "./escape.js";
 import { formatValue } from "../units.js";
@@ -73,7 +74,7 @@ function flaggedFrames(c: Comparison | undefined): Flagged[] {
 function worstIndex(verdicts: Verdict[]): number {
   let best = 0;
   verdicts.forEach((v, i) => {
-    if (VERDICT_CODE[v] > VERDICT_CODE[verdicts[best]!]) best = i;
+    if (severity(v) > severity(verdicts[best]!)) best = i;
   });
   return best;
 }
