@@ -18,7 +18,7 @@ import type {
  * Node: the agent (agents/node-agent.cjs) is injected with
  * NODE_OPTIONS=--require, because Node 20 refuses --cpu-prof inside
  * NODE_OPTIONS and writes nothing when the process dies of a signal
- * (RUNTIMES.md). The agent listens on 127.0.0.1 and drives node:inspector in
+ * (docs/capture.md, "Node"). The agent listens on 127.0.0.1 and drives node:inspector in
  * the service; this driver talks to it and imports what it returns.
  */
 

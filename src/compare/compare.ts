@@ -26,7 +26,7 @@ import { judge } from "./verdict.js";
 
 /**
  * The compare stage: two sides (profile sets or lone files) -> the report
- * of DESIGN.md and, for the flamegraph, each comparison's per-stack trees.
+ * of docs/design.md and, for the flamegraph, each comparison's per-stack trees.
  * Profiles are read one at a time and dropped once aggregated, so memory
  * holds one decoded profile plus the tables, not every round.
  */

@@ -5,7 +5,7 @@ import { FunctionInterner, type ProfileView, addressName } from "./profile-view.
 /**
  * A lean reader of pprof protobuf (profile.proto of google/pprof) for the
  * compare stage. pprof-format builds one object per sample, location and
- * line and takes ~1.3 s and ~190 MB for a 25 MB profile (RUNTIMES.md); the
+ * line and takes ~1.3 s and ~190 MB for a 25 MB profile (docs/benchmarks.md); the
  * compare stage only needs sample types, functions, locations and, per
  * sample, the location ids and values. So: one pass over the top-level
  * fields that decodes everything except samples, then samples are decoded

@@ -1,7 +1,7 @@
 import type { Kind } from "../model/kinds.js";
 
 /**
- * The comparison result, shaped exactly as the JSON report of DESIGN.md
+ * The comparison result, shaped exactly as the JSON report of docs/design.md
  * (schema flamegate.report/v1). Fields may be added; none may change meaning.
  */
 export const REPORT_SCHEMA = "flamegate.report/v1";

@@ -6,7 +6,7 @@ import { type Kind, isKind } from "./kinds.js";
 import { PROFILE_SET_SCHEMA, readManifestFile } from "./profile-set.js";
 
 /**
- * Reading a profile set from disk (DESIGN.md, "Profile set"). A set may come
+ * Reading a profile set from disk (docs/design.md, "Profile set"). A set may come
  * from another job or a fork's artifact, so the manifest is untrusted: its
  * size is capped, its shape checked with a schema, and every profile file it
  * names must be a plain file name inside the set's own folder.

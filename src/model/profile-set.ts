@@ -8,7 +8,7 @@ import { encodeProfileGz } from "./gzip.js";
 /**
  * A profile set: what `flamegate run` writes and the action stores as an
  * artifact. On disk: DIR/<service>/manifest.json + DIR/<service>/r<round>.<kind>.pb.gz
- * (DESIGN.md, "Profile set").
+ * (docs/design.md, "Profile set").
  */
 export const PROFILE_SET_SCHEMA = "flamegate.profileset/v1";
 

@@ -2,7 +2,7 @@ import type { Report } from "../compare/types.js";
 
 /**
  * The JSON report (`compare --json`, schema flamegate.report/v1 of
- * DESIGN.md). Pure: report in, text out. Non-finite numbers cannot be
+ * docs/design.md). Pure: report in, text out. Non-finite numbers cannot be
  * written as JSON; they become null rather than silently vanishing.
  */
 export function renderJson(report: Report): string {
