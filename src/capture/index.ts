@@ -3,12 +3,13 @@ import { FlamegateError } from "../errors.js";
 import type { RuntimeDriver } from "./driver.js";
 import { goDriver } from "./go.js";
 import { nodeDriver } from "./node.js";
+import { withPerfCpu } from "./perf-driver.js";
 import { pythonDriver } from "./python.js";
 
 /** The capture driver of each runtime; the session looks its service's runtime up here. */
 export const DRIVERS: Partial<Record<Runtime, RuntimeDriver>> = {
-  node: nodeDriver,
-  go: goDriver,
+  node: withPerfCpu(nodeDriver, "node"),
+  go: withPerfCpu(goDriver, "go"),
   python: pythonDriver,
 };
 

@@ -1,0 +1,103 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import type { Runtime } from "../config.js";
+import { groupMembers } from "../session/reaper.js";
+import type { CaptureContext, CaptureWindow, CapturedProfiles, RuntimeDriver } from "./driver.js";
+import { cpuProfilerWanted, probePerf, startPerfRecord } from "./perf.js";
+
+/**
+ * A runtime driver whose CPU profile comes from Linux perf (perf.ts) when
+ * perf may record here, and from the runtime's own profiler otherwise. The
+ * inner driver captures every other kind as before; it is told the service
+ * profiles no cpu, so its own CPU profiler stays off. Node gets V8's perf map
+ * (--perf-basic-prof, interpreted frames on the native stack) so perf can
+ * name JS functions.
+ */
+
+/** V8 flags (allowed in NODE_OPTIONS) that let perf name JS frames, interpreted ones included. */
+const NODE_PERF_FLAGS = "--perf-basic-prof --interpreted-frames-native-stack";
+
+interface Decision {
+  perf?: { exe: string; version: string };
+  /** Why the runtime's own profiler runs though perf was asked for. */
+  fallback?: string;
+}
+
+const withoutCpu = (ctx: CaptureContext): CaptureContext => ({
+  ...ctx,
+  service: { ...ctx.service, profiles: ctx.service.profiles.filter((k) => k !== "cpu") },
+});
+
+export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriver {
+  // prepare() and startWindow() of one round get the same context object.
+  const decisions = new WeakMap<CaptureContext, Decision>();
+
+  async function decide(ctx: CaptureContext): Promise<Decision> {
+    if (!ctx.service.profiles.includes("cpu") || cpuProfilerWanted(runtime) !== "perf") return {};
+    const probe = await probePerf();
+    return probe.ok
+      ? { perf: { exe: probe.exe, version: probe.version } }
+      : { fallback: `cpu: ${probe.reason}; the runtime's own profiler ran instead` };
+  }
+
+  return {
+    ...inner,
+    async prepare(ctx) {
+      const d = await decide(ctx);
+      decisions.set(ctx, d);
+      if (!d.perf) return inner.prepare(ctx);
+      const prepared = await inner.prepare(withoutCpu(ctx));
+      if (runtime !== "node") return prepared;
+      const inherited = prepared.env.NODE_OPTIONS ?? ctx.service.env.NODE_OPTIONS ?? "";
+      return {
+        ...prepared,
+        env: { ...prepared.env, NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim() },
+      };
+    },
+    async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles): Promise<CaptureWindow> {
+      const d = decisions.get(ctx) ?? {};
+      if (!d.perf || !kinds.includes("cpu")) {
+        const w = await inner.startWindow(ctx, pid, seconds, kinds);
+        return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;
+      }
+      const hz = ctx.service.sampling.cpuHz;
+      const rest = kinds.filter((k) => k !== "cpu");
+      const recording = await startPerfRecord(
+        d.perf.exe,
+        pid,
+        hz,
+        join(ctx.workDir, "cpu.perf.data"),
+      );
+      const others =
+        rest.length > 0 ? await inner.startWindow(withoutCpu(ctx), pid, seconds, rest) : undefined;
+      const perf = d.perf;
+      return {
+        async stop(): Promise<CapturedProfiles> {
+          const got: CapturedProfiles = others
+            ? await others.stop()
+            : { profiles: {}, profilers: {}, notes: [] };
+          try {
+            got.profiles.cpu = await recording.stop();
+          } finally {
+            rmSync(join(ctx.workDir, "cpu.perf.data"), { force: true });
+            // V8 appends to its map for as long as it runs; nothing else reads it.
+            if (runtime === "node")
+              for (const p of groupMembers(pid)) rmSync(`/tmp/perf-${p}.map`, { force: true });
+          }
+          got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
+          return got;
+        },
+      };
+    },
+  };
+}
+
+function withNote(w: CaptureWindow, note: string): CaptureWindow {
+  return {
+    async stop() {
+      const got = await w.stop();
+      got.notes.push(note);
+      return got;
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execa } from "execa";
+import type { Profile } from "pprof-format";
+import type { Runtime } from "../config.js";
+import { FlamegateError } from "../errors.js";
+import { groupMembers, signalGroup, trackGroup, untrackGroup } from "../session/reaper.js";
+import { parsePerfScript, perfProfile } from "./perf-script.js";
+import { onPath } from "./python.js";
+
+/**
+ * Linux perf as the on-CPU sampler: `perf record -e task-clock -F HZ -g -p
+ * PIDS` over the service's process group for the capture window, then
+ * `perf script` turned into pprof (perf-script.ts). task-clock is a software
+ * event, so it works in VMs without a hardware PMU, as on hosted runners; it
+ * counts CPU time only, so a thread that waits for a core is not charged.
+ * Needs kernel.perf_event_paranoid ≤ 1 or root. perf-driver.ts decides
+ * per round whether it runs, and falls back to the runtime's own profiler.
+ */
+
+/** Milliseconds perf may take to write its file after SIGINT before it is killed. */
+const PERF_STOP_MS = 20_000;
+/** Milliseconds `perf script` may take to symbolise a window. */
+const PERF_SCRIPT_MS = 120_000;
+
+export type PerfProbe = { ok: true; exe: string; version: string } | { ok: false; reason: string };
+
+let probed: Promise<PerfProbe> | undefined;
+
+/**
+ * Whether perf is on PATH and may record here: a 0.1 s task-clock recording
+ * of `true` with call graphs, once per flamegate process. `exe` overrides the
+ * lookup and the cache (tests).
+ */
+export function probePerf(exe?: string): Promise<PerfProbe> {
+  if (exe === undefined && probed) return probed;
+  const run = async (): Promise<PerfProbe> => {
+    const path = exe ?? onPath("perf");
+    if (path === undefined) return { ok: false, reason: "perf is not on PATH" };
+    const dir = mkdtempSync(join(tmpdir(), "flamegate-perf-probe-"));
+    try {
+      const r = await execa(
+        path,
+        [
+          "record",
+          "-q",
+          "-e",
+          "task-clock",
+          "-F",
+          "99",
+          "-g",
+          "-o",
+          join(dir, "probe.data"),
+          "--",
+          "true",
+        ],
+        { reject: false, timeout: 15_000 },
+      );
+      if (r.exitCode !== 0) {
+        const last = `${r.stderr}`
+          .split("\n")
+          .find((l) => /paranoid|permission|not permitted|error/i.test(l));
+        return {
+          ok: false,
+          reason: `perf record is refused here (${(last ?? r.stderr.split("\n")[0] ?? `exit ${r.exitCode}`).trim()}); allow it with sudo sysctl kernel.perf_event_paranoid=1`,
+        };
+      }
+      const v = await execa(path, ["--version"], { reject: false, timeout: 15_000 });
+      return { ok: true, exe: path, version: v.stdout.trim() || "perf" };
+    } catch (err) {
+      return { ok: false, reason: `perf could not run (${(err as Error).message})` };
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  const p = run();
+  if (exe === undefined) probed = p;
+  return p;
+}
+
+export interface PerfRecording {
+  /** Ends the recording and returns the window's CPU profile. */
+  stop(): Promise<Profile>;
+}
+
+/** Starts `perf record` on every live member of process group `pgid`. */
+export async function startPerfRecord(
+  exe: string,
+  pgid: number,
+  hz: number,
+  out: string,
+): Promise<PerfRecording> {
+  const pids = groupMembers(pgid);
+  if (pids.length === 0)
+    throw new FlamegateError(`perf: the service's process group ${pgid} has no live process`);
+  const started = Date.now();
+  // Own process group, so a Ctrl-C meant for flamegate does not end it
+  // early; tracked by the reaper so it cannot outlive flamegate.
+  const child: ChildProcess = spawn(
+    exe,
+    ["record", "-q", "-e", "task-clock", "-F", String(hz), "-g", "-p", pids.join(","), "-o", out],
+    { detached: true, stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => {
+    child.on("exit", (code) => resolve(code));
+    child.on("error", (err) => {
+      stderr += err.message;
+      resolve(-1);
+    });
+  });
+  if (child.pid !== undefined) trackGroup(child.pid);
+  const stopChild = async (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    signalGroup(child.pid, signal);
+    const timer = setTimeout(() => signalGroup(child.pid!, "SIGKILL"), PERF_STOP_MS);
+    try {
+      await exited;
+    } finally {
+      clearTimeout(timer);
+      untrackGroup(child.pid);
+    }
+  };
+  // perf opens its events at once; a refusal ends it within a few ms.
+  const early = await Promise.race([
+    exited,
+    new Promise((r) => setTimeout(() => r("running"), 150)),
+  ]);
+  if (early !== "running") {
+    await stopChild("SIGKILL");
+    throw new FlamegateError(
+      `perf record could not attach to pid ${pids.join(",")} (${stderr.trim().split("\n")[0] ?? `exit ${String(early)}`}); set FLAMEGATE_CPU_PROFILER=native to use the runtime's own profiler`,
+    );
+  }
+  return {
+    async stop(): Promise<Profile> {
+      const durationNanos = (Date.now() - started) * 1e6;
+      await stopChild("SIGINT");
+      const script = await execa(
+        exe,
+        ["script", "-i", out, "-F", "comm,pid,tid,period,ip,sym,dso", "--no-inline"],
+        { reject: false, timeout: PERF_SCRIPT_MS, maxBuffer: 1 << 30 },
+      );
+      if (script.exitCode !== 0)
+        throw new FlamegateError(
+          `perf script could not read the window's recording (${script.stderr.trim().split("\n")[0] ?? `exit ${script.exitCode}`})`,
+        );
+      return perfProfile(parsePerfScript(script.stdout), {
+        hz,
+        durationNanos,
+        timeNanos: started * 1e6,
+      });
+    },
+  };
+}
+
+/** Runtimes whose frames perf can name: Go from its symbol table, Node through V8's perf map. */
+export const PERF_RUNTIMES: readonly Runtime[] = ["go", "node"];
+
+/**
+ * Which CPU profiler a round asks for: FLAMEGATE_CPU_PROFILER=perf or
+ * native; unset means the built-in default below. perf is used only for the
+ * runtimes in PERF_RUNTIMES (Python 3.11 has no perf trampoline: py-spy stays).
+ */
+export function cpuProfilerWanted(runtime: Runtime, env = process.env): "perf" | "native" {
+  const v = env.FLAMEGATE_CPU_PROFILER?.trim().toLowerCase() ?? "";
+  if (v !== "" && v !== "perf" && v !== "native")
+    throw new FlamegateError(
+      `FLAMEGATE_CPU_PROFILER='${env.FLAMEGATE_CPU_PROFILER}': must be perf or native (or unset for the default)`,
+    );
+  const wanted = v === "" ? DEFAULT_CPU_PROFILER : v;
+  return wanted === "perf" && PERF_RUNTIMES.includes(runtime) ? "perf" : "native";
+}
+
+/** The CPU profiler when FLAMEGATE_CPU_PROFILER is unset. */
+const DEFAULT_CPU_PROFILER: "perf" | "native" = "native";

@@ -1,0 +1,152 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Profile } from "pprof-format";
+import { describe, expect, it } from "vitest";
+import { withPerfCpu } from "../../src/capture/perf-driver.js";
+import { cpuProfilerWanted, probePerf } from "../../src/capture/perf.js";
+import { parsePerfScript, perfFrame, perfProfile } from "../../src/capture/perf-script.js";
+import type { CaptureContext, RuntimeDriver } from "../../src/capture/driver.js";
+import type { ServiceConfig } from "../../src/config.js";
+import { locationFrames } from "../../src/model/functions.js";
+import { sampleTypes } from "../../src/model/kinds.js";
+import { toNumber } from "../../src/model/values.js";
+import { packageRoot } from "../../src/paths.js";
+import { parseCpuList, pinPlan, pinnedCommand } from "../../src/session/pin.js";
+
+const captured = (name: string) =>
+  readFileSync(join(packageRoot(), "fixtures", "captured", "perf", name), "utf8");
+
+/** Names of every frame of a profile, after an encode/decode round trip (a valid pprof). */
+function names(profile: Profile): Set<string> {
+  const decoded = Profile.decode(profile.encode());
+  const frames = locationFrames(decoded);
+  const out = new Set<string>();
+  for (const s of decoded.sample)
+    for (const id of s.locationId) for (const f of frames.get(toNumber(id)) ?? []) out.add(f.name);
+  return out;
+}
+
+describe("perf script to pprof", () => {
+  it("names the Go fixture's functions, without ABI suffixes or kernel frames", () => {
+    const samples = parsePerfScript(captured("go.perf-script.txt"));
+    expect(samples).toHaveLength(30);
+    expect(samples.every((s) => s.period > 0 && s.frames.length > 0)).toBe(true);
+    const profile = perfProfile(samples, { hz: 999 });
+    const types = sampleTypes(profile).map((t) => `${t.type}/${t.unit}`);
+    expect(types).toEqual(["samples/count", "cpu/nanoseconds"]);
+    const got = names(profile);
+    for (const fn of ["main.hashPayload", "main.buildIndex", "main.work", "runtime.goexit"])
+      expect(got).toContain(fn);
+    expect([...got].some((n) => n.endsWith(".abi0"))).toBe(false);
+    expect(
+      [...got].some((n) => n.startsWith("__schedule") || n.includes("finish_task_switch")),
+    ).toBe(false);
+    // Every sample is kept, with its task-clock period as its CPU time.
+    const cpu = profile.sample.reduce((a, s) => a + toNumber(s.value[1]), 0);
+    expect(cpu).toBe(samples.reduce((a, s) => a + s.period, 0));
+  });
+
+  it("names Node's JS frames as V8's own profiler does", () => {
+    const profile = perfProfile(parsePerfScript(captured("node.perf-script.txt")), { hz: 999 });
+    const got = names(profile);
+    expect(got).toContain("buildIndex");
+    expect(got).toContain("handleWork");
+    // An anonymous function is named after where it is defined, as import/v8-frames.ts does.
+    expect([...got].some((n) => /^\(anonymous\) server\.mjs:\d+$/.test(n))).toBe(true);
+    expect([...got].some((n) => n.startsWith("JS:"))).toBe(false);
+    const files = locationFrames(profile);
+    const build = [...files.values()].flat().find((f) => f.name === "buildIndex");
+    expect(build?.file).toMatch(/server\.mjs$/);
+  });
+
+  it("drops the end of a broken frame chain and keeps a sample with only kernel frames", () => {
+    expect(perfFrame("[unknown]", "[unknown]", "0")).toBeUndefined();
+    expect(perfFrame("[unknown]", "/usr/lib/libc.so.6", "7f00")?.name).toBe("[unknown] libc.so.6");
+    const profile = perfProfile(
+      [
+        {
+          comm: "x",
+          pid: 1,
+          tid: 1,
+          period: 1000,
+          frames: [{ ip: "ffff1", sym: "do_idle", dso: "[kernel.kallsyms]" }],
+        },
+      ],
+      { hz: 1000 },
+    );
+    expect(names(profile)).toEqual(new Set(["[kernel]"]));
+  });
+});
+
+describe("which CPU profiler runs", () => {
+  it("asks for perf only when told, and only for Go and Node", () => {
+    expect(cpuProfilerWanted("go", {})).toBe("native");
+    expect(cpuProfilerWanted("go", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("perf");
+    expect(cpuProfilerWanted("node", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("perf");
+    expect(cpuProfilerWanted("python", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("native");
+    expect(() => cpuProfilerWanted("go", { FLAMEGATE_CPU_PROFILER: "perff" })).toThrow(
+      /FLAMEGATE_CPU_PROFILER/,
+    );
+  });
+
+  it("reports perf as unusable when the binary is absent", async () => {
+    const probe = await probePerf("/nonexistent/perf");
+    expect(probe.ok).toBe(false);
+  });
+
+  it("falls back to the runtime's own profiler, cpu included, when perf cannot run", async () => {
+    const seen: string[][] = [];
+    const inner: RuntimeDriver = {
+      supports: ["cpu", "alloc"],
+      version: () => Promise.resolve("v0"),
+      prepare: (ctx) => {
+        seen.push([...ctx.service.profiles]);
+        return Promise.resolve({ command: "x", env: {} });
+      },
+      startWindow: () =>
+        Promise.resolve({
+          stop: () => Promise.resolve({ profiles: {}, profilers: {}, notes: [] }),
+        }),
+    };
+    const saved = { ...process.env };
+    process.env.FLAMEGATE_CPU_PROFILER = "perf";
+    process.env.PATH = "/nonexistent";
+    try {
+      const driver = withPerfCpu(inner, "go");
+      const ctx = {
+        service: {
+          profiles: ["cpu", "alloc"],
+          sampling: { cpuHz: 1000 },
+        } as unknown as ServiceConfig,
+        cwd: "/",
+        workDir: "/",
+        round: 1,
+        log: () => undefined,
+      } satisfies CaptureContext;
+      await driver.prepare(ctx);
+      expect(seen).toEqual([["cpu", "alloc"]]);
+      const got = await (await driver.startWindow(ctx, 1, 1)).stop();
+      expect(got.notes.join("\n")).toMatch(/perf is not on PATH; the runtime's own profiler ran/);
+    } finally {
+      process.env = saved;
+    }
+  });
+});
+
+describe("pinning the load off the service's CPUs", () => {
+  it("reads the kernel's CPU lists", () => {
+    expect(parseCpuList("0-1")).toEqual([0, 1]);
+    expect(parseCpuList("0-2,5\n")).toEqual([0, 1, 2, 5]);
+  });
+
+  it("is off unless asked for, and needs two CPUs", () => {
+    expect(pinPlan({}, () => "Cpus_allowed_list:\t0-3\n")).toBeUndefined();
+    expect(pinPlan({ FLAMEGATE_PIN_LOAD: "1" }, () => "Cpus_allowed_list:\t2\n")).toBeUndefined();
+  });
+
+  it("quotes the start command for the shell it runs under", () => {
+    expect(pinnedCommand("echo 'a b'", { service: "0", load: "1", all: "0,1" })).toBe(
+      `exec taskset -c 0 /bin/sh -c 'echo '\\''a b'\\'''`,
+    );
+  });
+});
