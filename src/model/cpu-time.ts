@@ -26,27 +26,39 @@ export const OS_CPU_COMMENT =
  * OS_CPU_COMMENT says so. kinds.ts prefers the new type, so it is what gets
  * compared. Every sample is worth the same `period` nanoseconds, so the
  * verdict still recovers the sample counts it models the noise with; the
- * samples/count values stay as they were. Returns false, changing nothing,
- * when the profile already has cpu/nanoseconds, has no samples/count, or has
- * no samples.
+ * samples/count values stay as they were. With `replace`, a cpu/nanoseconds
+ * column the profiler wrote (Go's sampled CPU, V8's sampled wall time, perf's
+ * task-clock) is rewritten the same way, so every runtime's total is the OS's
+ * count. Returns false, changing nothing, when the profile already has
+ * cpu/nanoseconds (and not `replace`), has no samples/count, or has no
+ * samples.
  */
-export function addOsCpuTime(profile: Profile, cpuNanos: number): boolean {
+export function addOsCpuTime(profile: Profile, cpuNanos: number, replace = false): boolean {
   const have = sampleTypes(profile);
-  if (have.some((t) => sameSampleType(t, CPU_TIME))) return false;
+  const existing = have.findIndex((t) => sameSampleType(t, CPU_TIME));
+  if (existing >= 0 && !replace) return false;
   const counts = have.findIndex((t) => sameSampleType(t, SAMPLE_COUNT));
   if (counts < 0) return false;
   const samples = totals(profile)[counts]!;
   if (samples <= 0 || !(cpuNanos > 0)) return false;
   // Whole nanoseconds per sample: the total misses cpuNanos by under 1 ns per sample.
   const period = Math.max(1, Math.round(cpuNanos / samples));
-  const cpu = new ValueType({
-    type: profile.stringTable.dedup(CPU_TIME.type),
-    unit: profile.stringTable.dedup(CPU_TIME.unit),
-  });
-  profile.sampleType.push(cpu);
-  for (const s of profile.sample) s.value = [...s.value, toNumber(s.value[counts]) * period];
+  const cpu =
+    profile.sampleType[existing] ??
+    new ValueType({
+      type: profile.stringTable.dedup(CPU_TIME.type),
+      unit: profile.stringTable.dedup(CPU_TIME.unit),
+    });
+  if (existing < 0) profile.sampleType.push(cpu);
+  for (const s of profile.sample) {
+    const value = toNumber(s.value[counts]) * period;
+    s.value =
+      existing < 0 ? [...s.value, value] : s.value.map((v, i) => (i === existing ? value : v));
+  }
   profile.periodType = cpu;
   profile.period = period;
-  profile.comment = [...profile.comment, profile.stringTable.dedup(OS_CPU_COMMENT)];
+  const marker = profile.stringTable.dedup(OS_CPU_COMMENT);
+  if (!profile.comment.some((c) => toNumber(c) === marker))
+    profile.comment = [...profile.comment, marker];
   return true;
 }

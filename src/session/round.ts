@@ -27,6 +27,7 @@ import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
 import { relativizeFiles } from "../model/relative-files.js";
 import { addOsCpuTime } from "../model/cpu-time.js";
+import { type PinPlan, osCpuForEveryRuntime, pinPlan, pinSelf, pinnedCommand } from "./pin.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -139,6 +140,8 @@ interface Round {
   tag: string;
   /** false: the overhead bench's control, no profiler (RoundOptions.profile). */
   profile: boolean;
+  /** Service and load on separate CPUs (pin.ts), when asked for. */
+  pin: PinPlan | undefined;
 }
 
 export async function runRound(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
@@ -158,6 +161,7 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     cwd,
     tag: `${service.name} r${opts.round}`,
     profile: opts.profile ?? true,
+    pin: pinPlan(),
   };
   let proc: GroupProcess | undefined;
   try {
@@ -193,7 +197,8 @@ function startService(r: Round, prepared: PreparedStart): GroupProcess {
       opts.logFile,
       `=== flamegate: ${r.tag}: ${prepared.command} (in ${cwd}) at ${new Date().toISOString()} ===\n`,
     );
-  const proc = new GroupProcess(prepared.command, {
+  const command = r.pin ? pinnedCommand(prepared.command, r.pin) : prepared.command;
+  const proc = new GroupProcess(command, {
     cwd,
     env: { ...process.env, ...service.env, ...prepared.env },
     ...(opts.logFile ? { logFile: opts.logFile } : {}),
@@ -275,6 +280,7 @@ async function runWindow(
   );
   const endWatch = await opts.watchLoad?.(proc.pid, kinds);
   const cpuBefore = groupCpuSeconds(proc.pid);
+  if (r.pin) pinSelf(r.pin.load);
   const running = startLoad(service, r.cwd, undefined, cap);
   let figures: LoadFigures;
   try {
@@ -284,6 +290,8 @@ async function runWindow(
     await window?.stop().catch(() => undefined);
     await endWatch?.();
     throw err;
+  } finally {
+    if (r.pin) pinSelf(r.pin.all);
   }
   const cpuAfter = groupCpuSeconds(proc.pid);
   // At least 0: a member that exits unreaped by the group takes its CPU time with it.
@@ -305,8 +313,9 @@ async function closeWindow(
 ): Promise<CapturedProfiles> {
   try {
     const got = await window.stop();
-    if (r.driver.cpuSamplesCountThreads && got.profiles.cpu)
-      osCpuTime(got.profiles.cpu, cpuSeconds, got.notes);
+    const replace = osCpuForEveryRuntime() && !r.driver.cpuSamplesCountThreads;
+    if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
+      osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
     // Paths relative to the service's directory, so base and head from two checkouts match.
     for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);
     return got;
@@ -317,12 +326,18 @@ async function closeWindow(
 }
 
 /** Adds the window's OS-counted CPU to a CPU profile that counts threads (model/cpu-time.ts), or notes why it could not. */
-function osCpuTime(cpu: Profile, cpuSeconds: number | undefined, notes: string[]): void {
-  if (cpuSeconds === undefined)
-    notes.push(
-      "CPU samples count active threads and could not be scaled to the OS's CPU count (no /proc here): the CPU total per request counts threads waiting for the GIL too",
-    );
-  else addOsCpuTime(cpu, cpuSeconds * 1e9);
+function osCpuTime(
+  cpu: Profile,
+  cpuSeconds: number | undefined,
+  notes: string[],
+  replace: boolean,
+): void {
+  if (cpuSeconds === undefined) {
+    if (!replace)
+      notes.push(
+        "CPU samples count active threads and could not be scaled to the OS's CPU count (no /proc here): the CPU total per request counts threads waiting for the GIL too",
+      );
+  } else addOsCpuTime(cpu, cpuSeconds * 1e9, replace);
 }
 
 /**

@@ -73,4 +73,17 @@ describe("addOsCpuTime", () => {
     expect(addOsCpuTime(idle, 1e9)).toBe(false);
     expect(idle.sampleType).toHaveLength(1);
   });
+
+  it("with replace, rewrites the CPU time a profiler sampled to the OS's count, marked once", () => {
+    const goCpu = importProfileFile(join(captured, "go", "cpu.pb.gz")).profile;
+    const [samples] = totals(goCpu);
+    expect(addOsCpuTime(goCpu, 2e9, true)).toBe(true);
+    expect(addOsCpuTime(goCpu, 2e9, true)).toBe(true);
+    const [after, cpu] = totals(goCpu);
+    expect(after).toBe(samples);
+    expect(Math.abs(cpu! - 2e9)).toBeLessThanOrEqual(samples!);
+    expect(goCpu.sampleType).toHaveLength(2);
+    const view = scanPprof(gunzipSync(encodeProfileGz(goCpu)), "replaced");
+    expect(view.comments.filter((c) => c === OS_CPU_COMMENT)).toHaveLength(1);
+  });
 });
