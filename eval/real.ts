@@ -64,7 +64,11 @@ interface RealCell {
   reports: Report[];
 }
 
-function withRegression(service: ServiceConfig, regression: string, o: RealOptions): ServiceConfig {
+export function withRegression(
+  service: ServiceConfig,
+  regression: string,
+  o: Pick<RealOptions, "rounds" | "warmup" | "seconds">,
+): ServiceConfig {
   return {
     ...service,
     ...(o.rounds === undefined ? {} : { rounds: o.rounds }),

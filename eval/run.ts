@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
+import { LEVERS, leverTable, readLeverRecords, runLever } from "./levers.js";
 import { rejudgeKept, runReal } from "./real.js";
 
 /**
@@ -16,6 +17,12 @@ import { rejudgeKept, runReal } from "./real.js";
  * (JSON lines), keeps every run's profile sets under DIR (to judge them
  * again) and writes the measured noise to eval/noise-<runtime>.json,
  * which the offline mode reads with --noise.
+ *
+ * npm run eval -- --real --lever perf|pin|oscpu [--ab-cpu] [--runtime …] [--pairs N]
+ *   [--rounds K] [--seconds S] [--record FILE]: one capture lever, before and
+ *   after interleaved in pairs of ab runs (A/A, or the fixture's CPU
+ *   regression with --ab-cpu), side by side (eval/levers.ts).
+ * npm run eval -- --levers FILE…: the side-by-side table of recorded lever runs.
  *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
  * --keep DIR, judged again by the current default gate (same real rounds,
@@ -35,6 +42,9 @@ const { values } = parseArgs({
     record: { type: "string" },
     keep: { type: "string" },
     rejudge: { type: "string" },
+    lever: { type: "string" },
+    "ab-cpu": { type: "boolean", default: false },
+    levers: { type: "string", multiple: true },
     // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
   },
@@ -53,6 +63,18 @@ if (values.rejudge !== undefined) {
     values.record,
   );
   process.stdout.write(`${table}\n`);
+  process.exit(0);
+}
+
+if (values.levers !== undefined) {
+  const missing = values.levers.find((f) => !existsSync(f));
+  if (missing !== undefined) {
+    process.stderr.write(
+      `eval: --levers ${missing}: no such file (give --record files of --lever runs)\n`,
+    );
+    process.exit(2);
+  }
+  process.stdout.write(`${leverTable(values.levers.flatMap(readLeverRecords))}\n`);
   process.exit(0);
 }
 
@@ -78,6 +100,25 @@ if (values.real) {
   if ((seconds !== undefined && !(seconds >= 1)) || (warmup !== undefined && !(warmup >= 0))) {
     process.stderr.write("eval: --seconds must be ≥ 1 and --warmup ≥ 0\n");
     process.exit(2);
+  }
+  if (values.lever !== undefined) {
+    if (!(values.lever in LEVERS)) {
+      process.stderr.write(`eval: --lever must be one of ${Object.keys(LEVERS).join(", ")}\n`);
+      process.exit(2);
+    }
+    const table = await runLever({
+      lever: values.lever,
+      runtime: runtime as Runtime,
+      pairs,
+      regression: values["ab-cpu"] ? "cpu" : "",
+      ...(values.record === undefined ? {} : { record: values.record }),
+      ...(rounds === undefined ? {} : { rounds }),
+      ...(seconds === undefined ? {} : { seconds }),
+      ...(warmup === undefined ? {} : { warmup }),
+      log: (line) => process.stderr.write(`eval: ${line}\n`),
+    });
+    process.stdout.write(`${table}\n`);
+    process.exit(0);
   }
   const { table, noise } = await runReal({
     runtime: runtime as Runtime,

@@ -1,0 +1,266 @@
+import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { runAbService } from "../src/cli/ab.js";
+import { compareSets } from "../src/compare/compare.js";
+import { readSide } from "../src/compare/inputs.js";
+import { minimalDetectableLog } from "../src/compare/stats/mde.js";
+import type { Comparison, Report } from "../src/compare/types.js";
+import { DEFAULT_GATE, type Runtime } from "../src/config.js";
+import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
+import { runnerFingerprint } from "../src/session/fingerprint.js";
+import { withRegression } from "./real.js";
+
+/**
+ * `npm run eval -- --real --lever NAME`: one capture lever measured before
+ * and after on the same machine in one run. Each pair runs the fixture's ab
+ * once with the lever off and once with it on, the order alternating from
+ * pair to pair, so load on the machine hits both arms alike. Every ab is
+ * judged by the default gate and appended to `record` (JSON lines) with the
+ * machine's load average, its wall time and which CPU profiler ran; the
+ * table gives, per arm, the median σ0, CPU samples per round, the MDEs of
+ * the hottest tested frame, of a 5 % frame and of the total, and the wall
+ * time per ab.
+ */
+
+/** The environment each arm of a lever runs with (read by src/capture and src/session). */
+export const LEVERS: Record<
+  string,
+  { before: Record<string, string>; after: Record<string, string> }
+> = {
+  perf: { before: { FLAMEGATE_CPU_PROFILER: "native" }, after: { FLAMEGATE_CPU_PROFILER: "perf" } },
+  pin: { before: { FLAMEGATE_PIN_LOAD: "0" }, after: { FLAMEGATE_PIN_LOAD: "1" } },
+  oscpu: { before: { FLAMEGATE_OS_CPU: "0" }, after: { FLAMEGATE_OS_CPU: "1" } },
+};
+
+export interface LeverOptions {
+  lever: string;
+  runtime: Runtime;
+  pairs: number;
+  rounds?: number;
+  seconds?: number;
+  warmup?: number;
+  /** "" for A/A, "cpu" for the fixture's CPU regression in the head. */
+  regression: "" | "cpu";
+  record?: string;
+  log: (line: string) => void;
+}
+
+/** What one ab of one arm measured, for the record and the table. */
+export interface ArmRecord {
+  lever: string;
+  arm: "before" | "after";
+  runtime: Runtime;
+  cell: string;
+  pair: number;
+  at: string;
+  /** 1-minute load average when the ab started and ended. */
+  load1: [number, number];
+  wallSeconds: number;
+  verdict: string;
+  cpuProfiler: string;
+  cpu?: KindFigures;
+  alloc?: KindFigures;
+}
+
+interface KindFigures {
+  verdict: string | undefined;
+  samplesPerRound: number | undefined;
+  frameSigma: number | null | undefined;
+  mdeTotalPct: number | undefined;
+  mde5Pct: number;
+  hottest?: { function: string; sharePct: number; mdePct: number; deltaPct: number | null };
+  /** The fixture's regressed frame (main.hashPayload, hashPayload, …) when tested. */
+  target?: { function: string; deltaPct: number | null; p: number; verdict: string };
+  familySize: number;
+}
+
+const TARGET = /hashPayload|hash_payload/;
+
+/**
+ * The MDE (percent, 80 % power) of a frame holding `share` of the total, by
+ * the gate's own formula (compare/verdict.ts minimalDetectable) with this
+ * comparison's σ0, prior df, samples per round and family size. Paired rounds.
+ */
+export function frameMdePct(c: Comparison, share: number, rounds: number, family: number): number {
+  const n = c.noise?.samplesPerRound ?? 0;
+  const s0 = (c.noise?.frameSigma ?? 0) ** 2;
+  const df = (c.noise?.priorDf ?? 0) + rounds - 1;
+  const se = Math.sqrt((1 / (share * n + 0.5) + s0) * (2 / rounds));
+  const level = DEFAULT_GATE.alpha / 2 / Math.max(1, family);
+  return (Math.exp(minimalDetectableLog(se, level, 0.8, df)) - 1) * 100;
+}
+
+export function kindFigures(c: Comparison | undefined, rounds: number): KindFigures | undefined {
+  if (!c) return undefined;
+  const tested = c.frames.filter((f) => f.untested === undefined && f.pRaw !== undefined);
+  const hot = [...tested].sort((a, b) => (b.shareBase ?? 0) - (a.shareBase ?? 0))[0];
+  const target = c.frames.find((f) => TARGET.test(f.function) && f.pRaw !== undefined);
+  return {
+    verdict: c.verdict,
+    samplesPerRound: c.noise?.samplesPerRound,
+    frameSigma: c.noise?.frameSigma,
+    mdeTotalPct: c.mde.totalPct,
+    mde5Pct: c.mde.deltaPct,
+    ...(hot
+      ? {
+          hottest: {
+            function: hot.function,
+            sharePct: (hot.shareBase ?? 0) * 100,
+            mdePct: frameMdePct(c, hot.shareBase ?? 0, rounds, tested.length),
+            deltaPct: hot.tested === "self" ? hot.self.deltaPct : hot.cum.deltaPct,
+          },
+        }
+      : {}),
+    ...(target
+      ? {
+          target: {
+            function: target.function,
+            deltaPct: target.tested === "self" ? target.self.deltaPct : target.cum.deltaPct,
+            p: target.p,
+            verdict: target.verdict,
+          },
+        }
+      : {}),
+    familySize: tested.length,
+  };
+}
+
+/** The CPU profiler the rounds' manifests name (distinct values joined). */
+function cpuProfilerOf(dir: string): string {
+  const names = new Set<string>();
+  for (const side of ["base", "head"]) {
+    for (const s of readSide(join(dir, side)).services)
+      for (const r of s.rounds) {
+        const p = (r as { profilers?: Record<string, string> }).profilers?.cpu;
+        if (p) names.add(p);
+      }
+  }
+  return [...names].join(" | ") || "unknown";
+}
+
+async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): Promise<ArmRecord> {
+  const service = (await loadFixtureConfig(o.runtime)).services[0]!;
+  const env = LEVERS[o.lever]![arm];
+  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  const out = mkdtempSync(join(tmpdir(), "flamegate-lever-"));
+  const load0 = loadavg()[0]!;
+  const t0 = performance.now();
+  try {
+    const cwd = fixtureDir(o.runtime);
+    const opts = { pairs: 1, log: o.log, runtime: o.runtime, ...pick(o) };
+    await runAbService(
+      {
+        base: { service: withRegression(service, "", opts), cwd },
+        head: { service: withRegression(service, o.regression, opts), cwd },
+      },
+      out,
+      (line) => o.log(`[${arm}] ${line}`),
+    );
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const report: Report = compareSets(
+      readSide(join(out, "base")),
+      readSide(join(out, "head")),
+      DEFAULT_GATE,
+      { paired: true },
+    ).report;
+    const rounds = o.rounds ?? service.rounds;
+    const byKind = (k: string) => report.comparisons.find((c) => c.kind === k);
+    const cpu = kindFigures(byKind("cpu"), rounds);
+    const alloc = kindFigures(byKind("alloc"), rounds);
+    return {
+      lever: o.lever,
+      arm,
+      runtime: o.runtime,
+      cell: o.regression === "" ? "A/A" : "A/B cpu",
+      pair,
+      at: new Date().toISOString(),
+      load1: [round2(load0), round2(loadavg()[0]!)],
+      wallSeconds: round2(wallSeconds),
+      verdict: report.verdict,
+      cpuProfiler: cpuProfilerOf(out),
+      ...(cpu ? { cpu } : {}),
+      ...(alloc ? { alloc } : {}),
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}
+
+const pick = (o: LeverOptions) => ({
+  ...(o.rounds === undefined ? {} : { rounds: o.rounds }),
+  ...(o.seconds === undefined ? {} : { seconds: o.seconds }),
+  ...(o.warmup === undefined ? {} : { warmup: o.warmup }),
+});
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export async function runLever(o: LeverOptions): Promise<string> {
+  if (!LEVERS[o.lever]) throw new Error(`unknown lever ${o.lever}`);
+  const records: ArmRecord[] = [];
+  for (let i = 0; i < o.pairs; i++) {
+    // Alternate which arm goes first, so a trend in the machine's load hits both alike.
+    const order: ("before" | "after")[] = i % 2 === 0 ? ["before", "after"] : ["after", "before"];
+    for (const arm of order) {
+      o.log(`${o.lever} ${arm} ${i + 1}/${o.pairs}`);
+      const r = await runArm(o, arm, i + 1);
+      records.push(r);
+      if (o.record) appendFileSync(o.record, `${JSON.stringify(r)}\n`);
+      o.log(
+        `${o.lever} ${arm} ${i + 1}/${o.pairs}: ${r.verdict}, ${r.cpu?.samplesPerRound?.toFixed(0)} cpu samples/round, σ0 ${fmt((r.cpu?.frameSigma ?? NaN) * 100)} %, ${r.wallSeconds} s, load ${r.load1.join("→")}`,
+      );
+    }
+  }
+  return leverTable(records);
+}
+
+/** Records of earlier runs (JSON lines), for a table over several sessions. */
+export function readLeverRecords(file: string): ArmRecord[] {
+  return readFileSync(file, "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as ArmRecord);
+}
+
+function median(xs: (number | null | undefined)[]): number {
+  const v = xs
+    .filter((x): x is number => typeof x === "number" && Number.isFinite(x))
+    .sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const m = v.length >> 1;
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+}
+
+const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
+
+/**
+ * Per runtime, lever and cell, the two arms side by side (medians over the
+ * ab runs): what the issue asks to compare before adopting a lever.
+ */
+export function leverTable(records: ArmRecord[]): string {
+  const fp = runnerFingerprint();
+  const groups = new Map<string, ArmRecord[]>();
+  for (const r of records) {
+    const key = `${r.runtime}|${r.lever}|${r.cell}|${r.arm}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const rows = [...groups].map(([key, rs]) => {
+    const [runtime, lever, cell, arm] = key.split("|");
+    const hot = rs.map((r) => r.cpu?.hottest);
+    const target = rs.map((r) => r.cpu?.target).filter((t) => t !== undefined);
+    const caught = target.filter((t) => t.verdict === "fail").length;
+    return `| ${runtime} | ${lever} | ${cell} | ${arm} | ${rs.length} | ${rs[0]?.cpuProfiler ?? ""} | ${fmt(median(rs.map((r) => r.cpu?.frameSigma)) * 100)} % | ${fmt(median(rs.map((r) => r.cpu?.samplesPerRound)), 0)} | ${fmt(median(hot.map((h) => h?.mdePct)))} % (${hot[0]?.function ?? "–"}, ${fmt(median(hot.map((h) => h?.sharePct)))} %) | ${fmt(median(rs.map((r) => r.cpu?.mde5Pct)))} % | ${fmt(median(rs.map((r) => r.cpu?.mdeTotalPct)))} % | ${cell === "A/A" ? `${rs.filter((r) => r.verdict === "fail").length} fail` : `${caught} of ${target.length} caught`} | ${fmt(median(rs.map((r) => r.wallSeconds)), 0)} s | ${fmt(median(rs.map((r) => (r.load1[0] + r.load1[1]) / 2)))} |`;
+  });
+  return [
+    `Measured ${new Date().toISOString().slice(0, 10)} on ${fp.cpuModel} × ${fp.cores} cores (medians over the ab runs of each arm; σ0 and MDEs of the cpu comparison, 80 % power)`,
+    "",
+    "| runtime | lever | cell | arm | ab runs | cpu profiler | σ0 | cpu samples / round | MDE hottest frame (its share) | MDE 5 % frame | MDE total | gate | wall time / ab | load avg (1 min) |",
+    "|---|---|---|---|---:|---|---:|---:|---|---:|---:|---|---:|---:|",
+    ...rows,
+  ].join("\n");
+}
