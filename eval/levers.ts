@@ -1,9 +1,13 @@
-import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runAbService } from "../src/cli/ab.js";
 import { compareSets } from "../src/compare/compare.js";
 import { readSide } from "../src/compare/inputs.js";
+import { importProfileFile } from "../src/import/index.js";
+import { addOsCpuTime } from "../src/model/cpu-time.js";
+import { encodeProfileGz } from "../src/model/gzip.js";
+import { readProfileSets } from "../src/model/profile-set-read.js";
 import { minimalDetectableLog } from "../src/compare/stats/mde.js";
 import type { Comparison, Report } from "../src/compare/types.js";
 import { DEFAULT_GATE, type Runtime } from "../src/config.js";
@@ -60,6 +64,8 @@ export interface ArmRecord {
   verdict: string;
   cpuProfiler: string;
   cpu?: KindFigures;
+  /** The same rounds judged with each CPU profile's total set to the OS's count (lever 3). */
+  cpuOs?: KindFigures;
   alloc?: KindFigures;
 }
 
@@ -69,9 +75,20 @@ interface KindFigures {
   frameSigma: number | null | undefined;
   mdeTotalPct: number | undefined;
   mde5Pct: number;
+  /** Degrees of freedom of the moderated-variance prior, and the run noise of the total (log SD). */
+  priorDf: number | undefined;
+  totalSigma: number | null | undefined;
+  /** The tested frame with the largest self share. */
   hottest?: { function: string; sharePct: number; mdePct: number; deltaPct: number | null };
   /** The fixture's regressed frame (main.hashPayload, hashPayload, …) when tested. */
-  target?: { function: string; deltaPct: number | null; p: number; verdict: string };
+  target?: {
+    function: string;
+    deltaPct: number | null;
+    p: number;
+    verdict: string;
+    sharePct: number;
+    mdePct: number;
+  };
   familySize: number;
 }
 
@@ -94,7 +111,10 @@ export function frameMdePct(c: Comparison, share: number, rounds: number, family
 export function kindFigures(c: Comparison | undefined, rounds: number): KindFigures | undefined {
   if (!c) return undefined;
   const tested = c.frames.filter((f) => f.untested === undefined && f.pRaw !== undefined);
-  const hot = [...tested].sort((a, b) => (b.shareBase ?? 0) - (a.shareBase ?? 0))[0];
+  const selfTested = tested.filter((f) => f.tested === "self");
+  const hot = [...(selfTested.length > 0 ? selfTested : tested)].sort(
+    (a, b) => (b.shareBase ?? 0) - (a.shareBase ?? 0),
+  )[0];
   const target = c.frames.find((f) => TARGET.test(f.function) && f.pRaw !== undefined);
   return {
     verdict: c.verdict,
@@ -102,6 +122,8 @@ export function kindFigures(c: Comparison | undefined, rounds: number): KindFigu
     frameSigma: c.noise?.frameSigma,
     mdeTotalPct: c.mde.totalPct,
     mde5Pct: c.mde.deltaPct,
+    priorDf: c.noise?.priorDf,
+    totalSigma: c.noise?.totalSigma,
     ...(hot
       ? {
           hottest: {
@@ -119,6 +141,8 @@ export function kindFigures(c: Comparison | undefined, rounds: number): KindFigu
             deltaPct: target.tested === "self" ? target.self.deltaPct : target.cum.deltaPct,
             p: target.p,
             verdict: target.verdict,
+            sharePct: (target.shareBase ?? 0) * 100,
+            mdePct: frameMdePct(c, target.shareBase ?? 0, rounds, tested.length),
           },
         }
       : {}),
@@ -126,16 +150,30 @@ export function kindFigures(c: Comparison | undefined, rounds: number): KindFigu
   };
 }
 
+/**
+ * Lever 3 on the rounds already captured: every CPU profile of the ab run in
+ * `dir` gets the window's OS-counted CPU as its cpu/nanoseconds total
+ * (model/cpu-time.ts, as the session does with FLAMEGATE_OS_CPU=1), in place.
+ */
+function rewriteWithOsCpu(dir: string): void {
+  for (const side of ["base", "head"])
+    for (const set of readProfileSets(join(dir, side)).values())
+      set.manifest.rounds.forEach((r, i) => {
+        const file = set.files[i]?.cpu;
+        const seconds = r.windows?.cpu?.cpuSeconds ?? r.cpuSeconds;
+        if (file === undefined || seconds === undefined) return;
+        const profile = importProfileFile(file).profile;
+        if (addOsCpuTime(profile, seconds * 1e9, true))
+          writeFileSync(file, encodeProfileGz(profile));
+      });
+}
+
 /** The CPU profiler the rounds' manifests name (distinct values joined). */
 function cpuProfilerOf(dir: string): string {
   const names = new Set<string>();
-  for (const side of ["base", "head"]) {
-    for (const s of readSide(join(dir, side)).services)
-      for (const r of s.rounds) {
-        const p = (r as { profilers?: Record<string, string> }).profilers?.cpu;
-        if (p) names.add(p);
-      }
-  }
+  for (const side of ["base", "head"])
+    for (const set of readProfileSets(join(dir, side)).values())
+      for (const r of set.manifest.rounds) if (r.profilers?.cpu) names.add(r.profilers.cpu);
   return [...names].join(" | ") || "unknown";
 }
 
@@ -159,16 +197,18 @@ async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): P
       (line) => o.log(`[${arm}] ${line}`),
     );
     const wallSeconds = (performance.now() - t0) / 1000;
-    const report: Report = compareSets(
-      readSide(join(out, "base")),
-      readSide(join(out, "head")),
-      DEFAULT_GATE,
-      { paired: true },
-    ).report;
+    const judge = (): Report =>
+      compareSets(readSide(join(out, "base")), readSide(join(out, "head")), DEFAULT_GATE, {
+        paired: true,
+      }).report;
+    const report = judge();
     const rounds = o.rounds ?? service.rounds;
-    const byKind = (k: string) => report.comparisons.find((c) => c.kind === k);
+    const byKind = (k: string, r = report) => r.comparisons.find((c) => c.kind === k);
     const cpu = kindFigures(byKind("cpu"), rounds);
     const alloc = kindFigures(byKind("alloc"), rounds);
+    const cpuProfiler = cpuProfilerOf(out);
+    rewriteWithOsCpu(out);
+    const cpuOs = kindFigures(byKind("cpu", judge()), rounds);
     return {
       lever: o.lever,
       arm,
@@ -179,8 +219,9 @@ async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): P
       load1: [round2(load0), round2(loadavg()[0]!)],
       wallSeconds: round2(wallSeconds),
       verdict: report.verdict,
-      cpuProfiler: cpuProfilerOf(out),
+      cpuProfiler,
       ...(cpu ? { cpu } : {}),
+      ...(cpuOs ? { cpuOs } : {}),
       ...(alloc ? { alloc } : {}),
     };
   } finally {
@@ -245,22 +286,51 @@ const fmt = (x: number, digits = 1) => (Number.isFinite(x) ? x.toFixed(digits) :
 export function leverTable(records: ArmRecord[]): string {
   const fp = runnerFingerprint();
   const groups = new Map<string, ArmRecord[]>();
-  for (const r of records) {
+  // Lever 3 was judged on the same rounds: its rows sit under the arm they re-judge.
+  const expanded = records.flatMap((r) => [
+    r,
+    ...(r.cpuOs ? [{ ...r, arm: `${r.arm}, OS CPU total` as ArmRecord["arm"], cpu: r.cpuOs }] : []),
+  ]);
+  for (const r of expanded) {
     const key = `${r.runtime}|${r.lever}|${r.cell}|${r.arm}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const rows = [...groups].map(([key, rs]) => {
     const [runtime, lever, cell, arm] = key.split("|");
-    const hot = rs.map((r) => r.cpu?.hottest);
-    const target = rs.map((r) => r.cpu?.target).filter((t) => t !== undefined);
+    const cpu = rs.map((r) => r.cpu);
+    const hot = cpu.map((c) => c?.hottest);
+    const target = cpu.map((c) => c?.target).filter((t) => t !== undefined);
     const caught = target.filter((t) => t.verdict === "fail").length;
-    return `| ${runtime} | ${lever} | ${cell} | ${arm} | ${rs.length} | ${rs[0]?.cpuProfiler ?? ""} | ${fmt(median(rs.map((r) => r.cpu?.frameSigma)) * 100)} % | ${fmt(median(rs.map((r) => r.cpu?.samplesPerRound)), 0)} | ${fmt(median(hot.map((h) => h?.mdePct)))} % (${hot[0]?.function ?? "–"}, ${fmt(median(hot.map((h) => h?.sharePct)))} %) | ${fmt(median(rs.map((r) => r.cpu?.mde5Pct)))} % | ${fmt(median(rs.map((r) => r.cpu?.mdeTotalPct)))} % | ${cell === "A/A" ? `${rs.filter((r) => r.verdict === "fail").length} fail` : `${caught} of ${target.length} caught`} | ${fmt(median(rs.map((r) => r.wallSeconds)), 0)} s | ${fmt(median(rs.map((r) => (r.load1[0] + r.load1[1]) / 2)))} |`;
+    const gate =
+      cell === "A/A"
+        ? `${rs.filter((r) => r.verdict === "fail").length} fail`
+        : `${caught} of ${target.length} caught`;
+    const cells = [
+      runtime,
+      lever,
+      cell,
+      arm,
+      String(rs.length),
+      rs[0]?.cpuProfiler ?? "",
+      `${fmt(median(cpu.map((c) => c?.frameSigma)) * 100)} %`,
+      fmt(median(cpu.map((c) => c?.priorDf)), 0),
+      fmt(median(cpu.map((c) => c?.samplesPerRound)), 0),
+      `${fmt(median(hot.map((h) => h?.mdePct)))} % (${hot[0]?.function ?? "–"}, ${fmt(median(hot.map((h) => h?.sharePct)))} %)`,
+      `${fmt(median(target.map((t) => t.mdePct)))} % (${fmt(median(target.map((t) => t.sharePct)))} %)`,
+      `${fmt(median(cpu.map((c) => c?.mde5Pct)))} %`,
+      `${fmt(median(cpu.map((c) => c?.mdeTotalPct)))} %`,
+      `${fmt(median(cpu.map((c) => c?.totalSigma)) * 100)} %`,
+      gate,
+      `${fmt(median(rs.map((r) => r.wallSeconds)), 0)} s`,
+      fmt(median(rs.map((r) => (r.load1[0] + r.load1[1]) / 2))),
+    ];
+    return `| ${cells.join(" | ")} |`;
   });
   return [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${fp.cpuModel} × ${fp.cores} cores (medians over the ab runs of each arm; σ0 and MDEs of the cpu comparison, 80 % power)`,
     "",
-    "| runtime | lever | cell | arm | ab runs | cpu profiler | σ0 | cpu samples / round | MDE hottest frame (its share) | MDE 5 % frame | MDE total | gate | wall time / ab | load avg (1 min) |",
-    "|---|---|---|---|---:|---|---:|---:|---|---:|---:|---|---:|---:|",
+    "| runtime | lever | cell | arm | ab runs | cpu profiler | σ0 | prior df | cpu samples / round | MDE hottest self frame (its share) | MDE hashPayload (its share) | MDE 5 % frame | MDE total | σ total / run | gate | wall time / ab | load avg (1 min) |",
+    "|---|---|---|---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|---:|---:|",
     ...rows,
   ].join("\n");
 }
