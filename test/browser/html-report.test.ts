@@ -8,7 +8,7 @@ import type { StackNode } from "../../src/compare/aggregate.js";
 import { diffStacks, type DiffNode } from "../../src/compare/stack-diff.js";
 import { compareSets } from "../../src/compare/compare.js";
 import { readSide } from "../../src/compare/inputs.js";
-import { REPORT_SCHEMA, type Report } from "../../src/compare/types.js";
+import { REPORT_SCHEMA, type Comparison, type Report } from "../../src/compare/types.js";
 import { DEFAULT_GATE } from "../../src/config.js";
 import { packageRoot } from "../../src/paths.js";
 import { htmlFor } from "../../src/report/files.js";
@@ -205,8 +205,31 @@ describe("HTML report in chromium (real V8 CPU and heap profiles)", () => {
       });
       return root;
     };
+    // Every hostile name also fails, so it is listed beside the graph too.
+    const same = { base: 1, head: 2, deltaPct: 100 };
+    const comparison: Comparison = {
+      service: "<b>svc</b>",
+      runtime: "node",
+      kind: "cpu",
+      unit: "count",
+      base: { rounds: 1, requests: null, total: 10 },
+      head: { rounds: 1, requests: null, total: 10 },
+      total: { ...same, ci: [0, 1], p: 1, verdict: "pass" },
+      frames: names.map((name) => ({
+        function: name,
+        file: `${name}.js`,
+        self: same,
+        cum: same,
+        ci: [50, 150],
+        p: 0.001,
+        verdict: "fail",
+        tested: "self",
+      })),
+      mde: { frameSharePct: 1, deltaPct: 10 },
+      verdict: "fail",
+    };
     const html = renderHtml({
-      report: { schema: REPORT_SCHEMA, verdict: "pass", comparisons: [] },
+      report: { schema: REPORT_SCHEMA, verdict: "fail", comparisons: [comparison] },
       flames: [
         {
           service: "<b>svc</b>",
@@ -222,6 +245,9 @@ describe("HTML report in chromium (real V8 CPU and heap profiles)", () => {
     const w = await open(file);
     const texts = await w.page.locator("#flame .f").allTextContents();
     for (const name of names) expect(texts).toContain(name);
+    expect(await w.page.locator("#flagged-list li button").allTextContents()).toEqual(names);
+    await w.page.locator("#flagged-list li button").first().click();
+    expect(await w.page.locator("#details").textContent()).toContain(names[0]);
     expect(await w.page.locator('button[data-cmp="0"]').textContent()).toBe("<b>svc</b> · cpu");
     await frame(w.page, names[0]!).hover();
     expect(await w.page.locator("#details").textContent()).toContain(names[0]);
