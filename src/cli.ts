@@ -39,12 +39,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`${usageLine(err, name)}\n`);
       return 2;
     }
+    const where = name ? `flamegate ${name}` : "flamegate";
     if (err instanceof FlamegateError) {
-      process.stderr.write(`flamegate ${name ?? ""}: ${err.message}\n`.replace(" :", ":"));
+      process.stderr.write(`${where}: ${err.message}\n`);
       for (const line of err.details) process.stderr.write(`  ${line}\n`);
     } else {
       process.stderr.write(
-        `flamegate ${name}: internal error: ${errorMessage(err)} (please report it; --verbose shows the stack)\n`,
+        `${where}: internal error: ${errorMessage(err)} (please report it; --verbose shows the stack)\n`,
       );
     }
     if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
