@@ -1,10 +1,16 @@
 import { GitHubApiError, apiCall, apiCallOr404, type Octokit, type RepoRef } from "./api.js";
 
 /**
- * The one sticky PR comment: found by a hidden HTML marker, updated in place.
- * Two jobs racing (both list, find nothing, both create) end with one
- * comment: after creating, a job lists again, keeps the oldest marked
- * comment, writes its body there and deletes the newer ones.
+ * The one sticky PR comment: found by a hidden HTML marker on its first line,
+ * updated in place. Only comments written by the token's own identity whose
+ * body starts with the marker are ours: anyone can type the marker into a
+ * comment, and a token with `pull-requests: write` may edit or delete any
+ * comment on the PR, so adopting by the marker alone would let another user
+ * have the report written into a comment they can edit afterwards, or have a
+ * maintainer's comment that quotes the marker deleted. Two jobs racing (both
+ * list, find nothing, both create) end with one comment: after creating, a
+ * job lists again, keeps the oldest of ours, writes its body there and
+ * deletes the newer ones.
  */
 
 export interface StickyComment {
@@ -12,6 +18,15 @@ export interface StickyComment {
   url: string;
   action: "created" | "updated";
 }
+
+/** Who the token writes as: its login, and its account id when the API reported one. */
+export interface TokenIdentity {
+  login: string;
+  id: number | null;
+}
+
+/** The job's GITHUB_TOKEN writes as this bot (REST `user.login` of its comments). */
+export const ACTIONS_BOT: TokenIdentity = { login: "github-actions[bot]", id: 41898282 };
 
 /** The marker of the sticky comment for `key` (the comment-key input): `flamegate:<key>`. */
 export function commentMarker(key: string): string {
@@ -40,11 +55,51 @@ interface Listed {
   body?: string;
 }
 
+/**
+ * The identity the token writes as, from GraphQL `viewer`: REST `GET /user`
+ * answers 403 for GITHUB_TOKEN and app installation tokens, `viewer` answers
+ * for those and for user tokens alike (`github-actions[bot]` for
+ * GITHUB_TOKEN). When GraphQL cannot be reached, the job's own bot is assumed
+ * with a warning: a stricter match than any marker, which no user can post as.
+ */
+export async function tokenIdentity(
+  octokit: Octokit,
+  warn: (line: string) => void = () => undefined,
+): Promise<TokenIdentity> {
+  try {
+    const r = await octokit.graphql<{ viewer?: { login?: unknown; databaseId?: unknown } }>(
+      "query { viewer { login databaseId } }",
+    );
+    const login = r.viewer?.login;
+    const id = r.viewer?.databaseId;
+    if (typeof login === "string" && login !== "")
+      return { login, id: typeof id === "number" ? id : null };
+    throw new Error("no viewer.login in the answer");
+  } catch (err) {
+    warn(
+      `cannot tell which account the token writes as (GraphQL viewer: ${err instanceof Error ? err.message : String(err)}); only comments by ${ACTIONS_BOT.login} count as flamegate's`,
+    );
+    return ACTIONS_BOT;
+  }
+}
+
+/** Written by `me`: the same login, and the same account id when both are known. */
+function writtenBy(user: { login?: string; id?: number } | null | undefined, me: TokenIdentity) {
+  return user?.login === me.login && (me.id === null || user.id === undefined || user.id === me.id);
+}
+
+/** Every `<!--` after the marker line made inert, so no text in the body can pass for a marker. */
+function stickyBody(line: string, body: string): string {
+  const rest = body.startsWith(`${line}\n`) ? body.slice(line.length + 1) : body;
+  return `${line}\n${rest.replace(/<!--/g, "<\u200b!--")}`;
+}
+
 async function listMarked(
   octokit: Octokit,
   repo: RepoRef,
   issue: number,
   marker: string,
+  me: TokenIdentity,
 ): Promise<Listed[]> {
   const line = markerLine(marker);
   const all = await apiCall(`GET /repos/${repo.owner}/${repo.repo}/issues/${issue}/comments`, () =>
@@ -55,7 +110,7 @@ async function listMarked(
     }),
   );
   return all
-    .filter((c) => (c.body ?? "").includes(line))
+    .filter((c) => writtenBy(c.user, me) && (c.body ?? "").startsWith(`${line}\n`))
     .map((c) => ({ id: c.id, html_url: c.html_url, body: c.body ?? "" }))
     .sort((a, b) => a.id - b.id);
 }
@@ -89,11 +144,16 @@ async function remove(octokit: Octokit, repo: RepoRef, ids: number[]): Promise<v
 export interface UpsertOptions {
   /** Only update a comment that already exists; never create one (comment: on-regression, passing run). */
   updateOnly?: boolean;
+  /** Who the token writes as; asked of the API (tokenIdentity) when not given. */
+  identity?: TokenIdentity;
+  /** Where a warning goes (the identity could not be asked). */
+  warn?: (line: string) => void;
 }
 
 /**
- * Creates or updates the comment carrying `marker` on issue/PR `issue`.
- * Returns null when `updateOnly` and there is none.
+ * Creates or updates our comment carrying `marker` on issue/PR `issue`.
+ * Returns null when `updateOnly` and there is none. Never edits or deletes a
+ * comment another account wrote, nor one that only quotes the marker.
  */
 export async function upsertComment(
   octokit: Octokit,
@@ -103,9 +163,9 @@ export async function upsertComment(
   body: string,
   options: UpsertOptions = {},
 ): Promise<StickyComment | null> {
-  const line = markerLine(marker);
-  const text = body.includes(line) ? body : `${line}\n${body}`;
-  const existing = await listMarked(octokit, repo, issue, marker);
+  const me = options.identity ?? (await tokenIdentity(octokit, options.warn));
+  const text = stickyBody(markerLine(marker), body);
+  const existing = await listMarked(octokit, repo, issue, marker, me);
   const [oldest, ...newer] = existing;
   if (oldest) {
     const url = await update(octokit, repo, oldest.id, text);
@@ -122,7 +182,7 @@ export async function upsertComment(
     () => octokit.rest.issues.createComment({ ...repo, issue_number: issue, body: text }),
   );
   // Another job may have created one between our list and our create.
-  const after = await listMarked(octokit, repo, issue, marker);
+  const after = await listMarked(octokit, repo, issue, marker, me);
   const keep = after[0];
   if (!keep || keep.id === created.id) {
     await remove(

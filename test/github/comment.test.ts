@@ -49,7 +49,10 @@ describe("upsertComment", () => {
         id: fake.state.id(),
         issue: 7,
         body: i === 120 ? "<!-- flamegate:api -->\nold" : `human comment ${i}`,
-        user: { login: "someone", type: "User" },
+        user:
+          i === 120
+            ? { login: "github-actions[bot]", type: "Bot" }
+            : { login: "someone", type: "User" },
         createdAt: "2026-01-01T00:00:00Z",
         updatedAt: "2026-01-01T00:00:00Z",
       });
@@ -80,7 +83,9 @@ describe("upsertComment", () => {
     expect(["<!-- flamegate:api -->\nfrom job A", "<!-- flamegate:api -->\nfrom job B"]).toContain(
       comments[0]?.body,
     );
-    expect(fake.state.requests.filter((q) => q.method === "POST")).toHaveLength(2);
+    expect(
+      fake.state.requests.filter((q) => q.method === "POST" && q.path.includes("/issues/")),
+    ).toHaveLength(2);
   });
 
   it("cleans up duplicates left by an earlier race", async () => {
@@ -161,5 +166,79 @@ describe("upsertComment", () => {
       upsertComment(octokit(), repo, 7, "flamegate:api", "x".repeat(70_000)),
     ).rejects.toThrow(/HTTP 422 Validation Failed/);
     expect(logs).toHaveLength(0);
+  });
+});
+
+describe("whose comment is ours", () => {
+  const seed = (body: string, login = "mallory", type = "User") => {
+    const c = {
+      id: fake.state.id(),
+      issue: 7,
+      body,
+      user: { login, type },
+      createdAt: "2026-01-01T00:00:00Z",
+      updatedAt: "2026-01-01T00:00:00Z",
+    };
+    fake.state.comments.push(c);
+    return c;
+  };
+
+  it("never adopts another user's comment that starts with the marker", async () => {
+    const hostile = seed("<!-- flamegate:api -->\nlooks like flamegate");
+    const r = await upsertComment(octokit(), repo, 7, "flamegate:api", "report");
+    expect(r?.action).toBe("created");
+    expect(r?.id).not.toBe(hostile.id);
+    expect(fake.state.commentsOn(7).map((c) => c.body)).toEqual([
+      "<!-- flamegate:api -->\nlooks like flamegate",
+      "<!-- flamegate:api -->\nreport",
+    ]);
+    expect(fake.state.requests.some((q) => q.path.endsWith(`/comments/${hostile.id}`))).toBe(false);
+  });
+
+  it("never deletes a later comment that quotes the marker, by a maintainer or by itself", async () => {
+    const ours = await upsertComment(octokit(), repo, 7, "flamegate:api", "first");
+    seed("> <!-- flamegate:api -->\n> why is this red?", "maintainer");
+    seed("<!-- flamegate:api -->\nquoted from the top", "maintainer");
+    seed("<!-- flamegate:other -->\nx\n<!-- flamegate:api -->", "github-actions[bot]", "Bot");
+    const again = await upsertComment(octokit(), repo, 7, "flamegate:api", "second");
+    expect(again).toMatchObject({ id: ours?.id, action: "updated" });
+    expect(fake.state.commentsOn(7)).toHaveLength(4);
+    expect(fake.state.requests.filter((q) => q.method === "DELETE")).toEqual([]);
+  });
+
+  it("writes the marker first and no other '<!--' a reader's text could turn into one", async () => {
+    await upsertComment(octokit(), repo, 7, "flamegate:api", "name `<!-- flamegate:s -->` here");
+    const [c] = fake.state.commentsOn(7);
+    expect(c?.body.startsWith("<!-- flamegate:api -->\n")).toBe(true);
+    expect(c?.body.match(/<!--/g)).toHaveLength(1);
+    // The job with key s does not take that comment for its own.
+    await upsertComment(octokit(), repo, 7, "flamegate:s", "s report");
+    expect(fake.state.commentsOn(7)).toHaveLength(2);
+  });
+
+  it("with a user's token, its own comments are the ones it adopts, not github-actions[bot]'s", async () => {
+    fake.state.tokens.set("ghp_perf_bot", "write");
+    fake.state.accounts.set("ghp_perf_bot", { login: "perf-bot", id: 5150, type: "User" });
+    const bots = seed("<!-- flamegate:api -->\nfrom GITHUB_TOKEN", "github-actions[bot]", "Bot");
+    const mine = await upsertComment(octokit("ghp_perf_bot"), repo, 7, "flamegate:api", "one");
+    expect(mine?.action).toBe("created");
+    const again = await upsertComment(octokit("ghp_perf_bot"), repo, 7, "flamegate:api", "two");
+    expect(again).toMatchObject({ id: mine?.id, action: "updated" });
+    expect(fake.state.comments.find((c) => c.id === bots.id)?.body).toContain("from GITHUB_TOKEN");
+  });
+
+  it("when GraphQL cannot say who the token is, warns once and counts only github-actions[bot]'s", async () => {
+    fake.inject({ method: "POST", path: /^\/graphql/, status: 404 });
+    const hostile = seed("<!-- flamegate:api -->\nhostile");
+    const warnings: string[] = [];
+    const r = await upsertComment(octokit(), repo, 7, "flamegate:api", "report", {
+      warn: (l) => warnings.push(l),
+    });
+    expect(r?.action).toBe("created");
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/only comments by github-actions\[bot\] count/);
+    expect(fake.state.comments.find((c) => c.id === hostile.id)?.body).toBe(
+      "<!-- flamegate:api -->\nhostile",
+    );
   });
 });

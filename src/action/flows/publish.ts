@@ -153,7 +153,7 @@ async function comment(
       pr,
       commentMarker(flow.inputs.commentKey),
       body,
-      { updateOnly: action === "update" },
+      { updateOnly: action === "update", warn: flow.deps.warn },
     );
     if (c) flow.deps.log(`PR comment ${c.action}: ${c.url}`);
     return c?.url ?? null;

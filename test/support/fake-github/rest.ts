@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { downloadUrl } from "./artifact-service.js";
 import { page, readBody, sendError, sendJson } from "./http.js";
-import type { FakeArtifact, FakeComment, FakeState, GitObject } from "./state.js";
+import type { FakeAccount, FakeArtifact, FakeComment, FakeState, GitObject } from "./state.js";
 
 /**
  * The REST endpoints flamegate (and @actions/artifact's findBy paths) call,
@@ -12,6 +12,8 @@ import type { FakeArtifact, FakeComment, FakeState, GitObject } from "./state.js
 
 interface Ctx {
   state: FakeState;
+  /** The account the request's token writes as. */
+  account: FakeAccount;
   baseUrl: string;
   serverUrl: string;
   repo: string;
@@ -39,8 +41,16 @@ function restArtifact(c: Ctx, a: FakeArtifact) {
     expires_at: a.expiresAt,
     workflow_run: {
       id: a.run.id,
-      repository_id: 1,
-      head_repository_id: 1,
+      ...(a.repositoryIds
+        ? {
+            ...(a.repositoryIds.repository === undefined
+              ? {}
+              : { repository_id: a.repositoryIds.repository }),
+            ...(a.repositoryIds.head === undefined
+              ? {}
+              : { head_repository_id: a.repositoryIds.head }),
+          }
+        : { repository_id: 1, head_repository_id: 1 }),
       head_branch: a.run.headBranch,
       head_sha: a.run.headSha,
     },
@@ -55,7 +65,11 @@ function restComment(c: Ctx, x: FakeComment) {
     html_url: `${c.serverUrl}/${c.repo}/pull/${x.issue}#issuecomment-${x.id}`,
     issue_url: `${c.baseUrl}/repos/${c.repo}/issues/${x.issue}`,
     body: x.body,
-    user: { login: x.user.login, id: 41898282, type: x.user.type },
+    user: {
+      login: x.user.login,
+      id: x.user.id ?? c.state.accountId(x.user.login),
+      type: x.user.type,
+    },
     created_at: x.createdAt,
     updated_at: x.updatedAt,
     author_association: "NONE",
@@ -195,7 +209,7 @@ const routes: Route[] = [
         id: c.state.id(),
         issue: Number(m[1]),
         body,
-        user: { login: "github-actions[bot]", type: "Bot" },
+        user: { ...c.account },
         createdAt: now,
         updatedAt: now,
       };
@@ -324,6 +338,25 @@ const routes: Route[] = [
   ],
 ];
 
+/**
+ * POST /graphql: only `viewer { login databaseId }` (what a client asks to
+ * learn whom its token writes as); any other query gets GraphQL's error shape.
+ */
+export async function handleGraphql(
+  state: FakeState,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  const token = (req.headers.authorization ?? "").replace(/^(token|bearer) /i, "");
+  if (!state.tokens.has(token)) return sendError(res, 401, "Bad credentials");
+  const parsed = JSON.parse((await readBody(req)).toString("utf8") || "{}") as { query?: unknown };
+  const query = typeof parsed.query === "string" ? parsed.query : "";
+  if (!/^\s*(query\s*)?\{\s*viewer\s*\{[\s\w]*\}\s*\}\s*$/.test(query))
+    return sendJson(res, 200, { errors: [{ message: "the fake GitHub answers only viewer" }] });
+  const a = state.accountOf(token);
+  sendJson(res, 200, { data: { viewer: { login: a.login, databaseId: a.id } } });
+}
+
 export async function handleRest(
   state: FakeState,
   baseUrl: string,
@@ -361,7 +394,8 @@ export async function handleRest(
       >;
       return parsed;
     };
-    await handler({ state, baseUrl, serverUrl, repo, req, res, url, sub, json }, match);
+    const account = state.accountOf(token);
+    await handler({ state, account, baseUrl, serverUrl, repo, req, res, url, sub, json }, match);
     return;
   }
   sendError(res, 404, "Not Found");

@@ -3,11 +3,11 @@ import type { AddressInfo } from "node:net";
 import { handleBlob, handleBlobDownload, handleTwirp, isTwirp } from "./artifact-service.js";
 import { runtimeTokenFor } from "./artifact-service.js";
 import { sendError } from "./http.js";
-import { handleRest } from "./rest.js";
+import { handleGraphql, handleRest } from "./rest.js";
 import { FakeState, type FakeRun, type Injected } from "./state.js";
 
 export { FakeState } from "./state.js";
-export type { FakeArtifact, FakeComment, FakePull, FakeRun } from "./state.js";
+export type { FakeAccount, FakeArtifact, FakeComment, FakePull, FakeRun } from "./state.js";
 
 /**
  * A local GitHub: the REST API (GITHUB_API_URL), the artifact results
@@ -65,6 +65,7 @@ export async function startFakeGitHub(repo = "octo-org/octo-service"): Promise<F
       if (isTwirp(url.pathname)) return handleTwirp(state, baseUrl, req, res, url.pathname);
       if (url.pathname.startsWith("/blob/")) return handleBlob(state, req, res, url);
       if (url.pathname.startsWith("/blob-download/")) return handleBlobDownload(state, res, url);
+      if (url.pathname === "/graphql" && method === "POST") return handleGraphql(state, req, res);
       return handleRest(state, baseUrl, serverUrl, repo, req, res, url);
     };
     handle().catch((err: unknown) => {

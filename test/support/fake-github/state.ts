@@ -27,13 +27,19 @@ export interface FakeArtifact {
   expiresAt: string;
   expired: boolean;
   finalized: boolean;
+  /**
+   * workflow_run.repository_id / head_repository_id as listed (default 1 and 1,
+   * a run of this repository); undefined leaves the field out of the answer.
+   */
+  repositoryIds?: { repository?: number; head?: number };
 }
 
 export interface FakeComment {
   id: number;
   issue: number;
   body: string;
-  user: { login: string; type: string };
+  /** The author; `id` defaults to the account id of `login` (fakeAccountId). */
+  user: { login: string; type: string; id?: number };
   createdAt: string;
   updatedAt: string;
 }
@@ -75,6 +81,20 @@ export interface Injected {
   times: number;
 }
 
+/** An account a token writes as (REST `user`, GraphQL `viewer`). */
+export interface FakeAccount {
+  login: string;
+  id: number;
+  type: "Bot" | "User";
+}
+
+/** What the job's GITHUB_TOKEN writes as on github.com. */
+export const ACTIONS_BOT_ACCOUNT: FakeAccount = {
+  login: "github-actions[bot]",
+  id: 41898282,
+  type: "Bot",
+};
+
 export class FakeState {
   readonly runs = new Map<string, FakeRun>();
   readonly artifacts: FakeArtifact[] = [];
@@ -88,6 +108,8 @@ export class FakeState {
   readonly injected: Injected[] = [];
   /** Token -> what it may do. "read" is what a fork's pull_request run gets. */
   readonly tokens = new Map<string, "read" | "write">();
+  /** Token -> the account it writes as; a token not listed is the job's GITHUB_TOKEN (github-actions[bot]). */
+  readonly accounts = new Map<string, FakeAccount>();
   /** Blocks uploaded per artifact id (Put Block), committed by Put Block List. */
   readonly blocks = new Map<number, Map<string, Buffer>>();
   private nextId = 1000;
@@ -110,6 +132,16 @@ export class FakeState {
 
   runById(id: number): FakeRun | undefined {
     return [...this.runs.values()].find((r) => r.id === id);
+  }
+
+  accountOf(token: string): FakeAccount {
+    return this.accounts.get(token) ?? ACTIONS_BOT_ACCOUNT;
+  }
+
+  /** The account id of `login`: the bot's, or one of the accounts tokens write as, else 1. */
+  accountId(login: string): number {
+    if (login === ACTIONS_BOT_ACCOUNT.login) return ACTIONS_BOT_ACCOUNT.id;
+    return [...this.accounts.values()].find((a) => a.login === login)?.id ?? 1;
   }
 
   commentsOn(issue: number): FakeComment[] {
