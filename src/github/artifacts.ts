@@ -130,7 +130,7 @@ export interface ArtifactInfo {
   runId: number | null;
   headBranch: string | null;
   headSha: string | null;
-  /** False when the run came from a fork (head repository differs): never a baseline. */
+  /** True only when the API names both the run's repository and its head repository, and they are the same: else never a baseline. */
   sameRepo: boolean;
 }
 
@@ -160,9 +160,10 @@ function toInfo(a: RestArtifact): ArtifactInfo {
     runId: run.id ?? null,
     headBranch: run.head_branch ?? null,
     headSha: run.head_sha ?? null,
+    // Only proven when GitHub names both repositories: a missing id is no evidence of a same-repo run.
     sameRepo:
-      run.repository_id === undefined ||
-      run.head_repository_id === undefined ||
+      run.repository_id !== undefined &&
+      run.head_repository_id !== undefined &&
       run.repository_id === run.head_repository_id,
   };
 }

@@ -119,6 +119,35 @@ describe("artifacts", () => {
     expect(firstTwoPages).toHaveLength(100);
   });
 
+  it("a run counts as this repository's only when the API names both repositories and they match", async () => {
+    const run = fake.state.runById(55)!;
+    const cases: Array<[string, { repository?: number; head?: number } | undefined, boolean]> = [
+      ["same", undefined, true],
+      ["fork", { repository: 1, head: 2 }, false],
+      ["no-head-id", { repository: 1 }, false],
+      ["no-repo-id", { head: 1 }, false],
+      ["no-ids", {}, false],
+    ];
+    for (const [label, ids] of cases)
+      fake.state.artifacts.push({
+        id: fake.state.id(),
+        name: `flamegate-ids-${label}`,
+        run,
+        data: Buffer.from("zip"),
+        digest: null,
+        createdAt: "2026-11-01T00:00:00Z",
+        expiresAt: "2027-01-01T00:00:00Z",
+        expired: false,
+        finalized: true,
+        ...(ids ? { repositoryIds: ids } : {}),
+      });
+    const listed = await mod.listArtifactsWithPrefix(octokit(), repo, "flamegate-ids-");
+    const sameRepo = Object.fromEntries(listed.map((a) => [a.name, a.sameRepo]));
+    expect(sameRepo).toEqual(
+      Object.fromEntries(cases.map(([label, , same]) => [`flamegate-ids-${label}`, same])),
+    );
+  });
+
   it("names: a PR's set never looks like a baseline; invalid characters are replaced", () => {
     expect(mod.prArtifactName("api", "d".repeat(40), 9)).toBe(
       `flamegate-api-${"d".repeat(40)}-pr9`,
