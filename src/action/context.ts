@@ -24,6 +24,11 @@ export interface PullRequestEvent {
   headSha: string;
   /** The head repository is not this one: the token is read-only. */
   fork: boolean;
+  /**
+   * pull_request_target: the run has the base repository's write token and
+   * secrets, whoever opened the PR; flamegate refuses to run PR code there.
+   */
+  target: boolean;
 }
 
 export interface WorkflowRunEvent {
@@ -111,6 +116,7 @@ function parseEvent(name: string, payload: unknown, ref: string): ActionEvent {
         baseSha: pr.base.sha,
         headSha: pr.head.sha,
         fork: pr.head.repo?.full_name !== pr.base.repo.full_name,
+        target: name === "pull_request_target",
       };
     }
     case "workflow_run": {

@@ -23,6 +23,10 @@ export type { Outcome } from "./publish.js";
 
 const eventName = (e: ActionEvent) => (e.name === "other" ? e.raw : e.name);
 
+/** pull_request_target hands the PR's code a write token and the secrets: never measured there. */
+const TARGET_REFUSAL =
+  "flamegate does not run on pull_request_target: that event gives the job a write token and the repository's secrets while the profiled service runs the pull request's code, so any PR could read them; use pull_request, and for pull requests from forks the fork-safe two-workflow setup (mode: measure + mode: report, docs/action.md)";
+
 export async function runAction(
   inputs: ActionInputs,
   ctx: ActionContext,
@@ -32,6 +36,7 @@ export async function runAction(
   const e = ctx.event;
   switch (inputs.mode) {
     case "measure":
+      if (e.name === "pull_request" && e.target) throw new FlamegateError(TARGET_REFUSAL);
       if (e.name !== "pull_request")
         throw new FlamegateError(
           `mode 'measure' runs on pull_request events (the fork-safe first half), not on ${eventName(e)}`,
@@ -45,6 +50,7 @@ export async function runAction(
       return reportFlow(flow, e);
     case "gate":
       if (e.name === "push") return pushFlow(flow, e.branch);
+      if (e.name === "pull_request" && e.target) throw new FlamegateError(TARGET_REFUSAL);
       if (e.name === "pull_request") return pullRequestFlow(flow, e);
       throw new FlamegateError(
         `mode 'gate' runs on push and pull_request events, not on ${eventName(e)}; for workflow_run use mode: report`,
