@@ -26,7 +26,12 @@ export type CommentMode = "always" | "on-regression" | "never";
 export type ImageMode = "none" | "branch";
 
 export interface ActionInputs {
+  /** The config, its gate with the threshold inputs laid over it. */
   config: Config;
+  /** Absolute path of the config file; null for one service given inline. */
+  configPath: string | null;
+  /** The threshold inputs, to lay over another gate (gate mode takes the merge-base's). */
+  thresholds: ThresholdInputs;
   mode: Mode;
   baseline: BaselineMode;
   comment: CommentMode;
@@ -145,14 +150,27 @@ function inlineConfig(r: InputReader, get: Get, baseDir: string): Config {
   return parseConfig({ version: 1, services: { [name]: service } }, "action inputs", baseDir);
 }
 
-function gateWithThresholds(r: InputReader, get: Get, gate: GateConfig): GateConfig {
+/** The threshold-cpu / threshold-alloc inputs: a frame's growth that is a regression, as a fraction. */
+export interface ThresholdInputs {
+  cpu?: number;
+  alloc?: number;
+}
+
+function thresholdInputs(r: InputReader, get: Get): ThresholdInputs {
   const cpu = get("threshold-cpu");
   const alloc = get("threshold-alloc");
   return {
+    ...(cpu === "" ? {} : { cpu: r.fraction("threshold-cpu", cpu) }),
+    ...(alloc === "" ? {} : { alloc: r.fraction("threshold-alloc", alloc) }),
+  };
+}
+
+/** `gate` with the threshold inputs laid over it: the workflow's word beats the config file's. */
+export function withThresholds(gate: GateConfig, t: ThresholdInputs): GateConfig {
+  return {
     ...gate,
-    cpu: cpu === "" ? gate.cpu : { ...gate.cpu, frame: r.fraction("threshold-cpu", cpu) },
-    alloc:
-      alloc === "" ? gate.alloc : { ...gate.alloc, frame: r.fraction("threshold-alloc", alloc) },
+    cpu: t.cpu === undefined ? gate.cpu : { ...gate.cpu, frame: t.cpu },
+    alloc: t.alloc === undefined ? gate.alloc : { ...gate.alloc, frame: t.alloc },
   };
 }
 
@@ -170,6 +188,7 @@ export function parseInputs(get: Get, workspace: string): ActionInputs {
   const mode = choice(r, get, "mode", ["gate", "measure", "report"], "gate");
   const inline = get("start") !== "";
   let config: Config;
+  let configPath: string | null = null;
   if (inline) {
     config = inlineConfig(r, get, workingDirectory);
   } else {
@@ -185,6 +204,7 @@ export function parseInputs(get: Get, workspace: string): ActionInputs {
         `the path of your flamegate.yml (nothing at ${path}), or set 'start', 'runtime', 'ready' and 'load-url' for one service inline`,
       );
     config = loadConfig(path);
+    configPath = path;
     const only = get("service");
     if (only !== "") {
       const picked = config.services.filter((s) => s.name === only);
@@ -199,7 +219,8 @@ export function parseInputs(get: Get, workspace: string): ActionInputs {
   }
   if (config.services.length === 0)
     r.fail("config", get("config"), "a flamegate.yml with at least one service under 'services:'");
-  config = { ...config, gate: gateWithThresholds(r, get, config.gate ?? DEFAULT_GATE) };
+  const thresholds = thresholdInputs(r, get);
+  config = { ...config, gate: withThresholds(config.gate ?? DEFAULT_GATE, thresholds) };
 
   const baseline = choice(r, get, "baseline", ["artifact", "rerun", "auto"], "artifact");
   const profileSetRaw = get("profile-set");
@@ -233,6 +254,8 @@ export function parseInputs(get: Get, workspace: string): ActionInputs {
 
   return {
     config,
+    configPath,
+    thresholds,
     mode,
     baseline,
     comment: choice(r, get, "comment", ["always", "on-regression", "never"], "always"),

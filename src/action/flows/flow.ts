@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { ServiceConfig } from "../../config.js";
+import type { GateConfig, ServiceConfig } from "../../config.js";
 import { FlamegateError } from "../../errors.js";
 import type { Octokit, RepoRef } from "../../github/api.js";
 import { artifactUrl, uploadDirectory } from "../../github/artifacts.js";
@@ -27,12 +27,15 @@ export class Flow {
   readonly out: string;
   readonly links: Link[] = [];
   readonly preface: string[] = [];
+  /** The gate comparisons are judged by: the config's, or in a pull request's gate the merge-base's (base-gate.ts). */
+  gate: GateConfig;
 
   constructor(
     readonly inputs: ActionInputs,
     readonly ctx: ActionContext,
     readonly deps: Deps,
   ) {
+    this.gate = inputs.config.gate;
     this.out = join(ctx.tempDir, `flamegate-${ctx.runId}`);
     mkdirSync(this.out, { recursive: true });
   }

@@ -11,6 +11,7 @@ import {
   findBaseline,
   mergeBaseOf,
 } from "./baseline.js";
+import { baseGate } from "./base-gate.js";
 import type { Flow } from "./flow.js";
 import { type Outcome, publish } from "./publish.js";
 import { rerun } from "./rerun.js";
@@ -22,6 +23,7 @@ import { rerun } from "./rerun.js";
  */
 export async function pullRequestFlow(flow: Flow, pr: PullRequestEvent): Promise<Outcome> {
   const mb = await mergeBaseOf(flow, pr.baseSha, pr.headSha);
+  flow.gate = await baseGate(flow, mb);
   const all: ServiceSets[] = [];
   const reruns: ServiceConfig[] = [];
   for (const service of flow.inputs.config.services) {
@@ -50,7 +52,7 @@ export async function pullRequestFlow(flow: Flow, pr: PullRequestEvent): Promise
     all.push(sets);
     describeBaseline(flow, sets, pr.baseRef, mb);
   }
-  let { report, parts } = await compareWithBaselines(flow, all, flow.inputs.config.gate);
+  let { report, parts } = await compareWithBaselines(flow, all, flow.gate);
   if (reruns.length > 0) {
     const ab = await rerun(flow, reruns, mb, pr);
     parts = [...parts, ...ab];

@@ -38,6 +38,6 @@ export async function pushFlow(flow: Flow, branch: string | null): Promise<Outco
   if (branch === null)
     flow.preface.push("Not on a branch: profiles uploaded, nothing to compare with.");
   else for (const sets of all) describeBaseline(flow, sets, branch, null);
-  const compared = await compareWithBaselines(flow, all, flow.inputs.config.gate);
+  const compared = await compareWithBaselines(flow, all, flow.gate);
   return { ...(await publish(flow, compared, flow.ctx.sha, null)), failure: null };
 }

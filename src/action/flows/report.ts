@@ -80,6 +80,6 @@ export async function reportFlow(flow: Flow, run: WorkflowRunEvent): Promise<Out
     throw new FlamegateError(
       `workflow run ${run.runId} (${short(run.headSha)}) uploaded no flamegate profile sets for a pull request; is its workflow using mode: measure?`,
     );
-  const compared = await compareWithBaselines(flow, all, flow.inputs.config.gate);
+  const compared = await compareWithBaselines(flow, all, flow.gate);
   return publish(flow, compared, run.headSha, { pr: target.pr, headSha: run.headSha });
 }

@@ -31,13 +31,7 @@ export async function rerun(
       const abOut = join(flow.out, "ab");
       parts.push(
         await withoutSecrets(() =>
-          flow.deps.engine.ab(
-            service,
-            worktree.map(service.cwd),
-            service.cwd,
-            abOut,
-            flow.inputs.config.gate,
-          ),
+          flow.deps.engine.ab(service, worktree.map(service.cwd), service.cwd, abOut, flow.gate),
         ),
       );
       const name = prArtifactName(service.name, pr.headSha, pr.number);
