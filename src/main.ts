@@ -3,8 +3,10 @@ import { join } from "node:path";
 import { DefaultArtifactClient } from "@actions/artifact";
 import * as core from "@actions/core";
 import { parseContext } from "./action/context.js";
+import { wipeInitialEnvironment } from "./action/environ.js";
 import type { Deps, Engine } from "./action/engine.js";
 import { runAction } from "./action/flows/index.js";
+import { SECRET_ENV } from "./action/flows/secret-free.js";
 import { parseInputs } from "./action/inputs.js";
 import { runAbService } from "./cli/ab.js";
 import { compareSets } from "./compare/compare.js";
@@ -20,12 +22,17 @@ import { runnerFingerprint } from "./session/fingerprint.js";
  * everything it talks to is built here and passed in.
  */
 
+/** git needs none of the secrets (actions/checkout configured its own credentials). */
+function gitEnv(): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !SECRET_ENV.test(k)));
+}
+
 function git(args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(
       "git",
       args,
-      { cwd, env: { ...process.env, GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 16 * 1024 * 1024 },
+      { cwd, env: { ...gitEnv(), GIT_TERMINAL_PROMPT: "0" }, maxBuffer: 16 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`git ${args.join(" ")}: ${stderr.trim() || err.message}`));
         else resolve(stdout);
@@ -64,6 +71,12 @@ const engine: Engine = {
 };
 
 export async function run(): Promise<void> {
+  // First, before anything can start a process: take the token out of /proc/<pid>/environ (environ.ts).
+  const unwiped = wipeInitialEnvironment();
+  if (unwiped !== null && process.platform === "linux")
+    core.warning(
+      `cannot clear the action's initial environment (${unwiped}): processes of this user can read the token in /proc/${process.pid}/environ; see docs/action.md`,
+    );
   try {
     const inputs = parseInputs(
       (name) => core.getInput(name),

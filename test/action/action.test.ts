@@ -25,6 +25,7 @@ import {
   filesUnder,
   freePort,
   makeWorkspace,
+  readAncestors,
   runAction,
   type RunOptions,
   type RunResult,
@@ -99,6 +100,12 @@ async function run(o: Partial<RunOptions> & Pick<RunOptions, "event">): Promise<
       ref: "refs/pull/42/merge",
       headBranch: "slow-pricing",
     },
+    pull_request_target: {
+      runId: 101,
+      sha: SHA.mergeBase,
+      ref: "refs/heads/main",
+      headBranch: "slow-pricing",
+    },
     workflow_run: { runId: 200, sha: SHA.mergeBase, ref: "refs/heads/main", headBranch: "main" },
   };
   const r = await runAction(fake, {
@@ -170,6 +177,16 @@ describe("a real service", () => {
     expect(env).toContain("ENV_DUMP=");
     expect(env).not.toContain(TOKEN);
     expect(env).not.toMatch(/^(INPUT_|ACTIONS_RUNTIME_TOKEN|ACTIONS_RESULTS_URL)/m);
+    // What the service read of every ancestor it could see: /proc/<pid>/environ up to pid 1.
+    const ancestors = readAncestors(join(ws, "ancestors"));
+    const action = ancestors.find((a) => a.cmdline.includes("dist/index.js"));
+    expect(action?.readable).toBe(true);
+    for (const a of ancestors) {
+      expect(a.environ, a.cmdline).not.toContain(TOKEN);
+      expect(a.environ, a.cmdline).not.toMatch(
+        /(^|\0)(INPUT_|ACTIONS_RUNTIME_TOKEN=|ACTIONS_RESULTS_URL=|ACTIONS_ID_TOKEN_REQUEST_)/,
+      );
+    }
   });
 });
 

@@ -44,7 +44,7 @@ export const SHA = {
 export const TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a";
 
 export interface RunOptions {
-  event: "push" | "pull_request" | "workflow_run";
+  event: "push" | "pull_request" | "pull_request_target" | "workflow_run";
   /** File under test/action/events/ (default `${event}.json`), or an absolute path. */
   payload?: string;
   inputs: Record<string, string>;
@@ -86,9 +86,44 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * What the service does first, as hostile code would: for each ancestor up to
+ * pid 1, append `==<pid> <readable 0|1>`, its cmdline and its environ
+ * (/proc/<pid>/environ) to $ANCESTORS, one record per line group.
+ */
+const DUMP_ANCESTORS = [
+  'p=$$; while [ "$p" -gt 1 ]; do',
+  'p=$(awk "/^PPid:/{print \\$2}" /proc/$p/status);',
+  '[ "$p" -gt 0 ] || break;',
+  "if cat /proc/$p/environ > /dev/null 2>&1; then r=1; else r=0; fi;",
+  'printf "==%s %s\\n" "$p" "$r" >> "$ANCESTORS";',
+  'tr "\\0\\n" "  " < /proc/$p/cmdline >> "$ANCESTORS"; echo >> "$ANCESTORS";',
+  'tr "\\n" " " < /proc/$p/environ >> "$ANCESTORS" 2>/dev/null; echo >> "$ANCESTORS";',
+  "done",
+].join(" ");
+
+export interface Ancestor {
+  pid: number;
+  readable: boolean;
+  cmdline: string;
+  /** The environ as read, NUL-separated. */
+  environ: string;
+}
+
+/** The records DUMP_ANCESTORS wrote. */
+export function readAncestors(file: string): Ancestor[] {
+  const records = readFileSync(file, "latin1").split(/^==/m).slice(1);
+  return records.map((rec) => {
+    const [head = "", cmdline = "", environ = ""] = rec.split("\n");
+    const [pid, readable] = head.split(" ");
+    return { pid: Number(pid), readable: readable === "1", cmdline, environ };
+  });
+}
+
+/**
  * A workspace holding flamegate.yml for the Node fixture service (absolute
  * cwd). The start command first dumps the environment the service inherits
- * to env.txt in the workspace, so tests can check no secret reached it.
+ * to env.txt in the workspace, and what it can read of its ancestors'
+ * environments to `ancestors`, so tests can check no secret reached either.
  */
 export function makeWorkspace(port = 18392): string {
   const ws = mkdtempSync(join(tmpdir(), "flamegate-ws-"));
@@ -100,8 +135,8 @@ export function makeWorkspace(port = 18392): string {
       "  orders:",
       "    runtime: node",
       `    cwd: ${join(ROOT, "fixtures", "services", "node")}`,
-      `    start: sh -c 'env > "$ENV_DUMP"; exec node server.mjs'`,
-      `    env: { PORT: "${port}", ENV_DUMP: "${join(ws, "env.txt")}" }`,
+      `    start: sh -c '${DUMP_ANCESTORS}; env > "$ENV_DUMP"; exec node server.mjs'`,
+      `    env: { PORT: "${port}", ENV_DUMP: "${join(ws, "env.txt")}", ANCESTORS: "${join(ws, "ancestors")}" }`,
       `    ready: http://127.0.0.1:${port}/healthz`,
       "    ready-timeout: 20s",
       "    warmup: 1s",
