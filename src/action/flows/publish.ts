@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { worstFirst } from "../../compare/severity.js";
 import type { OverallVerdict, Report } from "../../compare/types.js";
 import { errorMessage } from "../../errors.js";
 import { reportArtifactName, safeNamePart } from "../../github/artifacts.js";
@@ -103,8 +104,6 @@ async function writeReport(flow: Flow, { report, parts }: Compared, sha: string)
   return jsonPath;
 }
 
-const IMAGE_ORDER = { fail: 0, warn: 1, pass: 2 } as const;
-
 /** `image: branch`: the SVG of the worst comparison, committed to the images branch. */
 async function image(
   flow: Flow,
@@ -112,8 +111,8 @@ async function image(
   { pr, headSha }: PublishTarget,
 ): Promise<string | undefined> {
   if (flow.inputs.image !== "branch") return undefined;
-  const c = [...report.comparisons].sort(
-    (a, b) => IMAGE_ORDER[a.verdict ?? "pass"] - IMAGE_ORDER[b.verdict ?? "pass"],
+  const c = [...report.comparisons].sort((a, b) =>
+    worstFirst(a.verdict ?? "pass", b.verdict ?? "pass"),
   )[0];
   const f =
     c && parts.flatMap((p) => p.stacks).find((s) => s.service === c.service && s.kind === c.kind);
