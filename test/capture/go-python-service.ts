@@ -1,8 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import autocannon from "autocannon";
 import type { Profile } from "pprof-format";
 import { aggregateFunctions } from "../../src/compare/aggregate.js";
 import { type Kind, sampleIndexFor } from "../../src/model/kinds.js";
+import { str, toNumber } from "../../src/model/values.js";
 import { sleep } from "../../src/session/process.js";
 import { waitReady as sessionWaitReady } from "../../src/session/ready.js";
 import { groupMembers, signalGroup } from "../../src/session/reaper.js";
@@ -86,4 +88,38 @@ export function cumByFunction(
     cum.set(f.name, { value: (prev?.value ?? 0) + (table.cum[i] ?? 0), file: f.file });
   });
   return { total: table.total, cum };
+}
+
+/**
+ * The source lines of function `fn` that appear in any stack with a value of
+ * `kind`: which statements of it ran, e.g. whether a code path that only a
+ * regression takes allocated anything.
+ */
+export function linesIn(profile: Profile, kind: Kind, fn: string): Set<number> {
+  const index = sampleIndexFor(profile, kind);
+  if (index < 0) throw new Error(`profile has no sample type for ${kind}`);
+  const names = new Map(profile.function.map((f) => [toNumber(f.id), str(profile, f.name)]));
+  const lines = new Map(
+    profile.location.map((l) => [
+      toNumber(l.id),
+      l.line
+        .filter((line) => names.get(toNumber(line.functionId)) === fn)
+        .map((line) => toNumber(line.line)),
+    ]),
+  );
+  const out = new Set<number>();
+  for (const sample of profile.sample) {
+    if (toNumber(sample.value[index]) <= 0) continue;
+    for (const id of sample.locationId) for (const n of lines.get(toNumber(id)) ?? []) out.add(n);
+  }
+  return out;
+}
+
+/** The 1-based line of `file` that contains `needle` (exactly one must). */
+export function sourceLine(file: string, needle: string): number {
+  const found = readFileSync(file, "utf8")
+    .split("\n")
+    .flatMap((text, i) => (text.includes(needle) ? [i + 1] : []));
+  if (found.length !== 1) throw new Error(`${file}: ${found.length} lines hold ${needle}`);
+  return found[0]!;
 }
