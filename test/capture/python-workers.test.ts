@@ -26,7 +26,8 @@ import {
 
 const fixture = join(import.meta.dirname, "../../fixtures/services/python-workers");
 const WORKERS = 2;
-const SECONDS = 3;
+const SECONDS = 2;
+const ALLOC_REQUESTS = 40;
 let work: string;
 
 /** A constant of the app (`NAME = 123` at the start of a line), read from its source. */
@@ -59,18 +60,24 @@ beforeAll(async () => {
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
- * Closed-loop load from `clients` concurrent clients for `seconds`, with
- * Node's fetch: gunicorn's sync workers close the connection after every
- * response, so each request lands on whichever worker is free (which is what
- * spreads it over both). autocannon counts those closes as errors, and its
- * reconnectRate leaves the last response of each connection uncounted, which
- * would skew bytes per request. Returns the completed 2xx responses.
+ * Closed-loop load from `clients` concurrent clients, for `seconds` or until
+ * `requests` were sent, with Node's fetch: gunicorn's sync workers close the
+ * connection after every response, so each request lands on whichever worker
+ * is free (which is what spreads it over both). autocannon counts those
+ * closes as errors, and its reconnectRate leaves the last response of each
+ * connection uncounted, which would skew bytes per request. Returns the
+ * completed 2xx responses.
  */
-async function loadNewConnections(url: string, seconds: number, clients = 4): Promise<number> {
-  const end = Date.now() + seconds * 1000;
+async function loadNewConnections(
+  url: string,
+  limit: { seconds: number } | { requests: number },
+  clients = 4,
+): Promise<number> {
+  const end = "seconds" in limit ? Date.now() + limit.seconds * 1000 : Infinity;
+  let left = "requests" in limit ? limit.requests : Infinity;
   let responses = 0;
   const client = async () => {
-    while (Date.now() < end) {
+    while (Date.now() < end && left-- > 0) {
       const r = await fetch(url);
       await r.arrayBuffer();
       if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
@@ -168,15 +175,20 @@ describe("python driver, several worker processes", () => {
     let allocRequests: number;
     try {
       await waitReady(`http://127.0.0.1:${port}/healthz`, svc);
-      await loadNewConnections(url, 1); // warm-up
-      // Two windows, CPU then allocations, as a session round runs them.
-      const window = async (kind: Kind) => {
+      await loadNewConnections(url, { seconds: 1 }); // warm-up
+      // Two windows, CPU then allocations, as a session round runs them. The
+      // alloc window's load is a fixed number of requests, each sent after the
+      // window opened and answered before it closes: memray records every
+      // allocation, so the bytes per request below do not depend on timing.
+      const window = async (kind: Kind, limit: { seconds: number } | { requests: number }) => {
         const w = await pythonDriver.startWindow(ctx, svc.pid, SECONDS, [kind]);
-        const requests = await loadNewConnections(url, SECONDS);
+        const requests = await loadNewConnections(url, limit);
         return { captured: await w.stop(), requests };
       };
-      cpu = (await window("cpu")).captured;
-      ({ captured: alloc, requests: allocRequests } = await window("alloc"));
+      cpu = (await window("cpu", { seconds: SECONDS })).captured;
+      ({ captured: alloc, requests: allocRequests } = await window("alloc", {
+        requests: ALLOC_REQUESTS,
+      }));
     } finally {
       await stopAndCheck(svc);
     }
@@ -215,6 +227,7 @@ describe("python driver, several worker processes", () => {
         `${allocRequests} requests, build_index ${Math.round(perRequest)} B/request (payload ${expected} B), ` +
         `all ${Math.round(allocByFn.total / allocRequests)} B/request`,
     );
+    expect(allocRequests).toBe(ALLOC_REQUESTS);
     expect(perRequest).toBeGreaterThan(0.9 * expected);
     expect(perRequest).toBeLessThan(1.5 * expected);
   });
