@@ -55,7 +55,7 @@ describe("ab: planning", () => {
 });
 
 describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
-  it("runs interleaved paired rounds from two checkouts, writes both profile sets, and an A/A comparison passes", async () => {
+  it("runs interleaved paired rounds from two checkouts, writes both profile sets, and compares them file by file", async () => {
     const port = await freePort();
     const dir = join(work, "aa");
     mkdirSync(dir);
@@ -104,7 +104,9 @@ services:
       ],
       { reject: false, cwd: packageRoot() },
     );
-    expect(r.exitCode, r.stderr).toBe(0);
+    // An A/A comparison that fails is a false positive, whose rate is a sampled
+    // figure (npm run eval measures it); here only the exit code must agree with it.
+    expect([0, 1], r.stderr).toContain(r.exitCode);
     const orders = [...r.stderr.matchAll(/round (\d)\/3: (base|head) then (base|head)/g)];
     expect(orders.map((m) => m[1])).toEqual(["1", "2", "3"]);
     for (const side of ["base", "head"]) {
@@ -123,7 +125,7 @@ services:
     expect(readFileSync(join(out, "report.md"), "utf8")).toContain("orders");
     expect(r.stdout).toContain(`flamegate ab: wrote ${json}, ${join(out, "report.md")}, ${html}`);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
-    expect(report.verdict).not.toBe("fail");
+    expect(r.exitCode).toBe(report.verdict === "fail" ? 1 : 0);
     expect(report.comparisons.map((c) => c.kind).sort()).toEqual(["alloc", "cpu"]);
     for (const c of report.comparisons) {
       // Same code in two directories: the service's own frames match by relative file.
