@@ -6,8 +6,8 @@ import { renderSummary } from "../report/summary.js";
 import { needsStacks, writeReportFiles } from "./report-files.js";
 
 /**
- * flamegate compare --base PATH --head PATH [--config FILE] [--json FILE]
- * [--markdown FILE] [--html FILE] [--svg FILE]
+ * flamegate compare --base PATH --head PATH [--config FILE] [--paired]
+ * [--json FILE] [--markdown FILE] [--html FILE] [--svg FILE]
  *
  * PATH: a profile set (folder with manifest.json, or a `run --out` folder
  * with one per service) or a single profile file of any supported format.
@@ -18,6 +18,8 @@ export interface CompareOptions {
   base?: string;
   head?: string;
   config?: string;
+  /** Round i of base and head ran side by side (`ab`'s output): test them as pairs. */
+  paired?: boolean;
   json?: string;
   markdown?: string;
   html?: string;
@@ -40,6 +42,7 @@ export async function compareCommand(values: CompareOptions): Promise<number> {
   };
   const { report, stacks, warnings } = compareSets(base, head, gate, {
     stacks: needsStacks(paths),
+    paired: values.paired === true,
   });
   for (const w of warnings) process.stderr.write(`flamegate compare: warning: ${w}\n`);
   await writeReportFiles(report, stacks, paths, "flamegate compare");

@@ -59,6 +59,10 @@ function addCompare(program: Command, exit: ExitSink): void {
     .option("--base <path>", "the base: a `run --out` folder, a profile set or a profile file")
     .option("--head <path>", "the head, in the same form as --base")
     .option("--config <file>", "take the gate's thresholds from this flamegate.yml")
+    .option(
+      "--paired",
+      "pair round i of base and head, as `ab` ran them side by side (its OUT/base and OUT/head)",
+    )
     .option("--json <file>", "write the JSON report here")
     .option("--markdown <file>", "write the markdown report (the PR comment) here")
     .option("--html <file>", "write the HTML report (interactive flamegraph) here")
@@ -69,7 +73,7 @@ function addCompare(program: Command, exit: ExitSink): void {
         "  flamegate compare --base profiles/base --head profiles/head \\\n" +
           "    --config flamegate.yml --markdown report.md --html report.html\n" +
           "  flamegate compare --base before.pb.gz --head after.pb.gz\n\n" +
-          "Rounds are compared as independent samples; for rounds paired on one machine use `ab`.",
+          "Rounds are compared as independent samples unless --paired; `ab` writes its own report.",
       ),
     )
     .action(async (opts: CompareOptions) => {

@@ -147,6 +147,22 @@ services:
       expect(c.noise?.totalSigma).toEqual(expect.any(Number));
       expect(c.noise?.totalDriftSigma).toEqual(expect.any(Number));
     }
+    // `compare --paired` on ab's two sets, with the same gate, reproduces ab's report.
+    const again = join(dir, "compare-paired.json");
+    const c = await execa(
+      "node",
+      ["--import", "tsx", CLI, "compare", "--paired", "--config", config].concat([
+        "--base",
+        join(out, "base"),
+        "--head",
+        join(out, "head"),
+        "--json",
+        again,
+      ]),
+      { reject: false, cwd: packageRoot() },
+    );
+    expect(c.exitCode, c.stderr).toBe(0);
+    expect(readFileSync(again, "utf8")).toBe(readFileSync(json, "utf8"));
     const pids = [...r.stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids.length).toBe(6);
     for (const pid of pids) expect(groupMembers(pid), `process group ${pid}`).toEqual([]);
