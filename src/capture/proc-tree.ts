@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { accessSync, constants, readFileSync, readdirSync, readlinkSync } from "node:fs";
+import { delimiter, join } from "node:path";
 
 /**
  * A service's process tree, read from Linux /proc (no library reads it
@@ -99,4 +100,65 @@ export function isRunning(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === "EPERM";
   }
+}
+
+/** The value of `name` in a NUL-separated environment block, or undefined. */
+export function envValue(environ: Buffer, name: string): string | undefined {
+  const key = Buffer.from(`${name}=`);
+  for (let at = environ.indexOf(key); at >= 0; at = environ.indexOf(key, at + 1)) {
+    // A whole entry: at the start, or right after the NUL that ends the one before.
+    if (at > 0 && environ[at - 1] !== 0) continue;
+    const end = environ.indexOf(0, at);
+    return environ.toString("utf8", at + key.length, end < 0 ? environ.length : end);
+  }
+  return undefined;
+}
+
+/**
+ * Pids of the processes whose environment variable `name` has a value that
+ * `matches`, read from /proc/<pid>/environ: what a process inherited,
+ * wherever it moved since (its own session, a double fork, re-parented to
+ * init). Zombies have no readable environment and are not found; nor are
+ * processes /proc does not let us read (another user's, without root); nor
+ * `exceptPid` (this process). [] off Linux.
+ */
+export function processesWithEnv(
+  name: string,
+  matches: (value: string) => boolean,
+  exceptPid = process.pid,
+): number[] {
+  let entries: string[];
+  try {
+    entries = readdirSync("/proc");
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === exceptPid) continue;
+    let environ: Buffer;
+    try {
+      environ = readFileSync(`/proc/${entry}/environ`);
+    } catch {
+      continue;
+    }
+    const value = envValue(environ, name);
+    if (value !== undefined && matches(value)) found.push(Number(entry));
+  }
+  return found;
+}
+
+/** An executable named `name` on PATH, or undefined. */
+export function onPath(name: string, path = process.env.PATH ?? ""): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (dir === "") continue;
+    const file = join(dir, name);
+    try {
+      accessSync(file, constants.X_OK);
+      return file;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
 }

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { execa } from "execa";
 import type { Kind } from "../model/kinds.js";
 import type { CaptureContext, CaptureWindow, PreparedStart, RuntimeDriver } from "./driver.js";
-import { commandName, descendantsOf, executableOf, isRunning } from "./proc-tree.js";
+import { commandName, descendantsOf, executableOf, isRunning, onPath } from "./proc-tree.js";
+
 import { readHellos, topmostAgent, waitHellos } from "./python-agents.js";
 import {
   AGENT_DIR,
@@ -16,6 +17,9 @@ import {
   openAgents,
   openCpu,
 } from "./python-window.js";
+
+/** Re-exported for the tests and callers that know it from here. */
+export { onPath } from "./proc-tree.js";
 
 /**
  * Python: CPU with py-spy attached to the running interpreter and its
@@ -43,21 +47,6 @@ import {
  */
 
 const SUPPORTS: readonly Kind[] = ["cpu", "alloc"];
-
-/** An executable named `name` on PATH, or undefined. */
-export function onPath(name: string, path = process.env.PATH ?? ""): string | undefined {
-  for (const dir of path.split(delimiter)) {
-    if (dir === "") continue;
-    const file = join(dir, name);
-    try {
-      accessSync(file, constants.X_OK);
-      return file;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /**
  * The Python process under `pid` (the service's shell) when no agent

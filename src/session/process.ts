@@ -1,13 +1,23 @@
 import { spawn } from "node:child_process";
 import { appendFileSync, existsSync, statSync } from "node:fs";
+import { commandName, onPath } from "../capture/proc-tree.js";
 import { FlamegateError } from "../errors.js";
-import { groupMembers, signalGroup, trackGroup, untrackGroup } from "./reaper.js";
+import {
+  MARK_VAR,
+  groupMembers,
+  markedProcesses,
+  newMark,
+  signalGroup,
+  trackGroup,
+  untrackGroup,
+} from "./reaper.js";
 
 /**
  * A shell command running in its own process group (service, build, load
  * command). Its stdout+stderr go, complete, to a log file and, as the last
  * TAIL_LINES lines, to memory for error messages. stop() escalates
- * SIGINT -> SIGTERM -> SIGKILL to the whole group.
+ * SIGINT -> SIGTERM -> SIGKILL to the whole group and to every process
+ * carrying the command's mark (reaper.ts) that left the group.
  */
 
 /** Lines of output kept in memory for error details. */
@@ -26,6 +36,21 @@ export interface ExitInfo {
   signal: NodeJS.Signals | null;
 }
 
+/** A process that carried a command's mark outside its group when the command was stopped. */
+export interface Straggler {
+  pid: number;
+  /** Its command name, when /proc still had it. */
+  name: string | undefined;
+}
+
+/**
+ * With util-linux's setpriv on PATH (Linux), the shell is started under
+ * `setpriv --pdeathsig KILL`: the kernel kills it the moment flamegate dies,
+ * SIGKILL included. The death signal does not pass to the shell's own
+ * children; the watchdog (watchdog.ts) ends those.
+ */
+const SETPRIV = process.platform === "linux" ? onPath("setpriv") : undefined;
+
 export interface SpawnOptions {
   cwd: string;
   env: NodeJS.ProcessEnv;
@@ -35,6 +60,13 @@ export interface SpawnOptions {
 
 export class GroupProcess {
   readonly pid: number;
+  /** The value of MARK_VAR in the command's environment, inherited by all it starts. */
+  readonly mark = newMark();
+  /**
+   * Processes that had left the group (setsid, a double fork) and were still
+   * running when stop() began; stop() ended them with the group.
+   */
+  stragglers: Straggler[] = [];
   /** Resolves when the shell (group leader) exits. */
   readonly exited: Promise<ExitInfo>;
   exit: ExitInfo | undefined;
@@ -51,12 +83,17 @@ export class GroupProcess {
       );
     // detached: the child leads a new process group, so signals reach its
     // whole tree and a Ctrl-C in our terminal does not hit it behind our back.
-    const child = spawn("/bin/sh", ["-c", command], {
-      cwd: options.cwd,
-      env: options.env,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const shell = ["/bin/sh", "-c", command];
+    const child = spawn(
+      SETPRIV ?? shell[0]!,
+      SETPRIV ? ["--pdeathsig", "KILL", ...shell] : shell.slice(1),
+      {
+        cwd: options.cwd,
+        env: { ...options.env, [MARK_VAR]: this.mark },
+        detached: true,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     if (child.pid === undefined) throw new FlamegateError(`cannot start '${command}': no process`);
     this.pid = child.pid;
     trackGroup(this.pid);
@@ -105,7 +142,10 @@ export class GroupProcess {
   /**
    * Stops the whole group: SIGINT, then SIGTERM, then SIGKILL, each followed
    * by its grace period (STOP_GRACE_MS) unless the group is gone sooner.
-   * Always untracks, so our signal handlers go away with the last group.
+   * Then whatever still carries the command's mark outside the group (it
+   * left with setsid or a double fork, and the service did not stop it) is
+   * SIGKILLed and listed in `stragglers`. Always untracks, so our signal
+   * handlers go away with the last group.
    */
   async stop(): Promise<void> {
     try {
@@ -114,10 +154,32 @@ export class GroupProcess {
         signalGroup(this.pid, signal);
         await this.waitGone(STOP_GRACE_MS[signal]);
       }
+      await this.killStragglers();
       // The leader's 'close' also waits for its pipes; do not hang on a grandchild that kept them.
       await Promise.race([this.exited, sleep(STOP_GRACE_MS.SIGKILL)]);
     } finally {
       untrackGroup(this.pid);
+    }
+  }
+
+  /**
+   * SIGKILLs the marked processes until a scan finds none (a straggler may
+   * fork as it is killed), within STOP_GRACE_MS.SIGKILL; records each once.
+   */
+  private async killStragglers(): Promise<void> {
+    const seen = new Set(this.stragglers.map((s) => s.pid));
+    const deadline = Date.now() + STOP_GRACE_MS.SIGKILL;
+    for (;;) {
+      const left = markedProcesses(this.mark);
+      if (left.length === 0 || Date.now() > deadline) return;
+      for (const pid of left) {
+        if (!seen.has(pid)) {
+          seen.add(pid);
+          this.stragglers.push({ pid, name: commandName(pid) });
+        }
+        signalProcess(pid, "SIGKILL");
+      }
+      await sleep(20);
     }
   }
 
@@ -128,6 +190,28 @@ export class GroupProcess {
       await sleep(50);
     }
   }
+}
+
+function signalProcess(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // ESRCH: gone meanwhile.
+  }
+}
+
+/**
+ * One line for a warning: how many processes had left the service's group
+ * and had to be killed, with pids and names.
+ */
+export function stragglersWarning(what: string, stragglers: readonly Straggler[]): string {
+  const list = stragglers
+    .slice(0, 5)
+    .map((s) => (s.name ? `${s.pid} ${s.name}` : String(s.pid)))
+    .join(", ");
+  const more = stragglers.length > 5 ? `, … ${stragglers.length - 5} more` : "";
+  const n = stragglers.length;
+  return `warning: ${n} process${n === 1 ? "" : "es"} started by ${what} had left its process group (setsid or a double fork) and ${n === 1 ? "was" : "were"} still running after it, so flamegate killed ${n === 1 ? "it" : "them"} (pid ${list}${more}); a service should stop its children when it gets SIGINT or SIGTERM`;
 }
 
 export function sleep(ms: number): Promise<void> {

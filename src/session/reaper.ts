@@ -1,5 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { readdirSync, rmSync } from "node:fs";
-import { type ProcessStat, processStat } from "../capture/proc-tree.js";
+import { type ProcessStat, processStat, processesWithEnv } from "../capture/proc-tree.js";
+import { startWatchdog, tellWatchdog } from "./watchdog.js";
 
 /**
  * Every process group flamegate starts (service, build, load command) is
@@ -7,7 +9,44 @@ import { type ProcessStat, processStat } from "../capture/proc-tree.js";
  * own SIGINT/SIGTERM, and on exit, the tracked groups get SIGKILL. The
  * handlers are installed only while a group is tracked, so a host process
  * (the action, a test runner) keeps its own signal behaviour otherwise.
+ *
+ * A process can leave its group (setsid, a double fork) or outlive a
+ * flamegate killed with SIGKILL. So every command flamegate starts also
+ * carries a mark in its environment, FLAMEGATE_MARK=<run>.<n>, which its
+ * descendants inherit wherever they go: stop() finds them by it
+ * (process.ts), the exit handlers kill every process with this run's mark,
+ * and a watchdog process (watchdog.ts) does the same when flamegate dies
+ * without running any handler.
  */
+
+/** The environment variable that marks the processes flamegate started. */
+export const MARK_VAR = "FLAMEGATE_MARK";
+/** This flamegate process's run id: the prefix of its marks. */
+const RUN = `${process.pid}-${randomBytes(6).toString("hex")}`;
+let marks = 0;
+
+/** A fresh mark for one started command, `<run>.<n>`. */
+export function newMark(): string {
+  return `${RUN}.${++marks}`;
+}
+
+/** Live processes carrying `mark` (a whole one from newMark) in their environment. */
+export function markedProcesses(mark: string): number[] {
+  return processesWithEnv(MARK_VAR, (v) => v === mark);
+}
+
+/** SIGKILLs every process carrying one of this run's marks; how many there were. */
+function killMarked(): number {
+  const pids = processesWithEnv(MARK_VAR, (v) => v.startsWith(`${RUN}.`));
+  for (const pid of pids) {
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return pids.length;
+}
 
 const groups = new Set<number>();
 /** Temporary directories of running rounds, removed on exit (a signal skips their `finally`). */
@@ -21,6 +60,7 @@ function removeTempDirs(): void {
 
 function onSignal(signal: NodeJS.Signals): void {
   killTracked("SIGKILL");
+  killMarked();
   removeTempDirs();
   // 128 + signal number, as a shell reports a process killed by it.
   process.exit(signal === "SIGINT" ? 130 : 143);
@@ -28,6 +68,7 @@ function onSignal(signal: NodeJS.Signals): void {
 
 function onExit(): void {
   killTracked("SIGKILL");
+  killMarked();
   removeTempDirs();
 }
 
@@ -48,12 +89,14 @@ function uninstall(): void {
 }
 
 export function trackGroup(pgid: number): void {
+  startWatchdog(MARK_VAR, `${RUN}.`);
   groups.add(pgid);
+  tellWatchdog("+", pgid);
   install();
 }
 
 export function untrackGroup(pgid: number): void {
-  groups.delete(pgid);
+  if (groups.delete(pgid)) tellWatchdog("-", pgid);
   if (groups.size === 0 && tempDirs.size === 0) uninstall();
 }
 

@@ -22,6 +22,7 @@ import {
   commandProblem,
   describeExit,
   sleep,
+  stragglersWarning,
 } from "./process.js";
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
@@ -183,10 +184,17 @@ export async function runRound(service: ServiceConfig, opts: RoundOptions): Prom
     for (const note of captured.notes) opts.log(`${r.tag}: ${note}`);
     return { record, profiles: captured.profiles, runtimeVersion, notes: captured.notes };
   } finally {
-    if (proc) await proc.stop();
+    if (proc) await stopService(r, proc);
     rmSync(workDir, { recursive: true, force: true });
     untrackTempDir(workDir);
   }
+}
+
+/** Stops the service's group and what it left running elsewhere; one warning line when it left any. */
+async function stopService(r: Round, proc: GroupProcess): Promise<void> {
+  await proc.stop();
+  if (proc.stragglers.length > 0)
+    r.opts.log(`${r.tag}: ${stragglersWarning(`service '${r.service.name}'`, proc.stragglers)}`);
 }
 
 /** Spawns the (prepared) start command in its own group, its output appended to the log file. */

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { packageRoot } from "../../src/paths.js";
 import { fixtureDir } from "../../src/session/fixtures.js";
 import { freePort } from "../../src/session/ready.js";
+import { randomBytes } from "node:crypto";
+import { processesWithEnv } from "../../src/capture/proc-tree.js";
 import { groupMembers } from "../../src/session/reaper.js";
 
 /**
@@ -73,24 +75,36 @@ services:
   return file;
 }
 
+/** Every process a test starts inherits this variable with the test's own value; none may be left after it. */
+const MARK = "FLAMEGATE_RUN_TEST";
+
+function testMark(): { env: Record<string, string>; left: () => number[] } {
+  const value = randomBytes(8).toString("hex");
+  return { env: { [MARK]: value }, left: () => processesWithEnv(MARK, (v) => v === value) };
+}
+
 async function run(file: string, extra: string[] = []) {
   const out = join(file, "..", "out");
+  const mark = testMark();
   const result = await execa(
     "node",
     ["--import", "tsx", CLI, "run", "--config", file, "--out", out, ...extra],
     {
       reject: false,
       cwd: packageRoot(),
+      env: mark.env,
     },
   );
   const pids = [...result.stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
   const errors = result.stderr.split("\n").filter((l) => l.startsWith("flamegate run: "));
-  return { ...result, out, pids, errors };
+  return { ...result, out, pids, errors, left: mark.left };
 }
 
-function expectNoOrphans(pids: number[]) {
-  expect(pids.length).toBeGreaterThan(0);
-  for (const pid of pids) expect(groupMembers(pid), `process group ${pid}`).toEqual([]);
+/** The service's group is gone, and no process the test started (found by its mark in /proc) is left. */
+function expectNoOrphans(r: { pids: number[]; left: () => number[] }) {
+  expect(r.pids.length).toBeGreaterThan(0);
+  for (const pid of r.pids) expect(groupMembers(pid), `process group ${pid}`).toEqual([]);
+  expect(r.left()).toEqual([]);
 }
 
 const blockers: Server[] = [];
@@ -130,7 +144,7 @@ describe("flamegate run (real CLI, real services)", () => {
       labels: { service: "svc", runtime: "node" },
     });
     expect(readFileSync(join(dir, "service.log"), "utf8")).toMatch(/order service listening/);
-    expectNoOrphans(r.pids);
+    expectNoOrphans(r);
   });
 
   it("start command not found", async () => {
@@ -140,7 +154,7 @@ describe("flamegate run (real CLI, real services)", () => {
       "flamegate run: service 'svc': start command not found (exit code 127): flamegate-no-such-command --serve",
     ]);
     expect(r.stderr).toMatch(/not found/);
-    expectNoOrphans(r.pids);
+    expectNoOrphans(r);
   });
 
   it("service exits before it is ready", async () => {
@@ -154,7 +168,7 @@ describe("flamegate run (real CLI, real services)", () => {
       "flamegate run: service 'svc' exited before it was ready (exit code 3); its last output is below",
     ]);
     expect(r.stderr).toMatch(/^ {2}config missing: DATABASE_URL$/m);
-    expectNoOrphans(r.pids);
+    expectNoOrphans(r);
   });
 
   it("service never ready", async () => {
@@ -172,7 +186,7 @@ describe("flamegate run (real CLI, real services)", () => {
       /^flamegate run: service 'svc' was not ready at http:\/\/127\.0\.0\.1:\d+\/not-there after 2 s; check 'ready' and 'start', or raise 'ready-timeout'$/,
     );
     expect(r.stderr).toMatch(/order service listening/);
-    expectNoOrphans(r.pids);
+    expectNoOrphans(r);
   });
 
   it("service dies during the load", async () => {
@@ -184,7 +198,7 @@ describe("flamegate run (real CLI, real services)", () => {
       "flamegate run: service 'svc' exited during the load (exit code 1); its last output is below",
     ]);
     expect(r.stderr).toMatch(/crash\.mjs: out of memory, exiting/);
-    expectNoOrphans(r.pids);
+    expectNoOrphans(r);
   });
 
   it("port already in use, found before the start", async () => {
@@ -199,6 +213,7 @@ describe("flamegate run (real CLI, real services)", () => {
     );
     // Found before anything was started: no service process at all.
     expect(r.pids).toEqual([]);
+    expect(r.left()).toEqual([]);
   });
 
   it("port already in use, reported by the service (EADDRINUSE)", async () => {
@@ -219,7 +234,7 @@ describe("flamegate run (real CLI, real services)", () => {
     expect(r.errors[0]).toMatch(
       new RegExp(`^flamegate run: service 'svc': port ${port} already in use;`),
     );
-    expectNoOrphans(r.pids);
+    expectNoOrphans(r);
   });
 
   it("load command fails", async () => {
@@ -235,7 +250,7 @@ describe("flamegate run (real CLI, real services)", () => {
       /^flamegate run: service 'svc': load command failed \(exit code 3\): node -e/,
     );
     expect(r.stderr).toMatch(/k6: script error/);
-    expectNoOrphans(r.pids);
+    expectNoOrphans(r);
   });
 
   it("our own SIGINT stops the service group too", async () => {
@@ -246,12 +261,14 @@ describe("flamegate run (real CLI, real services)", () => {
       cwd: fixtureDir("node"),
       duration: "30s",
     });
+    const mark = testMark();
     const child = execa(
       "node",
       ["--import", "tsx", CLI, "run", "--config", file, "--out", join(file, "..", "out")],
       {
         reject: false,
         cwd: packageRoot(),
+        env: mark.env,
       },
     );
     let stderr = "";
@@ -265,7 +282,7 @@ describe("flamegate run (real CLI, real services)", () => {
     const result = await child;
     expect(result.exitCode).toBe(130);
     const pids = [...stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
-    expectNoOrphans(pids);
+    expectNoOrphans({ pids, left: mark.left });
     expect(existsSync(join(file, "..", "out", "svc", "manifest.json"))).toBe(false);
     // The round's temporary directory went with it.
     expect(roundDirs().filter((d) => !before.includes(d))).toEqual([]);
