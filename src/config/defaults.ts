@@ -1,0 +1,79 @@
+import type { GateConfig, GateStatistics, Runtime } from "./types.js";
+
+/**
+ * Every default of the configuration, in one place. The parser fills them in,
+ * so a parsed Config is complete and consumers never fall back on their own.
+ * The measurements behind the numbers: docs/lab/config-defaults.md.
+ */
+
+export const RUNTIMES: readonly Runtime[] = ["go", "python", "node"];
+
+/**
+ * The budget per service and side (docs/statistics.md, "The default budget"): frame
+ * noise between runs falls only with rounds, so the budget buys rounds (10) and keeps
+ * each short (2 s warm-up, 10 s window) to fit a CI job of a few minutes per side.
+ */
+export const DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 10 } as const;
+
+/** Seconds a service gets to answer its ready check: a cold JIT or a big binary can take tens. */
+export const DEFAULT_READY_TIMEOUT_SECONDS = 60;
+
+/** Concurrent connections of the builtin load: enough to keep a small service busy on 2 cores. */
+export const DEFAULT_CONNECTIONS = 8;
+
+/**
+ * Share of a builtin load window's responses (a fraction) that may be errors or non-2xx
+ * before the round fails: a few stray errors are noise, more means the profile shows the
+ * error path instead of the work.
+ */
+export const DEFAULT_MAX_ERROR_RATE = 0.01;
+
+export const DEFAULT_PROFILES = ["cpu", "alloc"] as const;
+
+/**
+ * Sampling per runtime, each a trade of the profiler's overhead against samples per
+ * round (docs/capture.md, "Overhead"). cpuHz: py-spy and the Node inspector (Go is
+ * fixed at 100 Hz). allocBytes between samples: Go's memprofilerate at a quarter of
+ * Go's own 512 KiB, so a 10 s round collects the allocation samples the default gate
+ * needs to see +10 % bytes in a frame of 10 %; Node's HeapProfiler interval; Python's
+ * memray records every allocation and ignores it.
+ */
+export const DEFAULT_SAMPLING: Record<Runtime, { cpuHz: number; allocBytes: number }> = {
+  go: { cpuHz: 1000, allocBytes: 128 * 1024 },
+  python: { cpuHz: 200, allocBytes: 32 * 1024 },
+  node: { cpuHz: 1000, allocBytes: 32 * 1024 },
+};
+
+/**
+ * The prior's degrees of freedom (limma's d0) when `prior-df: auto` cannot be
+ * estimated (too few frames or rounds): the d0 the procedure was designed and
+ * simulated with (docs/statistics.md). A total with one round per side uses it as
+ * is; a frame never takes more than MAX_PRIOR_DF.
+ */
+export const FALLBACK_PRIOR_DF = 20;
+
+/**
+ * Cap of an estimated d0: about the own df of the default 10 paired rounds (9), so a
+ * frame's own variance always weighs about as much as the prior. The spread of the
+ * frames' variances is itself noisy with 4-9 own df, and an "infinite" d0 would test a
+ * frame that had one bad round (a neighbour's burst, a GC in the window) against the
+ * typical frame's noise (docs/statistics.md, "the prior's cap").
+ */
+export const MAX_PRIOR_DF = 10;
+
+export const DEFAULT_GATE_STATISTICS: GateStatistics = {
+  minCount: 20,
+  priorDf: "auto",
+  priorSigma: 0.1,
+  totalSigma: 0.1,
+};
+
+export const DEFAULT_GATE: GateConfig = {
+  cpu: { frame: 0.1, total: 0.05 },
+  // Bytes per request do not depend on the machine's speed: a tighter floor (docs/statistics.md).
+  alloc: { frame: 0.05, total: 0.05 },
+  minShare: 0.005,
+  ignore: [],
+  alpha: 0.005,
+  stats: DEFAULT_GATE_STATISTICS,
+};
