@@ -14,6 +14,6 @@ export {
   MAX_PRIOR_DF,
   RUNTIMES,
 } from "./config/defaults.js";
-export { parseConfig } from "./config/document.js";
-export { loadConfig, selectService } from "./config/file.js";
+export { MAX_SERVICES, SERVICE_NAME, parseConfig } from "./config/document.js";
+export { MAX_CONFIG_BYTES, loadConfig, selectService } from "./config/file.js";
 export { ConfigReader } from "./config/reader.js";
