@@ -57,7 +57,7 @@ export const FALLBACK_PRIOR_DF = 20;
  * frame's own variance always weighs about as much as the prior. The spread of the
  * frames' variances is itself noisy with 4-9 own df, and an "infinite" d0 would test a
  * frame that had one bad round (a neighbour's burst, a GC in the window) against the
- * typical frame's noise (docs/statistics.md, "the prior's cap").
+ * typical frame's noise (docs/lab/config-defaults.md).
  */
 export const MAX_PRIOR_DF = 10;
 
