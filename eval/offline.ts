@@ -1,7 +1,7 @@
 import { DEFAULT_BUDGET, DEFAULT_GATE, type GateConfig } from "../src/config.js";
 import type { KindSeries } from "../src/compare/series.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
-import { judge } from "../src/compare/verdict.js";
+import { judge } from "../src/compare/verdict/judge.js";
 import { type NoiseModel, type Scenario, rng, simulate, zipfShape } from "./simulate.js";
 
 /**

@@ -21,8 +21,9 @@ import { type LoadedProfile, loadProfileFile, typeName, viewSampleIndex } from "
 import type { ProfileView } from "./profile-view.js";
 import type { PerSide } from "./series.js";
 import { worst } from "./severity.js";
+import { median, sum } from "./stats/describe.js";
 import { type Comparison, REPORT_SCHEMA, type Report } from "./types.js";
-import { judge } from "./verdict.js";
+import { judge } from "./verdict/judge.js";
 
 /**
  * The compare stage: two sides (profile sets or lone files) -> the report
@@ -163,15 +164,6 @@ function readSideKind(
   return data;
 }
 
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-
-function median(xs: number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
-
 /**
  * Units of work per round. Requests when both sides counted them in every
  * round; else window seconds when both sides have them; else 1 per round.
@@ -229,9 +221,18 @@ function captureNotes(side: "base" | "head", service: SideService): string[] {
 
 function loadFigures(d: SideData) {
   return {
-    throughput: median(d.rounds.flatMap((r) => (r.throughput === null ? [] : [r.throughput]))),
-    p50: median(d.rounds.flatMap((r) => (r.latency ? [r.latency.p50] : []))),
-    p99: median(d.rounds.flatMap((r) => (r.latency ? [r.latency.p99] : []))),
+    throughput: median(
+      d.rounds.flatMap((r) => (r.throughput === null ? [] : [r.throughput])),
+      null,
+    ),
+    p50: median(
+      d.rounds.flatMap((r) => (r.latency ? [r.latency.p50] : [])),
+      null,
+    ),
+    p99: median(
+      d.rounds.flatMap((r) => (r.latency ? [r.latency.p99] : [])),
+      null,
+    ),
   };
 }
 

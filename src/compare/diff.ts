@@ -1,9 +1,11 @@
 import type { FunctionTable } from "./aggregate.js";
 import type { FrameSeries, KindSeries, PerSide } from "./series.js";
+import { sum } from "./stats/describe.js";
+import { noteText, totalInWords } from "../report/notes.js";
 import { worst } from "./severity.js";
 import type { Comparison, FrameResult } from "./types.js";
-import type { Judgement } from "./verdict.js";
-import { TOP_FRAMES } from "./verdict/select.js";
+import type { Judgement } from "./verdict/judge.js";
+import { TOP_FRAMES, largerShare } from "./verdict/select.js";
 
 /**
  * The diff stage: per-round function tables of both sides -> KindSeries (the
@@ -61,8 +63,6 @@ function zeros(n: number): number[] {
   return new Array<number>(n).fill(0);
 }
 
-const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
-
 /**
  * The comparison of one service and kind: the judgement plus the sides'
  * summaries. Frames: every frame that does not pass, plus the TOP_FRAMES
@@ -81,20 +81,16 @@ export function assembleComparison(
 ): Comparison {
   const totalBase = sum(series.totals.base);
   const totalHead = sum(series.totals.head);
-  const share = (f: FrameResult) =>
-    Math.max(
-      totalBase === 0 ? 0 : f.cum.base / totalBase,
-      totalHead === 0 ? 0 : f.cum.head / totalHead,
-    );
+  const share = (f: FrameResult) => largerShare(f.cum.base, f.cum.head, totalBase, totalHead);
   const bySize = [...judgement.frames].sort((a, b) => share(b) - share(a));
   const kept = new Set(bySize.slice(0, topFrames));
   for (const f of judgement.frames) if (f.verdict !== "pass") kept.add(f);
   const frames = judgement.frames.filter((f) => kept.has(f));
-  const notes = [...(judgement.notes ?? []), ...extra.notes];
+  const notes = [...(judgement.notes ?? []).map(noteText), ...extra.notes];
   const functions = judgement.functionCount ?? judgement.frames.length;
   if (frames.length < functions)
     notes.push(
-      `${frames.length} of ${functions} functions listed: every one that did not pass, and the ${topFrames} largest`,
+      noteText({ code: "functions-listed", listed: frames.length, functions, top: topFrames }),
     );
   const verdict =
     judgement.verdict ?? worst([judgement.total.verdict, ...frames.map((f) => f.verdict)]);
@@ -106,7 +102,7 @@ export function assembleComparison(
     sampleType: series.sampleType,
     base: extra.base,
     head: extra.head,
-    total: judgement.total,
+    total: totalInWords(judgement.total),
     frames,
     mde: judgement.mde,
     ...(judgement.noise ? { noise: judgement.noise } : {}),

@@ -3,7 +3,7 @@ import type { Kind } from "../model/kinds.js";
 /**
  * What the verdict stage sees: per frame and per round, the raw values of
  * each side, plus the units of work each round completed. Built by the diff
- * stage from two profile sets; judged by verdict.ts. Pure data.
+ * stage from two profile sets; judged by verdict/judge.ts. Pure data.
  */
 export interface PerSide {
   base: number[];

@@ -10,7 +10,7 @@ const SAMPLE_COUNT: SampleTypeName = { type: "samples", unit: "count" };
 /**
  * The pprof comment that marks a cpu/nanoseconds column as the OS's count
  * (`go tool pprof -comments` shows it). The gate tests such a total on its
- * values; other CPU totals on their sample counts (compare/verdict.ts).
+ * values; other CPU totals on their sample counts (compare/verdict/total.ts).
  */
 export const OS_CPU_COMMENT =
   "flamegate: cpu/nanoseconds is the CPU the OS counted for the window, spread evenly over the samples";

@@ -31,11 +31,40 @@ export function formatValue(v: number, unit: string): string {
   return `${Number.isInteger(v) ? v.toFixed(0) : short(v)}${suffix}`;
 }
 
+export interface SignedOptions {
+  /** Decimals shown; 1 when absent. */
+  decimals?: number;
+  /** The minus sign: "−" (U+2212, the default, for people) or "-". */
+  minus?: string;
+  /** What stands before a zero (and NaN): "±" by default, "+" or "". */
+  zero?: string;
+  /** A figure that rounds to zero at `decimals` is written as zero ("0.0", never "−0.0"). */
+  roundedZero?: boolean;
+  /** After the number, with a space: "%" by default, or "pp". */
+  unit?: string;
+}
+
+/**
+ * The one signed-change formatter: "+12.3 %", "−4.0 %", "±0.0 %". Every
+ * signed percentage (and percentage-point change) in the reports goes
+ * through it; the options keep each place's established look.
+ */
+export function formatSigned(value: number, o: SignedOptions = {}): string {
+  const body = Math.abs(value).toFixed(o.decimals ?? 1);
+  const zero = value === 0 || (o.roundedZero === true && Number(body) === 0);
+  const sign = zero
+    ? (o.zero ?? "±")
+    : value > 0
+      ? "+"
+      : value < 0
+        ? (o.minus ?? "−")
+        : (o.zero ?? "±");
+  return `${sign}${body} ${o.unit ?? "%"}`;
+}
+
 /** "+12.3 %" / "−4.0 %"; "new" when the base was zero. */
 export function formatPct(pct: number | null): string {
-  if (pct === null) return "new";
-  const sign = pct > 0 ? "+" : pct < 0 ? "−" : "±";
-  return `${sign}${Math.abs(pct).toFixed(1)} %`;
+  return pct === null ? "new" : formatSigned(pct);
 }
 
 export function formatInterval(ci: readonly [number, number]): string {

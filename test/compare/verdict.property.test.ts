@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { FrameSeries, KindSeries } from "../../src/compare/series.js";
-import { judge } from "../../src/compare/verdict.js";
+import { judge } from "../../src/compare/verdict/judge.js";
 import { DEFAULT_GATE } from "../../src/config.js";
 import { DEFAULT_NOISE, rng, simulate, zipfShape } from "../../eval/simulate.js";
 

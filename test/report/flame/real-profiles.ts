@@ -9,7 +9,8 @@ import {
 } from "../../../src/compare/aggregate.js";
 import type { KindSeries } from "../../../src/compare/series.js";
 import { REPORT_SCHEMA, type Comparison, type Report } from "../../../src/compare/types.js";
-import { judge } from "../../../src/compare/verdict.js";
+import { type Judgement, judge } from "../../../src/compare/verdict/judge.js";
+import { noteText, totalInWords } from "../../../src/report/notes.js";
 import { DEFAULT_GATE } from "../../../src/config.js";
 import { importProfileFile } from "../../../src/import/index.js";
 import { functionKey, locationFrames, type FunctionId } from "../../../src/model/functions.js";
@@ -116,8 +117,15 @@ export function compareSides(service: string, base: Side, head: Side): Compariso
     sampleType: unit.type,
     base: { rounds: ROUNDS, requests: null, total: sum(series.totals.base) },
     head: { rounds: ROUNDS, requests: null, total: sum(series.totals.head) },
-    ...judge(series, DEFAULT_GATE),
+    ...inWords(judge(series, DEFAULT_GATE)),
   };
+}
+
+/** A judgement's coded notes in words, as the compare stage writes them into a comparison. */
+function inWords(
+  j: Judgement,
+): Omit<Comparison, "service" | "runtime" | "kind" | "unit" | "base" | "head"> {
+  return { ...j, total: totalInWords(j.total), notes: (j.notes ?? []).map(noteText) };
 }
 
 export function reportOf(comparisons: Comparison[]): Report {

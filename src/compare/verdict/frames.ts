@@ -1,0 +1,347 @@
+import {
+  FALLBACK_PRIOR_DF,
+  type GateConfig,
+  type GateStatistics,
+  type KindThresholds,
+} from "../../config.js";
+import type { KindSeries, PerSide } from "../series.js";
+import { mean, sum, sumSquares, variance } from "../stats/describe.js";
+import { holmAdjust } from "../stats/holm.js";
+import {
+  estimatePriorDf,
+  moderatedVariance,
+  priorExcessVariance,
+  varianceRatioTail,
+} from "../stats/moderated.js";
+import { type TTestResult, tTest } from "../stats/t-tests.js";
+import { severity, worstFirst } from "../severity.js";
+import type { FrameResult, Verdict } from "../types.js";
+import { type Design, logPerWork, roundValues, sampleCounts } from "./design.js";
+import type { VerdictNote } from "./notes.js";
+import { decide, growthOf, interval, pctOfLog } from "./outcome.js";
+import {
+  EXCESS_VARIANCE_FLOOR,
+  JOB_FRAME_SIGMA,
+  MAX_PRIOR_DF,
+  OUTLIER_LEVEL,
+  PSEUDOCOUNT,
+  alphaFrames,
+} from "./policy.js";
+import type { FramePrior } from "./power.js";
+
+/**
+ * The frame tests and their prior: per frame and value (self, cum) the
+ * change on the log scale with its own round-to-round variance, a moderated
+ * variance that borrows from the typical frame (limma's prior, with the
+ * Poisson part known), Holm across the tested frames.
+ */
+
+/** One tested quantity (a frame's self or cum counts) before the prior is known. */
+export interface ValueStats {
+  delta: number;
+  /** Own variance per round on the log scale, and its degrees of freedom. */
+  s2: number;
+  df: number;
+  /** Poisson part of the per-round log variance, π = ½(1/x̄_base + 1/x̄_head). */
+  poisson: number;
+  /** Mean sample count per round: base, head, and both pooled. */
+  meanBase: number;
+  meanHead: number;
+  pooled: number;
+}
+
+function valueStats(counts: number[], design: Design): ValueStats {
+  const { baseRounds, headRounds } = design;
+  const y = logPerWork(counts, design).map((v, r) => v - design.logSize[r]!);
+  const yBase = y.slice(0, baseRounds);
+  const yHead = y.slice(baseRounds);
+  const meanBase = mean(counts.slice(0, baseRounds));
+  const meanHead = mean(counts.slice(baseRounds));
+  const poisson = 0.5 * (1 / (meanBase + PSEUDOCOUNT) + 1 / (meanHead + PSEUDOCOUNT));
+  const pooled = mean(counts);
+  if (design.paired) {
+    const z = yHead.map((v, r) => v - yBase[r]!);
+    // Var(z) is twice the per-round variance of one side; store the per-side figure.
+    return {
+      delta: mean(z),
+      s2: variance(z) / 2,
+      df: z.length - 1,
+      poisson,
+      meanBase,
+      meanHead,
+      pooled,
+    };
+  }
+  const df = baseRounds + headRounds - 2;
+  const s2 = df > 0 ? (sumSquares(yBase) + sumSquares(yHead)) / df : 0;
+  return { delta: mean(yHead) - mean(yBase), s2, df, poisson, meanBase, meanHead, pooled };
+}
+
+/** A value of a frame that enters the Holm family. */
+export interface FrameTest {
+  frame: number;
+  which: "self" | "cum";
+  value: ValueStats;
+}
+
+/**
+ * The frames' counts, and their statistics and tests computed once and only
+ * for the frames that are tested or listed: a 23k-function profile tests at
+ * most MAX_TESTED_FRAMES of them. Size factors must be set on the design
+ * before the first statsOf, the prior before the first testOf.
+ */
+export class FrameStatistics {
+  readonly selfCounts: number[][];
+  readonly cumCounts: number[][];
+  prior: FramePrior = { sigma0sq: 0, priorDf: 0 };
+  /** Mean base total in samples per round (1 when empty), for the share a change adds. */
+  readonly baseTotalCount: number;
+  private readonly sameAsSelf: boolean[];
+  private readonly stats = new Map<number, { self: ValueStats; cum: ValueStats }>();
+  private readonly tests = new Map<ValueStats, TTestResult>();
+
+  constructor(
+    readonly series: KindSeries,
+    readonly design: Design,
+  ) {
+    this.selfCounts = series.frames.map((f) => sampleCounts(f.self, design));
+    this.cumCounts = series.frames.map((f) => sampleCounts(f.cum, design));
+    this.sameAsSelf = this.cumCounts.map((c, i) => c.every((v, r) => v === this.selfCounts[i]![r]));
+    this.baseTotalCount =
+      mean(sampleCounts(series.totals, design).slice(0, design.baseRounds)) || 1;
+  }
+
+  /** The share of the base total a change of `delta` (log scale) in `v` adds. */
+  addedShare(v: ValueStats, delta: number): number {
+    return (growthOf(delta) * (v.meanBase + PSEUDOCOUNT)) / this.baseTotalCount;
+  }
+
+  /** A frame's self and cum statistics; the same object for both when they are equal. */
+  statsOf(i: number): { self: ValueStats; cum: ValueStats } {
+    let v = this.stats.get(i);
+    if (!v) {
+      const self = valueStats(this.selfCounts[i]!, this.design);
+      v = { self, cum: this.sameAsSelf[i] ? self : valueStats(this.cumCounts[i]!, this.design) };
+      this.stats.set(i, v);
+    }
+    return v;
+  }
+
+  /** One test per tested quantity: the family, the display of both values and the MDE share it. */
+  testOf(v: ValueStats): TTestResult {
+    let t = this.tests.get(v);
+    if (!t) {
+      t = moderatedTest(v, this.prior, this.design);
+      this.tests.set(v, t);
+    }
+    return t;
+  }
+
+  /** The values tested for `candidates`: self when it holds minCount samples, cum when it differs. */
+  family(candidates: readonly number[], minCount: number): FrameTest[] {
+    const family: FrameTest[] = [];
+    for (const i of candidates) {
+      const { self, cum } = this.statsOf(i);
+      if (self.pooled >= minCount) family.push({ frame: i, which: "self", value: self });
+      if (cum !== self) family.push({ frame: i, which: "cum", value: cum });
+    }
+    return family;
+  }
+}
+
+function moderatedTest(v: ValueStats, prior: FramePrior, design: Design): TTestResult {
+  const expected = v.poisson + prior.sigma0sq;
+  const outlier =
+    v.df > 0 && varianceRatioTail(v.s2 / expected, v.df, prior.priorDf) < OUTLIER_LEVEL;
+  const s2 = outlier ? v.s2 : moderatedVariance(v.s2, v.df, expected, prior.priorDf);
+  const dfAll = outlier ? v.df : prior.priorDf + v.df;
+  const df = dfAll > 0 ? dfAll : Infinity;
+  const between = design.paired ? 0 : 2 * JOB_FRAME_SIGMA ** 2;
+  return tTest({
+    delta: v.delta,
+    se: Math.sqrt(s2 * (1 / design.baseRounds + 1 / design.headRounds) + between),
+    df,
+  });
+}
+
+/**
+ * The prior of the frame tests: σ0² from the frames with replicated rounds
+ * (else gate.prior-sigma), and its df (gate.prior-df, or estimated from the
+ * spread of the frames' variances, at most MAX_PRIOR_DF).
+ */
+export function framePrior(
+  family: readonly FrameTest[],
+  stats: GateStatistics,
+  design: Design,
+  notes: VerdictNote[],
+): FramePrior & { replicated: boolean } {
+  const replicated = family.filter((t) => t.value.df > 0);
+  const sigma0sq =
+    replicated.length > 0
+      ? priorExcessVariance(
+          replicated.map((t) => ({ s2: t.value.s2, poisson: t.value.poisson })),
+          EXCESS_VARIANCE_FLOOR,
+        )
+      : Math.max(EXCESS_VARIANCE_FLOOR, stats.priorSigma ** 2);
+  if (replicated.length === 0 && family.length > 0)
+    notes.push({
+      code: "one-round",
+      frameSigma: Math.sqrt(sigma0sq),
+      totalSigma: stats.totalSigma,
+    });
+  const designDf = design.paired
+    ? design.baseRounds - 1
+    : design.baseRounds + design.headRounds - 2;
+  const priorDf =
+    stats.priorDf !== "auto"
+      ? stats.priorDf
+      : Math.min(
+          MAX_PRIOR_DF,
+          estimatePriorDf(
+            replicated.map((t) => ({ s2: t.value.s2, prior: t.value.poisson + sigma0sq })),
+            designDf,
+          ) ?? FALLBACK_PRIOR_DF,
+        );
+  if (replicated.length > 0)
+    notes.push({
+      code: "frame-noise",
+      frameSigma: Math.sqrt(sigma0sq),
+      priorDf,
+      maxPriorDf: MAX_PRIOR_DF,
+      estimated: stats.priorDf === "auto",
+    });
+  return { sigma0sq, priorDf, replicated: replicated.length > 0 };
+}
+
+/** How a frame is shown: the value its verdict is about, with that value's test. */
+export interface FrameCall {
+  which: "self" | "cum";
+  test: TTestResult;
+  /** Holm-adjusted p when tested; the raw p otherwise. */
+  p: number;
+  verdict: Verdict;
+  /** Estimated growth × base share: the share of the base total this change adds. */
+  added: number;
+  value: ValueStats;
+}
+
+/**
+ * The verdict of every tested frame: each value of the family against the
+ * thresholds and the min-share floor at its Holm-adjusted p; a frame with
+ * two values keeps the worse verdict (then the smaller p).
+ */
+export function testFamily(
+  frames: FrameStatistics,
+  family: readonly FrameTest[],
+  gate: GateConfig,
+  thresholds: KindThresholds,
+): Map<number, FrameCall> {
+  const tests = family.map((t) => frames.testOf(t.value));
+  const adjusted = holmAdjust(tests.map((t) => t.p));
+  const best = new Map<number, FrameCall>();
+  family.forEach((t, j) => {
+    const test = tests[j]!;
+    const added = frames.addedShare(t.value, test.delta);
+    const over = growthOf(test.delta) >= thresholds.frame && added >= gate.minShare;
+    const verdict = decide(over, adjusted[j]!, test, alphaFrames(gate));
+    const call: FrameCall = {
+      which: t.which,
+      test,
+      p: adjusted[j]!,
+      verdict,
+      added,
+      value: t.value,
+    };
+    const prev = best.get(t.frame);
+    if (
+      !prev ||
+      severity(call.verdict) > severity(prev.verdict) ||
+      (severity(call.verdict) === severity(prev.verdict) && call.p < prev.p)
+    )
+      best.set(t.frame, call);
+  });
+  return best;
+}
+
+/** A listed frame: its result, and the additions the report's order ranks it by. */
+interface ShownFrame {
+  result: FrameResult;
+  /** What the frame's own code (self) added; the tested value's addition. */
+  selfAdded: number;
+  added: number;
+  test: TTestResult;
+}
+
+/**
+ * The results of the frames shown: tested ones with their verdict, the
+ * others as "pass" on the hotter of self and cum with its unadjusted p. Worst
+ * verdict first; then the frame whose own code added most (a leaf before the
+ * callers whose cumulative value it carries), then by the tested value's addition.
+ */
+export function frameResults(
+  frames: FrameStatistics,
+  shown: readonly number[],
+  tested: ReadonlyMap<number, FrameCall>,
+  ignored: readonly boolean[],
+): ShownFrame[] {
+  const { series, design } = frames;
+  const results = shown.map((i): ShownFrame => {
+    const f = series.frames[i]!;
+    const { self: selfValue, cum: cumValue } = frames.statsOf(i);
+    const call = tested.get(i) ?? untestedCall(frames, selfValue, cumValue);
+    const selfTest = frames.testOf(selfValue);
+    const cumTest = frames.testOf(cumValue);
+    const which = call.which === "self" ? f.self : f.cum;
+    const result: FrameResult = {
+      function: f.function,
+      file: f.file,
+      self: baseHead(f.self, selfTest, design),
+      cum: baseHead(f.cum, cumTest, design),
+      ci: interval(call.test),
+      p: call.p,
+      verdict: call.verdict,
+      shareBase: shareOf(which, series.totals, design, "base"),
+      shareHead: shareOf(which, series.totals, design, "head"),
+      tested: call.which,
+      pRaw: call.test.p,
+      ...(tested.has(i)
+        ? {}
+        : { untested: ignored[i] ? ("ignored" as const) : ("low-count" as const) }),
+    };
+    const selfAdded = frames.addedShare(selfValue, selfTest.delta);
+    return { result, selfAdded, added: call.added, test: call.test };
+  });
+  return results.sort(
+    (a, b) =>
+      worstFirst(a.result.verdict, b.result.verdict) ||
+      b.selfAdded - a.selfAdded ||
+      b.added - a.added,
+  );
+}
+
+/** Reported, not tested: the hotter of self and cum, with its unadjusted p. */
+function untestedCall(frames: FrameStatistics, self: ValueStats, cum: ValueStats): FrameCall {
+  const which = cum === self ? "self" : "cum";
+  const value = which === "self" ? self : cum;
+  const test = frames.testOf(value);
+  return {
+    which,
+    test,
+    p: test.p,
+    verdict: "pass",
+    added: frames.addedShare(value, test.delta),
+    value,
+  };
+}
+
+function baseHead(v: PerSide, t: TTestResult, design: Design): FrameResult["self"] {
+  const base = sum(roundValues(v.base, design.baseRounds));
+  const head = sum(roundValues(v.head, design.headRounds));
+  return { base, head, deltaPct: base === 0 ? null : pctOfLog(t.delta) };
+}
+
+function shareOf(v: PerSide, totals: PerSide, design: Design, which: "base" | "head"): number {
+  const rounds = which === "base" ? design.baseRounds : design.headRounds;
+  const t = sum(roundValues(totals[which], rounds));
+  return t > 0 ? Math.min(1, sum(roundValues(v[which], rounds)) / t) : 0;
+}

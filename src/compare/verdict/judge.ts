@@ -1,0 +1,155 @@
+import { DEFAULT_GATE_STATISTICS, type GateConfig } from "../../config.js";
+import type { KindSeries } from "../series.js";
+import { mean, sum } from "../stats/describe.js";
+import { worst } from "../severity.js";
+import type { Comparison, FrameResult, NoiseEstimate, Verdict } from "../types.js";
+import { layOut, normaliseSpeed, roundValues, usable } from "./design.js";
+import { FrameStatistics, framePrior, frameResults, testFamily } from "./frames.js";
+import type { VerdictNote } from "./notes.js";
+import { pctOfLog } from "./outcome.js";
+import { TIME_KINDS, alphaFrames, alphaTotal } from "./policy.js";
+import { minimalDetectable, roundsToDecide } from "./power.js";
+import {
+  TOP_FRAMES,
+  isIdle,
+  largerShare,
+  largest,
+  notGated,
+  testCandidates,
+  withoutIdle,
+} from "./select.js";
+import { type JudgedTotal, totalTest } from "./total.js";
+
+/**
+ * The statistical gate (docs/statistics.md): per-frame tests on sample
+ * counts normalised per unit of work and for machine speed, a moderated
+ * variance that combines Poisson sampling and round-to-round noise, Holm
+ * across frames, effect floors, and a separate test of the total per unit of
+ * work. Pure: a KindSeries and the gate settings in, a Judgement out.
+ */
+export interface Judgement {
+  total: JudgedTotal;
+  /** The tested frames and the largest untested ones, worst first. */
+  frames: FrameResult[];
+  /** Functions judged, listed or not. */
+  functionCount?: number;
+  mde: Comparison["mde"];
+  verdict?: Verdict;
+  /** What the reader should know, as codes and numbers (report/notes.ts words them). */
+  notes?: VerdictNote[];
+  noise?: NoiseEstimate;
+}
+
+/**
+ * `listed`: how many untested frames (below min-count, or ignored) the judgement carries
+ * besides every tested frame, the largest by cumulative share; the others are only
+ * counted (Judgement.functionCount). The report lists every frame that does not pass and
+ * the TOP_FRAMES largest, so judging costs what the tested and listed frames cost, not
+ * what a 23k-function profile's tail would.
+ */
+export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_FRAMES): Judgement {
+  const stats = gate.stats ?? DEFAULT_GATE_STATISTICS;
+  const thresholds = TIME_KINDS.has(input.kind) ? gate.cpu : gate.alloc;
+  const baseRounds = input.totals.base.length;
+  const headRounds = input.totals.head.length;
+  if (baseRounds === 0 || headRounds === 0) return emptyJudgement(input, baseRounds, headRounds);
+  const notes: VerdictNote[] = [];
+  const series = withoutIdle(input, notes);
+  const design = layOut(series, notes);
+  const frames = new FrameStatistics(series, design);
+  const idle = series.frames.map((f) => isIdle(series, f));
+  normaliseSpeed(frames.selfCounts, idle, design, stats.minCount, notes);
+
+  // The Holm family: the hottest frames (by pooled count, blind to the difference) that are gated.
+  const ignored = notGated(series, gate.ignore);
+  const ignoredCount = ignored.filter(Boolean).length;
+  const candidates = testCandidates(frames.cumCounts.map(mean), ignored, stats.minCount);
+  const family = frames.family(candidates, stats.minCount);
+  const prior = framePrior(family, stats, design, notes);
+  frames.prior = prior;
+  const tested = testFamily(frames, family, gate, thresholds);
+
+  // Listed: every tested frame, and the `listed` largest others by cumulative share on
+  // either side (the order diff.ts keeps frames in); the rest are counted, not built.
+  const totalBase = sum(roundValues(series.totals.base, baseRounds));
+  const totalHead = sum(roundValues(series.totals.head, headRounds));
+  const untested = series.frames.map((_, i) => i).filter((i) => !tested.has(i));
+  const cumShare = (i: number) => {
+    const f = series.frames[i]!;
+    return largerShare(
+      sum(roundValues(f.cum.base, baseRounds)),
+      sum(roundValues(f.cum.head, headRounds)),
+      totalBase,
+      totalHead,
+    );
+  };
+  const shown = [...tested.keys(), ...largest(untested, cumShare, listed)];
+  const results = frameResults(frames, shown, tested, ignored);
+
+  const totalOutcome = totalTest(series, design, stats, thresholds.total, alphaTotal(gate));
+  notes.push(...totalOutcome.notes);
+  const tooCold = series.frames.length - candidates.length - ignoredCount;
+  if (family.length > 0 && (tooCold > 0 || ignoredCount > 0))
+    notes.push({
+      code: "tested-frames",
+      tested: candidates.length,
+      frames: series.frames.length,
+      tooCold,
+      minCount: stats.minCount,
+      ignored: ignoredCount,
+    });
+  const warned = results.filter((r) => r.result.verdict === "warn");
+  if (warned.length > 0) {
+    const level = alphaFrames(gate) / Math.max(1, family.length);
+    notes.push({
+      code: "frames-unproven",
+      count: warned.length,
+      example: warned[0]!.result.function,
+      deltaPct: pctOfLog(warned[0]!.test.delta),
+      roundsToDecide: roundsToDecide(warned[0]!.test, Math.min(baseRounds, headRounds), level),
+    });
+  }
+
+  return {
+    total: totalOutcome.result,
+    frames: results.map((r) => r.result),
+    functionCount: series.frames.length,
+    mde: minimalDetectable(design, prior, gate, thresholds.frame, family.length, totalOutcome.test),
+    verdict: worst([totalOutcome.result.verdict, ...results.map((r) => r.result.verdict)]),
+    notes,
+    noise: {
+      samplesPerRound: design.totalCount,
+      frameSigma: prior.replicated ? Math.sqrt(prior.sigma0sq) : null,
+      priorDf: prior.priorDf,
+      totalSigma: totalOutcome.runSigma,
+      totalDriftSigma: totalOutcome.driftSigma,
+    },
+  };
+}
+
+/** A side without rounds: raw sums, nothing tested. */
+function emptyJudgement(series: KindSeries, baseRounds: number, headRounds: number): Judgement {
+  const raw = (v: number[]) => sum(v.map(usable));
+  return {
+    total: {
+      base: raw(series.totals.base),
+      head: raw(series.totals.head),
+      deltaPct: null,
+      ci: [0, 0],
+      p: 1,
+      verdict: "pass",
+    },
+    frames: series.frames.map((f) => ({
+      function: f.function,
+      file: f.file,
+      self: { base: raw(f.self.base), head: raw(f.self.head), deltaPct: null },
+      cum: { base: raw(f.cum.base), head: raw(f.cum.head), deltaPct: null },
+      ci: [0, 0],
+      p: 1,
+      verdict: "pass",
+    })),
+    mde: { frameSharePct: 100, deltaPct: 0 },
+    verdict: "pass",
+    notes: [{ code: "nothing-to-compare", baseRounds, headRounds }],
+  };
+}

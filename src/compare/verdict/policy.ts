@@ -1,0 +1,82 @@
+import type { GateConfig } from "../../config.js";
+
+/**
+ * The gate's fixed choices (docs/statistics.md explains the procedure), each
+ * with the reason it has this value. Settings a user may change live in the
+ * config (gate.*); these may not, because the gate's calibration rests on them.
+ */
+
+/** Kinds whose values are time, which depends on the runner's speed. */
+export const TIME_KINDS: ReadonlySet<string> = new Set(["cpu", "wall"]);
+
+/** At most this many frames enter the Holm family (the hottest by pooled count: a blind choice), so a huge profile does not dilute alpha. */
+export const MAX_TESTED_FRAMES = 200;
+
+/** Intervals reported with every estimate: 99 %, wide enough that a reader does not over-read them. */
+export const CI_LEVEL = 0.99;
+
+/** Power the MDEs and "rounds to decide" are computed for, the usual 80 %. */
+export const MDE_POWER = 0.8;
+
+/** Share of the total (fraction) of the reference frame mde.deltaPct is about: a typical hot leaf. */
+export const MDE_REFERENCE_SHARE = 0.05;
+
+/** Floor of the non-Poisson frame variance, (0.5 %)² on the log scale: no real run is quieter, and σ0 = 0 would test on Poisson noise alone. */
+export const EXCESS_VARIANCE_FLOOR = 0.005 ** 2;
+
+/**
+ * Cap of an estimated prior df (d0), about the own df of the default 10
+ * paired rounds (9), so a frame's own variance weighs about as much as the
+ * prior: a frame with one bad round (a neighbour's burst, a GC in the window)
+ * must not be tested on the typical frame's noise. The A/A figures behind 10
+ * rather than 20: docs/lab/prior-df-cap.md.
+ */
+export const MAX_PRIOR_DF = 10;
+
+/** Below this many frames the median of ratios is no speedometer, so no size factors. */
+export const MIN_SIZE_FACTOR_FRAMES = 3;
+
+/** Counts are offset by half a sample before the log, so empty rounds stay finite. */
+export const PSEUDOCOUNT = 0.5;
+
+/** exp() of more than this is not a finite double; log-changes are clamped to it. */
+export const MAX_LOG = 700;
+
+/** No profile holds more samples than this; caps counts derived from a degenerate period. */
+export const MAX_COUNT = 1e12;
+
+/**
+ * A frame whose own variance is this far in the upper tail of what the prior
+ * allows is tested on its own variance alone (Phipson et al. 2016 make the
+ * same point for limma: outlier genes must not borrow a calm prior).
+ */
+export const OUTLIER_LEVEL = 0.01;
+
+/**
+ * Composition difference of a frame between two jobs on the same runner
+ * type (log-scale SD): caches and CPU steppings differ a little from VM to
+ * VM, the rounds of one job cannot show it, so unpaired sides (a stored
+ * baseline, lone files) add it per side as a known variance. An assumption,
+ * not a measurement (docs/statistics.md).
+ */
+export const JOB_FRAME_SIGMA = 0.01;
+
+/**
+ * A warning needs at least this much evidence (p, Holm-adjusted for frames):
+ * an estimate over the threshold with p = 0.4 is noise, and warning about
+ * noise is the false alert flamegate exists to avoid. Below this level and
+ * above alpha the change is likely real but not proven at this budget.
+ */
+export const WARN_LEVEL = 0.05;
+
+/**
+ * gate.alpha is the family-wise level of one comparison, frames and total
+ * together (Bonferroni): half for the frames, shared among them by Holm,
+ * half for the total. Only increases fail, so a false fail happens with
+ * probability at most alpha / 2.
+ */
+export const alphaFrames = (gate: GateConfig): number => gate.alpha / 2;
+export const alphaTotal = (gate: GateConfig): number => gate.alpha / 2;
+
+/** V8 samples an idle thread as "(idle)": time the service waited, not CPU it spent. */
+export const IDLE_FRAMES: ReadonlySet<string> = new Set(["(idle)"]);
