@@ -40,7 +40,9 @@ const tempDir = (prefix: string) => {
   made.push(dir);
   return dir;
 };
-const MALLORY = "ghp_mallory_has_no_write_access_here";
+/** Users who may comment on the PR (anyone may, on a public repository): a hostile one and a maintainer. */
+const MALLORY = "ghp_mallory_comments_on_the_pr";
+const MAINTAINER = "ghp_maintainer_comments_on_the_pr";
 
 beforeAll(() => {
   if (!existsSync(DIST)) throw new Error(`${DIST} is missing: run 'npm run build' first`);
@@ -49,8 +51,10 @@ beforeAll(() => {
 beforeEach(async () => {
   fake = await startFakeGitHub();
   fake.state.tokens.set(TOKEN, "write");
-  fake.state.tokens.set(MALLORY, "read");
+  fake.state.tokens.set(MALLORY, "write");
   fake.state.accounts.set(MALLORY, { login: "mallory", id: 666, type: "User" });
+  fake.state.tokens.set(MAINTAINER, "write");
+  fake.state.accounts.set(MAINTAINER, { login: "maintainer", id: 777, type: "User" });
   fake.state.pulls.set(42, {
     number: 42,
     headSha: SHA.head,
@@ -82,18 +86,15 @@ async function run(o: Partial<RunOptions> & Pick<RunOptions, "event">): Promise<
   return r;
 }
 
-/** A comment written straight into the fake, as `login` would post it through the UI. */
-function postAs(login: string, body: string): number {
-  const id = fake.state.id();
-  fake.state.comments.push({
-    id,
-    issue: 42,
-    body,
-    user: { login, type: "User" },
-    createdAt: "2026-11-25T09:00:00Z",
-    updatedAt: "2026-11-25T09:00:00Z",
+/** A comment posted through the REST API with `token`, as that user would post it. */
+async function postAs(token: string, body: string): Promise<number> {
+  const res = await fetch(`${fake.url}/repos/${fake.repo}/issues/42/comments`, {
+    method: "POST",
+    headers: { authorization: `token ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ body }),
   });
-  return id;
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { id: number }).id;
 }
 
 const bodyOf = (id: number) => fake.state.comments.find((c) => c.id === id)?.body;
@@ -118,8 +119,8 @@ function renamedSets(from: string, to: string): { base: string; head: string } {
 describe("the sticky comment is only ever flamegate's own", () => {
   it("another user's comment that starts with the marker is neither edited nor adopted", async () => {
     await run({ event: "push", inputs: { "profile-set": join(SETS, "base") } });
-    const hostile = postAs(
-      "mallory",
+    const hostile = await postAs(
+      MALLORY,
       "<!-- flamegate:orders -->\nI will be edited into the report",
     );
     const r = await run({
@@ -142,8 +143,14 @@ describe("the sticky comment is only ever flamegate's own", () => {
       "fail-on-regression": "false",
     };
     await run({ event: "pull_request", inputs });
-    const quoted = postAs("maintainer", "> <!-- flamegate:orders -->\n> is this regression real?");
-    const atTop = postAs("maintainer", "<!-- flamegate:orders -->\npasted from the report above");
+    const quoted = await postAs(
+      MAINTAINER,
+      "> <!-- flamegate:orders -->\n> is this regression real?",
+    );
+    const atTop = await postAs(
+      MAINTAINER,
+      "<!-- flamegate:orders -->\npasted from the report above",
+    );
     const again = await run({ event: "pull_request", runId: 102, inputs });
     expect(errors(again)).toEqual([]);
     expect(bodyOf(quoted)).toBe("> <!-- flamegate:orders -->\n> is this regression real?");
