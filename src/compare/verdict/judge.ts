@@ -1,4 +1,4 @@
-import { DEFAULT_GATE_STATISTICS, type GateConfig } from "../../config.js";
+import type { GateConfig } from "../../config.js";
 import type { KindSeries } from "../series.js";
 import { mean, sum } from "../stats/describe.js";
 import { worst } from "../severity.js";
@@ -48,7 +48,7 @@ export interface Judgement {
  * what a 23k-function profile's tail would.
  */
 export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_FRAMES): Judgement {
-  const stats = gate.stats ?? DEFAULT_GATE_STATISTICS;
+  const stats = gate.stats;
   const thresholds = TIME_KINDS.has(input.kind) ? gate.cpu : gate.alloc;
   const baseRounds = input.totals.base.length;
   const headRounds = input.totals.head.length;
