@@ -18,6 +18,8 @@ export interface LoadFigures {
   requests: number | null;
   /** Connection errors and timeouts. */
   errors: number;
+  /** Requests that got no answer within autocannon's timeout (part of `errors`). */
+  timeouts: number;
   non2xx: number;
   /** Responses per second; null with a load command. */
   throughput: number | null;
@@ -74,6 +76,7 @@ export function startBuiltinLoad(
           seconds,
           requests,
           errors: result.errors,
+          timeouts: result.timeouts,
           non2xx: result.non2xx,
           throughput: seconds > 0 ? requests / seconds : 0,
           latency:
@@ -147,6 +150,7 @@ function startCommandLoad(
       seconds: (performance.now() - started) / 1000,
       requests: null,
       errors: 0,
+      timeouts: 0,
       non2xx: 0,
       throughput: null,
       latency: null,
@@ -184,4 +188,42 @@ export function startLoad(
   return startBuiltinLoad(load, {
     seconds: Math.min(load.durationSeconds, capSeconds ?? Infinity),
   });
+}
+
+/** "0.5 %", "12 %": a share of responses as people read it. */
+function percent(share: number): string {
+  const p = share * 100;
+  return `${p < 10 ? Number(p.toFixed(1)) : Math.round(p)} %`;
+}
+
+/**
+ * The error a window's load gets when more than load.max-error-rate of its
+ * requests answered non-2xx or got no answer in time: a profile of error
+ * paths says nothing about the service's work. Other connection errors are
+ * not counted: a server that closes the connection after each response
+ * (gunicorn's sync workers) makes autocannon's next request on it fail
+ * before it goes out on a new connection, which is no failure of the
+ * service's. Undefined within the limit, and for a load command (it reports
+ * no responses). `where`: which window, e.g. "round 2 (cpu window)".
+ */
+export function errorRateProblem(
+  service: ServiceConfig,
+  figures: LoadFigures,
+  where: string,
+): FlamegateError | undefined {
+  const load = service.load;
+  if (load.type !== "builtin" || figures.requests === null) return undefined;
+  const failed = figures.non2xx + figures.timeouts;
+  // A request that timed out got no response: it counts as sent.
+  const sent = figures.requests + figures.timeouts;
+  if (failed === 0 || failed <= load.maxErrorRate * sent) return undefined;
+  const what = [
+    figures.non2xx > 0 ? `${figures.non2xx} non-2xx` : "",
+    figures.timeouts > 0 ? `${figures.timeouts} timed out` : "",
+  ]
+    .filter((s) => s !== "")
+    .join(", ");
+  return new FlamegateError(
+    `service '${service.name}': ${failed} of ${sent} requests in ${where} failed (${what}; ${percent(failed / sent)}, above load.max-error-rate ${percent(load.maxErrorRate)}) at ${load.method} ${load.url}; make the load's URL, method, headers and body answer 2xx (check the service's log), or raise load.max-error-rate`,
+  );
 }

@@ -14,7 +14,7 @@ import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import type { Kind } from "../model/kinds.js";
 import type { RoundRecord, WindowRecord } from "../model/profile-set.js";
-import { type LoadFigures, startLoad } from "./load.js";
+import { type LoadFigures, errorRateProblem, startLoad } from "./load.js";
 import {
   DETAIL_LINES,
   type ExitInfo,
@@ -293,6 +293,9 @@ async function runWindow(
   let figures: LoadFigures;
   try {
     figures = await watched(service, proc, "during the load", running.done, () => running.stop());
+    const which = kinds.length > 0 ? ` (${kinds.join(", ")} window)` : "";
+    const failed = errorRateProblem(service, figures, `round ${opts.round}${which}`);
+    if (failed) throw failed;
   } catch (err) {
     // Close the window anyway so the profilers do not keep running; its result no longer matters.
     await window?.stop().catch(() => undefined);

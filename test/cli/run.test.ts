@@ -21,7 +21,8 @@ import { groupMembers } from "../../src/session/reaper.js";
 const CLI = join(packageRoot(), "src", "cli.ts");
 const work = mkdtempSync(join(tmpdir(), "flamegate-run-test-"));
 
-// A tiny service: /healthz and /work; exits with code 1 after CRASH_AFTER requests to /work.
+// A tiny service: /healthz and /work; exits with code 1 after CRASH_AFTER requests to /work;
+// with ANSWER=500 every /work request gets a 500.
 writeFileSync(
   join(work, "crash.mjs"),
   `import { createServer } from "node:http";
@@ -31,6 +32,7 @@ createServer((req, res) => {
     console.error("crash.mjs: out of memory, exiting");
     process.exit(1);
   }
+  if (req.url === "/work" && process.env.ANSWER === "500") res.statusCode = 500;
   res.end("ok");
 }).listen(Number(process.env.PORT), "127.0.0.1");
 `,
@@ -234,6 +236,17 @@ describe("flamegate run (real CLI, real services)", () => {
     expect(r.errors[0]).toMatch(
       new RegExp(`^flamegate run: service 'svc': port ${port} already in use;`),
     );
+    expectNoOrphans(r);
+  });
+
+  it("load URL that answers 500", async () => {
+    const r = await run(await config({ start: "node crash.mjs", env: { ANSWER: "500" } }));
+    expect(r.exitCode).toBe(2);
+    expect(r.errors).toHaveLength(1);
+    expect(r.errors[0]).toMatch(
+      /^flamegate run: service 'svc': (\d+) of \1 requests in round 1 \(cpu(?:, alloc)? window\) failed \(\1 non-2xx; 100 %, above load.max-error-rate 1 %\) at GET http:\/\/127\.0\.0\.1:\d+\/work; make the load's URL, method, headers and body answer 2xx \(check the service's log\), or raise load.max-error-rate$/,
+    );
+    expect(existsSync(join(r.out, "svc", "manifest.json"))).toBe(false);
     expectNoOrphans(r);
   });
 
