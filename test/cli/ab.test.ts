@@ -70,10 +70,10 @@ services:
     start: node server.mjs
     env: { PORT: "${port}" }
     ready: http://127.0.0.1:${port}/healthz
-    warmup: 1s
+    warmup: 0s
     rounds: 3
     profiles: [cpu, alloc]
-    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 2s }
+    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
 `,
     );
     const out = join(dir, "out");
@@ -133,7 +133,7 @@ services:
       expect(own.length, `${c.kind}: frames of server.mjs`).toBeGreaterThan(0);
       // Both checkouts' samples land in these frames, and none under the base's
       // absolute path. Not every frame on both sides: a function with a few
-      // allocation samples can miss one side in 3 rounds of 2 s by chance.
+      // allocation samples can miss one side in 3 rounds of 1 s by chance.
       for (const side of ["base", "head"] as const)
         expect(
           own.reduce((sum, f) => sum + f.cum[side], 0),
