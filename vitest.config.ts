@@ -13,12 +13,12 @@ import { defineConfig } from "vitest/config";
  * So a new file in test/browser, test/capture or test/cli lands in e2e, and
  * so does any *.e2e.test.ts; everything else (new files in test/action and
  * test/session included) lands in unit. A pure file in an e2e folder is
- * excepted by name (capture/pyspy.test.ts).
+ * excepted by name (capture/perf.test.ts, capture/pyspy.test.ts).
  */
 const E2E = [
   "test/action/action.test.ts",
   "test/browser/**/*.test.ts",
-  "test/capture/**/!(pyspy).test.ts",
+  "test/capture/**/!(perf|pyspy).test.ts",
   "test/cli/**/*.test.ts",
   "test/session/session.test.ts",
   "test/**/*.e2e.test.ts",
