@@ -161,7 +161,7 @@ services:
       ]),
       { reject: false, cwd: packageRoot() },
     );
-    expect(c.exitCode, c.stderr).toBe(0);
+    expect(c.exitCode, c.stderr).toBe(r.exitCode);
     expect(readFileSync(again, "utf8")).toBe(readFileSync(json, "utf8"));
     const pids = [...r.stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
     expect(pids.length).toBe(6);
