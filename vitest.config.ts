@@ -10,17 +10,18 @@ import { defineConfig } from "vitest/config";
  * - unit: every other test/**\/*.test.ts (pure stages, importers, report,
  *   stats, config, the GitHub client against the in-process fake), files in
  *   parallel.
- * So a new file in test/browser, test/capture or test/cli lands in e2e, and
- * so does any *.e2e.test.ts; everything else (new files in test/action and
- * test/session included) lands in unit. A pure file in an e2e folder is
- * excepted by name (capture/perf.test.ts, capture/pyspy.test.ts).
+ * So a new file in test/browser, test/capture, test/cli or test/session lands
+ * in e2e, and so does any *.e2e.test.ts; everything else (new files in
+ * test/action included) lands in unit. A pure file in an e2e folder is
+ * excepted by name (capture/perf, capture/pyspy, session/error-rate,
+ * session/windows).
  */
 const E2E = [
   "test/action/action.test.ts",
   "test/browser/**/*.test.ts",
   "test/capture/**/!(perf|pyspy).test.ts",
   "test/cli/**/*.test.ts",
-  "test/session/session.test.ts",
+  "test/session/**/!(error-rate|windows).test.ts",
   "test/**/*.e2e.test.ts",
 ];
 

@@ -129,6 +129,7 @@ services:
     cli.kill("SIGKILL");
     const result = await cli;
     expect(result.signal).toBe("SIGKILL");
-    expect(await untilNone(mark.left, 10_000)).toEqual([]);
+    // A deadline for the poll, not a timing claim: a loaded runner may take a while.
+    expect(await untilNone(mark.left, 60_000)).toEqual([]);
   });
 });
