@@ -19,7 +19,7 @@ export interface BaseWorktree {
 }
 
 /** The checkout root of `repoDir`; `what` names the feature that needs it in the error. */
-export async function repoTop(git: Git, repoDir: string, what: string): Promise<string> {
+async function repoTop(git: Git, repoDir: string, what: string): Promise<string> {
   try {
     return (await git(["rev-parse", "--show-toplevel"], repoDir)).trim();
   } catch (err) {
@@ -30,7 +30,7 @@ export async function repoTop(git: Git, repoDir: string, what: string): Promise<
 }
 
 /** Makes commit `sha` present in the clone at `top`, fetching it alone from origin when the clone lacks it. */
-export async function ensureCommit(
+async function ensureCommit(
   git: Git,
   top: string,
   sha: string,

@@ -45,3 +45,42 @@ export async function mergeBase(
   if (r && !sha) throw new FlamegateError(`GitHub API compare ${base}...${head}: no merge base`);
   return sha ?? null;
 }
+
+/** Largest file fileAt reads, in bytes: a config file, not a data set. */
+const MAX_FILE_BYTES = 1024 * 1024;
+
+/**
+ * The text of `path` (relative to the repository root) at commit `ref`, from
+ * GET /repos/{o}/{r}/contents/{path}?ref= (raw); null when the commit has no
+ * such file (404). GitHub answers, so nothing in the job's checkout can
+ * change it.
+ */
+export async function fileAt(
+  octokit: Octokit,
+  repo: RepoRef,
+  path: string,
+  ref: string,
+): Promise<string | null> {
+  const r = await apiCallOr404(
+    `GET /repos/${repo.owner}/${repo.repo}/contents/${path}?ref=${ref}`,
+    () => octokit.rest.repos.getContent({ ...repo, path, ref, mediaType: { format: "raw" } }),
+  );
+  if (r === null) return null;
+  // GitHub serves raw contents as text/plain; octokit hands that over as a string, other types as bytes.
+  const raw: unknown = r.data;
+  const data =
+    typeof raw === "string"
+      ? raw
+      : raw instanceof ArrayBuffer || raw instanceof Uint8Array
+        ? Buffer.from(raw as Uint8Array).toString("utf8")
+        : null;
+  if (data === null)
+    throw new FlamegateError(
+      `${path} at ${ref.slice(0, 7)} is not a file (GitHub lists a folder there)`,
+    );
+  if (Buffer.byteLength(data) > MAX_FILE_BYTES)
+    throw new FlamegateError(
+      `${path} at ${ref.slice(0, 7)} is over ${MAX_FILE_BYTES} bytes; is it the config file?`,
+    );
+  return data;
+}

@@ -64,6 +64,11 @@ beforeEach(async () => {
     baseSha: SHA.baseTip,
   });
   fake.state.mergeBases.set(`${SHA.baseTip}...${SHA.head}`, SHA.mergeBase);
+  // The merge-base's flamegate.yml, where a pull request's gate settings come from: the default gate.
+  fake.state.contents.set(
+    `${SHA.mergeBase}:flamegate.yml`,
+    "version: 1\nservices:\n  orders:\n    runtime: node\n    start: node server.mjs\n    ready: http://127.0.0.1:1/healthz\n    load: { url: http://127.0.0.1:1/work }\n",
+  );
 });
 
 afterEach(async () => {

@@ -1,8 +1,6 @@
-import { execFileSync } from "node:child_process";
 import {
   cpSync,
   existsSync,
-  mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
@@ -203,17 +201,9 @@ describe("events", () => {
   });
 });
 
-/** origin with flamegate.yml at `base`, `head` changing only its gate to `headGate`; a depth-1 clone of head. */
-function repoWithGate(headGate: string[]): { clone: string; base: string; head: string } {
-  const origin = tempDir("flamegate-origin-");
-  const git = (cwd: string, ...args: string[]) =>
-    execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
-      cwd,
-      encoding: "utf8",
-    }).trim();
-  git(origin, "init", "-q", "-b", "main");
-  git(origin, "config", "uploadpack.allowAnySHA1InWant", "true");
-  const config = [
+/** A flamegate.yml for the fixture service `orders`, with `gate` lines after it. */
+function configWith(gate: string[]): string {
+  return `${[
     "version: 1",
     "services:",
     "  orders:",
@@ -221,55 +211,56 @@ function repoWithGate(headGate: string[]): { clone: string; base: string; head: 
     "    start: node server.mjs",
     "    ready: http://127.0.0.1:1/healthz",
     "    load: { url: http://127.0.0.1:1/work }",
-  ];
-  writeFileSync(join(origin, "flamegate.yml"), `${config.join("\n")}\n`);
-  git(origin, "add", ".");
-  git(origin, "commit", "-q", "-m", "base");
-  const base = git(origin, "rev-parse", "HEAD");
-  writeFileSync(join(origin, "flamegate.yml"), `${[...config, ...headGate].join("\n")}\n`);
-  git(origin, "commit", "-q", "-am", "head: loosen the gate");
-  const head = git(origin, "rev-parse", "HEAD");
-  const clone = tempDir("flamegate-clone-");
-  git(clone, "clone", "-q", "--depth", "1", `file://${origin}`, ".");
-  mkdirSync(join(clone, "unused"), { recursive: true });
-  return { clone, base, head };
+    ...gate,
+  ].join("\n")}\n`;
 }
 
 describe("a pull request cannot loosen its own gate", () => {
-  it("the gate comes from the merge-base's flamegate.yml, and the comment says the PR changes it", async () => {
-    const repo = repoWithGate([
-      "gate:",
-      '  ignore: ["*"]',
-      "  cpu: { frame: 1000%, total: 1000% }",
-      "  alloc: { frame: 1000%, total: 1000% }",
-    ]);
-    await run({
-      event: "push",
-      sha: repo.base,
-      workspace: repo.clone,
-      inputs: { "profile-set": join(SETS, "base-5rounds") },
-    });
-    const payload = JSON.parse(readFileSync(join(EVENTS, "pull_request.json"), "utf8")) as {
-      pull_request: { base: { sha: string }; head: { sha: string } };
-    };
-    payload.pull_request.base.sha = repo.base;
-    payload.pull_request.head.sha = repo.head;
-    const eventFile = join(tempDir("flamegate-event-"), "event.json");
-    writeFileSync(eventFile, JSON.stringify(payload));
-    fake.state.pulls.get(42)!.headSha = repo.head;
-    fake.state.mergeBases.set(`${repo.base}...${repo.head}`, repo.base);
-    const r = await run({
+  const LOOSE = [
+    "gate:",
+    '  ignore: ["*"]',
+    "  cpu: { frame: 1000%, total: 1000% }",
+    "  alloc: { frame: 1000%, total: 1000% }",
+  ];
+
+  async function prWith(headConfig: string): Promise<RunResult> {
+    await run({ event: "push", inputs: { "profile-set": join(SETS, "base-5rounds") } });
+    const ws = tempDir("flamegate-ws-");
+    writeFileSync(join(ws, "flamegate.yml"), headConfig);
+    return run({
       event: "pull_request",
-      payload: eventFile,
-      sha: repo.head,
-      workspace: repo.clone,
+      workspace: ws,
       inputs: { "profile-set": join(SETS, "head-5rounds-regression") },
     });
+  }
+
+  it("the gate comes from the merge-base's flamegate.yml, and the comment says the PR changes it", async () => {
+    fake.state.contents.set(`${SHA.mergeBase}:flamegate.yml`, configWith([]));
+    const r = await prWith(configWith(LOOSE));
     expect(r.outputs.verdict).toBe("fail");
     expect(r.code).toBe(1);
     const body = fake.state.commentsOn(42)[0]?.body ?? "";
     expect(body).toContain("This pull request changes the gate settings in flamegate\\.yml");
     expect(body).toMatch(/gate\\\.ignore/);
-    expect(body).toContain(`the merge\\-base\\'s \\(${repo.base.slice(0, 7)}\\)`);
+    expect(body).toContain(`the merge\\-base\\'s \\(${SHA.mergeBase.slice(0, 7)}\\)`);
+  });
+
+  it("a flamegate.yml new in the PR is judged by the default gate, and the comment says so", async () => {
+    const r = await prWith(configWith(LOOSE));
+    expect(r.outputs.verdict).toBe("fail");
+    expect(fake.state.commentsOn(42)[0]?.body).toContain(
+      "flamegate\\.yml is new in this pull request\\: the gate uses the default settings",
+    );
+  });
+
+  it("a merge-base config the parser refuses stops the step with one line naming it", async () => {
+    fake.state.contents.set(`${SHA.mergeBase}:flamegate.yml`, configWith(["gate: { alpha: 2 }"]));
+    const r = await prWith(configWith([]));
+    expect(r.code).toBe(1);
+    expect(errors(r)).toHaveLength(1);
+    expect(errors(r)[0]).toMatch(
+      /^gate settings from the merge-base: flamegate\.yml at 6dcb09b: .*alpha/,
+    );
+    expect(fake.state.commentsOn(42)).toHaveLength(0);
   });
 });

@@ -1,18 +1,20 @@
 import { mkdirSync, writeFileSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { DEFAULT_GATE, type GateConfig, loadConfig } from "../../config.js";
 import { FlamegateError, errorMessage } from "../../errors.js";
+import { fileAt } from "../../github/pulls.js";
 import { withThresholds } from "../inputs.js";
-import { ensureCommit, repoTop } from "../worktree.js";
 import { type Flow, short } from "./flow.js";
 
 /**
  * In gate mode the pull request's own flamegate.yml must not set its gate:
  * `ignore: ["*"]` or `frame: 1000%` in the PR would turn a failing check
  * green. The gate's settings (thresholds, ignore globs, statistics) are read
- * from the merge-base's copy of the config file, through the same parser;
- * the threshold inputs still apply, since they are the workflow's. The PR's
- * services (how to build, start and load them) are its code and stay its own.
+ * from the merge-base's copy of the config file, as GitHub serves it (the
+ * contents API at the merge-base commit: no fetch, and nothing the job's
+ * checkout holds can change it), through the same parser; the threshold
+ * inputs still apply, since they are the workflow's. The PR's services (how
+ * to build, start and load them) are its code and stay its own.
  */
 
 const WHAT = "gate settings from the merge-base";
@@ -25,20 +27,13 @@ function changedKeys(a: GateConfig, b: GateConfig): string[] {
   return keys.filter((k) => get(a, k) !== get(b, k)).map((k) => `gate.${k}`);
 }
 
-/** The merge-base's copy of the config file at `rel` (relative to the checkout root), or null when it has none. */
-async function configAtMergeBase(
-  flow: Flow,
-  top: string,
-  rel: string,
-  sha: string,
-): Promise<string | null> {
-  const git = flow.deps.git;
-  await ensureCommit(git, top, sha, WHAT, flow.deps.log);
-  const exists = await git(["cat-file", "-e", `${sha}:${rel}`], top).then(
-    () => true,
-    () => false,
+/** The repository root the config path is relative to: the checkout's top, else the workspace. */
+async function repositoryRoot(flow: Flow, configPath: string): Promise<string> {
+  const top = await flow.deps.git(["rev-parse", "--show-toplevel"], dirname(configPath)).then(
+    (out) => out.trim(),
+    () => "",
   );
-  return exists ? git(["show", `${sha}:${rel}`], top) : null;
+  return top === "" ? flow.ctx.workspace : top;
 }
 
 /** The gate a pull request is judged by: the merge-base's, with the threshold inputs; says so when the PR changes it. */
@@ -46,18 +41,12 @@ export async function baseGate(flow: Flow, mergeBaseSha: string): Promise<GateCo
   const { configPath, config, thresholds } = flow.inputs;
   // One service inline: the gate is the workflow's inputs and defaults, no file to take over.
   if (configPath === null) return config.gate;
-  const top = await repoTop(flow.deps.git, dirname(configPath), WHAT).catch(() => null);
-  if (top === null) {
-    // No checkout, so no merge-base to read: say so rather than pretend.
-    flow.preface.push(
-      `The gate settings come from ${basename(configPath)} as found in the workspace: it is not a git checkout, so the merge-base's could not be read.`,
-    );
-    return config.gate;
-  }
-  const rel = relative(top, configPath);
-  // A config outside the checkout is not the PR's to change.
+  const rel = relative(await repositoryRoot(flow, configPath), configPath)
+    .split(sep)
+    .join("/");
+  // A config outside the repository is not the PR's to change.
   if (rel.startsWith("..") || isAbsolute(rel)) return config.gate;
-  const text = await configAtMergeBase(flow, top, rel, mergeBaseSha);
+  const text = await fileAt(flow.octokit, flow.repo, rel, mergeBaseSha);
   let gate: GateConfig;
   if (text === null) {
     gate = withThresholds(DEFAULT_GATE, thresholds);
@@ -73,7 +62,7 @@ export async function baseGate(flow: Flow, mergeBaseSha: string): Promise<GateCo
       gate = withThresholds(loadConfig(copy).gate, thresholds);
     } catch (err) {
       throw new FlamegateError(
-        `${WHAT}: ${rel} at ${short(mergeBaseSha)}: ${errorMessage(err).replace(copy, rel)}`,
+        `${WHAT}: ${rel} at ${short(mergeBaseSha)}: ${errorMessage(err).split(copy).join(rel)}`,
       );
     }
   }

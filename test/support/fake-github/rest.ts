@@ -182,6 +182,28 @@ const routes: Route[] = [
   ],
   [
     "GET",
+    /^\/contents\/(.+)$/,
+    (c, m) => {
+      const path = decodeURIComponent(m[1] ?? "");
+      const text = c.state.contents.get(`${c.url.searchParams.get("ref") ?? ""}:${path}`);
+      if (text === undefined) return sendError(c.res, 404, "Not Found");
+      if ((c.req.headers.accept ?? "").includes("raw")) {
+        // What GitHub sends for the raw media type.
+        c.res.writeHead(200, { "content-type": "text/plain; charset=utf-8" });
+        c.res.end(text);
+        return;
+      }
+      sendJson(c.res, 200, {
+        type: "file",
+        path,
+        encoding: "base64",
+        size: Buffer.byteLength(text),
+        content: Buffer.from(text).toString("base64"),
+      });
+    },
+  ],
+  [
+    "GET",
     /^\/issues\/(\d+)\/comments$/,
     (c, m) => {
       const all = c.state.commentsOn(Number(m[1]));

@@ -102,6 +102,8 @@ export class FakeState {
   readonly pulls = new Map<number, FakePull>();
   /** `${base}...${head}` -> merge-base sha, for GET /compare. */
   readonly mergeBases = new Map<string, string>();
+  /** `${commit}:${path}` -> file text, for GET /contents/{path}?ref={commit}. */
+  readonly contents = new Map<string, string>();
   readonly objects = new Map<string, GitObject>();
   readonly refs = new Map<string, string>();
   readonly requests: LoggedRequest[] = [];
