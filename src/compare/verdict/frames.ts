@@ -1,6 +1,7 @@
 import {
   FALLBACK_PRIOR_DF,
   type GateConfig,
+  MAX_PRIOR_DF,
   type GateStatistics,
   type KindThresholds,
 } from "../../config.js";
@@ -22,7 +23,6 @@ import { decide, growthOf, interval, pctOfLog } from "./outcome.js";
 import {
   EXCESS_VARIANCE_FLOOR,
   JOB_FRAME_SIGMA,
-  MAX_PRIOR_DF,
   OUTLIER_LEVEL,
   PSEUDOCOUNT,
   alphaFrames,

@@ -4,6 +4,8 @@ import type { GateConfig } from "../../config.js";
  * The gate's fixed choices (docs/statistics.md explains the procedure), each
  * with the reason it has this value. Settings a user may change live in the
  * config (gate.*); these may not, because the gate's calibration rests on them.
+ * The prior's df bounds (FALLBACK_PRIOR_DF, MAX_PRIOR_DF) sit with the gate's
+ * defaults in config/defaults.ts.
  */
 
 /** Kinds whose values are time, which depends on the runner's speed. */
@@ -23,15 +25,6 @@ export const MDE_REFERENCE_SHARE = 0.05;
 
 /** Floor of the non-Poisson frame variance, (0.5 %)² on the log scale: no real run is quieter, and σ0 = 0 would test on Poisson noise alone. */
 export const EXCESS_VARIANCE_FLOOR = 0.005 ** 2;
-
-/**
- * Cap of an estimated prior df (d0), about the own df of the default 10
- * paired rounds (9), so a frame's own variance weighs about as much as the
- * prior: a frame with one bad round (a neighbour's burst, a GC in the window)
- * must not be tested on the typical frame's noise. The A/A figures behind 10
- * rather than 20: docs/lab/prior-df-cap.md.
- */
-export const MAX_PRIOR_DF = 10;
 
 /** Below this many frames the median of ratios is no speedometer, so no size factors. */
 export const MIN_SIZE_FACTOR_FRAMES = 3;
