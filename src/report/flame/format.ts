@@ -1,5 +1,5 @@
 import type { DiffNode, DiffTree } from "../../compare/stack-diff.js";
-import { formatValue } from "../units.js";
+import { formatSigned, formatValue } from "../units.js";
 
 /** A fraction as a percentage: "12.3 %", two decimals under 0.1 % so small shares do not read as zero. */
 export function formatShare(f: number): string {
@@ -7,23 +7,21 @@ export function formatShare(f: number): string {
   return `${Math.abs(p) < 0.1 && p !== 0 ? p.toFixed(2) : p.toFixed(1)} %`;
 }
 
-/** Sign in front, none when the printed figure rounds to zero ("-0.0" would be noise). */
-function signed(s: string, v: number): string {
-  if (parseFloat(s) === 0) return s.replace(/^-/, "");
-  return v > 0 ? `+${s}` : s;
-}
+/** The flamegraph's signs: ASCII minus, none when the printed figure rounds to zero ("-0.0" would be noise). */
+const FLAME_SIGN = { minus: "-", zero: "", roundedZero: true } as const;
 
 /** A share change in percentage points of the total: "+2.7 pp". */
 export function formatPp(delta: number): string {
   const p = delta * 100;
-  return signed(`${Math.abs(p) < 0.1 && p !== 0 ? p.toFixed(2) : p.toFixed(1)} pp`, p);
+  const decimals = Math.abs(p) < 0.1 && p !== 0 ? 2 : 1;
+  return formatSigned(p, { ...FLAME_SIGN, decimals, unit: "pp" });
 }
 
 /** A relative change: "+22 %", "new" when there was nothing to compare with. */
 export function formatRel(rel: number | null): string {
   if (rel === null) return "new";
   const p = rel * 100;
-  return signed(`${Math.abs(p) >= 10 ? p.toFixed(0) : p.toFixed(1)} %`, p);
+  return formatSigned(p, { ...FLAME_SIGN, decimals: Math.abs(p) >= 10 ? 0 : 1 });
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Comparison, FrameResult, Report, Verdict } from "../../compare/typ
 import { severity } from "../../compare/severity.js";
 import { colourLevel } from "./colours.js";
 import { escapeXml, jsonForScript } from "./escape.js";
-import { formatValue } from "../units.js";
+import { formatSigned, formatValue } from "../units.js";
 import { formatPp, formatShare } from "./format.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 import { PAGE_STYLE } from "./page-style.js";
@@ -112,7 +112,7 @@ function encode(root: DiffNode) {
   return { strings, nodes };
 }
 
-const pct = (v: number | null) => (v === null ? "—" : `${v > 0 ? "+" : ""}${v.toFixed(1)} %`);
+const pct = (v: number | null) => (v === null ? "—" : formatSigned(v, { minus: "-", zero: "" }));
 const interval = (ci: [number, number]) => `[${pct(ci[0])}, ${pct(ci[1])}]`;
 const pValue = (p: number) => (p < 0.001 ? "< 0.001" : p.toFixed(3));
 const verdictCell = (v: Verdict) => `<td class="${v}">${v}</td>`;
