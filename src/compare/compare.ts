@@ -1,24 +1,11 @@
 import type { GateConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
-import { CPU_TIME, OS_CPU_COMMENT } from "../model/cpu-time.js";
-import {
-  KINDS,
-  type Kind,
-  type SampleTypeName,
-  commonSampleType,
-  sameSampleType,
-} from "../model/kinds.js";
-import {
-  type FunctionTable,
-  STACK_NODE_BUDGET,
-  type StackNode,
-  StackTreeBuilder,
-  aggregateView,
-} from "./aggregate.js";
+import { KINDS, type Kind } from "../model/kinds.js";
+import { STACK_NODE_BUDGET, type StackNode } from "./aggregate.js";
 import { assembleComparison, buildSeries } from "./diff.js";
-import type { CompareSide, SideRound, SideService } from "./inputs.js";
-import { type LoadedProfile, loadProfileFile, typeName, viewSampleIndex } from "./load.js";
-import type { ProfileView } from "./profile-view.js";
+import type { CompareSide, SideService } from "./inputs.js";
+import { typeName, viewSampleIndex } from "./load.js";
+import { type SideData, commonPeriod, kindsOf, readBothSides, roundPeriods } from "./read-kind.js";
 import type { PerSide } from "./series.js";
 import { worst } from "./severity.js";
 import { median, sum } from "./stats/describe.js";
@@ -61,109 +48,6 @@ export interface CompareResult {
   warnings: string[];
 }
 
-interface SideData {
-  tables: FunctionTable[];
-  rounds: SideRound[];
-  type: SampleTypeName;
-  /** Where the sample type was first seen, for messages. */
-  where: string;
-  stacks: StackTreeBuilder | undefined;
-  /** Per round: what one sample is worth in the compared unit, or null when the profile does not say. */
-  periods: Array<number | null>;
-  /** Per round: every sample type its profile has. */
-  available: SampleTypeName[][];
-  /** Per round: the compared values are the OS's CPU count (model/cpu-time.ts). */
-  osCounted: boolean[];
-  /** A round whose preferred sample type differs from the first round's. */
-  mixed?: { type: SampleTypeName; where: string };
-}
-
-/**
- * Value of one sample of `type`: 1 for counts; pprof's period when its
- * period_type has the same unit (Go CPU: 10,000,000 ns at 100 Hz; Go allocs:
- * the memprofilerate in bytes, period_type space/bytes); else unknown.
- */
-function periodOf(view: ProfileView, type: SampleTypeName): number | null {
-  if (type.unit === "count") return 1;
-  const p = view.period;
-  return p && p.type.unit === type.unit && p.value > 0 ? p.value : null;
-}
-
-/** The one period every round of both sides agrees on, if any. */
-function commonPeriod(...sides: SideData[]): number | undefined {
-  const all = sides.flatMap((d) => d.periods);
-  const first = all[0];
-  return first !== null && first !== undefined && all.every((p) => p === first) ? first : undefined;
-}
-
-/** Every round's own period, when every round of both sides has one. */
-function roundPeriods(bd: SideData, hd: SideData): { samplePeriods?: PerSide } {
-  const known = (d: SideData) => d.periods.every((p): p is number => p !== null);
-  return known(bd) && known(hd)
-    ? { samplePeriods: { base: bd.periods as number[], head: hd.periods as number[] } }
-    : {};
-}
-
-function kindsOf(service: SideService): Set<Kind> {
-  const kinds = new Set<Kind>();
-  for (const r of service.rounds) for (const k of Object.keys(r.files)) kinds.add(k as Kind);
-  return kinds;
-}
-
-/**
- * One side's rounds of `kind`, each aggregated on `want` when given, else on
- * the sample type its profile prefers for the kind (kinds.ts).
- */
-function readSideKind(
-  side: CompareSide,
-  service: SideService,
-  kind: Kind,
-  stacks: boolean,
-  warnings: string[],
-  want?: SampleTypeName,
-): SideData {
-  const data: SideData = {
-    tables: [],
-    rounds: [],
-    type: { type: "", unit: "" },
-    where: "",
-    stacks: stacks ? new StackTreeBuilder() : undefined,
-    periods: [],
-    available: [],
-    osCounted: [],
-  };
-  for (const round of service.rounds) {
-    const path = round.files[kind];
-    if (path === undefined) continue;
-    const loaded: LoadedProfile = side.preloaded.get(path) ?? loadProfileFile(path);
-    side.preloaded.delete(path);
-    warnings.push(...loaded.warnings.map((w) => `${path}: ${w}`));
-    const index = want
-      ? loaded.view.sampleTypes.findIndex((t) => sameSampleType(t, want))
-      : viewSampleIndex(loaded.view, kind);
-    if (index < 0)
-      throw new FlamegateError(
-        `${path}: has no ${want ? typeName(want) : kind} sample type (it has ${loaded.view.sampleTypes.map(typeName).join(", ")})`,
-      );
-    const type = loaded.view.sampleTypes[index]!;
-    if (data.where === "") {
-      data.type = type;
-      data.where = path;
-    } else if (!sameSampleType(type, data.type)) {
-      data.mixed ??= { type, where: path };
-    }
-    data.available.push(loaded.view.sampleTypes);
-    data.osCounted.push(
-      sameSampleType(type, CPU_TIME) && loaded.view.comments.includes(OS_CPU_COMMENT),
-    );
-    data.periods.push(periodOf(loaded.view, type));
-    data.tables.push(aggregateView(loaded.view, index, data.stacks));
-    // A kind captured in its own window is normalised by that window's work.
-    data.rounds.push({ ...round, ...round.windows?.[kind] });
-  }
-  return data;
-}
-
 /**
  * Units of work per round. Requests when both sides counted them in every
  * round; else window seconds when both sides have them; else 1 per round.
@@ -173,8 +57,7 @@ function workOf(
   head: SideData,
   baseService: SideService,
   headService: SideService,
-  notes: string[],
-): { unitOfWork: "request" | "second" | "profile"; work: PerSide } {
+): { unitOfWork: "request" | "second" | "profile"; work: PerSide; note?: string } {
   const counted = (d: SideData, s: SideService) =>
     s.unitOfWork === "request" && d.rounds.every((r) => r.requests !== null && r.requests > 0);
   if (counted(base, baseService) && counted(head, headService))
@@ -188,16 +71,18 @@ function workOf(
   const timed = (d: SideData) =>
     d.rounds.every((r) => r.windowSeconds !== null && r.windowSeconds > 0);
   if (timed(base) && timed(head)) {
-    if (baseService.unitOfWork === "request" || headService.unitOfWork === "request")
-      notes.push(
-        "requests were not counted on both sides in every round: values are compared per second of capture window",
-      );
+    const uncounted = baseService.unitOfWork === "request" || headService.unitOfWork === "request";
     return {
       unitOfWork: "second",
       work: {
         base: base.rounds.map((r) => r.windowSeconds!),
         head: head.rounds.map((r) => r.windowSeconds!),
       },
+      ...(uncounted
+        ? {
+            note: "requests were not counted on both sides in every round: values are compared per second of capture window",
+          }
+        : {}),
     };
   }
   return {
@@ -236,139 +121,121 @@ function loadFigures(d: SideData) {
   };
 }
 
-/**
- * Both sides' rounds of `kind` on one sample type: each profile's preferred
- * one when they all agree, else the most preferred type every profile has
- * (a baseline from an older capture lacks the cpu/nanoseconds a Python head
- * has), with a note saying so. Throws when they share none.
- */
-function readBothSides(
-  base: CompareSide,
-  head: CompareSide,
-  b: SideService,
-  h: SideService,
-  kind: Kind,
-  stacks: boolean,
-  warnings: string[],
-): { bd: SideData; hd: SideData; fellBack?: string } {
-  const bd = readSideKind(base, b, kind, stacks, warnings);
-  const hd = readSideKind(head, h, kind, stacks, warnings);
-  if (!bd.mixed && !hd.mixed && sameSampleType(bd.type, hd.type)) return { bd, hd };
-  const common = commonSampleType(kind, [...bd.available, ...hd.available]);
-  if (!common) {
-    const [one, other] = bd.mixed
-      ? [bd, bd.mixed]
-      : hd.mixed
-        ? [hd, hd.mixed]
-        : [bd, { type: hd.type, where: hd.where }];
-    throw new FlamegateError(
-      `cannot compare ${typeName(one.type)} (${one.where}) with ${typeName(other.type)} (${other.where}): no ${kind} sample type is in both`,
-    );
-  }
-  const dropped = [bd.type, hd.type, bd.mixed?.type, hd.mixed?.type].find(
-    (t) => t !== undefined && !sameSampleType(t, common),
-  )!;
-  // Rare, so both sides are simply read again on the shared type.
-  return {
-    bd: readSideKind(base, b, kind, stacks, [], common),
-    hd: readSideKind(head, h, kind, stacks, [], common),
-    fellBack: `not every ${kind} profile has ${typeName(dropped)}; compared ${typeName(common)}, which all of them have`,
-  };
+/** One kind of one service to compare: both sides and how to judge them. */
+interface KindJob {
+  base: CompareSide;
+  head: CompareSide;
+  baseService: SideService;
+  headService: SideService;
+  kind: Kind;
+  gate: GateConfig;
+  options: CompareOptions;
 }
 
-function compareKind(
-  base: CompareSide,
-  head: CompareSide,
-  b: SideService,
-  h: SideService,
-  kind: Kind,
-  gate: GateConfig,
-  options: CompareOptions,
-  warnings: string[],
-): { comparison: Comparison; stacks?: ComparisonStacks } | { skipped: string } {
-  const { bd, hd, fellBack } = readBothSides(
-    base,
-    head,
-    b,
-    h,
+type KindOutcome = { warnings: string[] } & (
+  { comparison: Comparison; stacks?: ComparisonStacks } | { skipped: string }
+);
+
+/** The comparison's own notes: the sample type fallen back to, truncated flamegraphs, the captures' notes. */
+function readNotes(
+  job: KindJob,
+  sides: { base: SideData; head: SideData; fellBack?: string },
+  totals: { base: number; head: number },
+): string[] {
+  const notes: string[] = sides.fellBack ? [sides.fellBack] : [];
+  for (const side of ["base", "head"] as const) {
+    const cut = sides[side].stacks?.truncatedValue ?? 0;
+    if (cut !== 0)
+      notes.push(
+        `flamegraph: ${((100 * cut) / totals[side]).toPrecision(2)} % of the ${side} is on call paths beyond the ${STACK_NODE_BUDGET} kept; those paths end at their last kept frame`,
+      );
+  }
+  notes.push(...captureNotes("base", job.baseService), ...captureNotes("head", job.headService));
+  return notes;
+}
+
+function compareKind(job: KindJob): KindOutcome {
+  const { baseService, headService, kind } = job;
+  const sides = readBothSides({
+    base: job.base,
+    head: job.head,
+    baseService,
+    headService,
     kind,
-    options.stacks ?? false,
-    warnings,
-  );
-  const baseTotal = sum(bd.tables.map((t) => t.total));
-  const headTotal = sum(hd.tables.map((t) => t.total));
-  if (baseTotal === 0 && headTotal === 0 && !base.lone)
-    return { skipped: `${b.service}: no ${kind} samples on either side; not compared` };
-  for (const [d, total] of [
-    [bd, baseTotal],
-    [hd, headTotal],
-  ] as const) {
-    if (total === 0)
+    stacks: job.options.stacks ?? false,
+  });
+  const { base, head } = sides;
+  const warnings = [...base.warnings, ...head.warnings];
+  const totals = {
+    base: sum(base.tables.map((t) => t.total)),
+    head: sum(head.tables.map((t) => t.total)),
+  };
+  if (totals.base === 0 && totals.head === 0 && !job.base.lone)
+    return {
+      warnings,
+      skipped: `${baseService.service}: no ${kind} samples on either side; not compared`,
+    };
+  for (const side of ["base", "head"] as const) {
+    const d = sides[side];
+    if (totals[side] === 0)
       throw new FlamegateError(
         `${d.where}: no ${typeName(d.type)} samples${d.rounds.length > 1 ? ` in any of its ${d.rounds.length} rounds` : ""}; nothing to compare (was the service idle during capture?)`,
       );
   }
-  const notes: string[] = fellBack ? [fellBack] : [];
-  for (const [side, d, total] of [
-    ["base", bd, baseTotal],
-    ["head", hd, headTotal],
-  ] as const) {
-    const cut = d.stacks?.truncatedValue ?? 0;
-    if (cut !== 0)
-      notes.push(
-        `flamegraph: ${((100 * cut) / total).toPrecision(2)} % of the ${side} is on call paths beyond the ${STACK_NODE_BUDGET} kept; those paths end at their last kept frame`,
-      );
-  }
-  notes.push(...captureNotes("base", b), ...captureNotes("head", h));
-  const { unitOfWork, work } = workOf(bd, hd, b, h, notes);
-  const sameRunner = b.runnerId === null || h.runnerId === null || b.runnerId === h.runnerId;
-  if (b.runtime !== h.runtime)
-    notes.push(`base runtime is ${b.runtime}, head runtime is ${h.runtime}`);
+  const notes = readNotes(job, sides, totals);
+  const { unitOfWork, work, note } = workOf(base, head, baseService, headService);
+  if (note !== undefined) notes.push(note);
+  if (baseService.runtime !== headService.runtime)
+    notes.push(`base runtime is ${baseService.runtime}, head runtime is ${headService.runtime}`);
   const series = buildSeries(
     {
-      service: h.service,
-      runtime: h.runtime,
+      service: headService.service,
+      runtime: headService.runtime,
       kind,
-      unit: hd.type.unit,
-      sampleType: hd.type.type,
+      unit: head.type.unit,
+      sampleType: head.type.type,
       work,
       unitOfWork,
-      samplePeriod: commonPeriod(bd, hd),
-      ...roundPeriods(bd, hd),
-      ...([...bd.osCounted, ...hd.osCounted].every(Boolean) ? { osCountedValues: true } : {}),
-      paired: options.paired === true && bd.tables.length === hd.tables.length,
-      sameRunner,
+      samplePeriod: commonPeriod(base, head),
+      ...roundPeriods(base, head),
+      ...([...base.osCounted, ...head.osCounted].every(Boolean) ? { osCountedValues: true } : {}),
+      paired: job.options.paired === true && base.tables.length === head.tables.length,
+      sameRunner:
+        baseService.runnerId === null ||
+        headService.runnerId === null ||
+        baseService.runnerId === headService.runnerId,
     },
-    bd.tables,
-    hd.tables,
+    base.tables,
+    head.tables,
   );
   const requests = (d: SideData) =>
     unitOfWork === "request" ? sum(d.rounds.map((r) => r.requests ?? 0)) : null;
   const known = (d: SideData) => d.rounds.some((r) => r.throughput !== null || r.latency !== null);
   const comparison = assembleComparison(
     series,
-    judge(series, gate),
+    judge(series, job.gate),
     {
-      base: { rounds: bd.tables.length, requests: requests(bd), total: baseTotal },
-      head: { rounds: hd.tables.length, requests: requests(hd), total: headTotal },
-      load: known(bd) && known(hd) ? { base: loadFigures(bd), head: loadFigures(hd) } : undefined,
+      base: { rounds: base.tables.length, requests: requests(base), total: totals.base },
+      head: { rounds: head.tables.length, requests: requests(head), total: totals.head },
+      load:
+        known(base) && known(head)
+          ? { base: loadFigures(base), head: loadFigures(head) }
+          : undefined,
       notes,
     },
-    options.topFrames,
+    job.options.topFrames,
   );
+  if (!base.stacks || !head.stacks) return { warnings, comparison };
   return {
+    warnings,
     comparison,
-    ...(bd.stacks && hd.stacks
-      ? {
-          stacks: {
-            service: h.service,
-            kind,
-            unit: hd.type.unit,
-            base: bd.stacks.build(),
-            head: hd.stacks.build(),
-          },
-        }
-      : {}),
+    stacks: {
+      service: headService.service,
+      kind,
+      unit: head.type.unit,
+      base: base.stacks.build(),
+      head: head.stacks.build(),
+    },
   };
 }
 
@@ -400,32 +267,33 @@ export function compareSets(
     if (!bases.has(s.service))
       notes.push(`service '${s.service}' is only in the head (${head.path}): not compared`);
 
-  for (const b of base.services) {
-    const h = heads.get(b.service);
-    if (!h) continue;
-    const bk = kindsOf(b);
-    const hk = kindsOf(h);
+  for (const baseService of base.services) {
+    const headService = heads.get(baseService.service);
+    if (!headService) continue;
+    const baseKinds = kindsOf(baseService);
+    const headKinds = kindsOf(headService);
     if (base.lone) {
       // Two lone files: each one's kind was guessed; they must measure the same thing.
-      const [kb] = bk;
-      const [kh] = hk;
-      if (kb !== kh) {
-        const pb = base.preloaded.get(base.path)!.view;
-        const ph = head.preloaded.get(head.path)!.view;
-        const tb = pb.sampleTypes[viewSampleIndex(pb, kb!)]!;
-        const th = ph.sampleTypes[viewSampleIndex(ph, kh!)]!;
+      const [baseKind] = baseKinds;
+      const [headKind] = headKinds;
+      if (baseKind !== headKind) {
+        const baseView = base.preloaded.get(base.path)!.view;
+        const headView = head.preloaded.get(head.path)!.view;
+        const baseType = baseView.sampleTypes[viewSampleIndex(baseView, baseKind!)]!;
+        const headType = headView.sampleTypes[viewSampleIndex(headView, headKind!)]!;
         throw new FlamegateError(
-          `cannot compare ${typeName(tb)} (${base.path}) with ${typeName(th)} (${head.path})`,
+          `cannot compare ${typeName(baseType)} (${base.path}) with ${typeName(headType)} (${head.path})`,
         );
       }
     }
     for (const kind of KINDS) {
-      if (bk.has(kind) !== hk.has(kind) && (bk.has(kind) || hk.has(kind)))
+      if (baseKinds.has(kind) !== headKinds.has(kind))
         notes.push(
-          `${b.service}: ${kind} profiles only in the ${bk.has(kind) ? "base" : "head"}: not compared`,
+          `${baseService.service}: ${kind} profiles only in the ${baseKinds.has(kind) ? "base" : "head"}: not compared`,
         );
-      if (!bk.has(kind) || !hk.has(kind)) continue;
-      const out = compareKind(base, head, b, h, kind, gate, options, warnings);
+      if (!baseKinds.has(kind) || !headKinds.has(kind)) continue;
+      const out = compareKind({ base, head, baseService, headService, kind, gate, options });
+      warnings.push(...out.warnings);
       if ("skipped" in out) {
         notes.push(out.skipped);
         continue;
