@@ -94,6 +94,32 @@ function byNameThenFile(a: { name: string; file: string }, b: { name: string; fi
   return 0;
 }
 
+/**
+ * What one diff node stands for: the stack nodes on each side (empty when
+ * the path is absent) and their summed inclusive and self values.
+ */
+interface Slice {
+  b: Group;
+  h: Group;
+  bv: number;
+  hv: number;
+  bs: number;
+  hs: number;
+}
+
+/** One level's callees tallied per function: summed values per slot, and every callee in visiting order. */
+interface Tally {
+  sumB: number[];
+  sumH: number[];
+  selfB: number[];
+  selfH: number[];
+  /** The slot each callee in `seen` was summed into. */
+  order: number[];
+  seen: StackNode[];
+  /** seen[0 .. baseCallees) are the base side's callees, the rest the head's. */
+  baseCallees: number;
+}
+
 /** Merges two call trees: the union of their paths, each side's values kept apart. */
 export function diffStacks(base: StackNode, head: StackNode, options: DiffOptions = {}): DiffTree {
   const opts = {
@@ -101,45 +127,68 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
     noiseShare: options.noiseShare ?? DEFAULT_DIFF_OPTIONS.noiseShare,
     noiseRel: options.noiseRel ?? DEFAULT_DIFF_OPTIONS.noiseRel,
   };
-  const verdicts = options.verdicts;
-  const baseTotal = base.value;
-  const headTotal = head.value;
-  const sidesPresent = baseTotal > 0 && headTotal > 0;
-  let mergedFrames = 0;
-  let nodes = 0;
-  let maxDepth = 0;
+  const differ = new StackDiffer(base.value, head.value, opts, options.verdicts);
+  const root = differ.walk(
+    { b: [base], h: [head], bv: base.value, hv: head.value, bs: base.self, hs: head.self },
+    0,
+  );
+  const { mergedFrames, nodes, maxDepth } = differ;
+  return {
+    root,
+    baseTotal: base.value,
+    headTotal: head.value,
+    mergedFrames,
+    nodes,
+    maxDepth,
+    options: opts,
+  };
+}
 
-  const make = (
-    name: string,
-    file: string,
-    b: number,
-    h: number,
-    bSelf: number,
-    hSelf: number,
-  ): DiffNode => {
-    const baseShare = baseTotal > 0 ? b / baseTotal : 0;
-    const headShare = headTotal > 0 ? h / headTotal : 0;
+/** The walk over both trees, with the counts it keeps and the slot table its levels share. */
+class StackDiffer {
+  mergedFrames = 0;
+  nodes = 0;
+  maxDepth = 0;
+  private readonly sidesPresent: boolean;
+  /** Function key -> dense id, and id -> slot in the level being tallied (−1: none yet). */
+  private readonly fidOf = new Map<string, number>();
+  private slotOf = new Int32Array(1024).fill(-1);
+
+  constructor(
+    private readonly baseTotal: number,
+    private readonly headTotal: number,
+    private readonly opts: Required<Omit<DiffOptions, "verdicts">>,
+    private readonly verdicts: ReadonlyMap<string, Verdict> | undefined,
+  ) {
+    this.sidesPresent = baseTotal > 0 && headTotal > 0;
+  }
+
+  /** A node's shares, their change and its colour. */
+  private make(name: string, file: string, s: Slice): DiffNode {
+    const { baseTotal, headTotal, opts } = this;
+    const baseShare = baseTotal > 0 ? s.bv / baseTotal : 0;
+    const headShare = headTotal > 0 ? s.hv / headTotal : 0;
     const shareDelta = headShare - baseShare;
     const shareRel = baseShare > 0 ? shareDelta / baseShare : null;
     const withinNoise =
       Math.abs(shareDelta) < opts.noiseShare ||
       (shareRel !== null && Math.abs(shareRel) < opts.noiseRel);
     const change: Change =
-      !sidesPresent || withinNoise || shareDelta === 0
+      !this.sidesPresent || withinNoise || shareDelta === 0
         ? "neutral"
         : shareDelta > 0
           ? "grew"
           : "shrank";
     const heat =
       change === "neutral" ? 0 : shareRel === null ? 1 : Math.max(-1, Math.min(1, shareRel));
-    nodes++;
+    this.nodes++;
     return {
       name,
       file,
-      base: b,
-      head: h,
-      baseSelf: bSelf,
-      headSelf: hSelf,
+      base: s.bv,
+      head: s.hv,
+      baseSelf: s.bs,
+      headSelf: s.hs,
       baseShare,
       headShare,
       shareDelta,
@@ -148,15 +197,15 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
       heat,
       children: [],
     };
-  };
+  }
 
-  const narrow = (b: number, h: number) =>
-    (baseTotal > 0 ? b / baseTotal : 0) < opts.minShare &&
-    (headTotal > 0 ? h / headTotal : 0) < opts.minShare;
-
-  /** Function key -> dense id, and id -> slot in the level being tallied (−1: none yet). */
-  const fidOf = new Map<string, number>();
-  let slotOf = new Int32Array(1024).fill(-1);
+  private narrow(b: number, h: number): boolean {
+    const { baseTotal, headTotal, opts } = this;
+    return (
+      (baseTotal > 0 ? b / baseTotal : 0) < opts.minShare &&
+      (headTotal > 0 ? h / headTotal : 0) < opts.minShare
+    );
+  }
 
   /**
    * One node of the diff from the stack nodes it stands for on each side:
@@ -164,135 +213,130 @@ export function diffStacks(base: StackNode, head: StackNode, options: DiffOption
    * node and the callees below it, which are summed by function without
    * copying any subtree (each stack node is read once).
    */
-  const walk = (
-    b: Group,
-    h: Group,
-    bValue: number,
-    hValue: number,
-    bSelf: number,
-    hSelf: number,
-    depth: number,
-    label?: string,
-  ): DiffNode => {
-    const any = (b[0] ?? h[0])!;
-    const node = make(
-      label ?? any.name,
-      label === undefined ? any.file : "",
-      bValue,
-      hValue,
-      bSelf,
-      hSelf,
-    );
-    if (verdicts && label === undefined) {
-      const v = verdicts.get(functionKey(any));
+  walk(s: Slice, depth: number, label?: string): DiffNode {
+    const any = (s.b[0] ?? s.h[0])!;
+    const node = this.make(label ?? any.name, label === undefined ? any.file : "", s);
+    if (this.verdicts && label === undefined) {
+      const v = this.verdicts.get(functionKey(any));
       if (v) node.verdict = v;
     }
-    if (depth > maxDepth) maxDepth = depth;
+    if (depth > this.maxDepth) this.maxDepth = depth;
     // A narrow merged node's callees are all narrower still: they would only
     // make a tower of "(N narrow frames)" nodes no one can see.
-    if (narrow(bValue, hValue)) return node;
-    // Sum each function's value per side, recording every callee and its slot
-    // in visiting order; then route each callee to its wide group or to the
-    // narrow pile from those arrays. A merged group of 10k thin callers
-    // (large.cpu) costs one Map lookup per callee and no object per narrow
-    // function.
-    const sumB: number[] = [];
-    const sumH: number[] = [];
-    // Self values summed in the same pass: the callees are in cache now, and
-    // a merged group's members are scattered all over the heap.
-    const selfB: number[] = [];
-    const selfH: number[] = [];
-    const fids: number[] = [];
-    const order: number[] = [];
-    const seen: StackNode[] = [];
-    const tally = (g: Group, sums: number[], selfs: number[]) => {
-      for (const n of g)
-        n.children.forEach((child, key) => {
-          let f = fidOf.get(key);
-          if (f === undefined) {
-            f = fidOf.size;
-            fidOf.set(key, f);
-            if (f >= slotOf.length) {
-              const grown = new Int32Array(slotOf.length * 2).fill(-1);
-              grown.set(slotOf);
-              slotOf = grown;
-            }
-          }
-          let i = slotOf[f]!;
-          if (i < 0) {
-            i = sumB.length;
-            slotOf[f] = i;
-            fids.push(f);
-            sumB.push(0);
-            sumH.push(0);
-            selfB.push(0);
-            selfH.push(0);
-          }
-          sums[i]! += child.value;
-          selfs[i]! += child.self;
-          order.push(i);
-          seen.push(child);
-        });
-    };
-    tally(b, sumB, selfB);
-    const baseCallees = seen.length;
-    tally(h, sumH, selfH);
-    // slotOf is shared by every level: clear this level's entries before recursing.
-    for (const f of fids) slotOf[f] = -1;
-    const wideAt: Array<
-      { b: StackNode[]; h: StackNode[]; bv: number; hv: number; bs: number; hs: number } | undefined
-    > = [];
-    const narrowB: StackNode[] = [];
-    const narrowH: StackNode[] = [];
-    let narrowFrames = 0;
-    let narrowBValue = 0;
-    let narrowHValue = 0;
-    let narrowBSelf = 0;
-    let narrowHSelf = 0;
-    for (let i = 0; i < sumB.length; i++) {
-      if (narrow(sumB[i]!, sumH[i]!)) {
-        narrowFrames++;
-        narrowBValue += sumB[i]!;
-        narrowHValue += sumH[i]!;
-        narrowBSelf += selfB[i]!;
-        narrowHSelf += selfH[i]!;
-      } else {
-        wideAt[i] = { b: [], h: [], bv: sumB[i]!, hv: sumH[i]!, bs: selfB[i]!, hs: selfH[i]! };
-      }
-    }
-    // Every callee in visiting order with its slot, the base side's first.
-    for (let k = 0; k < seen.length; k++) {
-      const w = wideAt[order[k]!];
-      const onBase = k < baseCallees;
-      if (w) (onBase ? w.b : w.h).push(seen[k]!);
-      else (onBase ? narrowB : narrowH).push(seen[k]!);
-    }
-    const wide = wideAt.filter((w) => w !== undefined);
-    const children = wide.map((k) => walk(k.b, k.h, k.bv, k.hv, k.bs, k.hs, depth + 1));
+    if (this.narrow(s.bv, s.hv)) return node;
+    const { wide, narrow, narrowFrames } = this.route(this.tally(s.b, s.h));
+    const children = wide.map((w) => this.walk(w, depth + 1));
     children.sort(byNameThenFile);
     if (narrowFrames > 0) {
       // The narrow frames become one node whose callees are theirs, summed by
       // function: a hot leaf reached through thousands of thin callers (a
       // dispatch table, generated handlers) stays visible above the merge.
-      const label = `(${narrowFrames} narrow frame${narrowFrames === 1 ? "" : "s"})`;
-      const m = walk(
-        narrowB,
-        narrowH,
-        narrowBValue,
-        narrowHValue,
-        narrowBSelf,
-        narrowHSelf,
+      const m = this.walk(
+        narrow,
         depth + 1,
-        label,
+        `(${narrowFrames} narrow frame${narrowFrames === 1 ? "" : "s"})`,
       );
       m.merged = narrowFrames;
-      mergedFrames += narrowFrames;
+      this.mergedFrames += narrowFrames;
       children.push(m);
     }
     node.children = children;
     return node;
-  };
+  }
 
-  const root = walk([base], [head], base.value, head.value, base.self, head.self, 0);
-  return { root, baseTotal, headTotal, mergedFrames, nodes, maxDepth, options: opts };
+  /**
+   * Sums each callee function's value per side, recording every callee and
+   * its slot in visiting order, base side first. A merged group of 10k thin
+   * callers (large.cpu) costs one Map lookup per callee and no object per
+   * narrow function. Self values are summed in the same pass: the callees are
+   * in cache now, and a merged group's members are scattered over the heap.
+   */
+  private tally(base: Group, head: Group): Tally {
+    const t: Tally = {
+      sumB: [],
+      sumH: [],
+      selfB: [],
+      selfH: [],
+      order: [],
+      seen: [],
+      baseCallees: 0,
+    };
+    const fids: number[] = [];
+    const add = (g: Group, sums: number[], selfs: number[]) => {
+      for (const n of g)
+        n.children.forEach((child, key) => {
+          const f = this.fid(key);
+          let i = this.slotOf[f]!;
+          if (i < 0) {
+            i = t.sumB.length;
+            this.slotOf[f] = i;
+            fids.push(f);
+            t.sumB.push(0);
+            t.sumH.push(0);
+            t.selfB.push(0);
+            t.selfH.push(0);
+          }
+          sums[i]! += child.value;
+          selfs[i]! += child.self;
+          t.order.push(i);
+          t.seen.push(child);
+        });
+    };
+    add(base, t.sumB, t.selfB);
+    t.baseCallees = t.seen.length;
+    add(head, t.sumH, t.selfH);
+    // slotOf is shared by every level: clear this level's entries before recursing.
+    for (const f of fids) this.slotOf[f] = -1;
+    return t;
+  }
+
+  /** The dense id of a function key, growing the slot table when needed. */
+  private fid(key: string): number {
+    let f = this.fidOf.get(key);
+    if (f === undefined) {
+      f = this.fidOf.size;
+      this.fidOf.set(key, f);
+      if (f >= this.slotOf.length) {
+        const grown = new Int32Array(this.slotOf.length * 2).fill(-1);
+        grown.set(this.slotOf);
+        this.slotOf = grown;
+      }
+    }
+    return f;
+  }
+
+  /** Each tallied callee to its wide slice, or to the one pile of narrow frames. */
+  private route(t: Tally): { wide: Slice[]; narrow: Slice; narrowFrames: number } {
+    const wideAt: Array<
+      { b: StackNode[]; h: StackNode[]; bv: number; hv: number; bs: number; hs: number } | undefined
+    > = [];
+    const narrow = { b: [] as StackNode[], h: [] as StackNode[], bv: 0, hv: 0, bs: 0, hs: 0 };
+    let narrowFrames = 0;
+    for (let i = 0; i < t.sumB.length; i++) {
+      if (this.narrow(t.sumB[i]!, t.sumH[i]!)) {
+        narrowFrames++;
+        narrow.bv += t.sumB[i]!;
+        narrow.hv += t.sumH[i]!;
+        narrow.bs += t.selfB[i]!;
+        narrow.hs += t.selfH[i]!;
+      } else {
+        wideAt[i] = {
+          b: [],
+          h: [],
+          bv: t.sumB[i]!,
+          hv: t.sumH[i]!,
+          bs: t.selfB[i]!,
+          hs: t.selfH[i]!,
+        };
+      }
+    }
+    // Every callee in visiting order with its slot, the base side's first.
+    for (let k = 0; k < t.seen.length; k++) {
+      const w = wideAt[t.order[k]!];
+      const onBase = k < t.baseCallees;
+      if (w) (onBase ? w.b : w.h).push(t.seen[k]!);
+      else (onBase ? narrow.b : narrow.h).push(t.seen[k]!);
+    }
+    return { wide: wideAt.filter((w) => w !== undefined), narrow, narrowFrames };
+  }
 }
