@@ -1,3 +1,4 @@
+import { FlamegateError } from "../errors.js";
 import type { Profile } from "pprof-format";
 import type { ServiceConfig } from "../config.js";
 import type { Kind } from "../model/kinds.js";
@@ -81,4 +82,16 @@ export interface RuntimeDriver {
     seconds: number,
     kinds?: readonly Kind[],
   ): Promise<CaptureWindow>;
+}
+
+/**
+ * A capture that failed for a reason that may not recur: a profiler killed,
+ * or one that wrote no profile or an incomplete one. The session runs such a
+ * round once more (session/round.ts); any other FlamegateError ends the run.
+ */
+export class TransientCaptureError extends FlamegateError {
+  constructor(message: string) {
+    super(message);
+    this.name = "TransientCaptureError";
+  }
 }

@@ -1,10 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
 import { execa } from "execa";
-import { FlamegateError } from "../errors.js";
-import { importProfile } from "../import/index.js";
-import type { CapturedProfiles } from "./driver.js";
-import { processesNote } from "./python-merge.js";
 import { signalGroup, trackGroup, untrackGroup } from "../session/reaper.js";
 
 /**
@@ -15,13 +10,15 @@ import { signalGroup, trackGroup, untrackGroup } from "../session/reaper.js";
 
 /** Milliseconds to wait for py-spy to attach, and to write its file after SIGINT. */
 const PYSPY_ATTACH_MS = 10_000;
-const PYSPY_STOP_MS = 30_000;
+export const PYSPY_STOP_MS = 30_000;
 
 export interface PySpy {
   child: ChildProcess;
   out: string;
   output: () => string;
   exited: Promise<number | null>;
+  /** Set by stopPySpy when py-spy outlived PYSPY_STOP_MS after the signal and was killed. */
+  killedAfterGrace?: boolean;
 }
 
 /** Starts py-spy on `pid` and its descendants; resolves once it samples, or with the reason it could not. */
@@ -111,7 +108,10 @@ export async function stopPySpy(spy: PySpy, signal: NodeJS.Signals): Promise<voi
   const pid = spy.child.pid;
   if (pid === undefined) return;
   signalGroup(pid, signal);
-  const timer = setTimeout(() => signalGroup(pid, "SIGKILL"), PYSPY_STOP_MS);
+  const timer = setTimeout(() => {
+    spy.killedAfterGrace = signal !== "SIGKILL";
+    signalGroup(pid, "SIGKILL");
+  }, PYSPY_STOP_MS);
   try {
     await spy.exited;
   } finally {
@@ -240,53 +240,4 @@ export function dropIdleSamples(raw: string): {
     return false;
   });
   return { text: kept.join("\n"), total, idle };
-}
-
-/**
- * py-spy's profile of `target` and its subprocesses, their process frames
- * removed. Throws when `target` has workers and py-spy sampled none of them
- * while `target` itself stayed idle: that profile would be empty, not fast.
- */
-export function readPySpy(
-  spy: PySpy,
-  target: number,
-  workers: number,
-  durationNanos: number,
-  hz: number,
-  notes: string[],
-): CapturedProfiles["profiles"]["cpu"] {
-  const output = spy.output();
-  if (!existsSync(spy.out))
-    throw new FlamegateError(
-      `python: py-spy wrote no profile for pid ${target}: ${output.trim().split("\n").pop() ?? ""}`,
-    );
-  const m = /Samples: (\d+) Errors: (\d+)/.exec(output);
-  if (m && Number(m[2]) > 0.01 * Number(m[1]))
-    notes.push(`python: py-spy could not read ${m[2]} of ${m[1]} samples`);
-  const { text, samplesByPid } = stripProcessFrames(readFileSync(spy.out, "utf8"));
-  const fromWorkers = [...samplesByPid].filter(([p, n]) => p !== target && n > 0).length;
-  // 1 % of what one busy thread yields over the window, in samples.
-  const idle = 0.01 * (durationNanos / 1e9) * hz;
-  if (workers > 0 && fromWorkers === 0 && (samplesByPid.get(target) ?? 0) <= idle)
-    throw new FlamegateError(
-      `python: pid ${target} runs ${`${workers} worker process${workers === 1 ? "" : "es"}`} but py-spy sampled none of them (${output.trim().split("\n").pop() ?? "no output"}); run flamegate as the workers' user, or allow ptrace (kernel.yama.ptrace_scope)`,
-    );
-  const note = processesNote("py-spy's samples", target, samplesByPid);
-  if (note) notes.push(note);
-  const busy = dropIdleSamples(text);
-  const waited = [...busy.idle.values()].reduce((a, b) => a + b, 0);
-  if (busy.total > 0 && waited === busy.total)
-    throw new FlamegateError(
-      `python: every py-spy sample of pid ${target} was a thread waiting in ${[...busy.idle.keys()].join(", ")}; no Python code ran in the window (check that the load reached the service)`,
-    );
-  // Named once per wait, not counted, so the same note from every round is one line of the report.
-  const waits = [...busy.idle]
-    .filter(([, n]) => n >= 0.01 * busy.total)
-    .map(([where]) => where)
-    .sort();
-  if (waits.length > 0)
-    notes.push(
-      `python: py-spy samples of threads waiting in ${waits.join(", ")} (each ≥ 1 % of the samples) were left out as idle`,
-    );
-  return importProfile(Buffer.from(busy.text), "py-spy output").profile;
 }

@@ -6,7 +6,8 @@ import { agentsDir } from "../paths.js";
 import type { Kind } from "../model/kinds.js";
 import type { CaptureContext, CapturedProfiles } from "./driver.js";
 import { isRunning } from "./proc-tree.js";
-import { type PySpy, readPySpy, startPySpy, stopPySpy } from "./pyspy.js";
+import { type PySpy, startPySpy, stopPySpy } from "./pyspy.js";
+import { readPySpy } from "./pyspy-read.js";
 import { type AgentReplies, type Hello, rpcAll, waitHellos } from "./python-agents.js";
 import {
   type AgentSamples,
@@ -237,7 +238,8 @@ export async function closeWindow(w: PyWindow): Promise<CapturedProfiles> {
   const out: CapturedProfiles = { profiles: {}, profilers: w.profilers, notes: w.notes };
   const replies = await closeAgents(w);
   if (w.spy) {
-    out.profiles.cpu = readPySpy(w.spy, w.target, w.workers.length, durationNanos, w.hz, w.notes);
+    const window = { target: w.target, workers: w.workers.length, durationNanos, hz: w.hz };
+    out.profiles.cpu = readPySpy(w.spy, window, w.notes);
   } else if (w.builtinHz !== null && w.root) {
     const merged = mergeProcesses(
       agentParts(replies, "cpu"),

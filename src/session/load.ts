@@ -1,7 +1,8 @@
 import autocannon from "autocannon";
 import type { BuiltinLoad, ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
-import type { LatencyMs } from "../model/profile-set.js";
+import type { Kind } from "../model/kinds.js";
+import type { LatencyMs, WindowRecord } from "../model/profile-set.js";
 import { DETAIL_LINES, GroupProcess, commandProblem, describeExit } from "./process.js";
 
 /**
@@ -226,4 +227,36 @@ export function errorRateProblem(
   return new FlamegateError(
     `service '${service.name}': ${failed} of ${sent} requests in ${where} failed (${what}; ${percent(failed / sent)}, above load.max-error-rate ${percent(load.maxErrorRate)}) at ${load.method} ${load.url}; make the load's URL, method, headers and body answer 2xx (check the service's log), or raise load.max-error-rate`,
   );
+}
+
+/** A window's load figures as the profile set records them. */
+export function windowRecord(figures: LoadFigures, cpuSeconds: number | undefined): WindowRecord {
+  return {
+    windowSeconds: round3(figures.seconds),
+    requests: figures.requests,
+    errors: figures.errors,
+    non2xx: figures.non2xx,
+    throughput: figures.throughput === null ? null : round3(figures.throughput),
+    latency: figures.latency,
+    ...(cpuSeconds === undefined ? {} : { cpuSeconds: round3(cpuSeconds) }),
+  };
+}
+
+/** The progress line of a window's load: requests, rate, p99 latency, failures. */
+export function describeFigures(
+  kinds: readonly Kind[],
+  figures: LoadFigures,
+  seconds: number,
+  windows: number,
+): string {
+  const which = windows > 1 ? `${kinds.join(", ")} window: ` : "";
+  const load =
+    figures.requests === null
+      ? `${seconds} s of load command`
+      : `${figures.requests} requests in ${seconds} s (${Math.round(figures.throughput ?? 0)} req/s, p99 ${figures.latency?.p99 ?? "-"} ms)`;
+  const errors =
+    figures.errors + figures.non2xx > 0
+      ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx`
+      : "";
+  return `${which}${load}${errors}`;
 }

@@ -3,18 +3,25 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Profile } from "pprof-format";
 import { driverFor } from "../capture/index.js";
-import type {
-  CaptureContext,
-  CaptureWindow,
-  CapturedProfiles,
-  PreparedStart,
-  RuntimeDriver,
+import {
+  type CaptureContext,
+  type CaptureWindow,
+  type CapturedProfiles,
+  type PreparedStart,
+  type RuntimeDriver,
+  TransientCaptureError,
 } from "../capture/driver.js";
 import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import type { Kind } from "../model/kinds.js";
 import type { RoundRecord, WindowRecord } from "../model/profile-set.js";
-import { type LoadFigures, errorRateProblem, startLoad } from "./load.js";
+import {
+  type LoadFigures,
+  describeFigures,
+  errorRateProblem,
+  startLoad,
+  windowRecord,
+} from "./load.js";
 import {
   DETAIL_LINES,
   type ExitInfo,
@@ -145,7 +152,28 @@ interface Round {
   pin: PinPlan | undefined;
 }
 
+/**
+ * Runs the round; when its capture fails for a reason that may not recur
+ * (TransientCaptureError: a profiler killed, or a profile cut short), runs
+ * it once more with a fresh service, says so in the progress, and notes it
+ * in the round's record.
+ */
 export async function runRound(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
+  try {
+    return await runRoundOnce(service, opts);
+  } catch (err) {
+    if (!(err instanceof TransientCaptureError)) throw err;
+    opts.log(`${service.name} r${opts.round}: ${err.message}; running the round again (once)`);
+    const again = await runRoundOnce(service, opts);
+    const notes = [
+      ...again.notes,
+      `round ${opts.round} was run a second time because its first capture failed: ${err.message}`,
+    ];
+    return { ...again, notes, record: { ...again.record, notes } };
+  }
+}
+
+async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
   const driver = driverFor(service.runtime);
   checkKinds(service, driver);
   const cwd = opts.cwd ?? service.cwd;
@@ -360,38 +388,4 @@ export function windowPlan(kinds: readonly Kind[], driver: RuntimeDriver): Kind[
   const together = kinds.filter((k) => !apart.includes(k));
   const alone = kinds.filter((k) => apart.includes(k)).map((k) => [k]);
   return together.length > 0 ? [together, ...alone] : alone;
-}
-
-function windowRecord(figures: LoadFigures, cpuSeconds: number | undefined): WindowRecord {
-  return {
-    windowSeconds: round3(figures.seconds),
-    requests: figures.requests,
-    errors: figures.errors,
-    non2xx: figures.non2xx,
-    throughput: figures.throughput === null ? null : round3(figures.throughput),
-    latency: figures.latency,
-    ...(cpuSeconds === undefined ? {} : { cpuSeconds: round3(cpuSeconds) }),
-  };
-}
-
-function describeFigures(
-  kinds: readonly Kind[],
-  figures: LoadFigures,
-  seconds: number,
-  windows: number,
-): string {
-  const which = windows > 1 ? `${kinds.join(", ")} window: ` : "";
-  const load =
-    figures.requests === null
-      ? `${seconds} s of load command`
-      : `${figures.requests} requests in ${seconds} s (${Math.round(figures.throughput ?? 0)} req/s, p99 ${figures.latency?.p99 ?? "-"} ms)`;
-  const errors =
-    figures.errors + figures.non2xx > 0
-      ? `, ${figures.errors} errors, ${figures.non2xx} non-2xx`
-      : "";
-  return `${which}${load}${errors}`;
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -15,6 +15,8 @@ import { type RoundResult, runRound } from "./round.js";
  * A whole run of one service: build once, then `rounds` rounds (a fresh
  * process each), then the profile set on disk:
  * OUT/<service>/manifest.json, r<round>.<kind>.pb.gz and service.log.
+ * When a round fails, the rounds before it are written before the error
+ * goes up.
  */
 
 export interface RunServiceOptions {
@@ -113,15 +115,30 @@ export async function runService(
   await buildService(service, cwd, opts.log, logFile);
   const rounds = opts.rounds ?? service.rounds;
   const results: RoundResult[] = [];
+  const write = () => {
+    const set = assembleProfileSet(service, results, {
+      cwd,
+      ...(opts.ref === undefined ? {} : { ref: opts.ref }),
+      serviceLog: SERVICE_LOG,
+    });
+    writeProfileSet(dir, set);
+    return set;
+  };
   for (let round = 1; round <= rounds; round++) {
-    results.push(await runRound(service, { round, cwd, logFile, log: opts.log }));
+    try {
+      results.push(await runRound(service, { round, cwd, logFile, log: opts.log }));
+    } catch (err) {
+      // The rounds already done cost minutes: they stay on disk for a look or a re-run.
+      if (results.length > 0) {
+        write();
+        opts.log(
+          `${service.name}: round ${round} failed; the ${results.length} round${results.length === 1 ? "" : "s"} before it ${results.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`,
+        );
+      }
+      throw err;
+    }
   }
-  const set = assembleProfileSet(service, results, {
-    cwd,
-    ...(opts.ref === undefined ? {} : { ref: opts.ref }),
-    serviceLog: SERVICE_LOG,
-  });
-  writeProfileSet(dir, set);
+  const set = write();
   opts.log(`${service.name}: profile set written to ${dir}`);
   return set;
 }
