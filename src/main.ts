@@ -12,6 +12,7 @@ import { runAbService } from "./cli/ab.js";
 import { compareSets } from "./compare/compare.js";
 import { readSide } from "./compare/inputs.js";
 import { FlamegateError, errorMessage } from "./errors.js";
+import { ReadBudget } from "./import/limits.js";
 import { createOctokit } from "./github/api.js";
 import { runService } from "./session/index.js";
 import { runnerFingerprint } from "./session/fingerprint.js";
@@ -47,7 +48,11 @@ const engine: Engine = {
   },
   compare: async (baseDir, headDir, gate) => {
     await Promise.resolve();
-    const r = compareSets(readSide(baseDir), readSide(headDir), gate, { stacks: true });
+    // Artifacts may come from a fork: one reading budget caps the whole comparison.
+    const budget = new ReadBudget();
+    const r = compareSets(readSide(baseDir, budget), readSide(headDir, budget), gate, {
+      stacks: true,
+    });
     for (const w of r.warnings) core.warning(w);
     return { report: r.report, stacks: r.stacks };
   },

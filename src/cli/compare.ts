@@ -2,6 +2,7 @@ import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
 import { DEFAULT_GATE, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
+import { ReadBudget } from "../import/limits.js";
 import { renderSummary } from "../report/summary.js";
 import { needsStacks, writeReportFiles } from "./report-files.js";
 
@@ -32,8 +33,10 @@ export async function compareCommand(values: CompareOptions): Promise<number> {
       "needs --base PATH and --head PATH (two profile sets written by 'flamegate run', or two profile files)",
     );
   const gate = values.config ? loadConfig(values.config).gate : DEFAULT_GATE;
-  const base = readSide(values.base);
-  const head = readSide(values.head);
+  // One reading budget for both sides: its caps hold for the whole comparison.
+  const budget = new ReadBudget();
+  const base = readSide(values.base, budget);
+  const head = readSide(values.head, budget);
   const paths = {
     json: values.json,
     markdown: values.markdown,

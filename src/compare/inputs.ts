@@ -1,6 +1,7 @@
 import { statSync } from "node:fs";
 import { basename } from "node:path";
 import { FlamegateError } from "../errors.js";
+import { ReadBudget } from "../import/limits.js";
 import type { Kind } from "../model/kinds.js";
 import { readProfileSets } from "../model/profile-set-read.js";
 import { type LoadedProfile, guessViewKind, loadProfileFile, typeName } from "./load.js";
@@ -44,12 +45,18 @@ export interface CompareSide {
   services: SideService[];
   /** Lone files are decoded to guess their kind; the decoded view is kept here for the diff. */
   preloaded: Map<string, LoadedProfile>;
+  /** What the comparison may still read (import/limits.ts); both sides of one comparison share it. */
+  budget: ReadBudget;
 }
 
 /** The service name a lone profile is reported under (a lone file carries none). */
 export const LONE_SERVICE = "profile";
 
-export function readSide(path: string): CompareSide {
+/**
+ * One side of a comparison. Pass the same `budget` to both sides: the caps
+ * hold for everything a comparison reads, not for each side.
+ */
+export function readSide(path: string, budget: ReadBudget = new ReadBudget()): CompareSide {
   let isDir: boolean;
   try {
     isDir = statSync(path).isDirectory();
@@ -59,7 +66,7 @@ export function readSide(path: string): CompareSide {
       `${path}: ${code === "ENOENT" ? "no such file or directory" : `cannot read (${code ?? String(err)})`}; pass a profile set folder or a profile file`,
     );
   }
-  if (!isDir) return readLoneFile(path);
+  if (!isDir) return readLoneFile(path, budget);
   const services: SideService[] = [];
   for (const [service, set] of readProfileSets(path)) {
     const m = set.manifest;
@@ -94,11 +101,11 @@ export function readSide(path: string): CompareSide {
       })),
     });
   }
-  return { path, lone: false, services, preloaded: new Map() };
+  return { path, lone: false, services, preloaded: new Map(), budget };
 }
 
-function readLoneFile(path: string): CompareSide {
-  const loaded = loadProfileFile(path);
+function readLoneFile(path: string, budget: ReadBudget): CompareSide {
+  const loaded = loadProfileFile(path, budget);
   const kind = guessViewKind(loaded.view);
   if (!kind)
     throw new FlamegateError(
@@ -126,5 +133,6 @@ function readLoneFile(path: string): CompareSide {
       },
     ],
     preloaded: new Map([[path, loaded]]),
+    budget,
   };
 }

@@ -96,7 +96,7 @@ function readSideKind(
   for (const round of service.rounds) {
     const path = round.files[kind];
     if (path === undefined) continue;
-    const loaded: LoadedProfile = side.preloaded.get(path) ?? loadProfileFile(path);
+    const loaded: LoadedProfile = side.preloaded.get(path) ?? loadProfileFile(path, side.budget);
     side.preloaded.delete(path);
     data.warnings.push(...loaded.warnings.map((w) => `${path}: ${w}`));
     const index = want

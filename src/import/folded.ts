@@ -1,5 +1,6 @@
 import { type Frame, ProfileBuilder } from "../model/builder.js";
 import { looksLikeJson, quote } from "./json.js";
+import { IMPORT_LIMITS } from "./limits.js";
 import type { Importer } from "./types.js";
 
 /**
@@ -58,7 +59,10 @@ export const foldedImporter: Importer = {
   import(_bytes, text) {
     const t = text();
     if (looksLikeJson(t) || t.includes("\u0000")) return null;
-    const builder = new ProfileBuilder({ sampleTypes: [{ type: "samples", unit: "count" }] });
+    const builder = new ProfileBuilder({
+      sampleTypes: [{ type: "samples", unit: "count" }],
+      limits: IMPORT_LIMITS,
+    });
     // Frame text -> parsed frame: real files repeat the same frames on every line.
     const frames = new Map<string, Frame>();
     let valid = 0;

@@ -4,7 +4,9 @@ import { MAX_DECOMPRESSED_BYTES, maybeGunzip } from "../model/gzip.js";
 import { toNumber } from "../model/values.js";
 import { foldedImporter } from "./folded.js";
 import { forgetJson, isObject, looksLikeJson, parseJson } from "./json.js";
+import { MAX_STRING_BYTES } from "./limits.js";
 import { pprofImporter } from "./pprof.js";
+import { checkStringLength } from "./pprof-refs.js";
 import { speedscopeImporter } from "./speedscope.js";
 import type { ImportResult, Importer } from "./types.js";
 import { v8CpuProfileImporter } from "./v8-cpuprofile.js";
@@ -88,6 +90,14 @@ function notAProfile(where: string, text: string): FlamegateError {
   return new FlamegateError(`${where}: not a profile flamegate can read (${SUPPORTED})`);
 }
 
+/** No name past MAX_STRING_BYTES, whatever format brought it (pprof-refs.ts). */
+function checkStringLengths(profile: ImportResult["profile"], where: string, format: string): void {
+  profile.stringTable.strings.forEach((s, i) => {
+    // UTF-8 takes at most 3 bytes per UTF-16 unit: count exactly only when that could pass.
+    if (s.length * 3 > MAX_STRING_BYTES) checkStringLength(where, format, i, Buffer.byteLength(s));
+  });
+}
+
 /** Import bytes of any supported format; `where` names the source in errors. */
 export function importProfile(
   bytes: Uint8Array,
@@ -120,6 +130,7 @@ function detectAndImport(bytes: Uint8Array, where: string, options: ImportOption
       throw new FlamegateError(`${where}: ${importer.format}: ${oneLine((err as Error).message)}`);
     }
     if (imported) {
+      checkStringLengths(imported.profile, where, importer.format);
       if (!options.allowEmpty && !hasSamples(imported.profile))
         throw new FlamegateError(
           `${where}: ${importer.format} profile has no samples; nothing ran while it was captured (check that the load reached the service) or the file is empty`,

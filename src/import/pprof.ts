@@ -1,6 +1,7 @@
 import { Profile } from "pprof-format";
 import { ProfileFormatError } from "../errors.js";
 import { toNumber } from "../model/values.js";
+import { checkStringIndex, checkTables, missingLocation } from "./pprof-refs.js";
 import type { Importer } from "./types.js";
 
 /**
@@ -39,28 +40,51 @@ export function looksLikePprof(bytes: Uint8Array): boolean {
   return !printable;
 }
 
+/** A string index as pprof-format decodes it (0 when the field is absent). */
+const ix = (v: unknown) => toNumber(v as number | bigint | undefined);
+
 /**
- * What google/pprof's Profile.CheckValid insists on, so a damaged file is
- * refused here instead of silently losing frames later: every sample has one
- * value per sample type, and every location and function it points to exists.
+ * pprof's reference rules (pprof-refs.ts), as the lean reader of the
+ * compare stage applies them: every sample has one value per sample type,
+ * every location and function it points to exists once, every string index
+ * is inside the table.
  */
 function checkReferences(profile: Profile): void {
-  const functions = new Set(profile.function.map((fn) => toNumber(fn.id)));
-  const locations = new Set<number>();
-  for (const loc of profile.location) {
-    const id = toNumber(loc.id);
-    if (id === 0)
-      throw new ProfileFormatError("pprof", "a location has id 0, which pprof reserves");
-    locations.add(id);
-    for (const line of loc.line) {
-      const fn = toNumber(line.functionId);
-      if (fn !== 0 && !functions.has(fn))
-        throw new ProfileFormatError(
-          "pprof",
-          `location ${id} refers to function ${fn}, which the profile does not define`,
-        );
-    }
+  const stringRefs: Array<[string, number]> = [];
+  const ref = (what: string, v: unknown) => stringRefs.push([what, ix(v)]);
+  profile.sampleType.forEach((t, i) => {
+    ref(`sample_type ${i}'s type`, t.type);
+    ref(`sample_type ${i}'s unit`, t.unit);
+  });
+  if (profile.periodType) {
+    ref("period_type's type", profile.periodType.type);
+    ref("period_type's unit", profile.periodType.unit);
   }
+  profile.comment.forEach((c, i) => ref(`comment ${i}`, c));
+  ref("drop_frames", profile.dropFrames);
+  ref("keep_frames", profile.keepFrames);
+  ref("default_sample_type", profile.defaultSampleType);
+  for (const m of profile.mapping) {
+    ref(`mapping ${ix(m.id)}'s file name`, m.filename);
+    ref(`mapping ${ix(m.id)}'s build id`, m.buildId);
+  }
+  const strings = profile.stringTable.strings;
+  const locations = checkTables({
+    stringBytes: strings.map((s) => Buffer.byteLength(s)),
+    firstString: strings[0],
+    mappingIds: profile.mapping.map((m) => ix(m.id)),
+    functions: profile.function.map((f) => ({
+      id: ix(f.id),
+      name: ix(f.name),
+      systemName: ix(f.systemName),
+      filename: ix(f.filename),
+    })),
+    locations: profile.location.map((l) => ({
+      id: ix(l.id),
+      functionIds: l.line.map((line) => ix(line.functionId)),
+    })),
+    stringRefs,
+  });
   const width = profile.sampleType.length;
   profile.sample.forEach((s, i) => {
     if (s.value.length !== width)
@@ -68,12 +92,11 @@ function checkReferences(profile: Profile): void {
         "pprof",
         `sample ${i} has ${s.value.length} values but the profile declares ${width} sample types`,
       );
-    for (const id of s.locationId) {
-      if (!locations.has(toNumber(id)))
-        throw new ProfileFormatError(
-          "pprof",
-          `sample ${i} refers to location ${toNumber(id)}, which the profile does not define`,
-        );
+    for (const id of s.locationId) if (!locations.has(ix(id))) throw missingLocation(i, ix(id));
+    for (const label of s.label) {
+      checkStringIndex(`sample ${i}'s label key`, ix(label.key), strings.length);
+      checkStringIndex(`sample ${i}'s label value`, ix(label.str), strings.length);
+      checkStringIndex(`sample ${i}'s label unit`, ix(label.numUnit), strings.length);
     }
   });
 }

@@ -1,7 +1,7 @@
 import { type Frame, ProfileBuilder } from "../model/builder.js";
 import type { SampleTypeName } from "../model/kinds.js";
 import { JsonFields, type JsonObject, isObject, parseJson, quote } from "./json.js";
-import { checkStackFrames } from "./limits.js";
+import { IMPORT_LIMITS, checkStackFrames } from "./limits.js";
 import type { Importer } from "./types.js";
 
 /**
@@ -202,7 +202,7 @@ export const speedscopeImporter: Importer = {
       if (index < 0) index = sampleTypes.push(type) - 1;
       return { factor: spec.factor, index };
     });
-    const builder = new ProfileBuilder({ sampleTypes });
+    const builder = new ProfileBuilder({ sampleTypes, limits: IMPORT_LIMITS });
     parsed.forEach(({ p, path }, i) => {
       const col = { ...columns[i]!, width: sampleTypes.length };
       if (p.type === "sampled") addSampled(p, path, frames, col, builder);

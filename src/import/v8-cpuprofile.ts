@@ -7,7 +7,7 @@ import {
   parseJson,
   subPath,
 } from "./json.js";
-import { checkStackFrames } from "./limits.js";
+import { IMPORT_LIMITS, checkStackFrames } from "./limits.js";
 import type { Importer } from "./types.js";
 import { readCallFrame, v8Frame } from "./v8-frames.js";
 
@@ -282,6 +282,7 @@ function build(p: Parsed): ProfileBuilder {
   }
   const durationMicros = Math.max(0, (p.endTime ?? last) - p.startTime);
   const builder = new ProfileBuilder({
+    limits: IMPORT_LIMITS,
     sampleTypes: [
       { type: "samples", unit: "count" },
       { type: "cpu", unit: "nanoseconds" },

@@ -1,6 +1,6 @@
 import { type Frame, ProfileBuilder } from "../model/builder.js";
 import { JsonFields, type JsonPath, isObject, parseJson, subPath } from "./json.js";
-import { checkStackFrames } from "./limits.js";
+import { IMPORT_LIMITS, checkStackFrames } from "./limits.js";
 import type { Importer } from "./types.js";
 import { readCallFrame, v8Frame } from "./v8-frames.js";
 
@@ -115,6 +115,7 @@ export const v8HeapProfileImporter: Importer = {
     for (const n of nodes) if (n.id !== undefined) ids.add(n.id);
     const { counts, warning } = countSamples(o.samples, ids);
     const builder = new ProfileBuilder({
+      limits: IMPORT_LIMITS,
       sampleTypes: [
         { type: "objects", unit: "count" },
         { type: "space", unit: "bytes" },

@@ -26,6 +26,8 @@ export interface BuilderOptions {
   timeNanos?: number;
   durationNanos?: number;
   comments?: string[];
+  /** Refuse a profile past this many samples or locations (import/limits.ts IMPORT_LIMITS). */
+  limits?: { samples: number; locations: number };
 }
 
 /**
@@ -51,6 +53,11 @@ export class ProfileBuilder {
       throw new Error(`sample has ${values.length} values, profile has ${this.width} sample types`);
     }
     if (values.every((v) => v === 0)) return;
+    const limits = this.options.limits;
+    if (limits && this.samples.length >= limits.samples)
+      throw new Error(
+        `more than ${limits.samples} samples, the limit for one imported profile; capture a shorter window`,
+      );
     const locationId = stack.map((frame) => this.location(frame).id);
     this.samples.push(new Sample({ locationId, value: [...values] }));
   }
@@ -81,6 +88,11 @@ export class ProfileBuilder {
     const key = `${functionKey(frame)}\u0000${line}`;
     let loc = this.locations.get(key);
     if (!loc) {
+      const limits = this.options.limits;
+      if (limits && this.locations.size >= limits.locations)
+        throw new Error(
+          `more than ${limits.locations} distinct frames, the limit for one imported profile; no real program has that many`,
+        );
       const fn = this.function(frame);
       loc = new Location({
         id: this.locations.size + 1,

@@ -243,7 +243,7 @@ describe("a recognised profile with a broken field names the field", () => {
     const profile = b.build();
     profile.sample[0]!.locationId = [99];
     expect(failure(gzipSync(profile.encode()))).toBe(
-      "pprof: sample 0 refers to location 99, which the profile does not define",
+      "pprof: sample 0 refers to location 99, which the profile does not define; go tool pprof refuses it too: re-capture the profile or fix the tool that wrote it",
     );
   });
 
