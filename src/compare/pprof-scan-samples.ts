@@ -8,7 +8,6 @@ import {
   WIRE_VARINT,
   checkEnd,
   decodeVarints,
-  readRepeated,
 } from "../import/protobuf.js";
 import type { ProfileView } from "./profile-view.js";
 
@@ -99,10 +98,18 @@ function walkSamples(source: SampleSource, visit: Parameters<ProfileView["forEac
       const t = r.varint();
       const field = t >>> 3;
       const wire = t & 7;
-      if (field === 1 && (wire === WIRE_LEN || wire === WIRE_VARINT))
-        readRepeated(r, wire, pushLocation);
-      else if (field === 2 && (wire === WIRE_LEN || wire === WIRE_VARINT))
-        readRepeated(r, wire, pushValue);
+      // Packed (proto3, what Go writes) or one varint per field (proto2
+      // writers); inline, as this loop runs once per frame of every sample.
+      if (field === 1 && wire === WIRE_LEN) {
+        const stop = r.lengthEnd();
+        while (r.pos < stop) pushLocation(r.varint());
+        if (r.pos !== stop) throw new Truncated("a packed field ends inside a varint");
+      } else if (field === 1 && wire === WIRE_VARINT) pushLocation(r.varint());
+      else if (field === 2 && wire === WIRE_LEN) {
+        const stop = r.lengthEnd();
+        while (r.pos < stop) pushValue(r.varint());
+        if (r.pos !== stop) throw new Truncated("a packed field ends inside a varint");
+      } else if (field === 2 && wire === WIRE_VARINT) pushValue(r.varint());
       else if (field === 3 && wire === WIRE_LEN)
         checkLabel(r, r.lengthEnd(), sampleNo, source.strings);
       else r.skip(wire);
