@@ -1,0 +1,58 @@
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { probePerf } from "../../src/capture/perf.js";
+import type { Runtime } from "../../src/config.js";
+import { buildService, runRound } from "../../src/session/index.js";
+import { loadFixtureConfig } from "../../src/session/fixtures.js";
+import { trackedGroups } from "../../src/session/reaper.js";
+import { cumByFunction } from "./go-python-service.js";
+
+/**
+ * A real round of the Go and Node fixtures with FLAMEGATE_CPU_PROFILER=perf:
+ * the CPU profile comes from perf, names the service's own functions, and
+ * the manifest says which profiler ran. Skipped where perf may not record.
+ */
+
+let perfOk = false;
+beforeAll(async () => {
+  perfOk = (await probePerf()).ok;
+});
+
+afterEach(() => {
+  delete process.env.FLAMEGATE_CPU_PROFILER;
+});
+
+async function perfRound(runtime: Runtime) {
+  const fixture = (await loadFixtureConfig(runtime)).services[0]!;
+  if (fixture.load.type !== "builtin") throw new Error("the fixture's load must be built in");
+  const service = {
+    ...fixture,
+    warmupSeconds: 1,
+    load: { ...fixture.load, durationSeconds: 2 },
+  };
+  await buildService(service, service.cwd, () => undefined);
+  process.env.FLAMEGATE_CPU_PROFILER = "perf";
+  return runRound(service, { round: 1, log: () => undefined });
+}
+
+describe("perf as the CPU profiler", () => {
+  it("profiles the Go fixture's functions, and alloc still comes from net/http/pprof", async (t) => {
+    if (!perfOk) t.skip();
+    const r = await perfRound("go");
+    expect(r.record.profilers.cpu).toMatch(/^perf .* record -e task-clock/);
+    expect(r.record.profilers.alloc).toMatch(/net\/http\/pprof allocs/);
+    const cpu = cumByFunction(r.profiles.cpu!, "cpu");
+    for (const fn of ["main.hashPayload", "main.buildIndex", "main.work"])
+      expect(cpu.cum.has(fn)).toBe(true);
+    expect(trackedGroups()).toEqual([]);
+  });
+
+  it("names the Node fixture's JS functions through V8's perf map", async (t) => {
+    if (!perfOk) t.skip();
+    const r = await perfRound("node");
+    expect(r.record.profilers.cpu).toMatch(/^perf .* record -e task-clock/);
+    const cpu = cumByFunction(r.profiles.cpu!, "cpu");
+    expect(cpu.cum.get("handleWork")?.file).toMatch(/server\.mjs$/);
+    expect(cpu.cum.has("buildIndex")).toBe(true);
+    expect(trackedGroups()).toEqual([]);
+  });
+});
