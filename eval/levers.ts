@@ -35,6 +35,11 @@ export const LEVERS: Record<
   perf: { before: { FLAMEGATE_CPU_PROFILER: "native" }, after: { FLAMEGATE_CPU_PROFILER: "perf" } },
   pin: { before: { FLAMEGATE_PIN_LOAD: "0" }, after: { FLAMEGATE_PIN_LOAD: "1" } },
   oscpu: { before: { FLAMEGATE_OS_CPU: "0" }, after: { FLAMEGATE_OS_CPU: "1" } },
+  // perf at the config's sampling rate (1000 Hz) against 4000 Hz; CPU_HZ sets sampling.cpu-hz.
+  perfhz: {
+    before: { FLAMEGATE_CPU_PROFILER: "perf" },
+    after: { FLAMEGATE_CPU_PROFILER: "perf", CPU_HZ: "4000" },
+  },
 };
 
 export interface LeverOptions {
@@ -179,7 +184,8 @@ function cpuProfilerOf(dir: string): string {
 
 async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): Promise<ArmRecord> {
   const service = (await loadFixtureConfig(o.runtime)).services[0]!;
-  const env = LEVERS[o.lever]![arm];
+  const { CPU_HZ: hz, ...env } = LEVERS[o.lever]![arm];
+  if (hz !== undefined) service.sampling = { ...service.sampling, cpuHz: Number(hz) };
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const out = mkdtempSync(join(tmpdir(), "flamegate-lever-"));
