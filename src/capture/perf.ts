@@ -175,5 +175,10 @@ export function cpuProfilerWanted(runtime: Runtime, env = process.env): "perf" |
   return wanted === "perf" && PERF_RUNTIMES.includes(runtime) ? "perf" : "native";
 }
 
-/** The CPU profiler when FLAMEGATE_CPU_PROFILER is unset. */
-const DEFAULT_CPU_PROFILER: "perf" | "native" = "native";
+/**
+ * The CPU profiler when FLAMEGATE_CPU_PROFILER is unset: perf wherever it
+ * may record: on-CPU samples of every thread cut the frame noise and the
+ * MDEs several-fold on a loaded 2-core machine, for more wall time per ab
+ * (the conversion by perf script), docs/lab/measurement-levers.md.
+ */
+const DEFAULT_CPU_PROFILER: "perf" | "native" = "perf";

@@ -35,7 +35,7 @@ import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
 import { relativizeFiles } from "../model/relative-files.js";
 import { addOsCpuTime } from "../model/cpu-time.js";
-import { type PinPlan, osCpuForEveryRuntime, pinPlan, pinSelf, pinnedCommand } from "./pin.js";
+import { type PinPlan, osCpuTotal, pinPlan, pinSelf, pinnedCommand } from "./pin.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -352,7 +352,7 @@ async function closeWindow(
 ): Promise<CapturedProfiles> {
   try {
     const got = await window.stop();
-    const replace = osCpuForEveryRuntime() && !r.driver.cpuSamplesCountThreads;
+    const replace = osCpuTotal(got.profilers.cpu) && !r.driver.cpuSamplesCountThreads;
     if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
       osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
     // Paths relative to the service's directory, so base and head from two checkouts match.

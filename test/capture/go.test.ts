@@ -40,6 +40,16 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
+// These tests are about the runtime's own CPU profiler; perf-round.test.ts covers perf.
+const cpuProfilerBefore = process.env.FLAMEGATE_CPU_PROFILER;
+beforeAll(() => {
+  process.env.FLAMEGATE_CPU_PROFILER = "native";
+});
+afterAll(() => {
+  if (cpuProfilerBefore === undefined) delete process.env.FLAMEGATE_CPU_PROFILER;
+  else process.env.FLAMEGATE_CPU_PROFILER = cpuProfilerBefore;
+});
+
 function context(
   pprof: string,
   profiles: string[],

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Profile } from "pprof-format";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ServiceConfig } from "../../src/config.js";
 import { locationFrames } from "../../src/model/functions.js";
 import { sampleIndexFor } from "../../src/model/kinds.js";
@@ -36,6 +36,16 @@ function selfByName(profile: Profile, kind: "cpu" | "alloc") {
   }
   return { self, cum, total };
 }
+
+// These tests are about the runtime's own CPU profiler; perf-round.test.ts covers perf.
+const cpuProfilerBefore = process.env.FLAMEGATE_CPU_PROFILER;
+beforeAll(() => {
+  process.env.FLAMEGATE_CPU_PROFILER = "native";
+});
+afterAll(() => {
+  if (cpuProfilerBefore === undefined) delete process.env.FLAMEGATE_CPU_PROFILER;
+  else process.env.FLAMEGATE_CPU_PROFILER = cpuProfilerBefore;
+});
 
 describe("Node capture (real fixture service, real load, node:inspector)", () => {
   it("finds the fixture's hot functions in a round of base and of head, and keeps only the window's CPU samples", async () => {

@@ -11,7 +11,7 @@ import { locationFrames } from "../../src/model/functions.js";
 import { sampleTypes } from "../../src/model/kinds.js";
 import { toNumber } from "../../src/model/values.js";
 import { packageRoot } from "../../src/paths.js";
-import { parseCpuList, pinPlan, pinnedCommand } from "../../src/session/pin.js";
+import { osCpuTotal, parseCpuList, pinPlan, pinnedCommand } from "../../src/session/pin.js";
 
 const captured = (name: string) =>
   readFileSync(join(packageRoot(), "fixtures", "captured", "perf", name), "utf8");
@@ -79,8 +79,11 @@ describe("perf script to pprof", () => {
 });
 
 describe("which CPU profiler runs", () => {
-  it("asks for perf only when told, and only for Go and Node", () => {
-    expect(cpuProfilerWanted("go", {})).toBe("native");
+  it("asks for perf by default and when told, only for Go and Node; native when told", () => {
+    expect(cpuProfilerWanted("go", {})).toBe("perf");
+    expect(cpuProfilerWanted("node", {})).toBe("perf");
+    expect(cpuProfilerWanted("python", {})).toBe("native");
+    expect(cpuProfilerWanted("node", { FLAMEGATE_CPU_PROFILER: "native" })).toBe("native");
     expect(cpuProfilerWanted("go", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("perf");
     expect(cpuProfilerWanted("node", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("perf");
     expect(cpuProfilerWanted("python", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("native");
@@ -148,5 +151,14 @@ describe("pinning the load off the service's CPUs", () => {
     expect(pinnedCommand("echo 'a b'", { service: "0", load: "1", all: "0,1" })).toBe(
       `exec taskset -c 0 /bin/sh -c 'echo '\\''a b'\\'''`,
     );
+  });
+
+  it("takes the OS's CPU as the total for V8's wall-time profiler by default, else when told", () => {
+    expect(osCpuTotal("node:inspector Profiler @ 1000 µs", {})).toBe(true);
+    expect(osCpuTotal("go net/http/pprof profile?seconds=4 @ 100 Hz", {})).toBe(false);
+    expect(osCpuTotal("perf version 6.1 record -e task-clock", { FLAMEGATE_OS_CPU: "1" })).toBe(
+      true,
+    );
+    expect(osCpuTotal("node:inspector Profiler @ 1000 µs", { FLAMEGATE_OS_CPU: "0" })).toBe(false);
   });
 });
