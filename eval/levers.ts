@@ -33,7 +33,6 @@ export const LEVERS: Record<
   { before: Record<string, string>; after: Record<string, string> }
 > = {
   perf: { before: { FLAMEGATE_CPU_PROFILER: "native" }, after: { FLAMEGATE_CPU_PROFILER: "perf" } },
-  pin: { before: { FLAMEGATE_PIN_LOAD: "0" }, after: { FLAMEGATE_PIN_LOAD: "1" } },
   oscpu: { before: { FLAMEGATE_OS_CPU: "0" }, after: { FLAMEGATE_OS_CPU: "1" } },
   // perf at the config's sampling rate (1000 Hz) against 4000 Hz; CPU_HZ sets sampling.cpu-hz.
   perfhz: {
@@ -61,6 +60,9 @@ export interface ArmRecord {
   arm: "before" | "after";
   runtime: Runtime;
   cell: string;
+  /** Rounds per side and seconds of load per window. */
+  rounds?: number;
+  seconds?: number;
   pair: number;
   at: string;
   /** 1-minute load average when the ab started and ended. */
@@ -220,6 +222,8 @@ async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): P
       arm,
       runtime: o.runtime,
       cell: o.regression === "" ? "A/A" : "A/B cpu",
+      rounds,
+      seconds: o.seconds ?? service.load.durationSeconds,
       pair,
       at: new Date().toISOString(),
       load1: [round2(load0), round2(loadavg()[0]!)],
@@ -298,11 +302,11 @@ export function leverTable(records: ArmRecord[]): string {
     ...(r.cpuOs ? [{ ...r, arm: `${r.arm}, OS CPU total` as ArmRecord["arm"], cpu: r.cpuOs }] : []),
   ]);
   for (const r of expanded) {
-    const key = `${r.runtime}|${r.lever}|${r.cell}|${r.arm}`;
+    const key = `${r.runtime}|${r.lever}|${r.cell}|${r.rounds ?? "?"}×${r.seconds ?? "?"} s|${r.arm}`;
     groups.set(key, [...(groups.get(key) ?? []), r]);
   }
   const rows = [...groups].map(([key, rs]) => {
-    const [runtime, lever, cell, arm] = key.split("|");
+    const [runtime, lever, cell, budget, arm] = key.split("|");
     const cpu = rs.map((r) => r.cpu);
     const hot = cpu.map((c) => c?.hottest);
     const target = cpu.map((c) => c?.target).filter((t) => t !== undefined);
@@ -310,11 +314,12 @@ export function leverTable(records: ArmRecord[]): string {
     const gate =
       cell === "A/A"
         ? `${rs.filter((r) => r.verdict === "fail").length} fail`
-        : `${caught} of ${target.length} caught`;
+        : `${caught} of ${target.length} caught (median Δ ${fmt(median(target.map((t) => t.deltaPct)))} %)`;
     const cells = [
       runtime,
       lever,
       cell,
+      budget,
       arm,
       String(rs.length),
       rs[0]?.cpuProfiler ?? "",
@@ -335,8 +340,8 @@ export function leverTable(records: ArmRecord[]): string {
   return [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${fp.cpuModel} × ${fp.cores} cores (medians over the ab runs of each arm; σ0 and MDEs of the cpu comparison, 80 % power)`,
     "",
-    "| runtime | lever | cell | arm | ab runs | cpu profiler | σ0 | prior df | cpu samples / round | MDE hottest self frame (its share) | MDE hashPayload (its share) | MDE 5 % frame | MDE total | σ total / run | gate | wall time / ab | load avg (1 min) |",
-    "|---|---|---|---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|---:|---:|",
+    "| runtime | lever | cell | rounds × load | arm | ab runs | cpu profiler | σ0 | prior df | cpu samples / round | MDE hottest self frame (its share) | MDE hashPayload (its share) | MDE 5 % frame | MDE total | σ total / run | gate | wall time / ab | load avg (1 min) |",
+    "|---|---|---|---|---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|---:|---:|",
     ...rows,
   ].join("\n");
 }

@@ -18,7 +18,7 @@ import { rejudgeKept, runReal } from "./real.js";
  * again) and writes the measured noise to eval/noise-<runtime>.json,
  * which the offline mode reads with --noise.
  *
- * npm run eval -- --real --lever perf|pin|oscpu [--ab-cpu] [--runtime …] [--pairs N]
+ * npm run eval -- --real --lever perf|perfhz|pin|oscpu [--ab-cpu] [--runtime …] [--pairs N]
  *   [--rounds K] [--seconds S] [--record FILE]: one capture lever, before and
  *   after interleaved in pairs of ab runs (A/A, or the fixture's CPU
  *   regression with --ab-cpu), side by side (eval/levers.ts).
@@ -28,7 +28,9 @@ import { rejudgeKept, runReal } from "./real.js";
  * --keep DIR, judged again by the current default gate (same real rounds,
  * current statistics), each appended to FILE as --real does.
  */
-const { values } = parseArgs({
+const { values, positionals } = parseArgs({
+  // --levers FILE FILE …: the record files after the first.
+  allowPositionals: true,
   options: {
     scale: { type: "string", default: "1" },
     seed: { type: "string", default: "20261125" },
@@ -44,7 +46,7 @@ const { values } = parseArgs({
     rejudge: { type: "string" },
     lever: { type: "string" },
     "ab-cpu": { type: "boolean", default: false },
-    levers: { type: "string", multiple: true },
+    levers: { type: "string" },
     // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
   },
@@ -67,14 +69,15 @@ if (values.rejudge !== undefined) {
 }
 
 if (values.levers !== undefined) {
-  const missing = values.levers.find((f) => !existsSync(f));
+  const files = [values.levers, ...positionals];
+  const missing = files.find((f) => !existsSync(f));
   if (missing !== undefined) {
     process.stderr.write(
       `eval: --levers ${missing}: no such file (give --record files of --lever runs)\n`,
     );
     process.exit(2);
   }
-  process.stdout.write(`${leverTable(values.levers.flatMap(readLeverRecords))}\n`);
+  process.stdout.write(`${leverTable(files.flatMap(readLeverRecords))}\n`);
   process.exit(0);
 }
 

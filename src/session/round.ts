@@ -35,7 +35,7 @@ import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
 import { relativizeFiles } from "../model/relative-files.js";
 import { addOsCpuTime } from "../model/cpu-time.js";
-import { type PinPlan, osCpuTotal, pinPlan, pinSelf, pinnedCommand } from "./pin.js";
+import { osCpuTotal } from "./os-cpu.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -148,8 +148,6 @@ interface Round {
   tag: string;
   /** false: the overhead bench's control, no profiler (RoundOptions.profile). */
   profile: boolean;
-  /** Service and load on separate CPUs (pin.ts), when asked for. */
-  pin: PinPlan | undefined;
 }
 
 /**
@@ -190,7 +188,6 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
     cwd,
     tag: `${service.name} r${opts.round}`,
     profile: opts.profile ?? true,
-    pin: pinPlan(),
   };
   let proc: GroupProcess | undefined;
   try {
@@ -233,8 +230,7 @@ function startService(r: Round, prepared: PreparedStart): GroupProcess {
       opts.logFile,
       `=== flamegate: ${r.tag}: ${prepared.command} (in ${cwd}) at ${new Date().toISOString()} ===\n`,
     );
-  const command = r.pin ? pinnedCommand(prepared.command, r.pin) : prepared.command;
-  const proc = new GroupProcess(command, {
+  const proc = new GroupProcess(prepared.command, {
     cwd,
     env: { ...process.env, ...service.env, ...prepared.env },
     ...(opts.logFile ? { logFile: opts.logFile } : {}),
@@ -316,7 +312,6 @@ async function runWindow(
   );
   const endWatch = await opts.watchLoad?.(proc.pid, kinds);
   const cpuBefore = groupCpuSeconds(proc.pid);
-  if (r.pin) pinSelf(r.pin.load);
   const running = startLoad(service, r.cwd, undefined, cap);
   let figures: LoadFigures;
   try {
@@ -329,8 +324,6 @@ async function runWindow(
     await window?.stop().catch(() => undefined);
     await endWatch?.();
     throw err;
-  } finally {
-    if (r.pin) pinSelf(r.pin.all);
   }
   const cpuAfter = groupCpuSeconds(proc.pid);
   // At least 0: a member that exits unreaped by the group takes its CPU time with it.

@@ -37,14 +37,21 @@ function selfByName(profile: Profile, kind: "cpu" | "alloc") {
   return { self, cum, total };
 }
 
-// These tests are about the runtime's own CPU profiler; perf-round.test.ts covers perf.
-const cpuProfilerBefore = process.env.FLAMEGATE_CPU_PROFILER;
+// These tests are about V8's own CPU profiler and the totals it writes (not the
+// OS's count the session puts in its place by default); perf-round.test.ts covers perf.
+const envBefore = {
+  FLAMEGATE_CPU_PROFILER: process.env.FLAMEGATE_CPU_PROFILER,
+  FLAMEGATE_OS_CPU: process.env.FLAMEGATE_OS_CPU,
+};
 beforeAll(() => {
   process.env.FLAMEGATE_CPU_PROFILER = "native";
+  process.env.FLAMEGATE_OS_CPU = "0";
 });
 afterAll(() => {
-  if (cpuProfilerBefore === undefined) delete process.env.FLAMEGATE_CPU_PROFILER;
-  else process.env.FLAMEGATE_CPU_PROFILER = cpuProfilerBefore;
+  for (const [k, v] of Object.entries(envBefore)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
 });
 
 describe("Node capture (real fixture service, real load, node:inspector)", () => {

@@ -11,7 +11,7 @@ import { locationFrames } from "../../src/model/functions.js";
 import { sampleTypes } from "../../src/model/kinds.js";
 import { toNumber } from "../../src/model/values.js";
 import { packageRoot } from "../../src/paths.js";
-import { osCpuTotal, parseCpuList, pinPlan, pinnedCommand } from "../../src/session/pin.js";
+import { osCpuTotal } from "../../src/session/os-cpu.js";
 
 const captured = (name: string) =>
   readFileSync(join(packageRoot(), "fixtures", "captured", "perf", name), "utf8");
@@ -136,23 +136,7 @@ describe("which CPU profiler runs", () => {
   });
 });
 
-describe("pinning the load off the service's CPUs", () => {
-  it("reads the kernel's CPU lists", () => {
-    expect(parseCpuList("0-1")).toEqual([0, 1]);
-    expect(parseCpuList("0-2,5\n")).toEqual([0, 1, 2, 5]);
-  });
-
-  it("is off unless asked for, and needs two CPUs", () => {
-    expect(pinPlan({}, () => "Cpus_allowed_list:\t0-3\n")).toBeUndefined();
-    expect(pinPlan({ FLAMEGATE_PIN_LOAD: "1" }, () => "Cpus_allowed_list:\t2\n")).toBeUndefined();
-  });
-
-  it("quotes the start command for the shell it runs under", () => {
-    expect(pinnedCommand("echo 'a b'", { service: "0", load: "1", all: "0,1" })).toBe(
-      `exec taskset -c 0 /bin/sh -c 'echo '\\''a b'\\'''`,
-    );
-  });
-
+describe("the CPU total", () => {
   it("takes the OS's CPU as the total for V8's wall-time profiler by default, else when told", () => {
     expect(osCpuTotal("node:inspector Profiler @ 1000 µs", {})).toBe(true);
     expect(osCpuTotal("go net/http/pprof profile?seconds=4 @ 100 Hz", {})).toBe(false);
