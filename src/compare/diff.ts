@@ -100,6 +100,8 @@ export function assembleComparison(
     kind: series.kind,
     unit: series.unit,
     sampleType: series.sampleType,
+    unitOfWork: series.unitOfWork,
+    speedCorrected: !(judgement.notes ?? []).some((n) => n.code === "no-size-factors"),
     base: extra.base,
     head: extra.head,
     total: totalInWords(judgement.total),

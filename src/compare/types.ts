@@ -22,6 +22,13 @@ export interface BaseHead {
   head: number;
   /** (head − base) / base × 100 on the normalised values; null when base is 0. */
   deltaPct: number | null;
+  /**
+   * The normalised values deltaPct was computed from, in `unit` per unit of
+   * work (Comparison.unitOfWork): geometric means over rounds, frames also
+   * corrected for machine speed (Comparison.speedCorrected). head / base − 1
+   * is deltaPct. `base` and `head` above stay the raw sums.
+   */
+  perWork?: { base: number; head: number };
 }
 
 export interface TotalResult extends BaseHead {
@@ -29,6 +36,8 @@ export interface TotalResult extends BaseHead {
   ci: [number, number];
   p: number;
   verdict: Verdict;
+  /** Over the threshold but not proven: rounds per side that would decide it (power.ts). */
+  roundsToDecide?: number;
   /** Why a total is not gated (e.g. baseline from another runner), when it is not. */
   note?: string;
 }
@@ -50,6 +59,8 @@ export interface FrameResult {
   tested?: "self" | "cum";
   /** Unadjusted two-sided p of the tested value (`p` is Holm-adjusted when the frame was tested). */
   pRaw?: number;
+  /** Tested, over the thresholds and not proven: rounds per side that would decide it (power.ts). */
+  roundsToDecide?: number;
   /** Why the frame was reported but not tested: an ignore glob, or too few samples per round. */
   untested?: "ignored" | "low-count";
 }
@@ -75,6 +86,10 @@ export interface Comparison {
   unit: string;
   /** The pprof sample type compared, e.g. "cpu" or "alloc_space". */
   sampleType?: string;
+  /** What perWork values are per: a request, a second of capture window, or one profile (round). */
+  unitOfWork?: "request" | "second" | "profile";
+  /** Frames' perWork values are corrected for machine speed (size factors); the total's never are. */
+  speedCorrected?: boolean;
   base: SideSummary;
   head: SideSummary;
   total: TotalResult;

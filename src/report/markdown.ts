@@ -1,7 +1,8 @@
 import { markdownTable } from "markdown-table";
 import type { Comparison, FrameResult, OverallVerdict, Report, Verdict } from "../compare/types.js";
 import { codeFence, codeSpan, escapeText } from "./escape.js";
-import { formatInterval, formatP, formatPct, formatValue } from "./units.js";
+import { frameChange, kindLabel, perSuffix, perWords, scopeWords, totalChange } from "./rows.js";
+import { formatP, formatPct } from "./units.js";
 
 /**
  * The PR comment and job summary body. Pure: report in, markdown out.
@@ -34,16 +35,6 @@ const ICON: Record<OverallVerdict, string> = {
   "no-baseline": "ℹ️",
 };
 
-const KIND_LABEL: Record<string, string> = {
-  cpu: "CPU",
-  alloc: "allocations",
-  heap: "in-use heap",
-  wall: "wall time",
-  mutex: "mutex contention",
-  block: "blocking",
-  goroutine: "goroutines",
-};
-
 function verdictOf(c: Comparison): Verdict {
   if (c.verdict) return c.verdict;
   if (c.total.verdict === "fail" || c.frames.some((f) => f.verdict === "fail")) return "fail";
@@ -52,15 +43,7 @@ function verdictOf(c: Comparison): Verdict {
 }
 
 function label(c: Comparison): string {
-  return `${escapeText(c.service)} · ${KIND_LABEL[c.kind] ?? c.kind}`;
-}
-
-/** "per request" when requests are known, else per round (the unit of a lone profile or a load command). */
-function perUnit(c: Comparison): { base: number; head: number; suffix: string } {
-  if (c.base.requests && c.head.requests) {
-    return { base: c.base.requests, head: c.head.requests, suffix: "/req" };
-  }
-  return { base: Math.max(1, c.base.rounds), head: Math.max(1, c.head.rounds), suffix: "/round" };
+  return `${escapeText(c.service)} · ${kindLabel(c)}`;
 }
 
 function headline(report: Report): string {
@@ -89,14 +72,13 @@ function headline(report: Report): string {
 }
 
 function frameRow(c: Comparison, f: FrameResult): string[] {
-  const u = perUnit(c);
-  const tested = f.tested === "self" ? f.self : f.cum;
+  const shown = frameChange(c, f);
   return [
     codeSpan(f.function),
     f.file ? codeSpan(f.file.split("/").slice(-2).join("/"), 60) : "",
-    `${formatValue(tested.base / u.base, c.unit)} → ${formatValue(tested.head / u.head, c.unit)}`,
-    formatPct(tested.deltaPct),
-    formatInterval(f.ci),
+    shown.pair,
+    shown.delta,
+    shown.interval,
     `${ICON[f.verdict]} ${f.verdict}`,
   ];
 }
@@ -118,14 +100,17 @@ function mdeLine(c: Comparison): string {
 }
 
 function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
-  const u = perUnit(c);
+  const per = perSuffix(c);
   const out: string[] = [];
   out.push(`### ${ICON[verdictOf(c)]} ${label(c)}`);
   out.push("");
+  out.push(`_${scopeWords(c)}_`);
+  out.push("");
   const t = c.total;
+  const shownTotal = totalChange(c);
   out.push(
-    `**Total** ${formatValue(t.base / u.base, c.unit)}${u.suffix} → ${formatValue(t.head / u.head, c.unit)}${u.suffix}: ` +
-      `${formatPct(t.deltaPct)} (99 % interval ${formatInterval(t.ci)}, ${formatP(t.p)}) — ${t.verdict}${t.note ? ` (${escapeText(t.note)})` : ""}`,
+    `**Total** ${shownTotal.pair} ${perWords(c)}: ` +
+      `${shownTotal.delta} (99 % interval ${shownTotal.interval}, ${formatP(t.p)}) — ${t.verdict}${t.note ? ` (${escapeText(t.note)})` : ""}`,
   );
   if (c.load) {
     const b = c.load.base;
@@ -137,15 +122,16 @@ function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
       `**Load** throughput ${rps(b.throughput)} → ${rps(h.throughput)}; latency p50 ${ms(b.p50)} → ${ms(h.p50)}, p99 ${ms(b.p99)} → ${ms(h.p99)}`,
     );
   }
+  const grew = (f: FrameResult) => ["grew", "new"].includes(frameChange(c, f).direction);
   const shown = c.frames
-    .filter((f) => f.verdict !== "pass" || (f.cum.deltaPct ?? 0) > 0)
+    .filter((f) => f.untested !== "ignored" && (f.verdict !== "pass" || grew(f)))
     .slice(0, options.topFrames ?? 10);
   out.push("");
   if (shown.length > 0) {
     out.push(
       markdownTable(
         [
-          ["Function", "File", `Base → head${u.suffix}`, "Δ", "99 % interval", "Verdict"],
+          ["Function", "File", `Base → head${per}`, "Δ", "99 % interval", "Verdict"],
           ...shown.map((f) => frameRow(c, f)),
         ],
         { align: ["l", "l", "r", "r", "r", "l"], alignDelimiters: false },

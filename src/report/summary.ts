@@ -1,5 +1,6 @@
 import type { Comparison, FrameResult, Report } from "../compare/types.js";
-import { formatInterval, formatP, formatPct, formatValue } from "./units.js";
+import { frameChange, scopeWords, totalChange } from "./rows.js";
+import { formatP } from "./units.js";
 
 /**
  * The short human summary `compare` prints on stdout: the verdict, then per
@@ -19,39 +20,31 @@ function clean(s: string): string {
   return s.replace(/[\u0000-\u001f\u007f-\u009f]/g, "?");
 }
 
-function tested(f: FrameResult) {
-  return f.tested === "self" ? f.self : f.cum;
-}
+/** Frames the summary lists: gated ones (an ignored or idle frame is not the answer to anything). */
+const listable = (f: FrameResult) => f.untested !== "ignored";
 
-function frameLine(label: string, f: FrameResult, unit: string): string {
-  const v = tested(f);
+function frameLine(c: Comparison, f: FrameResult): string {
+  const shown = frameChange(c, f);
   const where = f.file ? ` (${clean(f.file)})` : "";
-  return `  ${label} ${formatPct(v.deltaPct).padStart(9)}  ${clean(f.function)}${where}  ${f.tested ?? "cum"} ${formatValue(v.base, unit)} → ${formatValue(v.head, unit)}  ${formatInterval(f.ci)}  ${formatP(f.p)}  ${f.verdict.toUpperCase()}`;
-}
-
-function perUnit(c: Comparison): string {
-  if (c.base.requests !== null && c.head.requests !== null) return "per request";
-  return c.notes?.some((n) => n.includes("per second")) ? "per second" : "per round";
+  const label = shown.direction === "same" ? "unchanged" : shown.direction;
+  return `  ${label.padEnd(9)} ${shown.delta.padStart(9)}  ${clean(f.function)}${where}  ${f.tested ?? "cum"} ${shown.pair}  ${shown.interval}  ${formatP(f.p)}  ${f.verdict.toUpperCase()}`;
 }
 
 function comparisonLines(c: Comparison, n: number): string[] {
   const rounds = (k: number) => `${k} round${k === 1 ? "" : "s"}`;
+  const t = totalChange(c);
   const lines = [
-    `${clean(c.service)} · ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${rounds(c.base.rounds)} vs ${rounds(c.head.rounds)}, ${perUnit(c)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
-    `  total      ${formatPct(c.total.deltaPct).padStart(9)}  ${formatValue(c.total.base, c.unit)} → ${formatValue(c.total.head, c.unit)}  ${formatInterval(c.total.ci)}  ${formatP(c.total.p)}  ${c.total.verdict.toUpperCase()}`,
+    `${clean(c.service)} · ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${rounds(c.base.rounds)} vs ${rounds(c.head.rounds)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
+    `  ${scopeWords(c)}`,
+    `  total     ${t.delta.padStart(9)}  ${t.pair}  ${t.interval}  ${formatP(c.total.p)}  ${c.total.verdict.toUpperCase()}`,
   ];
-  // A function the base never ran (deltaPct null, head above 0) is new code: a regression.
-  const grew = (f: FrameResult) => {
-    const v = tested(f);
-    return v.deltaPct === null ? v.head > 0 : v.deltaPct > 0;
-  };
-  const regressed = c.frames.filter(grew).slice(0, n);
-  const improved = c.frames
-    .filter((f) => (tested(f).deltaPct ?? 0) < 0)
+  const shown = c.frames.filter(listable).map((f) => ({ f, d: frameChange(c, f).direction }));
+  const regressed = shown.filter((x) => x.d === "grew" || x.d === "new").slice(0, n);
+  const improved = shown
+    .filter((x) => x.d === "shrank" || x.d === "gone")
     .slice(-n)
     .reverse();
-  for (const f of regressed) lines.push(frameLine("regressed", f, c.unit));
-  for (const f of improved) lines.push(frameLine("improved ", f, c.unit));
+  for (const { f } of [...regressed, ...improved]) lines.push(frameLine(c, f));
   for (const note of c.notes ?? []) lines.push(`  note: ${clean(note)}`);
   return lines;
 }

@@ -62,13 +62,30 @@ export function formatSigned(value: number, o: SignedOptions = {}): string {
   return `${sign}${body} ${o.unit ?? "%"}`;
 }
 
-/** "+12.3 %" / "−4.0 %"; "new" when the base was zero. */
-export function formatPct(pct: number | null): string {
-  return pct === null ? "new" : formatSigned(pct);
+/**
+ * Growth of ×10 and more reads as a ratio ("×14.3"), so no percentage has
+ * more than three digits before the point; past `cap` (intervals only) it is written "> ×cap".
+ */
+function ratioOrPct(pct: number, cap = Infinity): string {
+  if (!(pct >= 900)) return formatSigned(pct);
+  const ratio = 1 + pct / 100;
+  if (ratio >= cap) return `> ×${cap}`;
+  return `×${ratio < 100 ? ratio.toFixed(1) : ratio.toFixed(0)}`;
 }
 
+/** "+12.3 %" / "−4.0 %" / "×14.3" (×10 and more); "new" when the base was zero. */
+export function formatPct(pct: number | null): string {
+  return pct === null ? "new" : ratioOrPct(pct);
+}
+
+/** Interval ends past this ratio are capped: the interval only says "far more", not how far. */
+const INTERVAL_CAP = 100;
+
+/** The interval of a change: each end as formatPct writes it, growth past ×100 capped ("> ×100"). */
 export function formatInterval(ci: readonly [number, number]): string {
-  return `${formatPct(ci[0])} … ${formatPct(ci[1])}`;
+  const low = ratioOrPct(ci[0], INTERVAL_CAP);
+  const high = ratioOrPct(ci[1], INTERVAL_CAP);
+  return low === high && low.startsWith(">") ? low : `${low} … ${high}`;
 }
 
 export function formatP(p: number): string {

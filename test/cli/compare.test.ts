@@ -166,7 +166,7 @@ describe("flamegate compare on real profiles", () => {
     ]);
     expect(code).toBe(1);
     expect(stdout).toMatch(/^flamegate: FAIL/);
-    expect(stdout).toMatch(/regressed .*main\.encode/);
+    expect(stdout).toMatch(/grew .*main\.encode/);
     expect(readFileSync(md, "utf8")).toContain("main.encode");
   });
 

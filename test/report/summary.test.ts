@@ -19,12 +19,13 @@ describe("renderSummary", () => {
     const lines = renderSummary(report).split("\n");
     expect(lines[0]).toBe("flamegate: FAIL (1 of 1 comparison regressed)");
     expect(lines[1]).toMatch(
-      /^profile · alloc \(alloc_space\/bytes, 1 round vs 1 round, per round\): FAIL$/,
+      /^profile · alloc \(alloc_space\/bytes, 1 round vs 1 round\): FAIL$/,
     );
-    expect(lines[2]).toMatch(/^ {2}total +\+\d+\.\d % +[\d.]+ MiB → [\d.]+ MiB .* … .* p /);
+    expect(lines[2]).toMatch(/^ {2}Values are per round, geometric means over rounds; /);
+    expect(lines[3]).toMatch(/^ {2}total +\+\d+\.\d % +[\d.]+ MiB → [\d.]+ MiB .* … .* p /);
     const encode = lines.find((l) => l.includes("main.encode"));
     expect(encode).toMatch(
-      /^ {2}regressed +\+\d+\.\d % +main\.encode \(.*main\.go\) +(self|cum) .* p .* FAIL$/,
+      /^ {2}grew +(\+\d+\.\d %|×\d+(\.\d)?) +main\.encode \(.*main\.go\) +(self|cum) .* p .* FAIL$/,
     );
   });
 
@@ -34,7 +35,7 @@ describe("renderSummary", () => {
     expect(text.split("\n")[0]).toBe(
       "flamegate: PASS (1 comparison, no regression over the threshold)",
     );
-    expect(text).not.toMatch(/regressed|improved/);
+    expect(text).not.toMatch(/ (grew|shrank|new|gone) /);
   });
 
   it("strips control characters from names that came from the profiled code", () => {
@@ -112,8 +113,11 @@ describe("renderSummary", () => {
       ],
     };
     const lines = renderSummary(report).split("\n");
-    expect(lines[3]).toMatch(/^ {2}regressed +new {2}repeat \(server\.mjs\) +self 0 B → .* FAIL$/);
-    expect(lines[4]).toMatch(/^ {2}regressed +\+40\.0 % {2}buildIndex /);
-    expect(lines[5]).toMatch(/^ {2}improved +−100\.0 % {2}gone /);
+    // A new frame: what it costs per request and its share, no base to be relative to.
+    expect(lines[4]).toMatch(
+      /^ {2}new +new {2}repeat \(server\.mjs\) +self new · 651 KiB\/req · 17 % of allocations {2}— .* FAIL$/,
+    );
+    expect(lines[5]).toMatch(/^ {2}grew +\+40\.0 % {2}buildIndex .* 1\.59 MiB → 2\.23 MiB /);
+    expect(lines[6]).toMatch(/^ {2}gone +gone {2}gone .*gone \(was 32\.6 KiB\/req\)/);
   });
 });

@@ -48,6 +48,9 @@ export interface ValueStats {
   meanBase: number;
   meanHead: number;
   pooled: number;
+  /** Mean log count per unit of work, corrected for machine speed: base, head (delta = head − base). */
+  levelBase: number;
+  levelHead: number;
 }
 
 function valueStats(counts: number[], design: Design): ValueStats {
@@ -59,6 +62,8 @@ function valueStats(counts: number[], design: Design): ValueStats {
   const meanHead = mean(counts.slice(baseRounds));
   const poisson = 0.5 * (1 / (meanBase + PSEUDOCOUNT) + 1 / (meanHead + PSEUDOCOUNT));
   const pooled = mean(counts);
+  const levelBase = mean(yBase);
+  const levelHead = mean(yHead);
   if (design.paired) {
     const z = yHead.map((v, r) => v - yBase[r]!);
     // Var(z) is twice the per-round variance of one side; store the per-side figure.
@@ -70,11 +75,23 @@ function valueStats(counts: number[], design: Design): ValueStats {
       meanBase,
       meanHead,
       pooled,
+      levelBase,
+      levelHead,
     };
   }
   const df = baseRounds + headRounds - 2;
   const s2 = df > 0 ? (sumSquares(yBase) + sumSquares(yHead)) / df : 0;
-  return { delta: mean(yHead) - mean(yBase), s2, df, poisson, meanBase, meanHead, pooled };
+  return {
+    delta: levelHead - levelBase,
+    s2,
+    df,
+    poisson,
+    meanBase,
+    meanHead,
+    pooled,
+    levelBase,
+    levelHead,
+  };
 }
 
 /** A value of a frame that enters the Holm family. */
@@ -223,6 +240,8 @@ export interface FrameCall {
   /** Estimated growth × base share: the share of the base total this change adds. */
   added: number;
   value: ValueStats;
+  /** Over the thresholds (growth and min-share): fails if proven. */
+  over: boolean;
 }
 
 /**
@@ -251,6 +270,7 @@ export function testFamily(
       verdict,
       added,
       value: t.value,
+      over,
     };
     const prev = best.get(t.frame);
     if (
@@ -270,6 +290,8 @@ interface ShownFrame {
   selfAdded: number;
   added: number;
   test: TTestResult;
+  /** Tested, over the thresholds, and not proven: the report says what would decide it. */
+  undecided: boolean;
 }
 
 /**
@@ -295,8 +317,8 @@ export function frameResults(
     const result: FrameResult = {
       function: f.function,
       file: f.file,
-      self: baseHead(f.self, selfTest, design),
-      cum: baseHead(f.cum, cumTest, design),
+      self: baseHead(f.self, selfValue, selfTest, design),
+      cum: baseHead(f.cum, cumValue, cumTest, design),
       ci: interval(call.test),
       p: call.p,
       verdict: call.verdict,
@@ -309,7 +331,8 @@ export function frameResults(
         : { untested: ignored[i] ? ("ignored" as const) : ("low-count" as const) }),
     };
     const selfAdded = frames.addedShare(selfValue, selfTest.delta);
-    return { result, selfAdded, added: call.added, test: call.test };
+    const undecided = tested.has(i) && call.over && call.verdict !== "fail";
+    return { result, selfAdded, added: call.added, test: call.test, undecided };
   });
   return results.sort(
     (a, b) =>
@@ -331,13 +354,35 @@ function untestedCall(frames: FrameStatistics, self: ValueStats, cum: ValueStats
     verdict: "pass",
     added: frames.addedShare(value, test.delta),
     value,
+    over: false,
   };
 }
 
-function baseHead(v: PerSide, t: TTestResult, design: Design): FrameResult["self"] {
+/**
+ * Raw sums, the change, and the pair the change was computed from: per unit
+ * of work and corrected for machine speed (geometric means over rounds, in
+ * the series' unit), so perWork.head / perWork.base − 1 is deltaPct.
+ */
+function baseHead(
+  v: PerSide,
+  stats: ValueStats,
+  t: TTestResult,
+  design: Design,
+): FrameResult["self"] {
   const base = sum(roundValues(v.base, design.baseRounds));
   const head = sum(roundValues(v.head, design.headRounds));
-  return { base, head, deltaPct: base === 0 ? null : pctOfLog(t.delta) };
+  const perBase = Math.exp(stats.levelBase + logPeriod(design));
+  return {
+    base,
+    head,
+    deltaPct: base === 0 ? null : pctOfLog(t.delta),
+    perWork: { base: perBase, head: perBase * (1 + pctOfLog(t.delta) / 100) },
+  };
+}
+
+/** The log of one sample's value, averaged over every round: counts back to the series' unit. */
+export function logPeriod(design: Design): number {
+  return mean(design.periods.map(Math.log));
 }
 
 function shareOf(v: PerSide, totals: PerSide, design: Design, which: "base" | "head"): number {

@@ -85,6 +85,10 @@ export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_
   };
   const shown = [...tested.keys(), ...largest(untested, cumShare, listed)];
   const results = frameResults(frames, shown, tested, ignored);
+  const level = alphaFrames(gate) / Math.max(1, family.length);
+  for (const r of results)
+    if (r.undecided)
+      r.result.roundsToDecide = roundsToDecide(r.test, Math.min(baseRounds, headRounds), level);
 
   const totalOutcome = totalTest(series, design, stats, thresholds.total, alphaTotal(gate));
   notes.push(...totalOutcome.notes);
@@ -100,7 +104,6 @@ export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_
     });
   const warned = results.filter((r) => r.result.verdict === "warn");
   if (warned.length > 0) {
-    const level = alphaFrames(gate) / Math.max(1, family.length);
     notes.push({
       code: "frames-unproven",
       count: warned.length,

@@ -115,7 +115,8 @@ export function totalTest(
   const baseRaw = sum(roundValues(series.totals.base, baseRounds));
   const headRaw = sum(roundValues(series.totals.head, headRounds));
   const notes: VerdictNote[] = [];
-  let verdict = decide(growthOf(test.delta) >= threshold, test.p, test, alpha);
+  const over = growthOf(test.delta) >= threshold;
+  let verdict = decide(over, test.p, test, alpha);
   let note: TotalNote | undefined;
   if (TIME_KINDS.has(series.kind) && !series.sameRunner) {
     note = "other-runner";
@@ -131,13 +132,21 @@ export function totalTest(
       roundsToDecide: roundsToDecide(test, Math.min(baseRounds, headRounds), alpha),
     });
   }
+  // The pair the change was computed from: geometric means per unit of work, in the unit.
+  const perBase = Math.exp(
+    mean(logBase) + (series.osCountedValues ? 0 : mean(design.periods.map(Math.log))),
+  );
   const result: JudgedTotal = {
     base: baseRaw,
     head: headRaw,
     deltaPct: baseRaw === 0 ? null : pctOfLog(test.delta),
+    perWork: { base: perBase, head: perBase * (1 + pctOfLog(test.delta) / 100) },
     ci: interval(test),
     p: test.p,
     verdict,
+    ...(over && verdict !== "fail" && note === undefined
+      ? { roundsToDecide: roundsToDecide(test, Math.min(baseRounds, headRounds), alpha) }
+      : {}),
     ...(note === undefined ? {} : { note }),
   };
   return { result, test, notes, ...totalNoise(logBase, logHead, design) };
