@@ -1,3 +1,4 @@
+import { sum } from "./describe.js";
 import { betaIncomplete } from "./distributions.js";
 import { trigamma, trigammaInverse } from "./polygamma.js";
 
@@ -60,7 +61,7 @@ export function estimatePriorDf(
 ): number | undefined {
   const logs = observed.filter((o) => o.s2 > 0 && o.prior > 0).map((o) => Math.log(o.s2 / o.prior));
   if (d <= 0 || logs.length < minFrames) return undefined;
-  const m = logs.reduce((a, b) => a + b, 0) / logs.length;
+  const m = sum(logs) / logs.length;
   const spread = logs.reduce((a, b) => a + (b - m) ** 2, 0) / (logs.length - 1);
   const excess = spread - trigamma(d / 2);
   return excess > 0 ? 2 * trigammaInverse(excess) : Infinity;

@@ -9,6 +9,8 @@ import {
 } from "../../../src/compare/aggregate.js";
 import type { KindSeries } from "../../../src/compare/series.js";
 import { REPORT_SCHEMA, type Comparison, type Report } from "../../../src/compare/types.js";
+import { worst } from "../../../src/compare/severity.js";
+import { sum } from "../../../src/compare/stats/describe.js";
 import { type Judgement, judge } from "../../../src/compare/verdict/judge.js";
 import { noteText, totalInWords } from "../../../src/report/notes.js";
 import { DEFAULT_GATE } from "../../../src/config.js";
@@ -108,7 +110,6 @@ export function compareSides(service: string, base: Side, head: Side): Compariso
       cum: { base: per(b, key, "cum"), head: per(h, key, "cum") },
     })),
   };
-  const sum = (xs: number[]) => xs.reduce((x, y) => x + y, 0);
   return {
     service,
     runtime: "node",
@@ -129,7 +130,6 @@ function inWords(
 }
 
 export function reportOf(comparisons: Comparison[]): Report {
-  const verdicts = comparisons.map((c) => c.verdict ?? c.total.verdict);
-  const verdict = verdicts.includes("fail") ? "fail" : verdicts.includes("warn") ? "warn" : "pass";
+  const verdict = worst(comparisons.map((c) => c.verdict ?? c.total.verdict));
   return { schema: REPORT_SCHEMA, verdict, comparisons };
 }
