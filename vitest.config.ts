@@ -1,29 +1,37 @@
+import { readdirSync } from "node:fs";
 import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
  * Two projects, chosen by path (`npm run test:unit`, `npm run test:e2e`;
  * `npm test` runs both, unit first):
- * - e2e: the files below, which boot real services, spawn the CLI or the
- *   bundled action, or drive a browser. A loaded service and its profiler
- *   compete for the same cores, so these run one file at a time.
- * - unit: every other test/**\/*.test.ts (pure stages, importers, report,
- *   stats, config, the GitHub client against the in-process fake), files in
- *   parallel.
- * So a new file in test/browser, test/capture, test/cli or test/session lands
- * in e2e, and so does any *.e2e.test.ts; everything else (new files in
- * test/action included) lands in unit. A pure file in an e2e folder is
- * excepted by name (capture/perf, capture/pyspy, session/error-rate,
- * session/windows).
+ * - e2e: files that boot real services, spawn the CLI or the bundled action,
+ *   or drive a browser. A loaded service and its profiler compete for the
+ *   same cores, so these run one file at a time.
+ * - unit: every other test file (pure stages, importers, report, stats,
+ *   config, the GitHub client against the in-process fake), in parallel.
+ * The rule: every *.test.ts under test/browser, test/capture, test/cli and
+ * test/session is e2e, except the pure files named in PURE; so is
+ * test/action/action.test.ts and any *.e2e.test.ts; everything else is unit.
  */
-const E2E = [
-  "test/action/action.test.ts",
-  "test/browser/**/*.test.ts",
-  "test/capture/**/!(perf|pyspy).test.ts",
-  "test/cli/**/*.test.ts",
-  "test/session/**/!(error-rate|windows).test.ts",
-  "test/**/*.e2e.test.ts",
+const E2E_DIRS = ["browser/", "capture/", "cli/", "session/"];
+const PURE = [
+  "capture/perf.test.ts",
+  "capture/pyspy-read.test.ts",
+  "capture/pyspy.test.ts",
+  "session/error-rate.test.ts",
+  "session/windows.test.ts",
 ];
+const E2E = readdirSync(fileURLToPath(new URL("test", import.meta.url)), { recursive: true })
+  .map((f) => String(f).replaceAll("\\", "/"))
+  .filter(
+    (f) =>
+      f.endsWith(".e2e.test.ts") ||
+      f === "action/action.test.ts" ||
+      (f.endsWith(".test.ts") && E2E_DIRS.some((d) => f.startsWith(d)) && !PURE.includes(f)),
+  )
+  .map((f) => `test/${f}`);
 
 export default defineConfig({
   test: {
