@@ -99,7 +99,8 @@ interface KindFigures {
   familySize: number;
 }
 
-const TARGET = /hashPayload|hash_payload/;
+/** The frames the fixtures' CPU regression grows (FLAMEGATE_REGRESSION=cpu). */
+const TARGET = /^(?:main\.hashPayload|hash_payload|checksum)$/;
 
 /**
  * The MDE (percent, 80 % power) of a frame holding `share` of the total, by
@@ -118,10 +119,9 @@ export function frameMdePct(c: Comparison, share: number, rounds: number, family
 export function kindFigures(c: Comparison | undefined, rounds: number): KindFigures | undefined {
   if (!c) return undefined;
   const tested = c.frames.filter((f) => f.untested === undefined && f.pRaw !== undefined);
-  const selfTested = tested.filter((f) => f.tested === "self");
-  const hot = [...(selfTested.length > 0 ? selfTested : tested)].sort(
-    (a, b) => (b.shareBase ?? 0) - (a.shareBase ?? 0),
-  )[0];
+  // The hottest frame by its own (self) samples in the base, as a flamegraph's widest leaf.
+  const hot = [...tested].sort((a, b) => b.self.base - a.self.base)[0];
+  const hotShare = hot && c.total.base > 0 ? hot.self.base / c.total.base : 0;
   const target = c.frames.find((f) => TARGET.test(f.function) && f.pRaw !== undefined);
   return {
     verdict: c.verdict,
@@ -135,9 +135,9 @@ export function kindFigures(c: Comparison | undefined, rounds: number): KindFigu
       ? {
           hottest: {
             function: hot.function,
-            sharePct: (hot.shareBase ?? 0) * 100,
-            mdePct: frameMdePct(c, hot.shareBase ?? 0, rounds, tested.length),
-            deltaPct: hot.tested === "self" ? hot.self.deltaPct : hot.cum.deltaPct,
+            sharePct: hotShare * 100,
+            mdePct: frameMdePct(c, hotShare, rounds, tested.length),
+            deltaPct: hot.self.deltaPct,
           },
         }
       : {}),
@@ -340,7 +340,7 @@ export function leverTable(records: ArmRecord[]): string {
   return [
     `Measured ${new Date().toISOString().slice(0, 10)} on ${fp.cpuModel} × ${fp.cores} cores (medians over the ab runs of each arm; σ0 and MDEs of the cpu comparison, 80 % power)`,
     "",
-    "| runtime | lever | cell | rounds × load | arm | ab runs | cpu profiler | σ0 | prior df | cpu samples / round | MDE hottest self frame (its share) | MDE hashPayload (its share) | MDE 5 % frame | MDE total | σ total / run | gate | wall time / ab | load avg (1 min) |",
+    "| runtime | lever | cell | rounds × load | arm | ab runs | cpu profiler | σ0 | prior df | cpu samples / round | MDE hottest self frame (its share) | MDE regressed frame (its share) | MDE 5 % frame | MDE total | σ total / run | gate | wall time / ab | load avg (1 min) |",
     "|---|---|---|---|---|---:|---|---:|---:|---:|---|---|---:|---:|---:|---|---:|---:|",
     ...rows,
   ].join("\n");
