@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Everything outside npm that flamegate's tests use, installed idempotently:
 # Debian's chromium (browser test of the HTML report) and cmark-gfm (GitHub's
-# markdown renderer, for the comment), py-spy and memray from PyPI (Python capture).
+# markdown renderer, for the comment), Debian's linux-perf (the default CPU
+# profiler for Go and Node; tests skip it where it may not record), py-spy and
+# memray from PyPI (Python capture).
 set -euo pipefail
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v cmark-gfm >/dev/null 2>&1 || need_apt+=(cmark-gfm)
+command -v perf >/dev/null 2>&1 || need_apt+=(linux-perf)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
