@@ -100,7 +100,21 @@ export async function startPerfRecord(
   // early; tracked by the reaper so it cannot outlive flamegate.
   const child: ChildProcess = spawn(
     exe,
-    ["record", "-q", "-e", "task-clock", "-F", String(hz), "-g", "-p", pids.join(","), "-o", out],
+    // -N: no copy of every binary hit into ~/.debug (perf script reads them where they are).
+    [
+      "record",
+      "-q",
+      "-N",
+      "-e",
+      "task-clock",
+      "-F",
+      String(hz),
+      "-g",
+      "-p",
+      pids.join(","),
+      "-o",
+      out,
+    ],
     { detached: true, stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
