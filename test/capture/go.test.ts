@@ -40,7 +40,7 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-// These tests are about the runtime's own CPU profiler; perf-round.test.ts covers perf.
+// These tests are about the runtime's own CPU profiler; perf-round.e2e.test.ts covers perf.
 const cpuProfilerBefore = process.env.FLAMEGATE_CPU_PROFILER;
 beforeAll(() => {
   process.env.FLAMEGATE_CPU_PROFILER = "native";

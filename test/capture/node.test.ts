@@ -38,7 +38,7 @@ function selfByName(profile: Profile, kind: "cpu" | "alloc") {
 }
 
 // These tests are about V8's own CPU profiler and the totals it writes (not the
-// OS's count the session puts in its place by default); perf-round.test.ts covers perf.
+// OS's count the session puts in its place by default); perf-round.e2e.test.ts covers perf.
 const envBefore = {
   FLAMEGATE_CPU_PROFILER: process.env.FLAMEGATE_CPU_PROFILER,
   FLAMEGATE_OS_CPU: process.env.FLAMEGATE_OS_CPU,
