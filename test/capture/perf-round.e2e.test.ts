@@ -41,8 +41,9 @@ describe("perf as the CPU profiler", () => {
     expect(r.record.profilers.cpu).toMatch(/^perf .* record -e task-clock/);
     expect(r.record.profilers.alloc).toMatch(/net\/http\/pprof allocs/);
     const cpu = cumByFunction(r.profiles.cpu!, "cpu");
-    for (const fn of ["main.hashPayload", "main.buildIndex", "main.work"])
-      expect(cpu.cum.has(fn)).toBe(true);
+    // The functions that hold most of the samples: at 100 Hz a loaded machine's
+    // window can hold ~50, which may miss one of a few % (buildIndex's share).
+    for (const fn of ["main.hashPayload", "main.work"]) expect(cpu.cum.has(fn), fn).toBe(true);
     expect(trackedGroups()).toEqual([]);
   });
 
