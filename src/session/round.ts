@@ -22,20 +22,13 @@ import {
   startLoad,
   windowRecord,
 } from "./load.js";
-import {
-  DETAIL_LINES,
-  type ExitInfo,
-  GroupProcess,
-  commandProblem,
-  describeExit,
-  sleep,
-  stragglersWarning,
-} from "./process.js";
+import { DETAIL_LINES, GroupProcess, sleep, stragglersWarning } from "./process.js";
 import { hostPort, tcpOpen, waitReady } from "./ready.js";
 import { groupCpuSeconds, trackTempDir, untrackTempDir } from "./reaper.js";
 import { relativizeFiles } from "../model/relative-files.js";
 import { addOsCpuTime } from "../model/cpu-time.js";
 import { osCpuTotal } from "./os-cpu.js";
+import { exitedError, portInUseMessage, watched } from "./service-errors.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -87,54 +80,6 @@ export function checkKinds(service: ServiceConfig, driver: RuntimeDriver): void 
         `services.${service.name}.profiles: '${kind}' is not available for runtime ${service.runtime} (supported: ${driver.supports.join(", ")})`,
       );
   }
-}
-
-function portInUseMessage(service: ServiceConfig, port: number | string): string {
-  return `service '${service.name}': port ${port} already in use; stop whatever listens there or give the service another port (ready: ${service.ready})`;
-}
-
-/** The error for a service that exited on its own, with the tail of its output. */
-function exitedError(service: ServiceConfig, proc: GroupProcess, when: string): FlamegateError {
-  const exit: ExitInfo = proc.exit ?? { code: null, signal: null };
-  const details = proc.tail(DETAIL_LINES);
-  const output = proc.output();
-  if (/EADDRINUSE|address already in use/i.test(output)) {
-    // Node: "listen EADDRINUSE: address already in use 127.0.0.1:18080"; Go: "listen tcp
-    // 127.0.0.1:8080: bind: address already in use"; Python names no port.
-    const line = output.split("\n").find((l) => /EADDRINUSE|address already in use/i.test(l));
-    const port = /(?::|port )(\d{2,5})\b/.exec(line ?? "")?.[1];
-    return new FlamegateError(portInUseMessage(service, port ?? hostPort(service.ready).port), {
-      details,
-    });
-  }
-  const problem = commandProblem(exit);
-  if (problem && when === "before it was ready")
-    return new FlamegateError(
-      `service '${service.name}': start ${problem} (${describeExit(exit)}): ${service.start}`,
-      { details },
-    );
-  return new FlamegateError(
-    `service '${service.name}' exited ${when} (${describeExit(exit)}); its last output is below`,
-    { details },
-  );
-}
-
-/** Runs `running` to its end, unless the service exits first: then stops it and throws. */
-async function watched<T>(
-  service: ServiceConfig,
-  proc: GroupProcess,
-  when: string,
-  work: Promise<T>,
-  stopWork: () => void,
-): Promise<T> {
-  const died = proc.exited.then(() => ({ died: true as const }));
-  const first = await Promise.race([work.then((value) => ({ value })), died]);
-  if ("died" in first) {
-    stopWork();
-    await work.catch(() => undefined);
-    throw exitedError(service, proc, when);
-  }
-  return first.value;
 }
 
 /** What every step of a round needs. */
