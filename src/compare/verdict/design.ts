@@ -132,3 +132,8 @@ export function normaliseSpeed(
     notes.push({ code: "no-size-factors", minFrames: MIN_SIZE_FACTOR_FRAMES, minCount });
   }
 }
+
+/** The log of one sample's value, averaged over every round: counts back to the series' unit. */
+export function logPeriod(design: Design): number {
+  return mean(design.periods.map(Math.log));
+}

@@ -4,9 +4,10 @@ import { mean, sum } from "../stats/describe.js";
 import { worst } from "../severity.js";
 import type { Comparison, FrameResult, NoiseEstimate, Verdict } from "../types.js";
 import { layOut, normaliseSpeed, roundValues, usable } from "./design.js";
-import { FrameStatistics, framePrior, frameResults, testFamily } from "./frames.js";
+import { FrameStatistics, framePrior, testFamily } from "./frames.js";
 import type { VerdictNote } from "./notes.js";
 import { pctOfLog } from "./outcome.js";
+import { frameResults } from "./results.js";
 import { TIME_KINDS, alphaFrames, alphaTotal } from "./policy.js";
 import { minimalDetectable, roundsToDecide } from "./power.js";
 import {
