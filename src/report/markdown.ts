@@ -1,5 +1,13 @@
 import { markdownTable } from "markdown-table";
-import type { Comparison, FrameResult, OverallVerdict, Report, Verdict } from "../compare/types.js";
+import {
+  type Comparison,
+  type FrameResult,
+  type OverallVerdict,
+  REPORT_SCHEMA,
+  type Report,
+  type Verdict,
+} from "../compare/types.js";
+import { type AnswerStyle, answer, isUndecided, undecided, undecidedAnswer } from "./answer.js";
 import { codeFence, codeSpan, escapeText } from "./escape.js";
 import { frameChange, kindLabel, perSuffix, perWords, scopeWords, totalChange } from "./rows.js";
 import { formatP, formatPct } from "./units.js";
@@ -28,6 +36,8 @@ export interface MarkdownOptions {
   preface?: string[];
 }
 
+const EMPTY: Report = { schema: REPORT_SCHEMA, verdict: "pass", comparisons: [] };
+
 const ICON: Record<OverallVerdict, string> = {
   pass: "✅",
   warn: "⚠️",
@@ -46,29 +56,27 @@ function label(c: Comparison): string {
   return `${escapeText(c.service)} · ${kindLabel(c)}`;
 }
 
+const MARKDOWN_STYLE: AnswerStyle = { name: (s) => codeSpan(s, 60), text: escapeText };
+
+/** The first line: the verdict and the answer (answer.ts). */
 function headline(report: Report): string {
   const icon = ICON[report.verdict];
   if (report.verdict === "no-baseline") {
     return `${icon} **flamegate: no baseline to compare with.** Profiles were captured and uploaded; the next run on the base branch provides one.`;
   }
-  const failing = report.comparisons.filter((c) => verdictOf(c) === "fail");
-  const warning = report.comparisons.filter((c) => verdictOf(c) === "warn");
-  if (report.verdict === "fail") {
-    const worst = failing.flatMap((c) =>
-      c.frames
-        .filter((f) => f.verdict === "fail")
-        .slice(0, 1)
-        .map((f) => ({ c, f })),
-    )[0];
-    const what = worst
-      ? `${codeSpan(worst.f.function, 60)} ${formatPct(worst.f.cum.deltaPct ?? worst.f.self.deltaPct)} (${formatP(worst.f.p)})`
-      : `total ${formatPct(failing[0]?.total.deltaPct ?? null)}`;
-    return `${icon} **flamegate: performance regression** in ${failing.map(label).join(", ")}: ${what}.`;
-  }
-  if (report.verdict === "warn") {
-    return `${icon} **flamegate: possible regression, not proven at this budget** in ${warning.map(label).join(", ")}. Add rounds to settle it.`;
-  }
-  return `${icon} **flamegate: no regression** over the thresholds in ${report.comparisons.length} comparison${report.comparisons.length === 1 ? "" : "s"}.`;
+  const said = answer(report, MARKDOWN_STYLE);
+  if (report.verdict === "fail") return `${icon} **flamegate: regression:** ${said}.`;
+  if (report.verdict === "warn")
+    return `${icon} **flamegate: possible regression, not proven:** ${said}.`;
+  const n = report.comparisons.length;
+  const pass = `${icon} **flamegate: no regression** over the thresholds in ${n} comparison${n === 1 ? "" : "s"}.`;
+  return said ? `${pass} Undecided: ${said}.` : pass;
+}
+
+function verdictCell(f: FrameResult): string {
+  return f.verdict === "pass" && isUndecided(f)
+    ? "❔ undecided"
+    : `${ICON[f.verdict]} ${f.verdict}`;
 }
 
 function frameRow(c: Comparison, f: FrameResult): string[] {
@@ -79,7 +87,7 @@ function frameRow(c: Comparison, f: FrameResult): string[] {
     shown.pair,
     shown.delta,
     shown.interval,
-    `${ICON[f.verdict]} ${f.verdict}`,
+    verdictCell(f),
   ];
 }
 
@@ -141,6 +149,8 @@ function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
     out.push("No frame grew.");
   }
   out.push("");
+  const open = undecided({ ...EMPTY, comparisons: [c] });
+  for (const u of open.slice(0, 3)) out.push(`❔ ${undecidedAnswer(u, MARKDOWN_STYLE)}.`, "");
   out.push(mdeLine(c));
   for (const note of c.notes ?? []) out.push(`> ${escapeText(note)}`);
   const flame = options.textFlames?.[`${c.service}/${c.kind}`];

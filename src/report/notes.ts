@@ -10,7 +10,7 @@ import { formatSigned } from "./units.js";
 const change = (pct: number) => formatSigned(pct, { minus: "-", zero: "+" });
 
 /** How many rounds per side would decide an undecided change, in words. */
-function describeRounds(n: number): string {
+export function describeRounds(n: number): string {
   return n > 100
     ? "more than 100 rounds per side would be needed: lengthen the capture window or raise the sampling rate instead"
     : `about ${n} rounds per side would decide it`;

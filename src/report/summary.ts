@@ -1,4 +1,5 @@
 import type { Comparison, FrameResult, Report } from "../compare/types.js";
+import { type AnswerStyle, answer, isUndecided } from "./answer.js";
 import { frameChange, scopeWords, totalChange } from "./rows.js";
 import { formatP } from "./units.js";
 
@@ -23,11 +24,14 @@ function clean(s: string): string {
 /** Frames the summary lists: gated ones (an ignored or idle frame is not the answer to anything). */
 const listable = (f: FrameResult) => f.untested !== "ignored";
 
+const SUMMARY_STYLE: AnswerStyle = { name: clean, text: clean };
+
 function frameLine(c: Comparison, f: FrameResult): string {
   const shown = frameChange(c, f);
   const where = f.file ? ` (${clean(f.file)})` : "";
   const label = shown.direction === "same" ? "unchanged" : shown.direction;
-  return `  ${label.padEnd(9)} ${shown.delta.padStart(9)}  ${clean(f.function)}${where}  ${f.tested ?? "cum"} ${shown.pair}  ${shown.interval}  ${formatP(f.p)}  ${f.verdict.toUpperCase()}`;
+  const verdict = f.verdict === "pass" && isUndecided(f) ? "UNDECIDED" : f.verdict.toUpperCase();
+  return `  ${label.padEnd(9)} ${shown.delta.padStart(9)}  ${clean(f.function)}${where}  ${f.tested ?? "cum"} ${shown.pair}  ${shown.interval}  ${formatP(f.p)}  ${verdict}`;
 }
 
 function comparisonLines(c: Comparison, n: number): string[] {
@@ -50,14 +54,15 @@ function comparisonLines(c: Comparison, n: number): string[] {
 }
 
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
-  const n = options.frames ?? 3;
-  const failed = report.comparisons.filter((c) => c.verdict === "fail").length;
+  const listed = options.frames ?? 3;
+  const said = answer(report, SUMMARY_STYLE);
+  const n = report.comparisons.length;
   const head =
-    report.verdict === "fail"
-      ? `flamegate: FAIL (${failed} of ${report.comparisons.length} comparison${report.comparisons.length === 1 ? "" : "s"} regressed)`
-      : `flamegate: ${report.verdict.toUpperCase()} (${report.comparisons.length} comparison${report.comparisons.length === 1 ? "" : "s"}, no regression over the threshold${report.verdict === "warn" ? " proven" : ""})`;
+    report.verdict === "fail" || (report.verdict === "warn" && said)
+      ? `flamegate: ${report.verdict.toUpperCase()}: ${said}`
+      : `flamegate: ${report.verdict.toUpperCase()} (${n} comparison${n === 1 ? "" : "s"}, no regression over the threshold${report.verdict === "warn" ? " proven" : ""})${said ? `; undecided: ${said}` : ""}`;
   const lines = [head];
-  for (const c of report.comparisons) lines.push(...comparisonLines(c, n));
+  for (const c of report.comparisons) lines.push(...comparisonLines(c, listed));
   for (const note of report.notes ?? []) lines.push(`note: ${clean(note)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -111,9 +111,13 @@ describe("renderMarkdown through GitHub's renderer", () => {
   });
 
   it("starts with the hidden marker and the verdict line", () => {
-    expect(md.startsWith("<!-- flamegate:api -->\n❌ **flamegate: performance regression**")).toBe(
-      true,
+    const [marker, first] = md.split("\n");
+    expect(marker).toBe("<!-- flamegate:api -->");
+    // The answer: the first failing function, how much, how sure.
+    expect(first).toContain(
+      "❌ **flamegate: regression:** `a\\|b\\|c` (`pkg/a\\|b\\|c.go`) grew +50.0 % in api · CPU: ",
     );
+    expect(first).toContain("per request (p = 0.00010); 8 more frames failed.");
   });
 });
 

@@ -17,13 +17,14 @@ describe("renderSummary", () => {
       DEFAULT_GATE,
     );
     const lines = renderSummary(report).split("\n");
-    expect(lines[0]).toBe("flamegate: FAIL (1 of 1 comparison regressed)");
-    expect(lines[1]).toMatch(
-      /^profile · alloc \(alloc_space\/bytes, 1 round vs 1 round\): FAIL$/,
+    // The first line is the answer: the failing function, how much, how sure.
+    expect(lines[0]).toMatch(
+      /^flamegate: FAIL: main\.encode \(captured-go\/main\.go\) grew (\+[\d.]+ %|×\d+) in profile · allocations: .* → .* per round \(p < 0\.0001\)/,
     );
+    expect(lines[1]).toMatch(/^profile · alloc \(alloc_space\/bytes, 1 round vs 1 round\): FAIL$/);
     expect(lines[2]).toMatch(/^ {2}Values are per round, geometric means over rounds; /);
     expect(lines[3]).toMatch(/^ {2}total +\+\d+\.\d % +[\d.]+ MiB → [\d.]+ MiB .* … .* p /);
-    const encode = lines.find((l) => l.includes("main.encode"));
+    const encode = lines.find((l) => l.startsWith("  ") && l.includes("main.encode"));
     expect(encode).toMatch(
       /^ {2}grew +(\+\d+\.\d %|×\d+(\.\d)?) +main\.encode \(.*main\.go\) +(self|cum) .* p .* FAIL$/,
     );
@@ -70,7 +71,9 @@ describe("renderSummary", () => {
     const text = renderSummary(report);
     // eslint-disable-next-line no-control-regex
     expect(text.replace(/\n/g, "")).not.toMatch(/[\u0000-\u001f\u007f]/);
-    expect(text.split("\n").filter((l) => l.includes("evil"))).toHaveLength(1);
+    // The answer line and the frame's row; the newline in the name starts no line of its own.
+    expect(text.split("\n").filter((l) => l.includes("evil"))).toHaveLength(2);
+    expect(text.split("\n").some((l) => l.startsWith("fake line"))).toBe(false);
     expect(text).toContain("per request");
   });
 
