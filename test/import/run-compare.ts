@@ -4,14 +4,17 @@ import { join } from "node:path";
 import { vi } from "vitest";
 import { main } from "../../src/cli.js";
 
-/** A fresh folder for one test file's inputs. */
-export function scratch(name: string): (file: string, bytes: Uint8Array) => string {
+/** A fresh folder for one test file's inputs: a writer that returns each file's path, and the folder. */
+export function scratch(
+  name: string,
+): ((file: string, bytes: Uint8Array) => string) & { dir: string } {
   const dir = mkdtempSync(join(tmpdir(), `flamegate-${name}-`));
-  return (file, bytes) => {
+  const write = (file: string, bytes: Uint8Array) => {
     const path = join(dir, file);
     writeFileSync(path, bytes);
     return path;
   };
+  return Object.assign(write, { dir });
 }
 
 /**
