@@ -112,27 +112,41 @@ export async function runAbService(
     );
   }
   const results: Record<Side, RoundResult[]> = { base: [], head: [] };
-  for (const plan of planRounds(rounds, coin)) {
-    log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
-    for (const side of plan.order) {
-      const r = await runRound(sides[side].service, {
-        round: plan.round,
+  const writeSets = () => {
+    for (const side of ["base", "head"] as const) {
+      const set: ProfileSet = assembleProfileSet(sides[side].service, results[side], {
         cwd: sides[side].cwd,
-        logFile: logs[side],
-        log: (l) => log(`${side}: ${l}`),
+        ref: side,
+        serviceLog: SERVICE_LOG,
       });
-      for (const n of r.notes) log(`${side}: ${n}`);
-      results[side].push(r);
+      writeProfileSet(dirs[side], set);
     }
+  };
+  try {
+    for (const plan of planRounds(rounds, coin)) {
+      log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
+      for (const side of plan.order) {
+        const r = await runRound(sides[side].service, {
+          round: plan.round,
+          cwd: sides[side].cwd,
+          logFile: logs[side],
+          log: (l) => log(`${side}: ${l}`),
+        });
+        for (const n of r.notes) log(`${side}: ${n}`);
+        results[side].push(r);
+      }
+    }
+  } catch (err) {
+    // The rounds already done cost minutes: they stay on disk for a look or a compare.
+    if (results.base.length > 0 && results.head.length > 0) {
+      writeSets();
+      log(
+        `${name}: a round failed; the ${results.base.length} base and ${results.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`,
+      );
+    }
+    throw err;
   }
-  for (const side of ["base", "head"] as const) {
-    const set: ProfileSet = assembleProfileSet(sides[side].service, results[side], {
-      cwd: sides[side].cwd,
-      ref: side,
-      serviceLog: SERVICE_LOG,
-    });
-    writeProfileSet(dirs[side], set);
-  }
+  writeSets();
 }
 
 export interface AbOptions {
