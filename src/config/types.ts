@@ -78,7 +78,10 @@ export interface KindThresholds {
 
 /** Settings of the statistical gate (docs/statistics.md). */
 export interface GateStatistics {
-  /** Frames whose pooled mean count per round (samples) is below this are reported, not tested. */
+  /**
+   * Frames whose pooled mean count per round (samples; for a frame new or gone, the mean
+   * of the side that has it) is below this are reported, not tested.
+   */
   minCount: number;
   /**
    * Degrees of freedom of the moderated-variance prior (limma's d0): "auto"

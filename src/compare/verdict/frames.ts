@@ -25,8 +25,11 @@ import {
   JOB_FRAME_SIGMA,
   OUTLIER_LEVEL,
   PSEUDOCOUNT,
+  DEFAULT_VARIANT,
+  type ProcedureVariant,
   alphaFrames,
 } from "./policy.js";
+import { floorCount, intermittent } from "./select.js";
 import type { FramePrior } from "./power.js";
 
 /**
@@ -51,9 +54,18 @@ export interface ValueStats {
   /** Mean log count per unit of work, corrected for machine speed: base, head (delta = head − base). */
   levelBase: number;
   levelHead: number;
+  /** The count per round gate.min-count is checked on (floorCount). */
+  floor: number;
+  /** Counts that come and go between processes (intermittent). */
+  intermittent: boolean;
 }
 
-function valueStats(counts: number[], design: Design): ValueStats {
+function valueStats(
+  counts: number[],
+  design: Design,
+  variant: ProcedureVariant,
+  minCount: number,
+): ValueStats {
   const { baseRounds, headRounds } = design;
   const y = logPerWork(counts, design).map((v, r) => v - design.logSize[r]!);
   const yBase = y.slice(0, baseRounds);
@@ -64,6 +76,8 @@ function valueStats(counts: number[], design: Design): ValueStats {
   const pooled = mean(counts);
   const levelBase = mean(yBase);
   const levelHead = mean(yHead);
+  const floor = floorCount(counts, baseRounds, variant);
+  const comesAndGoes = intermittent(counts, baseRounds, minCount);
   if (design.paired) {
     const z = yHead.map((v, r) => v - yBase[r]!);
     // Var(z) is twice the per-round variance of one side; store the per-side figure.
@@ -77,6 +91,8 @@ function valueStats(counts: number[], design: Design): ValueStats {
       pooled,
       levelBase,
       levelHead,
+      floor,
+      intermittent: comesAndGoes,
     };
   }
   const df = baseRounds + headRounds - 2;
@@ -91,6 +107,8 @@ function valueStats(counts: number[], design: Design): ValueStats {
     pooled,
     levelBase,
     levelHead,
+    floor,
+    intermittent: comesAndGoes,
   };
 }
 
@@ -120,6 +138,8 @@ export class FrameStatistics {
   constructor(
     readonly series: KindSeries,
     readonly design: Design,
+    readonly minCount: number,
+    readonly variant: ProcedureVariant = DEFAULT_VARIANT,
   ) {
     this.selfCounts = series.frames.map((f) => sampleCounts(f.self, design));
     this.cumCounts = series.frames.map((f) => sampleCounts(f.cum, design));
@@ -137,8 +157,11 @@ export class FrameStatistics {
   statsOf(i: number): { self: ValueStats; cum: ValueStats } {
     let v = this.stats.get(i);
     if (!v) {
-      const self = valueStats(this.selfCounts[i]!, this.design);
-      v = { self, cum: this.sameAsSelf[i] ? self : valueStats(this.cumCounts[i]!, this.design) };
+      const self = valueStats(this.selfCounts[i]!, this.design, this.variant, this.minCount);
+      const cum = this.sameAsSelf[i]
+        ? self
+        : valueStats(this.cumCounts[i]!, this.design, this.variant, this.minCount);
+      v = { self, cum };
       this.stats.set(i, v);
     }
     return v;
@@ -154,12 +177,17 @@ export class FrameStatistics {
     return t;
   }
 
+  /** The count per round each frame's cum value is checked on against min-count (floorCount). */
+  cumFloors(): number[] {
+    return this.cumCounts.map((c) => floorCount(c, this.design.baseRounds, this.variant));
+  }
+
   /** The values tested for `candidates`: self when it holds minCount samples, cum when it differs. */
   family(candidates: readonly number[], minCount: number): FrameTest[] {
     const family: FrameTest[] = [];
     for (const i of candidates) {
       const { self, cum } = this.statsOf(i);
-      if (self.pooled >= minCount) family.push({ frame: i, which: "self", value: self });
+      if (self.floor >= minCount) family.push({ frame: i, which: "self", value: self });
       if (cum !== self) family.push({ frame: i, which: "cum", value: cum });
     }
     return family;
@@ -191,8 +219,13 @@ export function framePrior(
   stats: GateStatistics,
   design: Design,
   notes: VerdictNote[],
+  variant: ProcedureVariant = DEFAULT_VARIANT,
 ): FramePrior & { replicated: boolean } {
-  const replicated = family.filter((t) => t.value.df > 0);
+  // A value that comes and goes (inlining) has a variance no typical frame has; it is tested
+  // on its own variance (the outlier rule) and must not set every other frame's prior.
+  const replicated = family.filter(
+    (t) => t.value.df > 0 && !(variant.intermittentOutOfPrior && t.value.intermittent),
+  );
   const sigma0sq =
     replicated.length > 0
       ? priorExcessVariance(

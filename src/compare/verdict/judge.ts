@@ -1,6 +1,6 @@
 import type { GateConfig } from "../../config.js";
 import type { KindSeries } from "../series.js";
-import { mean, sum } from "../stats/describe.js";
+import { sum } from "../stats/describe.js";
 import { worst } from "../severity.js";
 import type { Comparison, FrameResult, NoiseEstimate, Verdict } from "../types.js";
 import { layOut, normaliseSpeed, roundValues, usable } from "./design.js";
@@ -8,7 +8,13 @@ import { FrameStatistics, framePrior, testFamily } from "./frames.js";
 import type { VerdictNote } from "./notes.js";
 import { pctOfLog } from "./outcome.js";
 import { frameResults } from "./results.js";
-import { TIME_KINDS, alphaFrames, alphaTotal } from "./policy.js";
+import {
+  DEFAULT_VARIANT,
+  type ProcedureVariant,
+  TIME_KINDS,
+  alphaFrames,
+  alphaTotal,
+} from "./policy.js";
 import { minimalDetectable, roundsToDecide } from "./power.js";
 import {
   TOP_FRAMES,
@@ -48,7 +54,12 @@ export interface Judgement {
  * the TOP_FRAMES largest, so judging costs what the tested and listed frames cost, not
  * what a 23k-function profile's tail would.
  */
-export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_FRAMES): Judgement {
+export function judge(
+  input: KindSeries,
+  gate: GateConfig,
+  listed: number = TOP_FRAMES,
+  variant: ProcedureVariant = DEFAULT_VARIANT,
+): Judgement {
   const stats = gate.stats;
   const thresholds = TIME_KINDS.has(input.kind) ? gate.cpu : gate.alloc;
   const baseRounds = input.totals.base.length;
@@ -57,16 +68,17 @@ export function judge(input: KindSeries, gate: GateConfig, listed: number = TOP_
   const notes: VerdictNote[] = [];
   const series = withoutIdle(input, notes);
   const design = layOut(series, notes);
-  const frames = new FrameStatistics(series, design);
+  const frames = new FrameStatistics(series, design, stats.minCount, variant);
   const idle = series.frames.map((f) => isIdle(series, f));
   normaliseSpeed(frames.selfCounts, idle, design, stats.minCount, notes);
 
-  // The Holm family: the hottest frames (by pooled count, blind to the difference) that are gated.
+  // The Holm family: the hottest frames that are gated, by their count per round (pooled, or
+  // the side that has it for a frame new or gone: floorCount).
   const ignored = notGated(series, gate.ignore);
   const ignoredCount = ignored.filter(Boolean).length;
-  const candidates = testCandidates(frames.cumCounts.map(mean), ignored, stats.minCount);
+  const candidates = testCandidates(frames.cumFloors(), ignored, stats.minCount);
   const family = frames.family(candidates, stats.minCount);
-  const prior = framePrior(family, stats, design, notes);
+  const prior = framePrior(family, stats, design, notes, variant);
   frames.prior = prior;
   const tested = testFamily(frames, family, gate, thresholds);
 

@@ -73,3 +73,28 @@ export const alphaTotal = (gate: GateConfig): number => gate.alpha / 2;
 
 /** V8 samples an idle thread as "(idle)": time the service waited, not CPU it spent. */
 export const IDLE_FRAMES: ReadonlySet<string> = new Set(["(idle)"]);
+
+/**
+ * Variants of the procedure that the offline evaluation compares side by
+ * side on the same simulated rounds (eval/gate-levers.ts); the gate runs
+ * DEFAULT_VARIANT, and no setting reaches them.
+ */
+export interface ProcedureVariant {
+  /** A frame new or gone is checked against min-count on the side that has it (floorCount). */
+  oneSidedFloor: boolean;
+  /** Values that come and goes between processes do not set the frames' prior (intermittent). */
+  intermittentOutOfPrior: boolean;
+}
+
+export const DEFAULT_VARIANT: ProcedureVariant = {
+  oneSidedFloor: true,
+  intermittentOutOfPrior: false,
+};
+
+/**
+ * A frame is new in the head (or gone from it) for the min-count floor only
+ * when both sides have at least this many rounds: a frame that comes and goes
+ * between processes is on one side only by chance with probability ≤ 4^−K
+ * (0.1 % at 5 rounds, 1.6 % at 3).
+ */
+export const MIN_ONE_SIDED_ROUNDS = 5;

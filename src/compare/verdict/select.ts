@@ -1,7 +1,15 @@
 import type { FrameSeries, KindSeries } from "../series.js";
 import { usable } from "./design.js";
 import type { VerdictNote } from "./notes.js";
-import { IDLE_FRAMES, MAX_TESTED_FRAMES, TIME_KINDS } from "./policy.js";
+import {
+  DEFAULT_VARIANT,
+  IDLE_FRAMES,
+  MAX_TESTED_FRAMES,
+  MIN_ONE_SIDED_ROUNDS,
+  type ProcedureVariant,
+  TIME_KINDS,
+} from "./policy.js";
+import { mean } from "../stats/describe.js";
 
 /**
  * Frame selection: which frames are not work (idle), which the user asked
@@ -56,19 +64,62 @@ export function notGated(series: KindSeries, ignore: readonly string[]): boolean
 }
 
 /**
- * The frames that may be tested: gated ones whose pooled cum count per round
- * reaches minCount, the hottest first (blind to the difference), at most
- * MAX_TESTED_FRAMES.
+ * The count per round a value's min-count floor is checked on: the mean of
+ * both sides pooled, or, for a frame new in the head or gone from it, the
+ * mean of the side that has it. Averaging a new frame with an empty base
+ * halves its count, and a frame that clears the floor where it exists is as
+ * well measured as any other. "New" (or "gone") means: empty in every round
+ * of one side, present in every round of the other, and both sides have at
+ * least MIN_ONE_SIDED_ROUNDS rounds. A frame that comes and goes between
+ * processes (inlined into its caller in some) lands on one side only by
+ * chance with probability q^K·(1 − q)^K ≤ 4^−K, at most 0.1 % at 5 rounds,
+ * and one that is missing from some rounds of its own side is not new code.
+ */
+export function floorCount(
+  counts: readonly number[],
+  baseRounds: number,
+  variant: ProcedureVariant = DEFAULT_VARIANT,
+): number {
+  const base = counts.slice(0, baseRounds);
+  const head = counts.slice(baseRounds);
+  if (
+    variant.oneSidedFloor &&
+    Math.min(base.length, head.length) >= MIN_ONE_SIDED_ROUNDS &&
+    (base.every((c) => c === 0) || head.every((c) => c === 0))
+  ) {
+    const present = base.every((c) => c === 0) ? head : base;
+    if (present.every((c) => c > 0)) return mean(present);
+  }
+  return mean(counts);
+}
+
+/**
+ * A value that comes and goes between processes: some round of a side holds
+ * none of it while another round of the same side holds at least minCount
+ * (a runtime inlined it into its caller in some processes and not in
+ * others). Poisson noise alone does not do this: a frame of 20 samples a
+ * round is empty with probability e^−20.
+ */
+export function intermittent(counts: readonly number[], baseRounds: number, minCount: number) {
+  const side = (c: readonly number[]) =>
+    c.length > 1 && Math.min(...c) === 0 && Math.max(...c) >= minCount;
+  return side(counts.slice(0, baseRounds)) || side(counts.slice(baseRounds));
+}
+
+/**
+ * The frames that may be tested: gated ones whose cum count per round
+ * (pooled, or the side that has it for a frame new or gone: floorCount)
+ * reaches minCount, the hottest first, at most MAX_TESTED_FRAMES.
  */
 export function testCandidates(
-  cumPooled: readonly number[],
+  cumFloors: readonly number[],
   ignored: readonly boolean[],
   minCount: number,
 ): number[] {
-  return cumPooled
+  return cumFloors
     .map((_, i) => i)
-    .filter((i) => !ignored[i] && cumPooled[i]! >= minCount)
-    .sort((a, b) => cumPooled[b]! - cumPooled[a]!)
+    .filter((i) => !ignored[i] && cumFloors[i]! >= minCount)
+    .sort((a, b) => cumFloors[b]! - cumFloors[a]!)
     .slice(0, MAX_TESTED_FRAMES);
 }
 
