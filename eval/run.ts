@@ -4,6 +4,7 @@ import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
 import { LEVERS, leverTable, readLeverRecords, runLever } from "./levers.js";
+import { leverCells, leverTableOf, runLeverCells } from "./gate-levers.js";
 import { rejudgeKept, runReal } from "./real.js";
 
 /**
@@ -23,6 +24,9 @@ import { rejudgeKept, runReal } from "./real.js";
  *   after interleaved in pairs of ab runs (A/A, or the fixture's CPU
  *   regression with --ab-cpu), side by side (eval/levers.ts).
  * npm run eval -- --levers FILE…: the side-by-side table of recorded lever runs.
+ *
+ * npm run eval -- --gate-levers [--noise FILE] [--cpu-samples N] [--scale F] [--seed N]:
+ * the gate-side levers before and after, on the same simulated rounds (eval/gate-levers.ts).
  *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
  * --keep DIR, judged again by the current default gate (same real rounds,
@@ -49,6 +53,9 @@ const { values, positionals } = parseArgs({
     levers: { type: "string" },
     // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
+    "gate-levers": { type: "boolean", default: false },
+    // CPU samples per round in the simulation, instead of the noise model's.
+    "cpu-samples": { type: "string" },
   },
 });
 
@@ -146,7 +153,23 @@ if (!(scale > 0) || !Number.isInteger(seed)) {
   process.exit(2);
 }
 
-const noise = loadNoise(values.noise);
+const cpuSamples = values["cpu-samples"] === undefined ? undefined : Number(values["cpu-samples"]);
+if (cpuSamples !== undefined && !(cpuSamples >= 1)) {
+  process.stderr.write("eval: --cpu-samples must be a number ≥ 1\n");
+  process.exit(2);
+}
+const noise = {
+  ...loadNoise(values.noise),
+  ...(cpuSamples === undefined ? {} : { cpuSamplesPerRound: cpuSamples }),
+};
+if (values["gate-levers"]) {
+  const cells = leverCells(scale);
+  const hits = runLeverCells(cells, noise, seed);
+  process.stdout.write(
+    `noise model: ${JSON.stringify(noise, null, 1)}\nseed ${seed}, scale ${scale}\n\n${leverTableOf(cells, hits)}\n`,
+  );
+  process.exit(0);
+}
 process.stdout.write(`noise model: ${JSON.stringify(noise, null, 1)}\n\n`);
 const results: CellResult[] = offlineCells(scale).map((cell, i) => {
   const r = runCell(cell, noise, seed + i);

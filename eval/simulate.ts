@@ -124,6 +124,17 @@ export interface Scenario {
   leafEffects?: Record<number, number>;
   /** Multiplicative change of every frame's cost per request on the head side. */
   uniform?: number;
+  /**
+   * A frame new in the head, `new0` under `handler0`, holding this share of the head's
+   * cost per request (a fraction); the base has none of it.
+   */
+  newFrameShare?: number;
+  /**
+   * Inlining that varies between processes: in each round of each side, with this
+   * probability, the leaf is inlined into its parent (its samples are the parent's self
+   * and it is absent from the profile).
+   */
+  inlined?: { leaf: number; probability: number };
 }
 
 interface RunFactors {
@@ -160,6 +171,7 @@ export function simulate(
 
   const leafSelf = { base: [] as number[][], head: [] as number[][] };
   const parentSelf = { base: [] as number[][], head: [] as number[][] };
+  const newSelf = { base: [] as number[], head: [] as number[] };
   const totals = { base: [] as number[], head: [] as number[] };
   const work = { base: [] as number[], head: [] as number[] };
   const period = time ? 1_000_000 : 65_536;
@@ -179,6 +191,10 @@ export function simulate(
         if (head) c *= scenario.uniform ?? 1;
         return c;
       });
+      if (scenario.newFrameShare !== undefined) {
+        const s = scenario.newFrameShare;
+        cost.push(head ? (cost.reduce((a, b) => a + b, 0) * s) / (1 - s) : 0);
+      }
       const costPerRequest = cost.reduce((a, b) => a + b, 0);
       let samples: number[];
       let requests: number;
@@ -195,6 +211,12 @@ export function simulate(
         const scale = (noise.allocSamplesPerRound * requests) / noise.requestsPerRound;
         samples = cost.map((c) => poisson(u, scale * c));
       }
+      const inl = scenario.inlined;
+      if (inl !== undefined && u() < inl.probability) {
+        samples[nLeaves + shape.leafParent[inl.leaf]!]! += samples[inl.leaf]!;
+        samples[inl.leaf] = 0;
+      }
+      newSelf[which].push(scenario.newFrameShare === undefined ? 0 : samples[nLeaves + nParents]!);
       leafSelf[which].push(samples.slice(0, nLeaves).map((s) => s * period));
       parentSelf[which].push(samples.slice(nLeaves).map((s) => s * period));
       totals[which].push(samples.reduce((a, b) => a + b, 0) * period);
@@ -208,11 +230,19 @@ export function simulate(
     const self = { base: col(leafSelf.base, i), head: col(leafSelf.head, i) };
     frames.push({ function: `leaf${i}`, file: "app.go", self, cum: self });
   }
+  const newValues = (which: "base" | "head") => newSelf[which].map((c) => c * period);
+  if (scenario.newFrameShare !== undefined) {
+    const self = { base: newValues("base"), head: newValues("head") };
+    frames.push({ function: "new0", file: "app.go", self, cum: self });
+  }
   for (let p = 0; p < nParents; p++) {
     const children = shape.leafParent.flatMap((q, i) => (q === p ? [i] : []));
     const cumOf = (which: "base" | "head") =>
       parentSelf[which].map(
-        (row, r) => row[p]! + children.reduce((a, i) => a + leafSelf[which][r]![i]!, 0),
+        (row, r) =>
+          row[p]! +
+          children.reduce((a, i) => a + leafSelf[which][r]![i]!, 0) +
+          (p === 0 ? newValues(which)[r]! : 0),
       );
     frames.push({
       function: `handler${p}`,
