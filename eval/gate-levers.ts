@@ -149,3 +149,79 @@ export function leverTableOf(cells: LeverCell[], hits: number[][]): string {
     ),
   ].join("\n");
 }
+
+/** Round splits of one capture budget per side: rounds × window seconds. */
+const SPLITS: { rounds: number; seconds: number }[] = [
+  { rounds: 5, seconds: 20 },
+  { rounds: 10, seconds: 10 },
+  { rounds: 20, seconds: 5 },
+  { rounds: 25, seconds: 4 },
+];
+
+/**
+ * More, shorter rounds or fewer, longer ones at a fixed capture budget per side (100 s of
+ * windows, ab): samples per round scale with the window (`samplesPerSecond`), the frame
+ * noise between processes is the noise model's whatever the window (an assumption: a short
+ * window averages less GC and JIT, so it flatters short rounds). Per split: A/A gate
+ * failures, +10 % in the hottest frame (~21 %), +25 % in a frame of ~10 %, uniform +10 %.
+ */
+export function splitTable(
+  noise: NoiseModel,
+  samplesPerSecond: number,
+  seed: number,
+  scale = 1,
+): string {
+  const n = (k: number) => Math.max(1, Math.round(k * scale));
+  const cases: {
+    what: string;
+    extra: Partial<Scenario>;
+    trials: number;
+    hit: (j: Judged) => boolean;
+  }[] = [
+    { what: "A/A fails", extra: {}, trials: n(1_000), hit: (j) => j.verdict === "fail" },
+    {
+      what: "+10 % in ~21 %",
+      extra: { leafEffects: { 0: 1.1 } },
+      trials: n(300),
+      hit: (j) => j.frames.some((f) => f.function === "leaf0" && f.verdict === "fail"),
+    },
+    {
+      what: "+25 % in ~10 %",
+      extra: { leafEffects: { 1: 1.25 } },
+      trials: n(300),
+      hit: (j) => j.frames.some((f) => f.function === "leaf1" && f.verdict === "fail"),
+    },
+    {
+      what: "uniform +10 %",
+      extra: { uniform: 1.1 },
+      trials: n(300),
+      hit: (j) => j.total.verdict === "fail",
+    },
+  ];
+  const rows = SPLITS.map((split, s) => {
+    const model = { ...noise, cpuSamplesPerRound: samplesPerSecond * split.seconds };
+    const rates = cases.map((c, k) => {
+      const u = rng(seed + 100 * s + k);
+      let hits = 0;
+      for (let t = 0; t < c.trials; t++) {
+        const series = simulate(
+          { kind: "cpu", rounds: split.rounds, paired: true, ...c.extra },
+          model,
+          SHAPE,
+          u,
+        );
+        if (c.hit(judge(series, DEFAULT_GATE))) hits++;
+      }
+      const [lo, hi] = wilsonInterval(hits, c.trials);
+      return `${pct(hits / c.trials)} (${pct(lo)} – ${pct(hi)})`;
+    });
+    return `| ${split.rounds} × ${split.seconds} s | ${model.cpuSamplesPerRound} | ${rates.join(" | ")} |`;
+  });
+  return [
+    `| rounds × window | CPU samples per round | ${cases.map((c) => `${c.what} (${c.trials})`).join(" | ")} |`,
+    `|---|---:|${cases.map(() => "---:").join("|")}|`,
+    ...rows,
+  ].join("\n");
+}
+
+type Judged = ReturnType<typeof judge>;

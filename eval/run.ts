@@ -4,7 +4,7 @@ import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
 import { LEVERS, leverTable, readLeverRecords, runLever } from "./levers.js";
-import { leverCells, leverTableOf, runLeverCells } from "./gate-levers.js";
+import { leverCells, leverTableOf, runLeverCells, splitTable } from "./gate-levers.js";
 import { rejudgeKept, runReal } from "./real.js";
 
 /**
@@ -26,7 +26,8 @@ import { rejudgeKept, runReal } from "./real.js";
  * npm run eval -- --levers FILE…: the side-by-side table of recorded lever runs.
  *
  * npm run eval -- --gate-levers [--noise FILE] [--cpu-samples N] [--scale F] [--seed N]:
- * the gate-side levers before and after, on the same simulated rounds (eval/gate-levers.ts).
+ * the gate-side levers before and after, on the same simulated rounds (eval/gate-levers.ts);
+ * with --split HZ, rounds × window splits of one 100 s capture budget per side instead.
  *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
  * --keep DIR, judged again by the current default gate (same real rounds,
@@ -54,6 +55,8 @@ const { values, positionals } = parseArgs({
     // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
     "gate-levers": { type: "boolean", default: false },
+    // With --gate-levers: rounds × window splits of one budget instead, at this many CPU samples a second.
+    split: { type: "string" },
     // CPU samples per round in the simulation, instead of the noise model's.
     "cpu-samples": { type: "string" },
   },
@@ -162,6 +165,17 @@ const noise = {
   ...loadNoise(values.noise),
   ...(cpuSamples === undefined ? {} : { cpuSamplesPerRound: cpuSamples }),
 };
+if (values["gate-levers"] && values.split !== undefined) {
+  const perSecond = Number(values.split);
+  if (!(perSecond >= 1)) {
+    process.stderr.write("eval: --split must be CPU samples per second ≥ 1\n");
+    process.exit(2);
+  }
+  process.stdout.write(
+    `noise model: ${JSON.stringify(noise, null, 1)}\nseed ${seed}, scale ${scale}\n\n${splitTable(noise, perSecond, seed, scale)}\n`,
+  );
+  process.exit(0);
+}
 if (values["gate-levers"]) {
   const cells = leverCells(scale);
   const hits = runLeverCells(cells, noise, seed);
