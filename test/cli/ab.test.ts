@@ -192,4 +192,60 @@ services:
       `flamegate ab: --base-dir '${join(work, "nope")}' is not a directory`,
     );
   });
+  it("keeps the rounds both sides already have when a later round fails, exit 2", async () => {
+    const port = await freePort();
+    const dir = join(work, "partial");
+    mkdirSync(dir);
+    const starts = join(dir, "starts");
+    // Round 1 starts the base and the head; the third start (in round 2) fails before it is ready.
+    const start = `n=$(($(cat '${starts}' 2>/dev/null || echo 0) + 1)); echo $n > '${starts}'; if [ $n -ge 3 ]; then echo 'refusing a third start' >&2; exit 3; fi; exec node server.mjs`;
+    const config = join(dir, "flamegate.yml");
+    writeFileSync(
+      config,
+      `version: 1
+services:
+  orders:
+    runtime: node
+    cwd: .
+    start: ${JSON.stringify(start)}
+    env: { PORT: "${port}" }
+    ready: http://127.0.0.1:${port}/healthz
+    warmup: 0s
+    rounds: 2
+    profiles: [cpu]
+    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
+`,
+    );
+    const out = join(dir, "out");
+    const fixture = fixtureDir("node");
+    const r = await execa(
+      "node",
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "ab",
+        "--base-dir",
+        fixture,
+        "--head-dir",
+        fixture,
+        "--config",
+        config,
+        "--out",
+        out,
+      ],
+      { reject: false, cwd: packageRoot() },
+    );
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/exited before it was ready \(exit code 3\)/);
+    expect(r.stderr).toContain(
+      `orders: a round failed; the 1 base and 1 head rounds before it are written to ${join(out, "base", "orders")} and ${join(out, "head", "orders")}`,
+    );
+    for (const side of ["base", "head"]) {
+      const manifest = JSON.parse(
+        readFileSync(join(out, side, "orders", "manifest.json"), "utf8"),
+      ) as { rounds: { round: number }[] };
+      expect(manifest.rounds.map((x) => x.round)).toEqual([1]);
+    }
+  });
 });
