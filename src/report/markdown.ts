@@ -9,6 +9,7 @@ import {
 } from "../compare/types.js";
 import { type AnswerStyle, answer, isUndecided, undecided, undecidedAnswer } from "./answer.js";
 import { codeFence, codeSpan, escapeText } from "./escape.js";
+import { foldNotes } from "./fold.js";
 import { frameChange, kindLabel, perSuffix, perWords, scopeWords, totalChange } from "./rows.js";
 import { formatP, formatPct } from "./units.js";
 
@@ -107,6 +108,22 @@ function mdeLine(c: Comparison): string {
   );
 }
 
+/** The notes under one fold, one line per kind (fold.ts); the noise in the fold's title. */
+function notesFold(c: Comparison): string[] {
+  const notes = foldNotes(c);
+  if (notes.length === 0) return [];
+  const noise = notes.find((n) => n.startsWith("frames vary"))?.replace(/ \(σ0.*$/, "");
+  const title = `${notes.length} note${notes.length === 1 ? "" : "s"}${noise ? `: ${noise}` : ""}`;
+  return [
+    "",
+    `<details><summary>${escapeText(title)}</summary>`,
+    "",
+    ...notes.map((n) => `- ${escapeText(n)}`),
+    "",
+    "</details>",
+  ];
+}
+
 function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
   const per = perSuffix(c);
   const out: string[] = [];
@@ -152,7 +169,7 @@ function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
   const open = undecided({ ...EMPTY, comparisons: [c] });
   for (const u of open.slice(0, 3)) out.push(`❔ ${undecidedAnswer(u, MARKDOWN_STYLE)}.`, "");
   out.push(mdeLine(c));
-  for (const note of c.notes ?? []) out.push(`> ${escapeText(note)}`);
+  out.push(...notesFold(c));
   const flame = options.textFlames?.[`${c.service}/${c.kind}`];
   if (flame) {
     const fence = codeFence(flame);

@@ -33,7 +33,7 @@ export function noteText(note: VerdictNote): string {
     case "one-round":
       return `indicative: one round per side, so no round-to-round variance could be estimated; frame tests assume ${(note.frameSigma * 100).toFixed(1)} % frame noise between runs (gate.prior-sigma) plus Poisson sampling noise, the total ${(note.totalSigma * 100).toFixed(0)} % (gate.total-sigma); run 3 or more rounds per side for a verdict you can rely on`;
     case "frame-noise":
-      return `frame noise between rounds σ0 = ${(note.frameSigma * 100).toFixed(1)} % beyond Poisson sampling, prior df ${note.priorDf >= note.maxPriorDf ? `≥ ${note.maxPriorDf}` : note.priorDf.toFixed(1)}${note.estimated ? " (estimated)" : ""}`;
+      return `frames vary ±${(note.frameSigma * 100).toFixed(0)} % between rounds beyond sampling noise (σ0 = ${(note.frameSigma * 100).toFixed(1)} %, prior df ${note.priorDf >= note.maxPriorDf ? `≥ ${note.maxPriorDf}` : note.priorDf.toFixed(1)}${note.estimated ? ", estimated" : ""})`;
     case "total-other-runner":
       return `${note.kind} total not gated: the baseline ran on a different runner; frame tests still run on machine-normalised values`;
     case "total-unproven":

@@ -1,5 +1,6 @@
 import type { Comparison, FrameResult, Report } from "../compare/types.js";
 import { type AnswerStyle, answer, isUndecided } from "./answer.js";
+import { foldNotes } from "./fold.js";
 import { frameChange, scopeWords, totalChange } from "./rows.js";
 import { formatP } from "./units.js";
 
@@ -49,7 +50,7 @@ function comparisonLines(c: Comparison, n: number): string[] {
     .slice(-n)
     .reverse();
   for (const { f } of [...regressed, ...improved]) lines.push(frameLine(c, f));
-  for (const note of c.notes ?? []) lines.push(`  note: ${clean(note)}`);
+  for (const note of foldNotes(c)) lines.push(`  note: ${clean(note)}`);
   return lines;
 }
 
