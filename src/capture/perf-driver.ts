@@ -62,6 +62,8 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       }
       const hz = ctx.service.sampling.cpuHz;
       const rest = kinds.filter((k) => k !== "cpu");
+      // V8 names its map after the pid; read now, as the service may be gone when the window ends.
+      const mapped = runtime === "node" ? groupMembers(pid) : [];
       const recording = await startPerfRecord(
         d.perf.exe,
         pid,
@@ -81,8 +83,7 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
           } finally {
             rmSync(join(ctx.workDir, "cpu.perf.data"), { force: true });
             // V8 appends to its map for as long as it runs; nothing else reads it.
-            if (runtime === "node")
-              for (const p of groupMembers(pid)) rmSync(`/tmp/perf-${p}.map`, { force: true });
+            for (const p of mapped) rmSync(`/tmp/perf-${p}.map`, { force: true });
           }
           got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
           return got;
