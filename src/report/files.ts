@@ -47,7 +47,7 @@ export function markdownFor(
   stacks: FlameStacks[],
   options: Omit<MarkdownOptions, "textFlames"> = {},
 ): string {
-  return renderMarkdown(report, { ...options, textFlames: textFlamesFor(report, stacks) });
+  return renderMarkdown(report, { ...options, stacks, textFlames: textFlamesFor(report, stacks) });
 }
 
 export function htmlFor(report: Report, stacks: FlameStacks[], title: string): string {

@@ -9,6 +9,8 @@ import {
 } from "../compare/types.js";
 import { type AnswerStyle, answer, isUndecided, undecided, undecidedAnswer } from "./answer.js";
 import { codeFence, codeSpan, escapeText } from "./escape.js";
+import type { StackNode } from "../compare/aggregate.js";
+import { type CallContext, callersOf, viaWords } from "./callers.js";
 import { foldNotes } from "./fold.js";
 import { frameChange, kindLabel, perSuffix, perWords, scopeWords, totalChange } from "./rows.js";
 import { formatP, formatPct } from "./units.js";
@@ -24,6 +26,8 @@ export const GITHUB_COMMENT_LIMIT = 65_536;
 export interface MarkdownOptions {
   /** Hidden marker that finds this comment again (sticky comment). */
   marker?: string;
+  /** The head's call tree per comparison: folds callers under the leaf that grew (callers.ts). */
+  stacks?: ReadonlyArray<{ service: string; kind: string; head: StackNode }>;
   /** Text flame per comparison, keyed `${service}/${kind}` (from report/flame renderTextFlame). */
   textFlames?: Record<string, string>;
   /** Links to artifacts (profile sets, HTML report), already absolute URLs. */
@@ -80,10 +84,17 @@ function verdictCell(f: FrameResult): string {
     : `${ICON[f.verdict]} ${f.verdict}`;
 }
 
-function frameRow(c: Comparison, f: FrameResult): string[] {
+function functionCell(f: FrameResult, ctx: CallContext | undefined): string {
+  const name = (s: string) => codeSpan(s, 60);
+  const from = ctx?.calledFrom ? ` <sub>called from ${name(ctx.calledFrom)}</sub>` : "";
+  const via = ctx && ctx.via.length > 0 ? `<br><sub>${viaWords(ctx, name)}</sub>` : "";
+  return `${codeSpan(f.function)}${from}${via}`;
+}
+
+function frameRow(c: Comparison, f: FrameResult, ctx?: CallContext): string[] {
   const shown = frameChange(c, f);
   return [
-    codeSpan(f.function),
+    functionCell(f, ctx),
     f.file ? codeSpan(f.file.split("/").slice(-2).join("/"), 60) : "",
     shown.pair,
     shown.delta,
@@ -148,7 +159,10 @@ function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
     );
   }
   const grew = (f: FrameResult) => ["grew", "new"].includes(frameChange(c, f).direction);
+  const head = options.stacks?.find((s) => s.service === c.service && s.kind === c.kind)?.head;
+  const callers = callersOf(c, head);
   const shown = c.frames
+    .filter((f) => !callers.folded.has(f))
     .filter((f) => f.untested !== "ignored" && (f.verdict !== "pass" || grew(f)))
     .slice(0, options.topFrames ?? 10);
   out.push("");
@@ -157,7 +171,7 @@ function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
       markdownTable(
         [
           ["Function", "File", `Base → head${per}`, "Δ", "99 % interval", "Verdict"],
-          ...shown.map((f) => frameRow(c, f)),
+          ...shown.map((f) => frameRow(c, f, callers.context.get(f))),
         ],
         { align: ["l", "l", "r", "r", "r", "l"], alignDelimiters: false },
       ),

@@ -58,12 +58,11 @@ export async function publish(
   const { report, parts } = compared;
   const reportPath = await writeReport(flow, compared, sha);
   const imageUrl = target ? await image(flow, compared, target) : undefined;
+  const stacks = parts.flatMap((p) => p.stacks);
   const body = renderMarkdown(report, {
     marker: commentMarker(flow.inputs.commentKey),
-    textFlames: textFlamesFor(
-      report,
-      parts.flatMap((p) => p.stacks),
-    ),
+    stacks,
+    textFlames: textFlamesFor(report, stacks),
     links: flow.links,
     preface: flow.preface,
     maxChars: GITHUB_COMMENT_LIMIT,
