@@ -110,8 +110,12 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
       // boot and the warm-up (over a second more) would break.
       expect(cpu.total).toBeGreaterThan(0);
       expect(cpu.total / 1e9).toBeLessThanOrEqual(allocLoadAt - service.warmupSeconds);
-      for (const fn of ["checksum", "buildIndex", "matchTokens", "parsePayload", "hashRecords"]) {
-        expect(cpu.cum.get(fn)?.value, fn).toBeGreaterThan(0);
+      // handleWork is on every request's stack and checksum holds about a third of
+      // its CPU; the other stages take a few % each, which a loaded machine's window
+      // can miss (sampled presence, not asserted).
+      for (const fn of ["handleWork", "checksum"]) {
+        expect(cpu.cum.has(fn), fn).toBe(true);
+        expect(cpu.cum.get(fn)!.value, fn).toBeGreaterThan(0);
         // Relative to the service's directory (the session rewrites file:///…/server.mjs).
         expect(cpu.cum.get(fn)?.file, fn).toBe("server.mjs");
       }
