@@ -195,7 +195,9 @@ describe("python driver, several worker processes", () => {
 
     expect(cpu.profilers.cpu).toMatch(/^py-spy 0\.4\.\d+ @ 200 Hz/);
     const cpuByFn = cumByFunction(cpu.profiles.cpu!, "cpu");
-    for (const fn of ["hash_payload", "match_tokens", "work", "application"])
+    // hash_payload holds most of the CPU, the others are on every request's stack
+    // (match_tokens' few % is a sampled presence, not asserted).
+    for (const fn of ["hash_payload", "work", "application"])
       expect(cpuByFn.cum.get(fn)?.file, fn).toBe("app.py");
     // No `process PID:"…"` frame of py-spy's is left in the profile.
     expect([...cpuByFn.cum.keys()].filter((f) => f.startsWith("process "))).toEqual([]);

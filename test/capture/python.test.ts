@@ -95,7 +95,9 @@ describe("python driver", () => {
     expect(c.profilers.cpu).toMatch(/^py-spy 0\.4\.\d+ @ 200 Hz/);
     expect(c.profilers.alloc).toMatch(/^memray 1\.\d+\.\d+ /);
     const cpu = cumByFunction(c.profiles.cpu!, "cpu");
-    for (const fn of ["hash_payload", "match_tokens", "work"]) {
+    // hash_payload holds most of the CPU, the others are on every request's stack
+    // (match_tokens' few % is a sampled presence, not asserted).
+    for (const fn of ["hash_payload", "work"]) {
       expect(cpu.cum.get(fn)?.file, fn).toBe("app.py");
     }
     const alloc = cumByFunction(c.profiles.alloc!, "alloc");
