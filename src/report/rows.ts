@@ -54,7 +54,7 @@ export function testedValue(f: FrameResult): BaseHead {
 }
 
 /** The shown pair of a value: its perWork figures, or (older reports) raw sums per unit of work. */
-function pairOf(c: Comparison, v: BaseHead): { base: number; head: number } {
+export function shownPair(c: Comparison, v: BaseHead): { base: number; head: number } {
   if (v.perWork) return v.perWork;
   const work = (side: "base" | "head") =>
     unitOfWork(c) === "request" ? (c[side].requests ?? 1) : Math.max(1, c[side].rounds);
@@ -88,7 +88,7 @@ export function directionOf(v: Pick<BaseHead, "base" | "head" | "deltaPct">): Di
 /** A frame's change as shown: the tested value's pair, Δ and interval. */
 export function frameChange(c: Comparison, f: FrameResult): ShownChange {
   const v = testedValue(f);
-  const p = pairOf(c, v);
+  const p = shownPair(c, v);
   const direction = directionOf(v);
   const per = perSuffix(c);
   if (direction === "new")
@@ -114,7 +114,7 @@ export function frameChange(c: Comparison, f: FrameResult): ShownChange {
 }
 
 export function totalChange(c: Comparison, t: TotalResult = c.total): ShownChange {
-  const p = pairOf(c, t);
+  const p = shownPair(c, t);
   return {
     direction: directionOf(t),
     pair: `${formatValue(p.base, c.unit)} → ${formatValue(p.head, c.unit)}`,

@@ -11,7 +11,8 @@ import type { Comparison, FrameResult, Report, Verdict } from "../../compare/typ
 import { severity } from "../../compare/severity.js";
 import { colourLevel } from "./colours.js";
 import { escapeXml, jsonForScript } from "./escape.js";
-import { formatSigned, formatValue } from "../units.js";
+import { formatValue } from "../units.js";
+import { frameChange, perSuffix, scopeWords, shownPair, totalChange } from "../rows.js";
 import { formatPp, formatShare } from "./format.js";
 import { PAGE_SCRIPT } from "./page-script.js";
 import { PAGE_STYLE } from "./page-style.js";
@@ -64,7 +65,7 @@ function flaggedFrames(c: Comparison | undefined): Flagged[] {
           name: f.function,
           file: f.file,
           verdict: v,
-          change: `${tested} ${pct(f[tested].deltaPct)}`,
+          change: `${tested} ${frameChange(c, f).delta}`,
         };
       });
   return [...pick("fail"), ...pick("warn")].slice(0, MAX_FLAGGED);
@@ -112,38 +113,51 @@ function encode(root: DiffNode) {
   return { strings, nodes };
 }
 
-const pct = (v: number | null) => (v === null ? "—" : formatSigned(v, { minus: "-", zero: "" }));
-const interval = (ci: [number, number]) => `[${pct(ci[0])}, ${pct(ci[1])}]`;
 const pValue = (p: number) => (p < 0.001 ? "< 0.001" : p.toFixed(3));
 const verdictCell = (v: Verdict) => `<td class="${v}">${v}</td>`;
 
-function frameRow(f: FrameResult, unit: string): string {
+/**
+ * A base or head cell: the figure the Δ was computed from (per unit of work,
+ * speed-corrected for frames), the raw sum over all rounds in its tooltip.
+ */
+function valueCell(c: Comparison, shown: number, raw: number, rounds: number): string {
+  const title = `raw sum over ${rounds} round${rounds === 1 ? "" : "s"}: ${formatValue(raw, c.unit)}`;
+  return `<td class="num" title="${escapeXml(title)}">${escapeXml(formatValue(shown, c.unit))}</td>`;
+}
+
+function frameRow(c: Comparison, f: FrameResult): string {
   const tested = f.tested ?? "self";
   const v = f[tested];
+  const shown = shownPair(c, v);
+  const change = frameChange(c, f);
   return (
     `<tr><td>${escapeXml(f.function)}</td><td class="muted">${escapeXml(f.file)}</td>` +
     verdictCell(f.verdict) +
-    `<td>${tested}</td><td class="num">${escapeXml(formatValue(v.base, unit))}</td>` +
-    `<td class="num">${escapeXml(formatValue(v.head, unit))}</td>` +
-    `<td class="num">${pct(v.deltaPct)}</td><td class="num">${interval(f.ci)}</td>` +
+    `<td>${tested}</td>${valueCell(c, shown.base, v.base, c.base.rounds)}` +
+    valueCell(c, shown.head, v.head, c.head.rounds) +
+    `<td class="num">${escapeXml(change.delta)}</td><td class="num">${escapeXml(change.interval)}</td>` +
     `<td class="num">${pValue(f.p)}</td></tr>`
   );
 }
 
 function tables(c: Comparison, maxRows: number): string {
   const t = c.total;
+  const totalPair = shownPair(c, t);
+  const totalShown = totalChange(c);
+  const per = perSuffix(c);
   const out = [
-    `<table><tr><th>total</th><th class="num">base</th><th class="num">head</th><th class="num">Δ %</th><th class="num">99 % interval</th><th class="num">p</th><th>verdict</th></tr>`,
-    `<tr><td>${escapeXml(c.kind)} (${escapeXml(c.unit)})</td><td class="num">${escapeXml(formatValue(t.base, c.unit))}</td><td class="num">${escapeXml(formatValue(t.head, c.unit))}</td>` +
-      `<td class="num">${pct(t.deltaPct)}</td><td class="num">${interval(t.ci)}</td><td class="num">${pValue(t.p)}</td>${verdictCell(t.verdict)}</tr></table>`,
+    `<p class="muted">${escapeXml(scopeWords(c))}</p>`,
+    `<table><tr><th>total</th><th class="num">base ${per}</th><th class="num">head ${per}</th><th class="num">Δ</th><th class="num">99 % interval</th><th class="num">p</th><th>verdict</th></tr>`,
+    `<tr><td>${escapeXml(c.kind)} (${escapeXml(c.unit)})</td>${valueCell(c, totalPair.base, t.base, c.base.rounds)}${valueCell(c, totalPair.head, t.head, c.head.rounds)}` +
+      `<td class="num">${escapeXml(totalShown.delta)}</td><td class="num">${escapeXml(totalShown.interval)}</td><td class="num">${pValue(t.p)}</td>${verdictCell(t.verdict)}</tr></table>`,
   ];
   if (t.note) out.push(`<p class="muted">${escapeXml(t.note)}</p>`);
   for (const n of c.notes ?? []) out.push(`<p class="muted">${escapeXml(n)}</p>`);
   if (c.frames.length > 0) {
     out.push(
-      `<table><tr><th>function</th><th>file</th><th>verdict</th><th>tested</th><th class="num">base</th><th class="num">head</th><th class="num">Δ %</th><th class="num">99 % interval</th><th class="num">p</th></tr>`,
+      `<table><tr><th>function</th><th>file</th><th>verdict</th><th>tested</th><th class="num">base ${per}</th><th class="num">head ${per}</th><th class="num">Δ</th><th class="num">99 % interval</th><th class="num">p</th></tr>`,
     );
-    for (const f of c.frames.slice(0, maxRows)) out.push(frameRow(f, c.unit));
+    for (const f of c.frames.slice(0, maxRows)) out.push(frameRow(c, f));
     out.push(`</table>`);
     if (c.frames.length > maxRows)
       out.push(`<p class="muted">${c.frames.length - maxRows} more frames in the JSON report.</p>`);
