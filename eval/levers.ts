@@ -10,7 +10,7 @@ import { encodeProfileGz } from "../src/model/gzip.js";
 import { readProfileSets } from "../src/model/profile-set-read.js";
 import { minimalDetectableLog } from "../src/compare/stats/mde.js";
 import type { Comparison, Report } from "../src/compare/types.js";
-import { DEFAULT_GATE, type Runtime } from "../src/config.js";
+import { DEFAULT_GATE, type Runtime, type ServiceConfig } from "../src/config.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
 import { withRegression } from "./real.js";
@@ -27,17 +27,16 @@ import { withRegression } from "./real.js";
  * time per ab.
  */
 
-/** The environment each arm of a lever runs with (read by src/capture and src/session). */
-export const LEVERS: Record<
-  string,
-  { before: Record<string, string>; after: Record<string, string> }
-> = {
-  perf: { before: { FLAMEGATE_CPU_PROFILER: "native" }, after: { FLAMEGATE_CPU_PROFILER: "perf" } },
-  oscpu: { before: { FLAMEGATE_OS_CPU: "0" }, after: { FLAMEGATE_OS_CPU: "1" } },
-  // perf at the config's sampling rate (1000 Hz) against 4000 Hz; CPU_HZ sets sampling.cpu-hz.
+type Sampling = ServiceConfig["sampling"];
+
+/** The fixture's `sampling` settings each arm of a lever overrides (sampling.cpu-profiler, …). */
+export const LEVERS: Record<string, { before: Partial<Sampling>; after: Partial<Sampling> }> = {
+  perf: { before: { cpuProfiler: "runtime" }, after: { cpuProfiler: "perf" } },
+  oscpu: { before: { cpuTotal: "profiler" }, after: { cpuTotal: "os" } },
+  // perf at the config's sampling rate (1000 Hz) against 4000 Hz.
   perfhz: {
-    before: { FLAMEGATE_CPU_PROFILER: "perf" },
-    after: { FLAMEGATE_CPU_PROFILER: "perf", CPU_HZ: "4000" },
+    before: { cpuProfiler: "perf" },
+    after: { cpuProfiler: "perf", cpuHz: 4000 },
   },
 };
 
@@ -160,7 +159,7 @@ export function kindFigures(c: Comparison | undefined, rounds: number): KindFigu
 /**
  * Lever 3 on the rounds already captured: every CPU profile of the ab run in
  * `dir` gets the window's OS-counted CPU as its cpu/nanoseconds total
- * (model/cpu-time.ts, as the session does with FLAMEGATE_OS_CPU=1), in place.
+ * (model/cpu-time.ts, as the session does with sampling.cpu-total: os), in place.
  */
 function rewriteWithOsCpu(dir: string): void {
   for (const side of ["base", "head"])
@@ -186,10 +185,7 @@ function cpuProfilerOf(dir: string): string {
 
 async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): Promise<ArmRecord> {
   const service = (await loadFixtureConfig(o.runtime)).services[0]!;
-  const { CPU_HZ: hz, ...env } = LEVERS[o.lever]![arm];
-  if (hz !== undefined) service.sampling = { ...service.sampling, cpuHz: Number(hz) };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
+  service.sampling = { ...service.sampling, ...LEVERS[o.lever]![arm] };
   const out = mkdtempSync(join(tmpdir(), "flamegate-lever-"));
   const load0 = loadavg()[0]!;
   const t0 = performance.now();
@@ -236,10 +232,6 @@ async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): P
     };
   } finally {
     rmSync(out, { recursive: true, force: true });
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
   }
 }
 

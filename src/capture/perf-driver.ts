@@ -3,7 +3,8 @@ import { join } from "node:path";
 import type { Runtime } from "../config.js";
 import { groupMembers } from "../session/reaper.js";
 import type { CaptureContext, CaptureWindow, CapturedProfiles, RuntimeDriver } from "./driver.js";
-import { cpuProfilerWanted, probePerf, startPerfRecord } from "./perf.js";
+import { FlamegateError } from "../errors.js";
+import { probePerf, startPerfRecord } from "./perf.js";
 
 /**
  * A runtime driver whose CPU profile comes from Linux perf (perf.ts) when
@@ -32,12 +33,17 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
   // prepare() and startWindow() of one round get the same context object.
   const decisions = new WeakMap<CaptureContext, Decision>();
 
+  // sampling.cpu-profiler (config/defaults.ts): perf must record; auto falls back with a note.
   async function decide(ctx: CaptureContext): Promise<Decision> {
-    if (!ctx.service.profiles.includes("cpu") || cpuProfilerWanted(runtime) !== "perf") return {};
+    const wanted = ctx.service.sampling.cpuProfiler;
+    if (!ctx.service.profiles.includes("cpu") || wanted === "runtime") return {};
     const probe = await probePerf();
-    return probe.ok
-      ? { perf: { exe: probe.exe, version: probe.version } }
-      : { fallback: `cpu: ${probe.reason}; the runtime's own profiler ran instead` };
+    if (probe.ok) return { perf: { exe: probe.exe, version: probe.version } };
+    if (wanted === "perf")
+      throw new FlamegateError(
+        `service '${ctx.service.name}': sampling.cpu-profiler is perf, but ${probe.reason}; or set it to auto (the runtime's own profiler when perf may not record)`,
+      );
+    return { fallback: `cpu: ${probe.reason}; the runtime's own profiler ran instead` };
   }
 
   return {

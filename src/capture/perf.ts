@@ -4,7 +4,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
 import type { Profile } from "pprof-format";
-import type { Runtime } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { groupMembers, signalGroup, trackGroup, untrackGroup } from "../session/reaper.js";
 import { parsePerfScript, perfProfile } from "./perf-script.js";
@@ -146,7 +145,7 @@ export async function startPerfRecord(
   if (early !== "running") {
     await stopChild("SIGKILL");
     throw new FlamegateError(
-      `perf record could not attach to pid ${pids.join(",")} (${stderr.trim().split("\n")[0] ?? `exit ${String(early)}`}); set FLAMEGATE_CPU_PROFILER=native to use the runtime's own profiler`,
+      `perf record could not attach to pid ${pids.join(",")} (${stderr.trim().split("\n")[0] ?? `exit ${String(early)}`}); set sampling.cpu-profiler: runtime to use the runtime's own profiler`,
     );
   }
   return {
@@ -170,29 +169,3 @@ export async function startPerfRecord(
     },
   };
 }
-
-/** Runtimes whose frames perf can name: Go from its symbol table, Node through V8's perf map. */
-export const PERF_RUNTIMES: readonly Runtime[] = ["go", "node"];
-
-/**
- * Which CPU profiler a round asks for: FLAMEGATE_CPU_PROFILER=perf or
- * native; unset means the built-in default below. perf is used only for the
- * runtimes in PERF_RUNTIMES (Python 3.11 has no perf trampoline: py-spy stays).
- */
-export function cpuProfilerWanted(runtime: Runtime, env = process.env): "perf" | "native" {
-  const v = env.FLAMEGATE_CPU_PROFILER?.trim().toLowerCase() ?? "";
-  if (v !== "" && v !== "perf" && v !== "native")
-    throw new FlamegateError(
-      `FLAMEGATE_CPU_PROFILER='${env.FLAMEGATE_CPU_PROFILER}': must be perf or native (or unset for the default)`,
-    );
-  const wanted = v === "" ? DEFAULT_CPU_PROFILER : v;
-  return wanted === "perf" && PERF_RUNTIMES.includes(runtime) ? "perf" : "native";
-}
-
-/**
- * The CPU profiler when FLAMEGATE_CPU_PROFILER is unset: perf wherever it
- * may record: on-CPU samples of every thread cut the frame noise and the
- * MDEs several-fold on a loaded 2-core machine, for more wall time per ab
- * (the conversion by perf script), docs/lab/measurement-levers.md.
- */
-const DEFAULT_CPU_PROFILER: "perf" | "native" = "perf";

@@ -1,4 +1,4 @@
-import type { GateConfig, GateStatistics, Runtime } from "./types.js";
+import type { CpuProfiler, CpuTotal, GateConfig, GateStatistics, Runtime } from "./types.js";
 
 /**
  * Every default of the configuration, in one place. The parser fills them in,
@@ -43,6 +43,33 @@ export const DEFAULT_SAMPLING: Record<Runtime, { cpuHz: number; allocBytes: numb
   python: { cpuHz: 200, allocBytes: 32 * 1024 },
   node: { cpuHz: 1000, allocBytes: 32 * 1024 },
 };
+
+export const CPU_PROFILERS = ["auto", "perf", "runtime"] as const satisfies CpuProfiler[];
+
+/** Runtimes whose frames perf can name: Go from its symbol table, Node through V8's perf map. */
+export const PERF_RUNTIMES: readonly Runtime[] = ["go", "node"];
+
+/**
+ * sampling.cpu-profiler: perf wherever it may record (Go and Node), else the
+ * runtime's own profiler with a note. perf's on-CPU samples of every thread cut
+ * the frame noise and the MDEs several-fold on a loaded 2-core machine, for
+ * more wall time per ab (docs/lab/measurement-levers.md). Python has no perf
+ * trampoline on 3.11, so py-spy stays.
+ */
+export const DEFAULT_CPU_PROFILER: CpuProfiler = "auto";
+
+export const CPU_TOTALS = ["auto", "os", "profiler"] as const satisfies CpuTotal[];
+
+/**
+ * sampling.cpu-total: whose count a CPU profile's total is. auto: the CPU the
+ * OS counted for the process group in the window for V8's own profiler, which
+ * charges the JS thread's wall time between samples (a descheduled thread
+ * counts as CPU on a loaded machine); the profiler's own for Go's profiler and
+ * perf, which count CPU time already and measured no better with the OS's
+ * count (docs/lab/measurement-levers.md). Python's py-spy counts waiting
+ * threads, so its samples are always scaled to the OS's count.
+ */
+export const DEFAULT_CPU_TOTAL: CpuTotal = "auto";
 
 /**
  * The prior's degrees of freedom (limma's d0) when `prior-df: auto` cannot be

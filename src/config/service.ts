@@ -1,12 +1,17 @@
 import { z } from "zod";
 import { type Kind, isKind } from "../model/kinds.js";
 import {
+  CPU_PROFILERS,
+  CPU_TOTALS,
   DEFAULT_BUDGET,
   DEFAULT_CONNECTIONS,
+  DEFAULT_CPU_PROFILER,
+  DEFAULT_CPU_TOTAL,
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_PROFILES,
   DEFAULT_READY_TIMEOUT_SECONDS,
   DEFAULT_SAMPLING,
+  PERF_RUNTIMES,
 } from "./defaults.js";
 import {
   fractionIn,
@@ -110,6 +115,10 @@ export const ServiceSchema = mapping({
     mapping({
       "cpu-hz": whole(1, 10_000).optional(),
       "alloc-bytes": whole(1, 64 * 1024 * 1024).optional(),
+      "cpu-profiler": z
+        .enum(CPU_PROFILERS, { error: "auto, perf or runtime" })
+        .default(DEFAULT_CPU_PROFILER),
+      "cpu-total": z.enum(CPU_TOTALS, { error: "auto, os or profiler" }).default(DEFAULT_CPU_TOTAL),
     }),
   ),
 }).superRefine((s, ctx) => {
@@ -119,6 +128,13 @@ export const ServiceSchema = mapping({
       path: ["load", "duration"],
       message:
         "is required for runtime go with a load command: net/http/pprof needs the capture window's length up front (e.g. duration: 30s; the command is stopped when the window ends)",
+      params: { sentence: true },
+    });
+  if (s.sampling["cpu-profiler"] === "perf" && !PERF_RUNTIMES.includes(s.runtime))
+    ctx.addIssue({
+      code: "custom",
+      path: ["sampling", "cpu-profiler"],
+      message: `is perf, which names only ${PERF_RUNTIMES.join(" and ")} frames; for runtime ${s.runtime} use auto or runtime (its own profiler)`,
       params: { sentence: true },
     });
 });
@@ -152,6 +168,8 @@ export function toService(
     sampling: {
       cpuHz: s.sampling["cpu-hz"] ?? sampling.cpuHz,
       allocBytes: s.sampling["alloc-bytes"] ?? sampling.allocBytes,
+      cpuProfiler: PERF_RUNTIMES.includes(runtime) ? s.sampling["cpu-profiler"] : "runtime",
+      cpuTotal: s.sampling["cpu-total"],
     },
   };
 }

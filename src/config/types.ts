@@ -8,6 +8,12 @@ import type { Kind } from "../model/kinds.js";
 
 export type Runtime = "go" | "python" | "node";
 
+/** sampling.cpu-profiler: auto = perf where it may record, else the runtime's own. */
+export type CpuProfiler = "auto" | "perf" | "runtime";
+
+/** sampling.cpu-total: whose count a CPU profile's total is (defaults.ts, DEFAULT_CPU_TOTAL). */
+export type CpuTotal = "auto" | "os" | "profiler";
+
 export interface BuiltinLoad {
   type: "builtin";
   url: string;
@@ -66,6 +72,15 @@ export interface ServiceConfig {
      * tracemalloc record every allocation and ignore it.
      */
     allocBytes: number;
+    /**
+     * Who samples CPU: perf (`perf record -e task-clock`, Go and Node only; fails the
+     * round when perf may not record), the runtime's own profiler, or auto (perf
+     * where it may record, else the runtime's own with a note). Always "runtime"
+     * for Python.
+     */
+    cpuProfiler: CpuProfiler;
+    /** Whose count a CPU profile's total is: the OS's for the process group, the profiler's, or auto. */
+    cpuTotal: CpuTotal;
   };
 }
 

@@ -290,7 +290,9 @@ async function closeWindow(
 ): Promise<CapturedProfiles> {
   try {
     const got = await window.stop();
-    const replace = osCpuTotal(got.profilers.cpu) && !r.driver.cpuSamplesCountThreads;
+    const replace =
+      osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) &&
+      !r.driver.cpuSamplesCountThreads;
     if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
       osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
     // Paths relative to the service's directory, so base and head from two checkouts match.

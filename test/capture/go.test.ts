@@ -40,16 +40,6 @@ beforeAll(async () => {
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-// These tests are about the runtime's own CPU profiler; perf-round.e2e.test.ts covers perf.
-const cpuProfilerBefore = process.env.FLAMEGATE_CPU_PROFILER;
-beforeAll(() => {
-  process.env.FLAMEGATE_CPU_PROFILER = "native";
-});
-afterAll(() => {
-  if (cpuProfilerBefore === undefined) delete process.env.FLAMEGATE_CPU_PROFILER;
-  else process.env.FLAMEGATE_CPU_PROFILER = cpuProfilerBefore;
-});
-
 function context(
   pprof: string,
   profiles: string[],
@@ -67,7 +57,8 @@ function context(
           pprof,
           profiles,
           // Not Go's own 512 KiB, so the profile's period proves GODEBUG reached the runtime.
-          sampling: { "alloc-bytes": 65536 },
+          // These tests are about Go's own CPU profiler; perf-round.e2e.test.ts covers perf.
+          sampling: { "alloc-bytes": 65536, "cpu-profiler": "runtime" },
           load: { url: "http://127.0.0.1:1/work" },
         },
       },
@@ -240,6 +231,7 @@ describe("go driver", () => {
     if (fixture.load.type !== "builtin") throw new Error("the fixture's load must be built in");
     const service = {
       ...fixture,
+      sampling: { ...fixture.sampling, cpuProfiler: "runtime" as const },
       warmupSeconds: 1,
       load: { ...fixture.load, durationSeconds: 2 },
     };
@@ -267,6 +259,7 @@ describe("go driver", () => {
     const script = `for (;;) { const r = await fetch(${JSON.stringify(fixture.load.url)}); await r.text(); }`;
     const service = {
       ...fixture,
+      sampling: { ...fixture.sampling, cpuProfiler: "runtime" as const },
       warmupSeconds: 1,
       load: {
         type: "command" as const,

@@ -2,7 +2,7 @@ import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Profile } from "pprof-format";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { ServiceConfig } from "../../src/config.js";
 import { locationFrames } from "../../src/model/functions.js";
 import { sampleIndexFor } from "../../src/model/kinds.js";
@@ -37,30 +37,16 @@ function selfByName(profile: Profile, kind: "cpu" | "alloc") {
   return { self, cum, total };
 }
 
-// These tests are about V8's own CPU profiler and the totals it writes (not the
-// OS's count the session puts in its place by default); perf-round.e2e.test.ts covers perf.
-const envBefore = {
-  FLAMEGATE_CPU_PROFILER: process.env.FLAMEGATE_CPU_PROFILER,
-  FLAMEGATE_OS_CPU: process.env.FLAMEGATE_OS_CPU,
-};
-beforeAll(() => {
-  process.env.FLAMEGATE_CPU_PROFILER = "native";
-  process.env.FLAMEGATE_OS_CPU = "0";
-});
-afterAll(() => {
-  for (const [k, v] of Object.entries(envBefore)) {
-    if (v === undefined) delete process.env[k];
-    else process.env[k] = v;
-  }
-});
-
 describe("Node capture (real fixture service, real load, node:inspector)", () => {
   it("finds the fixture's hot functions in a round of base and of head, and keeps only the window's CPU samples", async () => {
     const config = await loadFixtureConfig("node");
     const fixture = config.services[0]!;
     // Short rounds: 1 s warm-up, 2 s of load, 2 connections.
+    // About V8's own CPU profiler and the totals it writes, not the OS's count the
+    // session puts in their place by default; perf-round.e2e.test.ts covers perf.
     const base: ServiceConfig = {
       ...fixture,
+      sampling: { ...fixture.sampling, cpuProfiler: "runtime", cpuTotal: "profiler" },
       warmupSeconds: 1,
       load: {
         ...(fixture.load as Extract<ServiceConfig["load"], { type: "builtin" }>),
@@ -138,7 +124,12 @@ describe("Node capture (real fixture service, real load, node:inspector)", () =>
       profiles: ["cpu", "alloc", "heap"],
       // server.mjs keeps ~220 KiB of order texts live from boot: ~55 samples at
       // 4 KiB, so the sampler cannot miss them all (at the default 32 KiB, ~7).
-      sampling: { ...fixture.sampling, allocBytes: 4096 },
+      sampling: {
+        ...fixture.sampling,
+        allocBytes: 4096,
+        cpuProfiler: "runtime",
+        cpuTotal: "profiler",
+      },
       warmupSeconds: 1,
       load: {
         ...(fixture.load as Extract<ServiceConfig["load"], { type: "builtin" }>),

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { probePerf } from "../../src/capture/perf.js";
 import type { Runtime } from "../../src/config.js";
 import { buildService, runRound } from "../../src/session/index.js";
@@ -7,7 +7,7 @@ import { trackedGroups } from "../../src/session/reaper.js";
 import { cumByFunction } from "./go-python-service.js";
 
 /**
- * A real round of the Go and Node fixtures with FLAMEGATE_CPU_PROFILER=perf:
+ * A real round of the Go and Node fixtures with sampling.cpu-profiler: perf:
  * the CPU profile comes from perf, names the service's own functions, and
  * the manifest says which profiler ran. Skipped where perf may not record.
  */
@@ -17,20 +17,16 @@ beforeAll(async () => {
   perfOk = (await probePerf()).ok;
 });
 
-afterEach(() => {
-  delete process.env.FLAMEGATE_CPU_PROFILER;
-});
-
 async function perfRound(runtime: Runtime) {
   const fixture = (await loadFixtureConfig(runtime)).services[0]!;
   if (fixture.load.type !== "builtin") throw new Error("the fixture's load must be built in");
   const service = {
     ...fixture,
+    sampling: { ...fixture.sampling, cpuProfiler: "perf" as const },
     warmupSeconds: 1,
     load: { ...fixture.load, durationSeconds: 2 },
   };
   await buildService(service, service.cwd, () => undefined);
-  process.env.FLAMEGATE_CPU_PROFILER = "perf";
   return runRound(service, { round: 1, log: () => undefined });
 }
 

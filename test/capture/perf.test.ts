@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Profile } from "pprof-format";
 import { describe, expect, it } from "vitest";
 import { withPerfCpu } from "../../src/capture/perf-driver.js";
-import { cpuProfilerWanted, probePerf } from "../../src/capture/perf.js";
+import { probePerf } from "../../src/capture/perf.js";
 import { parsePerfScript, perfFrame, perfProfile } from "../../src/capture/perf-script.js";
 import type { CaptureContext, RuntimeDriver } from "../../src/capture/driver.js";
 import type { ServiceConfig } from "../../src/config.js";
@@ -79,70 +79,78 @@ describe("perf script to pprof", () => {
 });
 
 describe("which CPU profiler runs", () => {
-  it("asks for perf by default and when told, only for Go and Node; native when told", () => {
-    expect(cpuProfilerWanted("go", {})).toBe("perf");
-    expect(cpuProfilerWanted("node", {})).toBe("perf");
-    expect(cpuProfilerWanted("python", {})).toBe("native");
-    expect(cpuProfilerWanted("node", { FLAMEGATE_CPU_PROFILER: "native" })).toBe("native");
-    expect(cpuProfilerWanted("go", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("perf");
-    expect(cpuProfilerWanted("node", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("perf");
-    expect(cpuProfilerWanted("python", { FLAMEGATE_CPU_PROFILER: "perf" })).toBe("native");
-    expect(() => cpuProfilerWanted("go", { FLAMEGATE_CPU_PROFILER: "perff" })).toThrow(
-      /FLAMEGATE_CPU_PROFILER/,
-    );
-  });
-
   it("reports perf as unusable when the binary is absent", async () => {
     const probe = await probePerf("/nonexistent/perf");
     expect(probe.ok).toBe(false);
   });
 
-  it("falls back to the runtime's own profiler, cpu included, when perf cannot run", async () => {
-    const seen: string[][] = [];
-    const inner: RuntimeDriver = {
-      supports: ["cpu", "alloc"],
-      version: () => Promise.resolve("v0"),
-      prepare: (ctx) => {
-        seen.push([...ctx.service.profiles]);
-        return Promise.resolve({ command: "x", env: {} });
-      },
-      startWindow: () =>
-        Promise.resolve({
-          stop: () => Promise.resolve({ profiles: {}, profilers: {}, notes: [] }),
-        }),
-    };
-    const saved = { ...process.env };
-    process.env.FLAMEGATE_CPU_PROFILER = "perf";
+  const inner = (seen: string[][]): RuntimeDriver => ({
+    supports: ["cpu", "alloc"],
+    version: () => Promise.resolve("v0"),
+    prepare: (ctx) => {
+      seen.push([...ctx.service.profiles]);
+      return Promise.resolve({ command: "x", env: {} });
+    },
+    startWindow: () =>
+      Promise.resolve({
+        stop: () => Promise.resolve({ profiles: {}, profilers: {}, notes: [] }),
+      }),
+  });
+  const context = (cpuProfiler: string) =>
+    ({
+      service: {
+        name: "svc",
+        profiles: ["cpu", "alloc"],
+        sampling: { cpuHz: 1000, cpuProfiler },
+      } as unknown as ServiceConfig,
+      cwd: "/",
+      workDir: "/",
+      round: 1,
+      log: () => undefined,
+    }) satisfies CaptureContext;
+  async function withoutPerf<T>(run: () => Promise<T>): Promise<T> {
+    const saved = process.env.PATH;
     process.env.PATH = "/nonexistent";
     try {
-      const driver = withPerfCpu(inner, "go");
-      const ctx = {
-        service: {
-          profiles: ["cpu", "alloc"],
-          sampling: { cpuHz: 1000 },
-        } as unknown as ServiceConfig,
-        cwd: "/",
-        workDir: "/",
-        round: 1,
-        log: () => undefined,
-      } satisfies CaptureContext;
-      await driver.prepare(ctx);
-      expect(seen).toEqual([["cpu", "alloc"]]);
-      const got = await (await driver.startWindow(ctx, 1, 1)).stop();
-      expect(got.notes.join("\n")).toMatch(/perf is not on PATH; the runtime's own profiler ran/);
+      return await run();
     } finally {
-      process.env = saved;
+      process.env.PATH = saved;
     }
+  }
+
+  it("falls back to the runtime's own profiler, cpu included, when perf cannot run (auto)", async () => {
+    const seen: string[][] = [];
+    const driver = withPerfCpu(inner(seen), "go");
+    const ctx = context("auto");
+    const got = await withoutPerf(async () => {
+      await driver.prepare(ctx);
+      return (await driver.startWindow(ctx, 1, 1)).stop();
+    });
+    expect(seen).toEqual([["cpu", "alloc"]]);
+    expect(got.notes.join("\n")).toMatch(/perf is not on PATH; the runtime's own profiler ran/);
+  });
+
+  it("fails the round in one line when perf is asked for and cannot run", async () => {
+    const driver = withPerfCpu(inner([]), "node");
+    await expect(withoutPerf(() => driver.prepare(context("perf")))).rejects.toThrow(
+      /^service 'svc': sampling\.cpu-profiler is perf, but perf is not on PATH; or set it to auto/,
+    );
+  });
+
+  it("does not look for perf when the runtime's own profiler is asked for", async () => {
+    const seen: string[][] = [];
+    const got = await withPerfCpu(inner(seen), "go").prepare(context("runtime"));
+    expect(seen).toEqual([["cpu", "alloc"]]);
+    expect(got.env).toEqual({});
   });
 });
 
 describe("the CPU total", () => {
-  it("takes the OS's CPU as the total for V8's wall-time profiler by default, else when told", () => {
-    expect(osCpuTotal("node:inspector Profiler @ 1000 µs", {})).toBe(true);
-    expect(osCpuTotal("go net/http/pprof profile?seconds=4 @ 100 Hz", {})).toBe(false);
-    expect(osCpuTotal("perf version 6.1 record -e task-clock", { FLAMEGATE_OS_CPU: "1" })).toBe(
-      true,
-    );
-    expect(osCpuTotal("node:inspector Profiler @ 1000 µs", { FLAMEGATE_OS_CPU: "0" })).toBe(false);
+  it("takes the OS's CPU as the total for V8's wall-time profiler by default, else as sampling.cpu-total says", () => {
+    expect(osCpuTotal("node:inspector Profiler @ 1000 µs", "auto")).toBe(true);
+    expect(osCpuTotal("go net/http/pprof profile?seconds=4 @ 100 Hz", "auto")).toBe(false);
+    expect(osCpuTotal("perf version 6.1 record -e task-clock", "auto")).toBe(false);
+    expect(osCpuTotal("perf version 6.1 record -e task-clock", "os")).toBe(true);
+    expect(osCpuTotal("node:inspector Profiler @ 1000 µs", "profiler")).toBe(false);
   });
 });

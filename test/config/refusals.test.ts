@@ -97,3 +97,38 @@ describe("a key given twice", () => {
     );
   });
 });
+
+describe("the CPU profiler and the CPU total", () => {
+  const sampling = (runtime: string, s: Record<string, unknown>) =>
+    parse({ svc: { ...service, runtime, sampling: s } }).services[0]!.sampling;
+  const refusal = (runtime: string, s: Record<string, unknown>) => {
+    try {
+      sampling(runtime, s);
+    } catch (err) {
+      return (err as Error).message;
+    }
+    return "accepted";
+  };
+
+  it("fills auto for both, and runtime's own profiler for Python", () => {
+    expect(sampling("node", {})).toMatchObject({ cpuProfiler: "auto", cpuTotal: "auto" });
+    expect(sampling("go", { "cpu-profiler": "perf" }).cpuProfiler).toBe("perf");
+    expect(sampling("node", { "cpu-profiler": "runtime", "cpu-total": "profiler" })).toMatchObject({
+      cpuProfiler: "runtime",
+      cpuTotal: "profiler",
+    });
+    expect(sampling("python", {}).cpuProfiler).toBe("runtime");
+  });
+
+  it("refuses an unknown value, and perf for Python, in one line", () => {
+    expect(refusal("go", { "cpu-profiler": "native" })).toMatch(
+      /^flamegate\.yml: 'services\.svc\.sampling\.cpu-profiler' must be auto, perf or runtime, but got 'native'$/,
+    );
+    expect(refusal("node", { "cpu-total": "wall" })).toMatch(
+      /cpu-total' must be auto, os or profiler/,
+    );
+    const python = refusal("python", { "cpu-profiler": "perf" });
+    expect(python).toMatch(/sampling\.cpu-profiler.*is perf, which names only go and node frames/);
+    expect(python).not.toContain("\n");
+  });
+});
