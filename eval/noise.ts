@@ -5,7 +5,7 @@ import { DEFAULT_NOISE, type NoiseModel } from "./simulate.js";
 /** eval/noise-<runtime>.json: the noise components estimated by the last real run of that runtime. */
 export const noiseFile = (runtime: Runtime) => new URL(`./noise-${runtime}.json`, import.meta.url);
 
-/** The noise model in `file` (missing components keep the defaults), else the STATISTICS.md defaults. */
+/** The noise model in `file` (missing components keep the defaults), else the defaults of docs/statistics.md. */
 export function loadNoise(file?: string): NoiseModel {
   if (file === undefined) return DEFAULT_NOISE;
   const doc = JSON.parse(readFileSync(file, "utf8")) as Partial<NoiseModel>;

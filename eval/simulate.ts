@@ -2,7 +2,7 @@ import type { FrameSeries, KindSeries } from "../src/compare/series.js";
 
 /**
  * A simulated service profiled in rounds, with the noise model of
- * STATISTICS.md: each frame's count in a round is Poisson around its share
+ * docs/statistics.md: each frame's count in a round is Poisson around its share
  * of the samples, times a machine factor shared by every frame of a run and
  * a frame factor of its own. Produces the KindSeries the real diff stage
  * produces, so the evaluation goes through the real judge().
@@ -10,7 +10,7 @@ import type { FrameSeries, KindSeries } from "../src/compare/series.js";
 
 /** Noise components, all log-scale standard deviations (fractions) unless stated. */
 export interface NoiseModel {
-  /** Where the numbers come from (STATISTICS.md defaults, or a real run with date and machine). */
+  /** Where the numbers come from (docs/statistics.md defaults, or a real run with date and machine). */
   source: string;
   /** CPU samples per round (window seconds × sampling Hz × busy cores). */
   cpuSamplesPerRound: number;
@@ -46,7 +46,7 @@ export interface NoiseModel {
  */
 export const DEFAULT_NOISE: NoiseModel = {
   source:
-    "docs/STATISTICS.md (3–26 % between CI jobs, 3 % frame noise); samples per round of the default 10 s window; allocation frame noise measured on the Go fixture",
+    "docs/statistics.md (3–26 % between CI jobs, 3 % frame noise); samples per round of the default 10 s window; allocation frame noise measured on the Go fixture",
   cpuSamplesPerRound: 10_000,
   allocSamplesPerRound: 20_000,
   requestsPerRound: 20_000,
