@@ -3,11 +3,11 @@ import { isAbsolute, resolve } from "node:path";
 import {
   type Config,
   ConfigReader,
-  DEFAULT_GATE,
   type GateConfig,
   loadConfig,
   parseConfig,
   RUNTIMES,
+  SERVICE_NAME,
 } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { isKind } from "../model/kinds.js";
@@ -105,6 +105,14 @@ function list(v: string): string[] {
 const INLINE_INPUTS = ["runtime", "start", "ready", "load-url", "load-command", "build"] as const;
 
 function inlineConfig(r: InputReader, get: Get, baseDir: string): Config {
+  // The name becomes a folder under the artifact and the comment's key, as in flamegate.yml.
+  const name = get("service") === "" ? "app" : get("service");
+  if (!SERVICE_NAME.test(name))
+    r.fail(
+      "service",
+      name,
+      "a service name [A-Za-z0-9][A-Za-z0-9._-]{0,63} (a letter or digit, then at most 63 letters, digits, '.', '_' or '-')",
+    );
   const runtime = get("runtime");
   if (!(RUNTIMES as readonly string[]).includes(runtime))
     r.fail("runtime", runtime, "'go', 'python' or 'node' (with 'start')");
@@ -137,7 +145,6 @@ function inlineConfig(r: InputReader, get: Get, baseDir: string): Config {
       get("duration"),
       "empty with 'load-command' (the command decides how long it runs)",
     );
-  const name = get("service") === "" ? "app" : get("service");
   const service = {
     runtime,
     start: get("start"),
@@ -220,7 +227,7 @@ export function parseInputs(get: Get, workspace: string): ActionInputs {
   if (config.services.length === 0)
     r.fail("config", get("config"), "a flamegate.yml with at least one service under 'services:'");
   const thresholds = thresholdInputs(r, get);
-  config = { ...config, gate: withThresholds(config.gate ?? DEFAULT_GATE, thresholds) };
+  config = { ...config, gate: withThresholds(config.gate, thresholds) };
 
   const baseline = choice(r, get, "baseline", ["artifact", "rerun", "auto"], "artifact");
   const profileSetRaw = get("profile-set");

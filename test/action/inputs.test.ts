@@ -150,6 +150,14 @@ describe("parseInputs", () => {
       "'rounds' input must be a whole number from 1 to 100 but got 'many'",
     ],
     [
+      { start: "x", runtime: "node", service: "../api" },
+      "'service' input must be a service name [A-Za-z0-9][A-Za-z0-9._-]{0,63} (a letter or digit, then at most 63 letters, digits, '.', '_' or '-') but got '../api'",
+    ],
+    [
+      { start: "x", runtime: "node", service: "two words" },
+      "'service' input must be a service name [A-Za-z0-9][A-Za-z0-9._-]{0,63}",
+    ],
+    [
       { baseline: "rerun", "profile-set": "." },
       "'baseline' input must be 'artifact' with 'profile-set' (rerun measures both sides itself) but got 'rerun'",
     ],
