@@ -6,6 +6,7 @@ import { readSide } from "../compare/inputs.js";
 import { type ServiceConfig, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
 import { type ProfileSet, writeProfileSet } from "../model/profile-set.js";
+import { changedFilesBetween, markChanged } from "../report/changed.js";
 import { renderSummary } from "../report/summary.js";
 import { type ReportPaths, needsStacks, writeReportFiles } from "./report-files.js";
 import {
@@ -195,12 +196,16 @@ export async function abCommand(values: AbOptions): Promise<number> {
   }
 
   const paths = abReportPaths(values, outDir);
-  const { report, warnings, stacks } = compareSets(
+  const compared = compareSets(
     readSide(join(outDir, "base")),
     readSide(join(outDir, "head")),
     config.gate,
     { paired: true, stacks: needsStacks(paths) },
   );
+  const { warnings, stacks } = compared;
+  // Frames in the files this change touched are marked (git diff from the merge-base).
+  const changed = changedFilesBetween(baseDir, headDir);
+  const report = changed ? markChanged(compared.report, changed) : compared.report;
   for (const w of warnings) log(`warning: ${w}`);
   const written = await writeReportFiles(report, stacks, paths, "flamegate ab");
   process.stdout.write(renderSummary(report));

@@ -61,6 +61,8 @@ export interface FrameResult {
   pRaw?: number;
   /** Tested, over the thresholds and not proven: rounds per side that would decide it (power.ts). */
   roundsToDecide?: number;
+  /** Its source file is one the change under test touched (report/changed.ts). */
+  changed?: boolean;
   /** Why the frame was reported but not tested: an ignore glob, or too few samples per round. */
   untested?: "ignored" | "low-count";
 }
@@ -122,6 +124,8 @@ export interface Report {
   schema: typeof REPORT_SCHEMA;
   verdict: OverallVerdict;
   comparisons: Comparison[];
+  /** How many files the change under test touched, when known (frames carry `changed`). */
+  changedFiles?: number;
   /** What was not compared and why (a service or kind on one side only), for the reader. */
   notes?: string[];
 }

@@ -84,3 +84,24 @@ export async function fileAt(
     );
   return data;
 }
+
+/** GitHub lists at most this many files of a pull request. */
+const MAX_PR_FILES = 3000;
+
+/**
+ * The paths a pull request changes, from GET /repos/{o}/{r}/pulls/{n}/files
+ * (renamed files under both names); null when GitHub does not list them (404).
+ */
+export async function pullFiles(
+  octokit: Octokit,
+  repo: RepoRef,
+  n: number,
+): Promise<string[] | null> {
+  const files = await apiCallOr404(`GET /repos/${repo.owner}/${repo.repo}/pulls/${n}/files`, () =>
+    octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: n, per_page: 100 }),
+  );
+  if (files === null) return null;
+  return files
+    .slice(0, MAX_PR_FILES)
+    .flatMap((f) => (f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]));
+}

@@ -78,6 +78,18 @@ export function undecidedAnswer(u: Undecided, style: AnswerStyle): string {
   return `${what} ${delta} in ${where(c, style)}: not provable at this budget (${p}); ${decide}`;
 }
 
+/** Whether the failing frames lie in the files the change touched, when the report knows them. */
+function changedWords(report: Report, failing: FrameResult[]): string {
+  if (report.changedFiles === undefined) return "";
+  const inChanged = failing.filter((f) => f.changed === true).length;
+  if (inChanged === 0) return "; not in a file this change touched";
+  if (inChanged === failing.length)
+    return failing.length === 1
+      ? "; in a file this change touched"
+      : "; all in files this change touched";
+  return `; ${inChanged} of ${failing.length} in files this change touched`;
+}
+
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
@@ -96,7 +108,10 @@ export function answer(report: Report, style: AnswerStyle): string {
     const more = frames.length - 1;
     if (first) {
       const also = more > 0 ? `; ${plural(more, "more frame")} failed` : "";
-      return `${frameAnswer(first.c, first.f, style)}${also}`;
+      return `${frameAnswer(first.c, first.f, style)}${also}${changedWords(
+        report,
+        frames.map((x) => x.f),
+      )}`;
     }
     const c = failing[0];
     if (c) return totalAnswer(c, style);

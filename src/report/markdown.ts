@@ -88,7 +88,8 @@ function functionCell(f: FrameResult, ctx: CallContext | undefined): string {
   const name = (s: string) => codeSpan(s, 60);
   const from = ctx?.calledFrom ? ` <sub>called from ${name(ctx.calledFrom)}</sub>` : "";
   const via = ctx && ctx.via.length > 0 ? `<br><sub>${viaWords(ctx, name)}</sub>` : "";
-  return `${codeSpan(f.function)}${from}${via}`;
+  const changed = f.changed ? " <sub>✎ changed file</sub>" : "";
+  return `${codeSpan(f.function)}${changed}${from}${via}`;
 }
 
 function frameRow(c: Comparison, f: FrameResult, ctx?: CallContext): string[] {

@@ -32,7 +32,7 @@ function frameLine(c: Comparison, f: FrameResult): string {
   const where = f.file ? ` (${clean(f.file)})` : "";
   const label = shown.direction === "same" ? "unchanged" : shown.direction;
   const verdict = f.verdict === "pass" && isUndecided(f) ? "UNDECIDED" : f.verdict.toUpperCase();
-  return `  ${label.padEnd(9)} ${shown.delta.padStart(9)}  ${clean(f.function)}${where}  ${f.tested ?? "cum"} ${shown.pair}  ${shown.interval}  ${formatP(f.p)}  ${verdict}`;
+  return `  ${label.padEnd(9)} ${shown.delta.padStart(9)}  ${clean(f.function)}${where}  ${f.tested ?? "cum"} ${shown.pair}  ${shown.interval}  ${formatP(f.p)}  ${verdict}${f.changed ? "  [changed file]" : ""}`;
 }
 
 function comparisonLines(c: Comparison, n: number): string[] {

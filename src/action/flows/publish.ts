@@ -6,8 +6,10 @@ import { errorMessage } from "../../errors.js";
 import { reportArtifactName, safeNamePart } from "../../github/artifacts.js";
 import { CommentPermissionError, commentMarker, upsertComment } from "../../github/comment.js";
 import { commitImage } from "../../github/images.js";
+import { pullFiles } from "../../github/pulls.js";
 import { diffStacks, renderSvg, verdictsOf } from "../../report/flame/index.js";
 import { renderHtml } from "../../report/flame/html.js";
+import { markChanged } from "../../report/changed.js";
 import { textFlamesFor } from "../../report/files.js";
 import { renderJson } from "../../report/json.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../report/markdown.js";
@@ -55,8 +57,9 @@ export async function publish(
   sha: string,
   target: PublishTarget | null,
 ): Promise<Outcome> {
-  const { report, parts } = compared;
-  const reportPath = await writeReport(flow, compared, sha);
+  const { parts } = compared;
+  const report = await withChangedFiles(flow, compared.report, target);
+  const reportPath = await writeReport(flow, { report, parts }, sha);
   const imageUrl = target ? await image(flow, compared, target) : undefined;
   const stacks = parts.flatMap((p) => p.stacks);
   const body = renderMarkdown(report, {
@@ -80,6 +83,17 @@ export async function publish(
       ? `flamegate: ${regressions} regression(s) over the threshold (see the PR comment or the job summary)`
       : null,
   };
+}
+
+/** The report with the frames in the PR's own files marked; unmarked when GitHub does not list them. */
+async function withChangedFiles(
+  flow: Flow,
+  report: Report,
+  target: PublishTarget | null,
+): Promise<Report> {
+  if (!target) return report;
+  const files = await pullFiles(flow.octokit, flow.repo, target.pr).catch(() => null);
+  return files ? markChanged(report, files) : report;
 }
 
 /** JSON + HTML under OUT/report, uploaded as one artifact; returns the JSON path. */
