@@ -11,7 +11,12 @@ import type { Octokit } from "../github/api.js";
  * session/ or compare/ directly, so one flow file reads as the PR story.
  */
 
-export interface Comparison {
+/**
+ * One service measured or compared: its report (one comparison per kind)
+ * and the call trees its flamegraphs are drawn from. Not compare/types.ts's
+ * Comparison, which is one kind of one service.
+ */
+export interface ServiceComparison {
   report: Report;
   /** One per comparison: the call trees the flamegraphs are drawn from. */
   stacks: FlameStacks[];
@@ -31,9 +36,9 @@ export interface Engine {
     headDir: string,
     outDir: string,
     gate: GateConfig,
-  ): Promise<Comparison>;
+  ): Promise<ServiceComparison>;
   /** Two profile set folders (each holding manifest.json) -> report and call trees. */
-  compare(baseDir: string, headDir: string, gate: GateConfig): Promise<Comparison>;
+  compare(baseDir: string, headDir: string, gate: GateConfig): Promise<ServiceComparison>;
   fingerprint(): RunnerFingerprint;
 }
 

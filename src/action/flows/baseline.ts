@@ -17,7 +17,7 @@ import { type BaselineChoice, chooseBaseline } from "../../github/baseline.js";
 import { mergeBase } from "../../github/pulls.js";
 import { type ProfileSetOnDisk, readProfileSetDir } from "../../model/profile-set-read.js";
 import { mergeReports } from "../decide.js";
-import type { Comparison } from "../engine.js";
+import type { ServiceComparison } from "../engine.js";
 import { type Flow, type Link, short } from "./flow.js";
 
 /** A stored baseline: the profile set, why it was chosen, and its link. */
@@ -114,8 +114,8 @@ export async function compareWithBaselines(
   flow: Flow,
   all: ServiceSets[],
   gate: GateConfig,
-): Promise<{ report: Report; parts: Comparison[] }> {
-  const parts: Comparison[] = [];
+): Promise<{ report: Report; parts: ServiceComparison[] }> {
+  const parts: ServiceComparison[] = [];
   for (const sets of all) {
     if (sets.baseline)
       parts.push(await flow.deps.engine.compare(sets.baseline.set.dir, sets.head.dir, gate));

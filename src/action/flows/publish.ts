@@ -14,7 +14,7 @@ import { textFlamesFor } from "../../report/files.js";
 import { renderJson } from "../../report/json.js";
 import { GITHUB_COMMENT_LIMIT, renderMarkdown } from "../../report/markdown.js";
 import { commentAction, countRegressions, shouldFail } from "../decide.js";
-import type { Comparison } from "../engine.js";
+import type { ServiceComparison } from "../engine.js";
 import { type Flow, short } from "./flow.js";
 
 /** What a flow hands back to main.ts: the outputs, the job summary and whether the step fails. */
@@ -38,7 +38,7 @@ export function nothingToDo(verdict: Outcome["verdict"], summary: string): Outco
 /** The report and the call trees it was computed from, ready to publish. */
 export interface Compared {
   report: Report;
-  parts: Comparison[];
+  parts: ServiceComparison[];
 }
 
 /** Where the comment goes: the PR and the head commit it measured. */

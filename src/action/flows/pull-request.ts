@@ -22,8 +22,8 @@ import { rerun } from "./rerun.js";
  * comment -> summary -> outputs.
  */
 export async function pullRequestFlow(flow: Flow, pr: PullRequestEvent): Promise<Outcome> {
-  const mb = await mergeBaseOf(flow, pr.baseSha, pr.headSha);
-  flow.gate = await baseGate(flow, mb);
+  const mergeBaseSha = await mergeBaseOf(flow, pr.baseSha, pr.headSha);
+  flow.gate = await baseGate(flow, mergeBaseSha);
   const all: ServiceSets[] = [];
   const reruns: ServiceConfig[] = [];
   for (const service of flow.inputs.config.services) {
@@ -31,7 +31,7 @@ export async function pullRequestFlow(flow: Flow, pr: PullRequestEvent): Promise
       reruns.push(service);
       continue;
     }
-    const baseline = await findBaseline(flow, service, pr.baseRef, mb);
+    const baseline = await findBaseline(flow, service, pr.baseRef, mergeBaseSha);
     if (flow.inputs.baseline === "auto" && autoReruns(flow, service, baseline)) {
       reruns.push(service);
       continue;
@@ -50,11 +50,11 @@ export async function pullRequestFlow(flow: Flow, pr: PullRequestEvent): Promise
     );
     const sets = { service, head, baseline };
     all.push(sets);
-    describeBaseline(flow, sets, pr.baseRef, mb);
+    describeBaseline(flow, sets, pr.baseRef, mergeBaseSha);
   }
   let { report, parts } = await compareWithBaselines(flow, all, flow.gate);
   if (reruns.length > 0) {
-    const ab = await rerun(flow, reruns, mb, pr);
+    const ab = await rerun(flow, reruns, mergeBaseSha, pr);
     parts = [...parts, ...ab];
     // A service without a stored baseline contributes "no-baseline", which any ab verdict outranks.
     report = mergeReports([report, ...ab.map((p) => p.report)]);

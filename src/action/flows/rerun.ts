@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { ServiceConfig } from "../../config.js";
 import { prArtifactName } from "../../github/artifacts.js";
 import type { PullRequestEvent } from "../context.js";
-import type { Comparison } from "../engine.js";
+import type { ServiceComparison } from "../engine.js";
 import { prepareBaseWorktree } from "../worktree.js";
 import { type Flow, short } from "./flow.js";
 import { withoutSecrets } from "./secret-free.js";
@@ -17,7 +17,7 @@ export async function rerun(
   services: ServiceConfig[],
   mergeBaseSha: string,
   pr: PullRequestEvent,
-): Promise<Comparison[]> {
+): Promise<ServiceComparison[]> {
   const worktree = await prepareBaseWorktree(
     flow.deps.git,
     flow.inputs.workingDirectory,
@@ -26,7 +26,7 @@ export async function rerun(
     flow.deps.log,
   );
   try {
-    const parts: Comparison[] = [];
+    const parts: ServiceComparison[] = [];
     for (const service of services) {
       const abOut = join(flow.out, "ab");
       parts.push(
