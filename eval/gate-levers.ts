@@ -16,15 +16,15 @@ const SHAPE = zipfShape();
 export const GATE_VARIANTS: { label: string; variant: ProcedureVariant }[] = [
   {
     label: "before",
-    variant: { ...DEFAULT_VARIANT, oneSidedFloor: false, intermittentOutOfPrior: false },
+    variant: { ...DEFAULT_VARIANT, oneSidedFloor: false, inliningViaCaller: false },
   },
   {
     label: "new frames on their side (4)",
-    variant: { ...DEFAULT_VARIANT, oneSidedFloor: true, intermittentOutOfPrior: false },
+    variant: { ...DEFAULT_VARIANT, oneSidedFloor: true, inliningViaCaller: false },
   },
   {
-    label: "4 + intermittent out of the prior (5)",
-    variant: { ...DEFAULT_VARIANT, oneSidedFloor: true, intermittentOutOfPrior: true },
+    label: "4 + inlining through the caller (5)",
+    variant: { ...DEFAULT_VARIANT, oneSidedFloor: true, inliningViaCaller: true },
   },
 ];
 

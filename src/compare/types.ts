@@ -63,8 +63,11 @@ export interface FrameResult {
   roundsToDecide?: number;
   /** Its source file is one the change under test touched (report/changed.ts). */
   changed?: boolean;
-  /** Why the frame was reported but not tested: an ignore glob, or too few samples per round. */
-  untested?: "ignored" | "low-count";
+  /**
+   * Why the frame was reported but not tested: an ignore glob, too few samples per round, or
+   * inlined into its caller in some rounds (its caller's cumulative value is tested).
+   */
+  untested?: "ignored" | "low-count" | "inlined";
 }
 
 /** The noise one comparison measured (docs/statistics.md); log-scale SDs as fractions. */

@@ -46,6 +46,13 @@ export function noteText(note: VerdictNote): string {
       return `nothing to compare: ${note.baseRounds} base and ${note.headRounds} head rounds`;
     case "functions-listed":
       return `${note.listed} of ${note.functions} functions listed: every one that did not pass, and the ${note.top} largest`;
+    case "inlining-varies":
+      return note.functions
+        .map(
+          (f) =>
+            `${f.function} was inlined into ${f.caller} in some processes (absent from ${f.absentRounds} of ${f.rounds} rounds): tested through ${f.caller}'s cumulative value, which holds it either way`,
+        )
+        .join("; ");
   }
 }
 

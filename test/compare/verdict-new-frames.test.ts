@@ -3,6 +3,7 @@ import type { FrameSeries, KindSeries } from "../../src/compare/series.js";
 import { judge } from "../../src/compare/verdict/judge.js";
 import { DEFAULT_VARIANT } from "../../src/compare/verdict/policy.js";
 import { DEFAULT_GATE } from "../../src/config.js";
+import { noteText } from "../../src/report/notes.js";
 
 /** Go's CPU period: one sample is 10 ms. */
 const PERIOD = 10_000_000;
@@ -120,5 +121,69 @@ describe("judge: frames new in the head, or gone", () => {
       ),
     ]);
     expect(frameOf(s, "regexp.compile")?.untested).toBe("low-count");
+  });
+});
+
+describe("judge: a function inlined into its caller in some processes", () => {
+  /**
+   * `taxFor` (per-round samples `own`) under `checkout` (10 samples of its own), inlined
+   * into checkout in the rounds marked 1: there taxFor is absent and its samples are
+   * checkout's self. checkout's cum holds them either way.
+   */
+  function inlinedPair(
+    own: (side: "base" | "head") => number[],
+    inlined: Record<"base" | "head", number[]>,
+  ) {
+    const side = (s: "base" | "head") => ({
+      tax: own(s).map((c, r) => (inlined[s][r] ? 0 : c)),
+      checkoutSelf: own(s).map((c, r) => 10 + WOBBLE[r]! + (inlined[s][r] ? c : 0)),
+      checkoutCum: own(s).map((c, r) => 10 + WOBBLE[r]! + c),
+    });
+    const base = side("base");
+    const head = side("head");
+    const ns = (v: number[]) => v.map((c) => c * PERIOD);
+    return [
+      leaf("main.taxFor", base.tax, head.tax),
+      {
+        function: "main.checkout",
+        file: "main.go",
+        self: { base: ns(base.checkoutSelf), head: ns(head.checkoutSelf) },
+        cum: { base: ns(base.checkoutCum), head: ns(head.checkoutCum) },
+      },
+    ];
+  }
+  const inlined = { base: [1, 0, 1, 1, 0, 0, 1, 0, 1, 0], head: [0, 1, 0, 0, 1, 1, 0, 1, 1, 1] };
+  const tax = (r: number) => 60 + WOBBLE[(r + 4) % WOBBLE.length]!;
+
+  it("the same code: passes; the function is reported as inlined and the note names both", () => {
+    const s = goSeries(
+      10,
+      inlinedPair(() => Array.from({ length: 10 }, (_, r) => tax(r)), inlined),
+    );
+    const j = judge(s, DEFAULT_GATE);
+    expect(j.verdict).toBe("pass");
+    expect(j.frames.find((f) => f.function === "main.taxFor")?.untested).toBe("inlined");
+    expect(j.frames.find((f) => f.function === "main.checkout")?.tested).toBe("cum");
+    expect((j.notes ?? []).map(noteText)).toContain(
+      "main.taxFor was inlined into main.checkout in some processes (absent from 11 of 20 rounds): tested through main.checkout's cumulative value, which holds it either way",
+    );
+  });
+
+  it("+50 % in the inlined function fails its caller's cumulative value", () => {
+    const s = goSeries(
+      10,
+      inlinedPair(
+        (side) => Array.from({ length: 10 }, (_, r) => tax(r) * (side === "head" ? 1.5 : 1)),
+        inlined,
+      ),
+    );
+    const j = judge(s, DEFAULT_GATE);
+    const checkout = j.frames.find((f) => f.function === "main.checkout");
+    expect(checkout?.verdict).toBe("fail");
+    expect(checkout?.tested).toBe("cum");
+    const before = { ...DEFAULT_VARIANT, inliningViaCaller: false };
+    const b = judge(s, DEFAULT_GATE, undefined, before).frames;
+    // Before: the two values inlining moves set σ0 for every frame, and checkout's cum passed.
+    expect(b.find((f) => f.function === "main.checkout")?.verdict).toBe("pass");
   });
 });

@@ -219,13 +219,8 @@ export function framePrior(
   stats: GateStatistics,
   design: Design,
   notes: VerdictNote[],
-  variant: ProcedureVariant = DEFAULT_VARIANT,
 ): FramePrior & { replicated: boolean } {
-  // A value that comes and goes (inlining) has a variance no typical frame has; it is tested
-  // on its own variance (the outlier rule) and must not set every other frame's prior.
-  const replicated = family.filter(
-    (t) => t.value.df > 0 && !(variant.intermittentOutOfPrior && t.value.intermittent),
-  );
+  const replicated = family.filter((t) => t.value.df > 0);
   const sigma0sq =
     replicated.length > 0
       ? priorExcessVariance(

@@ -4,9 +4,10 @@ import { sum } from "../stats/describe.js";
 import { worst } from "../severity.js";
 import type { Comparison, FrameResult, NoiseEstimate, Verdict } from "../types.js";
 import { layOut, normaliseSpeed, roundValues, usable } from "./design.js";
-import { FrameStatistics, framePrior, testFamily } from "./frames.js";
+import { FrameStatistics, type ValueStats, framePrior, testFamily } from "./frames.js";
 import type { VerdictNote } from "./notes.js";
 import { pctOfLog } from "./outcome.js";
+import { varyingInlining } from "./inlining.js";
 import { frameResults } from "./results.js";
 import {
   DEFAULT_VARIANT,
@@ -77,8 +78,15 @@ export function judge(
   const ignored = notGated(series, gate.ignore);
   const ignoredCount = ignored.filter(Boolean).length;
   const candidates = testCandidates(frames.cumFloors(), ignored, stats.minCount);
-  const family = frames.family(candidates, stats.minCount);
-  const prior = framePrior(family, stats, design, notes, variant);
+  // Values that inlining moves between a function and its caller leave the family: the
+  // caller's cum carries the function either way (inlining.ts).
+  const inlining = variant.inliningViaCaller
+    ? varyingInlining(frames, candidates)
+    : { values: new Set<ValueStats>(), callers: new Map<number, number>() };
+  const family = frames
+    .family(candidates, stats.minCount)
+    .filter((t) => !inlining.values.has(t.value));
+  const prior = framePrior(family, stats, design, notes);
   frames.prior = prior;
   const tested = testFamily(frames, family, gate, thresholds);
 
@@ -97,7 +105,18 @@ export function judge(
     );
   };
   const shown = [...tested.keys(), ...largest(untested, cumShare, listed)];
-  const results = frameResults(frames, shown, tested, ignored);
+  const inlined = new Set(candidates.filter((i) => !tested.has(i)));
+  const results = frameResults(frames, shown, tested, ignored, inlined);
+  if (inlining.callers.size > 0)
+    notes.push({
+      code: "inlining-varies",
+      functions: [...inlining.callers].map(([f, g]) => ({
+        function: series.frames[f]!.function,
+        caller: series.frames[g]!.function,
+        absentRounds: frames.selfCounts[f]!.filter((c) => c === 0).length,
+        rounds: baseRounds + headRounds,
+      })),
+    });
   const level = alphaFrames(gate) / Math.max(1, family.length);
   for (const r of results)
     if (r.undecided)

@@ -57,7 +57,12 @@ export type VerdictNote =
   /** A side has no rounds. */
   | { code: "nothing-to-compare"; baseRounds: number; headRounds: number }
   /** The comparison lists fewer functions than were judged. */
-  | { code: "functions-listed"; listed: number; functions: number; top: number };
+  | { code: "functions-listed"; listed: number; functions: number; top: number }
+  /** Functions inlined into their caller in some rounds: absent from absentRounds of rounds. */
+  | {
+      code: "inlining-varies";
+      functions: { function: string; caller: string; absentRounds: number; rounds: number }[];
+    };
 
 /** Why a total is reported but not gated. */
 export type TotalNote = "other-runner";

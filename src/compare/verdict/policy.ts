@@ -82,14 +82,11 @@ export const IDLE_FRAMES: ReadonlySet<string> = new Set(["(idle)"]);
 export interface ProcedureVariant {
   /** A frame new or gone is checked against min-count on the side that has it (floorCount). */
   oneSidedFloor: boolean;
-  /** Values that come and goes between processes do not set the frames' prior (intermittent). */
-  intermittentOutOfPrior: boolean;
+  /** Values inlining moves between a function and its caller leave the family (inlining.ts). */
+  inliningViaCaller: boolean;
 }
 
-export const DEFAULT_VARIANT: ProcedureVariant = {
-  oneSidedFloor: true,
-  intermittentOutOfPrior: false,
-};
+export const DEFAULT_VARIANT: ProcedureVariant = { oneSidedFloor: true, inliningViaCaller: true };
 
 /**
  * A frame is new in the head (or gone from it) for the min-count floor only

@@ -31,6 +31,7 @@ export function frameResults(
   shown: readonly number[],
   tested: ReadonlyMap<number, FrameCall>,
   ignored: readonly boolean[],
+  inlined: ReadonlySet<number> = new Set(),
 ): ShownFrame[] {
   const { series, design } = frames;
   const results = shown.map((i): ShownFrame => {
@@ -54,7 +55,7 @@ export function frameResults(
       pRaw: call.test.p,
       ...(tested.has(i)
         ? {}
-        : { untested: ignored[i] ? ("ignored" as const) : ("low-count" as const) }),
+        : { untested: ignored[i] ? "ignored" : inlined.has(i) ? "inlined" : "low-count" }),
     };
     const selfAdded = frames.addedShare(selfValue, selfTest.delta);
     const undecided = tested.has(i) && call.over && call.verdict !== "fail";
