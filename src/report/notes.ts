@@ -50,7 +50,7 @@ export function noteText(note: VerdictNote): string {
       return note.functions
         .map(
           (f) =>
-            `${f.function} was inlined into ${f.caller} in some processes (absent from ${f.absentRounds} of ${f.rounds} rounds): tested through ${f.caller}'s cumulative value, which holds it either way`,
+            `${f.function} comes and goes between processes (absent from ${f.absentRounds} of ${f.rounds} rounds: inlined into its caller in some)${f.caller === undefined ? ": not tested on its own; its callers' cumulative values hold it" : `: tested through ${f.caller}'s cumulative value, which holds it either way`}`,
         )
         .join("; ");
   }

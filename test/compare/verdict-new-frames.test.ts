@@ -165,7 +165,7 @@ describe("judge: a function inlined into its caller in some processes", () => {
     expect(j.frames.find((f) => f.function === "main.taxFor")?.untested).toBe("inlined");
     expect(j.frames.find((f) => f.function === "main.checkout")?.tested).toBe("cum");
     expect((j.notes ?? []).map(noteText)).toContain(
-      "main.taxFor was inlined into main.checkout in some processes (absent from 11 of 20 rounds): tested through main.checkout's cumulative value, which holds it either way",
+      "main.taxFor comes and goes between processes (absent from 11 of 20 rounds: inlined into its caller in some): tested through main.checkout's cumulative value, which holds it either way",
     );
   });
 

@@ -107,15 +107,18 @@ export function judge(
   const shown = [...tested.keys(), ...largest(untested, cumShare, listed)];
   const inlined = new Set(candidates.filter((i) => !tested.has(i)));
   const results = frameResults(frames, shown, tested, ignored, inlined);
-  if (inlining.callers.size > 0)
+  if (inlined.size > 0)
     notes.push({
       code: "inlining-varies",
-      functions: [...inlining.callers].map(([f, g]) => ({
-        function: series.frames[f]!.function,
-        caller: series.frames[g]!.function,
-        absentRounds: frames.selfCounts[f]!.filter((c) => c === 0).length,
-        rounds: baseRounds + headRounds,
-      })),
+      functions: [...inlined].map((f) => {
+        const g = inlining.callers.get(f);
+        return {
+          function: series.frames[f]!.function,
+          ...(g === undefined ? {} : { caller: series.frames[g]!.function }),
+          absentRounds: frames.cumCounts[f]!.filter((c) => c === 0).length,
+          rounds: baseRounds + headRounds,
+        };
+      }),
     });
   const level = alphaFrames(gate) / Math.max(1, family.length);
   for (const r of results)

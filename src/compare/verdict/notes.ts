@@ -58,10 +58,13 @@ export type VerdictNote =
   | { code: "nothing-to-compare"; baseRounds: number; headRounds: number }
   /** The comparison lists fewer functions than were judged. */
   | { code: "functions-listed"; listed: number; functions: number; top: number }
-  /** Functions inlined into their caller in some rounds: absent from absentRounds of rounds. */
+  /**
+   * Functions that come and go between processes (inlined into their caller in some rounds),
+   * absent from absentRounds of rounds; the caller that absorbs them when it was found.
+   */
   | {
       code: "inlining-varies";
-      functions: { function: string; caller: string; absentRounds: number; rounds: number }[];
+      functions: { function: string; caller?: string; absentRounds: number; rounds: number }[];
     };
 
 /** Why a total is reported but not gated. */
