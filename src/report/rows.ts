@@ -81,7 +81,8 @@ function share(fraction: number | undefined): string {
 export function directionOf(v: Pick<BaseHead, "base" | "head" | "deltaPct">): Direction {
   if (v.base === 0 && v.head > 0) return "new";
   if (v.head === 0 && v.base > 0) return "gone";
-  const d = v.deltaPct ?? 0;
+  // A change that rounds to ±0.0 % is shown as none: an A/A reads "unchanged", not "grew +0.0 %".
+  const d = Math.round((v.deltaPct ?? 0) * 10) / 10;
   return d > 0 ? "grew" : d < 0 ? "shrank" : "same";
 }
 
