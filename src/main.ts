@@ -63,9 +63,10 @@ const engine: Engine = {
       outDir,
       log,
     );
+    const budget = new ReadBudget();
     const r = compareSets(
-      readSide(join(outDir, "base", service.name)),
-      readSide(join(outDir, "head", service.name)),
+      readSide(join(outDir, "base", service.name), budget),
+      readSide(join(outDir, "head", service.name), budget),
       gate,
       { paired: true, stacks: true },
     );

@@ -5,6 +5,7 @@ import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
 import { type ServiceConfig, loadConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
+import { ReadBudget } from "../import/limits.js";
 import { type ProfileSet, writeProfileSet } from "../model/profile-set.js";
 import { changedFilesBetween, markChanged } from "../report/changed.js";
 import { renderSummary } from "../report/summary.js";
@@ -196,9 +197,11 @@ export async function abCommand(values: AbOptions): Promise<number> {
   }
 
   const paths = abReportPaths(values, outDir);
+  // One reading budget for both sides, as compare has: its caps hold for the whole comparison.
+  const budget = new ReadBudget();
   const compared = compareSets(
-    readSide(join(outDir, "base")),
-    readSide(join(outDir, "head")),
+    readSide(join(outDir, "base"), budget),
+    readSide(join(outDir, "head"), budget),
     config.gate,
     { paired: true, stacks: needsStacks(paths) },
   );

@@ -4,6 +4,7 @@ import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
 import type { ServiceConfig } from "../config.js";
 import { FlamegateError } from "../errors.js";
+import { ReadBudget } from "../import/limits.js";
 import { writeProfileSet } from "../model/profile-set.js";
 import { flameSvgsFor, htmlFor, jsonFor, markdownFor } from "../report/files.js";
 import { renderSummary } from "../report/summary.js";
@@ -81,9 +82,11 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
     writeProfileSet(join(side.dir, fixture.name), set);
   }
 
+  // One reading budget for both sides, as compare has: its caps hold for the whole comparison.
+  const budget = new ReadBudget();
   const { report, stacks, warnings } = compareSets(
-    readSide(sides[0]!.dir),
-    readSide(sides[1]!.dir),
+    readSide(sides[0]!.dir, budget),
+    readSide(sides[1]!.dir, budget),
     config.gate,
     { stacks: true },
   );
