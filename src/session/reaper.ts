@@ -58,9 +58,28 @@ function removeTempDirs(): void {
   tempDirs.clear();
 }
 
+/**
+ * SIGKILL takes effect asynchronously: a process may still be tearing down its
+ * threads when kill() returns. Waits (blocking, this runs on the way out) until
+ * no tracked group has a live member and no marked process is left, for at most
+ * `ms`, so that when flamegate's exit is seen, what it started is gone.
+ */
+function awaitGone(ms: number): void {
+  const deadline = Date.now() + ms;
+  const tick = new Int32Array(new SharedArrayBuffer(4));
+  const left = () =>
+    [...groups].some((g) => groupMembers(g).length > 0) ||
+    processesWithEnv(MARK_VAR, (v) => v.startsWith(`${RUN}.`)).length > 0;
+  while (left() && Date.now() < deadline) Atomics.wait(tick, 0, 0, 10);
+}
+
+/** Grace for killed processes to disappear before flamegate exits, in ms. */
+const EXIT_REAP_MS = 2_000;
+
 function onSignal(signal: NodeJS.Signals): void {
   killTracked("SIGKILL");
   killMarked();
+  awaitGone(EXIT_REAP_MS);
   removeTempDirs();
   // 128 + signal number, as a shell reports a process killed by it.
   process.exit(signal === "SIGINT" ? 130 : 143);
@@ -68,7 +87,7 @@ function onSignal(signal: NodeJS.Signals): void {
 
 function onExit(): void {
   killTracked("SIGKILL");
-  killMarked();
+  if (killMarked() > 0 || groups.size > 0) awaitGone(EXIT_REAP_MS);
   removeTempDirs();
 }
 
