@@ -2,7 +2,15 @@ import { createHash } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { downloadUrl } from "./artifact-service.js";
 import { page, readBody, sendError, sendJson } from "./http.js";
-import type { FakeAccount, FakeArtifact, FakeComment, FakeState, GitObject } from "./state.js";
+import type {
+  FakeAccount,
+  FakeArtifact,
+  FakeComment,
+  FakePull,
+  FakePullFile,
+  FakeState,
+  GitObject,
+} from "./state.js";
 
 /**
  * The REST endpoints flamegate (and @actions/artifact's findBy paths) call,
@@ -73,6 +81,26 @@ function restComment(c: Ctx, x: FakeComment) {
     created_at: x.createdAt,
     updated_at: x.updatedAt,
     author_association: "NONE",
+  };
+}
+
+/** A diff entry as GET /pulls/{n}/files answers it (GitHub's `diff-entry`). */
+function restPullFile(c: Ctx, p: FakePull, f: FakePullFile) {
+  const additions = f.additions ?? 1;
+  const deletions = f.deletions ?? 0;
+  const path = f.filename.split("/").map(encodeURIComponent).join("/");
+  return {
+    sha: gitSha("blob", f.filename),
+    filename: f.filename,
+    status: f.status ?? (f.previous_filename === undefined ? "modified" : "renamed"),
+    additions,
+    deletions,
+    changes: additions + deletions,
+    blob_url: `${c.serverUrl}/${c.repo}/blob/${p.headSha}/${path}`,
+    raw_url: `${c.serverUrl}/${c.repo}/raw/${p.headSha}/${path}`,
+    contents_url: `${c.baseUrl}/repos/${c.repo}/contents/${path}?ref=${p.headSha}`,
+    patch: `@@ -0,0 +1,${additions} @@`,
+    ...(f.previous_filename === undefined ? {} : { previous_filename: f.previous_filename }),
   };
 }
 
@@ -162,6 +190,23 @@ const routes: Route[] = [
         head: { sha: p.headSha, ref: p.headRef, repo: { full_name: p.headRepo } },
         base: { sha: p.baseSha, ref: p.baseRef, repo: { full_name: c.repo } },
       });
+    },
+  ],
+  [
+    "GET",
+    /^\/pulls\/(\d+)\/files$/,
+    (c, m) => {
+      const p = c.state.pulls.get(Number(m[1]));
+      if (!p) return sendError(c.res, 404, "Not Found");
+      // GitHub lists at most 3000 files of a pull request, 30 a page unless per_page (up to 100) says otherwise.
+      const all = (p.files ?? []).slice(0, c.state.pullFilesCap);
+      const { slice, headers } = page(c.url, all);
+      sendJson(
+        c.res,
+        200,
+        slice.map((f) => restPullFile(c, p, f)),
+        headers,
+      );
     },
   ],
   [

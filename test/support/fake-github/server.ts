@@ -7,7 +7,14 @@ import { handleGraphql, handleRest } from "./rest.js";
 import { FakeState, type FakeRun, type Injected } from "./state.js";
 
 export { FakeState } from "./state.js";
-export type { FakeAccount, FakeArtifact, FakeComment, FakePull, FakeRun } from "./state.js";
+export type {
+  FakeAccount,
+  FakeArtifact,
+  FakeComment,
+  FakePull,
+  FakePullFile,
+  FakeRun,
+} from "./state.js";
 
 /**
  * A local GitHub: the REST API (GITHUB_API_URL), the artifact results

@@ -52,6 +52,18 @@ export interface FakePull {
   headRepo: string;
   baseRef: string;
   baseSha: string;
+  /** What GET /pulls/{n}/files lists, in order; none when unset. */
+  files?: FakePullFile[];
+}
+
+/** One entry of GET /pulls/{n}/files; the counts default to 1 line added. */
+export interface FakePullFile {
+  filename: string;
+  status?: "added" | "removed" | "modified" | "renamed" | "copied" | "changed" | "unchanged";
+  additions?: number;
+  deletions?: number;
+  /** The old path of a renamed (or copied) file. */
+  previous_filename?: string;
 }
 
 export interface GitObject {
@@ -114,6 +126,8 @@ export class FakeState {
   readonly accounts = new Map<string, FakeAccount>();
   /** Blocks uploaded per artifact id (Put Block), committed by Put Block List. */
   readonly blocks = new Map<number, Map<string, Buffer>>();
+  /** Most files GET /pulls/{n}/files lists, over all pages (GitHub: 3000); a test may raise it. */
+  pullFilesCap = 3000;
   private nextId = 1000;
   /** Gates a list request until `count` of them are waiting: makes a race deterministic. */
   barrier: { path: RegExp; count: number; waiting: Array<() => void> } | null = null;
