@@ -85,21 +85,32 @@ export async function fileAt(
   return data;
 }
 
-/** GitHub lists at most this many files of a pull request. */
-const MAX_PR_FILES = 3000;
+/** GitHub lists at most this many files of a pull request; past it we stop asking. */
+export const MAX_PR_FILES = 3000;
 
 /**
- * The paths a pull request changes, from GET /repos/{o}/{r}/pulls/{n}/files
- * (renamed files under both names); null when GitHub does not list them (404).
+ * The paths a pull request changes, from GET /repos/{o}/{r}/pulls/{n}/files,
+ * 100 a page, following the Link header up to MAX_PR_FILES entries (renamed
+ * files under both names); null when GitHub does not list them (404).
  */
 export async function pullFiles(
   octokit: Octokit,
   repo: RepoRef,
   n: number,
 ): Promise<string[] | null> {
-  const files = await apiCallOr404(`GET /repos/${repo.owner}/${repo.repo}/pulls/${n}/files`, () =>
-    octokit.paginate(octokit.rest.pulls.listFiles, { ...repo, pull_number: n, per_page: 100 }),
-  );
+  const files = await apiCallOr404(`GET /repos/${repo.owner}/${repo.repo}/pulls/${n}/files`, () => {
+    let seen = 0;
+    return octokit.paginate(
+      octokit.rest.pulls.listFiles,
+      { ...repo, pull_number: n, per_page: 100 },
+      (response, done) => {
+        seen += response.data.length;
+        // A server that lists more than GitHub's cap still gets no request past it.
+        if (seen >= MAX_PR_FILES) done();
+        return response.data;
+      },
+    );
+  });
   if (files === null) return null;
   return files
     .slice(0, MAX_PR_FILES)
