@@ -296,6 +296,65 @@ describe("pull request", () => {
     expect(fake.state.commentsOn(42)).toHaveLength(1);
   });
 
+  it("marks the failing frame in a file the PR changed, listed on a later page of its files", async () => {
+    // The PR's files as GitHub lists them, 100 a page: server.mjs comes on the second page.
+    fake.state.pulls.get(42)!.files = [
+      ...Array.from({ length: 140 }, (_, i) => ({
+        filename: `docs/notes/n${i}.md`,
+        status: "added" as const,
+      })),
+      { filename: "fixtures/services/node/server.mjs", additions: 12, deletions: 3 },
+    ];
+    // `repeat` (a builtin, no file) also fails on these sets; ignored, buildIndex is the one failing frame.
+    fake.state.contents.set(
+      `${SHA.mergeBase}:flamegate.yml`,
+      `${fake.state.contents.get(`${SHA.mergeBase}:flamegate.yml`)}gate:\n  ignore: [repeat]\n`,
+    );
+    await pushBaseline("base-5rounds");
+    const r = await run({
+      event: "pull_request",
+      inputs: {
+        "profile-set": join(SETS, "head-5rounds-regression"),
+        "fail-on-regression": "false",
+      },
+    });
+    expect(errors(r)).toEqual([]);
+    expect(r.outputs.verdict).toBe("fail");
+    const lines = (fake.state.commentsOn(42)[0]?.body ?? "").split("\n");
+    expect(lines[1]).toMatch(
+      /^❌ \*\*flamegate: regression:\*\* `buildIndex` \(`node\/server\.mjs`\)/,
+    );
+    expect(lines[1]).toMatch(/; in a file this change touched\.$/);
+    const row = lines.find((l) => l.startsWith("| `buildIndex`"));
+    expect(row).toContain("<sub>✎ changed file</sub>");
+    expect(row).toContain("❌ fail");
+    const pages = fake.state.requests.filter((q) => q.path.includes("/pulls/42/files"));
+    expect(pages.map((q) => q.status)).toEqual([200, 200]);
+  });
+
+  it("says the failing frames lie outside the PR's files when they do", async () => {
+    fake.state.pulls.get(42)!.files = [
+      { filename: "README.md" },
+      { filename: "fixtures/services/go/main.go", status: "modified" },
+      { filename: "src/orders/server.mjs", previous_filename: "src/orders/old-server.mjs" },
+    ];
+    await pushBaseline("base-5rounds");
+    const r = await run({
+      event: "pull_request",
+      inputs: {
+        "profile-set": join(SETS, "head-5rounds-regression"),
+        "fail-on-regression": "false",
+      },
+    });
+    expect(errors(r)).toEqual([]);
+    expect(r.outputs.verdict).toBe("fail");
+    const body = fake.state.commentsOn(42)[0]?.body ?? "";
+    expect(body.split("\n")[1]).toMatch(
+      /^❌ \*\*flamegate: regression:\*\* `buildIndex` .*; 1 more frame failed; not in a file this change touched\.$/,
+    );
+    expect(body).not.toContain("✎ changed file");
+  });
+
   it("without a baseline says so, passes, and still uploads the head profiles", async () => {
     const r = await run({
       event: "pull_request",
