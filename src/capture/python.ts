@@ -119,7 +119,7 @@ export const pythonDriver: RuntimeDriver = {
   // Seconds: memray records every allocation, so a few hundred requests give
   // bytes per request without sampling noise, while exporting the records takes
   // several times as long as the window; a longer window buys only waiting.
-  separateWindowSeconds: 3,
+  separateWindowSeconds: 2,
   // py-spy counts every thread that is not idle, those waiting for the GIL
   // included, so its samples say where threads are, not how much CPU they used.
   cpuSamplesCountThreads: true,

@@ -266,7 +266,7 @@ describe("python driver", () => {
     const service = {
       ...fixture,
       warmupSeconds: 1,
-      // Longer than the driver's 3 s cap on memray's window. Each window lasts at
+      // Longer than the driver's cap on memray's window (separateWindowSeconds). Each window lasts at
       // least its load; how far past it a window runs is wall-clock time, not asserted.
       load: { ...fixture.load, durationSeconds: 3.5 },
     };
