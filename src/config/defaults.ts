@@ -37,9 +37,10 @@ export const DEFAULT_PROFILES = ["cpu", "alloc"] as const;
  * Sampling per runtime, each a trade of the profiler's overhead against samples per
  * round (docs/capture.md, "Overhead"). cpuHz: py-spy and the Node inspector (Go is
  * fixed at 100 Hz). allocBytes between samples: Go's memprofilerate at a quarter of
- * Go's own 512 KiB, so a 10 s round collects the allocation samples the default gate
- * needs to see +10 % bytes in a frame of 10 %; Node's HeapProfiler interval; Python's
- * memray records every allocation and ignores it.
+ * Go's own 512 KiB, 4x its allocation samples (a 10 s window then held what the default
+ * gate needs to see +10 % bytes in a frame of 10 %; the default 4 s window holds under
+ * half of that, enough for +30 %: docs/lab/budget.md); Node's HeapProfiler interval;
+ * Python's memray records every allocation and ignores it.
  */
 export const DEFAULT_SAMPLING: Record<Runtime, { cpuHz: number; allocBytes: number }> = {
   go: { cpuHz: 1000, allocBytes: 128 * 1024 },
