@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
+  markChanged,
   runAbService
-} from "./chunk-JRNJGUGK.js";
-import "./chunk-VTC2HHUY.js";
+} from "./chunk-4EVA6OQK.js";
+import "./chunk-UIRXAZCG.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +33,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-PUWNFR5E.js";
+} from "./chunk-6P7SJA3W.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -49,17 +50,18 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-4TONHBN6.js";
+} from "./chunk-QQYZRXWH.js";
 import {
   ConfigReader,
   DEFAULT_GATE,
   RUNTIMES,
   ReadBudget,
+  SERVICE_NAME,
   external_exports,
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-J2HW5WMB.js";
+} from "./chunk-NIEJ3FAV.js";
 import {
   FlamegateError,
   __commonJS,
@@ -106510,6 +106512,69 @@ async function commitImage(octokit, repo, serverUrl, options2) {
   return { commitSha: sha, url: url2 };
 }
 
+// src/github/pulls.ts
+async function getPull(octokit, repo, n) {
+  const { data } = await apiCall(
+    `GET /repos/${repo.owner}/${repo.repo}/pulls/${n}`,
+    () => octokit.rest.pulls.get({ ...repo, pull_number: n })
+  );
+  return {
+    number: data.number,
+    headSha: data.head.sha,
+    baseRef: data.base.ref,
+    baseSha: data.base.sha
+  };
+}
+async function mergeBase(octokit, repo, base, head) {
+  const r = await apiCallOr404(
+    `GET /repos/${repo.owner}/${repo.repo}/compare/${base}...${head}`,
+    () => octokit.rest.repos.compareCommitsWithBasehead({
+      ...repo,
+      basehead: `${base}...${head}`,
+      per_page: 1
+    })
+  );
+  const sha = r?.data.merge_base_commit.sha;
+  if (r && !sha) throw new FlamegateError(`GitHub API compare ${base}...${head}: no merge base`);
+  return sha ?? null;
+}
+var MAX_FILE_BYTES = 1024 * 1024;
+async function fileAt(octokit, repo, path4, ref) {
+  const r = await apiCallOr404(
+    `GET /repos/${repo.owner}/${repo.repo}/contents/${path4}?ref=${ref}`,
+    () => octokit.rest.repos.getContent({ ...repo, path: path4, ref, mediaType: { format: "raw" } })
+  );
+  if (r === null) return null;
+  const raw = r.data;
+  const data = typeof raw === "string" ? raw : raw instanceof ArrayBuffer || raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : null;
+  if (data === null)
+    throw new FlamegateError(
+      `${path4} at ${ref.slice(0, 7)} is not a file (GitHub lists a folder there)`
+    );
+  if (Buffer.byteLength(data) > MAX_FILE_BYTES)
+    throw new FlamegateError(
+      `${path4} at ${ref.slice(0, 7)} is over ${MAX_FILE_BYTES} bytes; is it the config file?`
+    );
+  return data;
+}
+var MAX_PR_FILES = 3e3;
+async function pullFiles(octokit, repo, n) {
+  const files = await apiCallOr404(`GET /repos/${repo.owner}/${repo.repo}/pulls/${n}/files`, () => {
+    let seen = 0;
+    return octokit.paginate(
+      octokit.rest.pulls.listFiles,
+      { ...repo, pull_number: n, per_page: 100 },
+      (response, done) => {
+        seen += response.data.length;
+        if (seen >= MAX_PR_FILES) done();
+        return response.data;
+      }
+    );
+  });
+  if (files === null) return null;
+  return files.slice(0, MAX_PR_FILES).flatMap((f) => f.previous_filename ? [f.filename, f.previous_filename] : [f.filename]);
+}
+
 // src/action/decide.ts
 function mergeReports(reports) {
   const verdict = worst(
@@ -106538,8 +106603,9 @@ function nothingToDo(verdict, summary2) {
   return { verdict, reportPath: null, commentUrl: null, regressions: 0, summary: summary2, failure: null };
 }
 async function publish(flow, compared, sha, target) {
-  const { report, parts } = compared;
-  const reportPath = await writeReport(flow, compared, sha);
+  const { parts } = compared;
+  const report = await withChangedFiles(flow, compared.report, target);
+  const reportPath = await writeReport(flow, { report, parts }, sha);
   const imageUrl = target ? await image(flow, compared, target) : void 0;
   const stacks = parts.flatMap((p) => p.stacks);
   const body2 = renderMarkdown(report, {
@@ -106561,6 +106627,11 @@ async function publish(flow, compared, sha, target) {
     summary: body2,
     failure: shouldFail(report.verdict, flow.inputs.failOnRegression) ? `flamegate: ${regressions} regression(s) over the threshold (see the PR comment or the job summary)` : null
   };
+}
+async function withChangedFiles(flow, report, target) {
+  if (!target) return report;
+  const files = await pullFiles(flow.octokit, flow.repo, target.pr).catch(() => null);
+  return files ? markChanged(report, files) : report;
 }
 async function writeReport(flow, { report, parts }, sha) {
   const dir = join4(flow.out, "report");
@@ -106684,52 +106755,6 @@ function chooseBaseline(artifacts, service, baseBranch, mergeBase2, excludeSha =
   return newest ? { artifact: newest, match: "newest" } : null;
 }
 
-// src/github/pulls.ts
-async function getPull(octokit, repo, n) {
-  const { data } = await apiCall(
-    `GET /repos/${repo.owner}/${repo.repo}/pulls/${n}`,
-    () => octokit.rest.pulls.get({ ...repo, pull_number: n })
-  );
-  return {
-    number: data.number,
-    headSha: data.head.sha,
-    baseRef: data.base.ref,
-    baseSha: data.base.sha
-  };
-}
-async function mergeBase(octokit, repo, base, head) {
-  const r = await apiCallOr404(
-    `GET /repos/${repo.owner}/${repo.repo}/compare/${base}...${head}`,
-    () => octokit.rest.repos.compareCommitsWithBasehead({
-      ...repo,
-      basehead: `${base}...${head}`,
-      per_page: 1
-    })
-  );
-  const sha = r?.data.merge_base_commit.sha;
-  if (r && !sha) throw new FlamegateError(`GitHub API compare ${base}...${head}: no merge base`);
-  return sha ?? null;
-}
-var MAX_FILE_BYTES = 1024 * 1024;
-async function fileAt(octokit, repo, path4, ref) {
-  const r = await apiCallOr404(
-    `GET /repos/${repo.owner}/${repo.repo}/contents/${path4}?ref=${ref}`,
-    () => octokit.rest.repos.getContent({ ...repo, path: path4, ref, mediaType: { format: "raw" } })
-  );
-  if (r === null) return null;
-  const raw = r.data;
-  const data = typeof raw === "string" ? raw : raw instanceof ArrayBuffer || raw instanceof Uint8Array ? Buffer.from(raw).toString("utf8") : null;
-  if (data === null)
-    throw new FlamegateError(
-      `${path4} at ${ref.slice(0, 7)} is not a file (GitHub lists a folder there)`
-    );
-  if (Buffer.byteLength(data) > MAX_FILE_BYTES)
-    throw new FlamegateError(
-      `${path4} at ${ref.slice(0, 7)} is over ${MAX_FILE_BYTES} bytes; is it the config file?`
-    );
-  return data;
-}
-
 // src/action/flows/baseline.ts
 async function mergeBaseOf(flow, baseSha, headSha) {
   return await mergeBase(flow.octokit, flow.repo, baseSha, headSha) ?? baseSha;
@@ -106828,6 +106853,13 @@ function list(v) {
 }
 var INLINE_INPUTS = ["runtime", "start", "ready", "load-url", "load-command", "build"];
 function inlineConfig(r, get, baseDir) {
+  const name = get("service") === "" ? "app" : get("service");
+  if (!SERVICE_NAME.test(name))
+    r.fail(
+      "service",
+      name,
+      "a service name [A-Za-z0-9][A-Za-z0-9._-]{0,63} (a letter or digit, then at most 63 letters, digits, '.', '_' or '-')"
+    );
   const runtime = get("runtime");
   if (!RUNTIMES.includes(runtime))
     r.fail("runtime", runtime, "'go', 'python' or 'node' (with 'start')");
@@ -106857,7 +106889,6 @@ function inlineConfig(r, get, baseDir) {
       get("duration"),
       "empty with 'load-command' (the command decides how long it runs)"
     );
-  const name = get("service") === "" ? "app" : get("service");
   const service = {
     runtime,
     start: get("start"),
@@ -106925,7 +106956,7 @@ function parseInputs(get, workspace) {
   if (config.services.length === 0)
     r.fail("config", get("config"), "a flamegate.yml with at least one service under 'services:'");
   const thresholds = thresholdInputs(r, get);
-  config = { ...config, gate: withThresholds(config.gate ?? DEFAULT_GATE, thresholds) };
+  config = { ...config, gate: withThresholds(config.gate, thresholds) };
   const baseline = choice(r, get, "baseline", ["artifact", "rerun", "auto"], "artifact");
   const profileSetRaw = get("profile-set");
   const profileSet = profileSetRaw === "" ? void 0 : resolve3(workingDirectory, profileSetRaw);
@@ -107109,8 +107140,8 @@ async function rerun(flow, services, mergeBaseSha, pr) {
 
 // src/action/flows/pull-request.ts
 async function pullRequestFlow(flow, pr) {
-  const mb = await mergeBaseOf(flow, pr.baseSha, pr.headSha);
-  flow.gate = await baseGate(flow, mb);
+  const mergeBaseSha = await mergeBaseOf(flow, pr.baseSha, pr.headSha);
+  flow.gate = await baseGate(flow, mergeBaseSha);
   const all = [];
   const reruns = [];
   for (const service of flow.inputs.config.services) {
@@ -107118,7 +107149,7 @@ async function pullRequestFlow(flow, pr) {
       reruns.push(service);
       continue;
     }
-    const baseline = await findBaseline(flow, service, pr.baseRef, mb);
+    const baseline = await findBaseline(flow, service, pr.baseRef, mergeBaseSha);
     if (flow.inputs.baseline === "auto" && autoReruns(flow, service, baseline)) {
       reruns.push(service);
       continue;
@@ -107137,11 +107168,11 @@ async function pullRequestFlow(flow, pr) {
     );
     const sets = { service, head, baseline };
     all.push(sets);
-    describeBaseline(flow, sets, pr.baseRef, mb);
+    describeBaseline(flow, sets, pr.baseRef, mergeBaseSha);
   }
   let { report, parts } = await compareWithBaselines(flow, all, flow.gate);
   if (reruns.length > 0) {
-    const ab = await rerun(flow, reruns, mb, pr);
+    const ab = await rerun(flow, reruns, mergeBaseSha, pr);
     parts = [...parts, ...ab];
     report = mergeReports([report, ...ab.map((p) => p.report)]);
   }
@@ -107340,9 +107371,10 @@ var engine = {
       outDir,
       log2
     );
+    const budget = new ReadBudget();
     const r = compareSets(
-      readSide(join13(outDir, "base", service.name)),
-      readSide(join13(outDir, "head", service.name)),
+      readSide(join13(outDir, "base", service.name), budget),
+      readSide(join13(outDir, "head", service.name), budget),
       gate,
       { paired: true, stacks: true }
     );

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
+import {
+  SERVICE_LOG,
+  assembleProfileSet,
+  freePort,
+  runRound
+} from "./chunk-6P7SJA3W.js";
+import {
+  packageRoot
+} from "./chunk-7RDH22UK.js";
+import {
+  compareSets,
+  flameSvgsFor,
+  htmlFor,
+  markdownFor,
+  readSide,
+  renderJson,
+  renderSummary
+} from "./chunk-QQYZRXWH.js";
+import {
+  ReadBudget,
+  parseConfig,
+  require_dist,
+  writeProfileSet
+} from "./chunk-NIEJ3FAV.js";
+import {
+  FlamegateError,
+  __toESM
+} from "./chunk-QMCRCNTE.js";
+
+// src/cli/demo.ts
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join as join2, resolve } from "node:path";
+
+// src/session/fixtures.ts
+var import_yaml = __toESM(require_dist(), 1);
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+function fixtureDir(runtime) {
+  return join(packageRoot(), "fixtures", "services", runtime);
+}
+async function loadFixtureConfig(runtime) {
+  const dir = fixtureDir(runtime);
+  const file = join(dir, "flamegate.yml");
+  if (!existsSync(file))
+    throw new FlamegateError(
+      `${file}: the ${runtime} fixture service is missing from this flamegate package; reinstall it`
+    );
+  let text = readFileSync(file, "utf8");
+  const ports = new Set([...text.matchAll(/127\.0\.0\.1:(\d{2,5})\b/g)].map((m) => m[1] ?? ""));
+  for (const port of ports) {
+    text = text.replace(new RegExp(`\\b${port}\\b`, "g"), String(await freePort()));
+  }
+  return parseConfig((0, import_yaml.parse)(text), file, dir);
+}
+
+// src/cli/demo.ts
+var DEFAULT_OUT = "flamegate-demo";
+async function demoCommand(values) {
+  const out = resolve(values.out ?? DEFAULT_OUT);
+  const log = (line) => process.stderr.write(`flamegate demo: ${line}
+`);
+  const config = await loadFixtureConfig("node");
+  const fixture = config.services[0];
+  if (!fixture) throw new FlamegateError(`${config.source}: the Node fixture defines no service`);
+  const sides = [
+    { name: "base", service: fixture, dir: join2(out, "base"), results: [] },
+    {
+      name: "head",
+      service: { ...fixture, env: { ...fixture.env, FLAMEGATE_REGRESSION: "both" } },
+      dir: join2(out, "head"),
+      results: []
+    }
+  ];
+  for (const side of sides) {
+    rmSync(side.dir, { recursive: true, force: true });
+    mkdirSync(join2(side.dir, fixture.name), { recursive: true });
+    writeFileSync(join2(side.dir, fixture.name, SERVICE_LOG), "");
+  }
+  const started = performance.now();
+  log(
+    `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both; ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`
+  );
+  for (let round = 1; round <= fixture.rounds; round++) {
+    const order = round % 2 === 1 ? sides : [...sides].reverse();
+    for (const side of order) {
+      side.results.push(
+        await runRound(side.service, {
+          round,
+          logFile: join2(side.dir, fixture.name, SERVICE_LOG),
+          log: (line) => log(`${side.name}: ${line}`)
+        })
+      );
+    }
+  }
+  for (const side of sides) {
+    const set = assembleProfileSet(side.service, side.results, {
+      cwd: fixtureDir("node"),
+      ref: side.name,
+      serviceLog: SERVICE_LOG
+    });
+    writeProfileSet(join2(side.dir, fixture.name), set);
+  }
+  const budget = new ReadBudget();
+  const { report, stacks, warnings } = compareSets(
+    readSide(sides[0].dir, budget),
+    readSide(sides[1].dir, budget),
+    config.gate,
+    { stacks: true }
+  );
+  for (const w of warnings) log(`warning: ${w}`);
+  const files = [
+    ["report.json", renderJson(report)],
+    ["report.md", markdownFor(report, stacks)],
+    ["report.html", htmlFor(report, stacks, "flamegate demo")]
+  ];
+  const svgs = flameSvgsFor(report, stacks);
+  for (const f of svgs) files.push([`flame.${f.kind}.svg`, f.svg]);
+  const headline = svgs.find((f) => f.headline);
+  if (headline) files.push(["flame.svg", headline.svg]);
+  for (const [name, text] of files) writeFileSync(join2(out, name), text);
+  process.stdout.write(renderSummary(report));
+  process.stdout.write(
+    `
+flamegate demo: ${((performance.now() - started) / 1e3).toFixed(0)} s; wrote ${sides.map((s) => `${s.dir}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}
+`
+  );
+  return report.verdict === "fail" ? 1 : 0;
+}
+export {
+  demoCommand
+};
