@@ -105,15 +105,15 @@ describe("python driver", () => {
       expect(alloc.cum.get(fn)?.file, fn).toBe("app.py");
     }
     // The 4 keep-alive connections' threads wait in socket reads between requests:
-    // left out as idle, and said so. (Which samples stay, readinto's own calls and
-    // stacks py-spy --nonblocking read torn, is sampled; test/capture/pyspy.test.ts
-    // has the rule on fixed input.)
+    // left out as idle, and said so when they reach 1 % of the samples, which is
+    // sampled (on a quiet machine they may not): at most one such note here;
+    // test/capture/pyspy.test.ts has the rule on fixed input.
     const idle = c.notes.filter((n) =>
       /^python: py-spy samples of threads waiting in .*SocketIO\.readinto \(socket\.py\).* \(each ≥ 1 % of the samples\) were left out as idle$/.test(
         n,
       ),
     );
-    expect(idle, c.notes.join("\n")).toHaveLength(1);
+    expect(idle.length, c.notes.join("\n")).toBeLessThanOrEqual(1);
     // py-spy --nonblocking reads a running process: on a busy machine over 1 % of its
     // samples can fail to read, which the driver rightly notes. Every other note is exact.
     expect(
