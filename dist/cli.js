@@ -11,9 +11,9 @@ import {
   errorMessage
 } from "./chunk-QMCRCNTE.js";
 
-// ../../main/node_modules/commander/lib/error.js
+// node_modules/commander/lib/error.js
 var require_error = __commonJS({
-  "../../main/node_modules/commander/lib/error.js"(exports) {
+  "node_modules/commander/lib/error.js"(exports) {
     var CommanderError2 = class extends Error {
       /**
        * Constructs the CommanderError class
@@ -46,9 +46,9 @@ var require_error = __commonJS({
   }
 });
 
-// ../../main/node_modules/commander/lib/argument.js
+// node_modules/commander/lib/argument.js
 var require_argument = __commonJS({
-  "../../main/node_modules/commander/lib/argument.js"(exports) {
+  "node_modules/commander/lib/argument.js"(exports) {
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Argument2 = class {
       /**
@@ -174,9 +174,9 @@ var require_argument = __commonJS({
   }
 });
 
-// ../../main/node_modules/commander/lib/help.js
+// node_modules/commander/lib/help.js
 var require_help = __commonJS({
-  "../../main/node_modules/commander/lib/help.js"(exports) {
+  "node_modules/commander/lib/help.js"(exports) {
     var { humanReadableArgName } = require_argument();
     var Help2 = class {
       constructor() {
@@ -776,9 +776,9 @@ ${itemIndentStr}`);
   }
 });
 
-// ../../main/node_modules/commander/lib/option.js
+// node_modules/commander/lib/option.js
 var require_option = __commonJS({
-  "../../main/node_modules/commander/lib/option.js"(exports) {
+  "node_modules/commander/lib/option.js"(exports) {
     var { InvalidArgumentError: InvalidArgumentError2 } = require_error();
     var Option2 = class {
       /**
@@ -1089,9 +1089,9 @@ var require_option = __commonJS({
   }
 });
 
-// ../../main/node_modules/commander/lib/suggestSimilar.js
+// node_modules/commander/lib/suggestSimilar.js
 var require_suggestSimilar = __commonJS({
-  "../../main/node_modules/commander/lib/suggestSimilar.js"(exports) {
+  "node_modules/commander/lib/suggestSimilar.js"(exports) {
     var maxDistance = 3;
     function editDistance(a, b) {
       if (Math.abs(a.length - b.length) > maxDistance)
@@ -1169,9 +1169,9 @@ var require_suggestSimilar = __commonJS({
   }
 });
 
-// ../../main/node_modules/commander/lib/command.js
+// node_modules/commander/lib/command.js
 var require_command = __commonJS({
-  "../../main/node_modules/commander/lib/command.js"(exports) {
+  "node_modules/commander/lib/command.js"(exports) {
     var EventEmitter = __require("node:events").EventEmitter;
     var childProcess = __require("node:child_process");
     var path = __require("node:path");
@@ -3415,9 +3415,9 @@ Expecting one of '${allowedValues.join("', '")}'`);
   }
 });
 
-// ../../main/node_modules/commander/index.js
+// node_modules/commander/index.js
 var require_commander = __commonJS({
-  "../../main/node_modules/commander/index.js"(exports) {
+  "node_modules/commander/index.js"(exports) {
     var { Argument: Argument2 } = require_argument();
     var { Command: Command2 } = require_command();
     var { CommanderError: CommanderError2, InvalidArgumentError: InvalidArgumentError2 } = require_error();
@@ -3437,7 +3437,7 @@ var require_commander = __commonJS({
   }
 });
 
-// ../../main/node_modules/commander/esm.mjs
+// node_modules/commander/esm.mjs
 var import_index = __toESM(require_commander(), 1);
 var {
   program,
@@ -3477,7 +3477,7 @@ function addRun(program2, exit) {
       "  flamegate run --config flamegate.yml --out profiles/head --ref $(git rev-parse --short HEAD)"
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-25RDMPZK.js")).runCommand(opts));
+    exit(await (await import("./chunk-DVIB7LKS.js")).runCommand(opts));
   });
 }
 function addCompare(program2, exit) {
@@ -3490,7 +3490,7 @@ function addCompare(program2, exit) {
       "  flamegate compare --base profiles/base --head profiles/head \\\n    --config flamegate.yml --markdown report.md --html report.html\n  flamegate compare --base before.pb.gz --head after.pb.gz\n\nRounds are compared as independent samples unless --paired; `ab` writes its own report."
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-3EY7TSPM.js")).compareCommand(opts));
+    exit(await (await import("./chunk-6RADDA2J.js")).compareCommand(opts));
   });
 }
 function addAb(program2, exit) {
@@ -3510,12 +3510,12 @@ ${example(
       "  git worktree add ../base origin/main\n  flamegate ab --base-dir ../base --head-dir . --config flamegate.yml --out flamegate-ab"
     )}`
   ).action(async (opts) => {
-    exit(await (await import("./chunk-ZJL5J3Q2.js")).abCommand(opts));
+    exit(await (await import("./chunk-2KOHLLUI.js")).abCommand(opts));
   });
 }
 function addDemo(program2, exit) {
   program2.command("demo").description("profile the bundled Node service against its known regression (needs only Node)").option("--out <dir>", "where the profile sets and the report go", "flamegate-demo").addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
-    exit(await (await import("./chunk-AZDM4LHB.js")).demoCommand(opts));
+    exit(await (await import("./chunk-KZ2UTKIB.js")).demoCommand(opts));
   });
 }
 function buildProgram(exit) {

@@ -2,12 +2,12 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-6P7SJA3W.js";
+} from "./chunk-BYS6XTKT.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-NIEJ3FAV.js";
+} from "./chunk-WWNQYIFE.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -5,7 +5,7 @@ import {
   assembleProfileSet,
   freePort,
   runRound
-} from "./chunk-6P7SJA3W.js";
+} from "./chunk-BYS6XTKT.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,13 +17,13 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-QQYZRXWH.js";
+} from "./chunk-URRLPMZW.js";
 import {
   ReadBudget,
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-NIEJ3FAV.js";
+} from "./chunk-WWNQYIFE.js";
 import {
   FlamegateError,
   __toESM

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-QQYZRXWH.js";
+} from "./chunk-URRLPMZW.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

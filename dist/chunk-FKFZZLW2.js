@@ -3,23 +3,23 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-UIRXAZCG.js";
+} from "./chunk-L5GAAQ6J.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-6P7SJA3W.js";
+} from "./chunk-BYS6XTKT.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-QQYZRXWH.js";
+} from "./chunk-URRLPMZW.js";
 import {
   ReadBudget,
   loadConfig,
   writeProfileSet
-} from "./chunk-NIEJ3FAV.js";
+} from "./chunk-WWNQYIFE.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -3,17 +3,17 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-UIRXAZCG.js";
+} from "./chunk-L5GAAQ6J.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-QQYZRXWH.js";
+} from "./chunk-URRLPMZW.js";
 import {
   DEFAULT_GATE,
   ReadBudget,
   loadConfig
-} from "./chunk-NIEJ3FAV.js";
+} from "./chunk-WWNQYIFE.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";

@@ -29,7 +29,7 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-NIEJ3FAV.js";
+} from "./chunk-WWNQYIFE.js";
 import {
   FlamegateError,
   ProfileFormatError
@@ -1175,7 +1175,7 @@ ${sections}
 `;
 }
 
-// ../../main/node_modules/markdown-table/index.js
+// node_modules/markdown-table/index.js
 function defaultStringLength(value) {
   return value.length;
 }

@@ -6,12 +6,12 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-4EVA6OQK.js";
-import "./chunk-UIRXAZCG.js";
-import "./chunk-6P7SJA3W.js";
+} from "./chunk-FKFZZLW2.js";
+import "./chunk-L5GAAQ6J.js";
+import "./chunk-BYS6XTKT.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-QQYZRXWH.js";
-import "./chunk-NIEJ3FAV.js";
+import "./chunk-URRLPMZW.js";
+import "./chunk-WWNQYIFE.js";
 import "./chunk-QMCRCNTE.js";
 export {
   abCommand,
