@@ -3490,7 +3490,7 @@ function addCompare(program2, exit) {
       "  flamegate compare --base profiles/base --head profiles/head \\\n    --config flamegate.yml --markdown report.md --html report.html\n  flamegate compare --base before.pb.gz --head after.pb.gz\n\nRounds are compared as independent samples unless --paired; `ab` writes its own report."
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-6RADDA2J.js")).compareCommand(opts));
+    exit(await (await import("./chunk-QBQCSB2B.js")).compareCommand(opts));
   });
 }
 function addAb(program2, exit) {
@@ -3510,12 +3510,12 @@ ${example(
       "  git worktree add ../base origin/main\n  flamegate ab --base-dir ../base --head-dir . --config flamegate.yml --out flamegate-ab"
     )}`
   ).action(async (opts) => {
-    exit(await (await import("./chunk-2KOHLLUI.js")).abCommand(opts));
+    exit(await (await import("./chunk-G4DLA4CF.js")).abCommand(opts));
   });
 }
 function addDemo(program2, exit) {
   program2.command("demo").description("profile the bundled Node service against its known regression (needs only Node)").option("--out <dir>", "where the profile sets and the report go", "flamegate-demo").addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
-    exit(await (await import("./chunk-KZ2UTKIB.js")).demoCommand(opts));
+    exit(await (await import("./chunk-LFJM6KNL.js")).demoCommand(opts));
   });
 }
 function buildProgram(exit) {

@@ -3,8 +3,8 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-FKFZZLW2.js";
-import "./chunk-L5GAAQ6J.js";
+} from "./chunk-JBZZIJEA.js";
+import "./chunk-JIR4D3BU.js";
 import {
   require_abs,
   require_actualApply,
@@ -50,7 +50,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-URRLPMZW.js";
+} from "./chunk-KTNBZXOV.js";
 import {
   ConfigReader,
   DEFAULT_GATE,

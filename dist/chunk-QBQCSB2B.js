@@ -3,12 +3,12 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-L5GAAQ6J.js";
+} from "./chunk-JIR4D3BU.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-URRLPMZW.js";
+} from "./chunk-KTNBZXOV.js";
 import {
   DEFAULT_GATE,
   ReadBudget,

@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-L5GAAQ6J.js";
+} from "./chunk-JIR4D3BU.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
@@ -14,7 +14,7 @@ import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-URRLPMZW.js";
+} from "./chunk-KTNBZXOV.js";
 import {
   ReadBudget,
   loadConfig,

@@ -17,7 +17,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-URRLPMZW.js";
+} from "./chunk-KTNBZXOV.js";
 import {
   ReadBudget,
   parseConfig,

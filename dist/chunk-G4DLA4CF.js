@@ -6,11 +6,11 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-FKFZZLW2.js";
-import "./chunk-L5GAAQ6J.js";
+} from "./chunk-JBZZIJEA.js";
+import "./chunk-JIR4D3BU.js";
 import "./chunk-BYS6XTKT.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-URRLPMZW.js";
+import "./chunk-KTNBZXOV.js";
 import "./chunk-WWNQYIFE.js";
 import "./chunk-QMCRCNTE.js";
 export {

@@ -3210,39 +3210,23 @@ function valueStats(counts, design, variant, minCount) {
   const pooled = mean(counts);
   const levelBase = mean(yBase);
   const levelHead = mean(yHead);
-  const floor = floorCount(counts, baseRounds, variant);
-  const comesAndGoes = intermittent(counts, baseRounds, minCount);
-  if (design.paired) {
-    const z = yHead.map((v, r) => v - yBase[r]);
-    return {
-      delta: mean(z),
-      s2: variance(z) / 2,
-      df: z.length - 1,
-      poisson,
-      meanBase,
-      meanHead,
-      pooled,
-      levelBase,
-      levelHead,
-      floor,
-      intermittent: comesAndGoes
-    };
-  }
-  const df = baseRounds + headRounds - 2;
-  const s2 = df > 0 ? (sumSquares(yBase) + sumSquares(yHead)) / df : 0;
-  return {
-    delta: levelHead - levelBase,
-    s2,
-    df,
+  const shared = {
     poisson,
     meanBase,
     meanHead,
     pooled,
     levelBase,
     levelHead,
-    floor,
-    intermittent: comesAndGoes
+    floor: floorCount(counts, baseRounds, variant),
+    intermittent: intermittent(counts, baseRounds, minCount)
   };
+  if (design.paired) {
+    const z = yHead.map((v, r) => v - yBase[r]);
+    return { delta: mean(z), s2: variance(z) / 2, df: z.length - 1, ...shared };
+  }
+  const df = baseRounds + headRounds - 2;
+  const s2 = df > 0 ? (sumSquares(yBase) + sumSquares(yHead)) / df : 0;
+  return { delta: levelHead - levelBase, s2, df, ...shared };
 }
 var FrameStatistics = class {
   constructor(series, design, minCount, variant = DEFAULT_VARIANT) {

@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-URRLPMZW.js";
+} from "./chunk-KTNBZXOV.js";
 import {
   FlamegateError
 } from "./chunk-QMCRCNTE.js";
