@@ -28,12 +28,96 @@ export const GATE_VARIANTS: { label: string; variant: ProcedureVariant }[] = [
   },
 ];
 
+/**
+ * The gate levers of issue 19's second round, on top of levers 4 and 5: the
+ * fail rule on the interval's upper end (outcome.ts reachableGrowth), and
+ * half the frames' alpha shared by each frame's share (frames.ts valueWeight).
+ */
+export const ISSUE_VARIANTS: { label: string; variant: ProcedureVariant }[] = [
+  {
+    label: "4 + 5 (before)",
+    variant: { ...DEFAULT_VARIANT, intervalThreshold: false, alphaByShare: 0 },
+  },
+  {
+    label: "+ threshold on the interval",
+    variant: { ...DEFAULT_VARIANT, intervalThreshold: true, alphaByShare: 0 },
+  },
+  {
+    label: "+ alpha by share",
+    variant: { ...DEFAULT_VARIANT, intervalThreshold: false, alphaByShare: 0.5 },
+  },
+  {
+    label: "both",
+    variant: { ...DEFAULT_VARIANT, intervalThreshold: true, alphaByShare: 0.5 },
+  },
+];
+
+/**
+ * Issue 19's cases at the default budget (10 paired rounds) and the demo's (3):
+ * A/A, +10 % in the hottest frame (leaf0, ~21 % of the samples), +25 % in a frame
+ * of ~10 % (leaf1), a uniform +10 % of the total, and +5 % in the hottest frame
+ * (what the interval rule newly fails: a real change under the threshold), and
+ * +50 % in a frame of ~2 % (what sharing alpha by share takes from cold frames).
+ */
+export function issueCells(scale = 1): LeverCell[] {
+  const n = (k: number) => Math.max(1, Math.round(k * scale));
+  const cells: LeverCell[] = [];
+  for (const rounds of [10, 5, 3]) {
+    const cpu = (extra: Partial<Scenario> = {}): Scenario => ({
+      kind: "cpu",
+      rounds,
+      paired: true,
+      ...extra,
+    });
+    cells.push(
+      { name: `A/A, ${rounds} rounds`, scenario: cpu(), trials: n(3_000), hit: "verdict-fail" },
+      {
+        name: `A/A, leaf of ~10 % inlined in half the processes, ${rounds} rounds`,
+        scenario: cpu({ inlined: { leaf: 1, probability: 0.5 } }),
+        trials: n(3_000),
+        hit: "verdict-fail",
+      },
+      {
+        name: `+10 % in the hottest frame (~21 %) fails, ${rounds} rounds`,
+        scenario: cpu({ leafEffects: { 0: 1.1 } }),
+        trials: n(500),
+        hit: ["leaf0"],
+      },
+      {
+        name: `+5 % in the hottest frame fails, ${rounds} rounds`,
+        scenario: cpu({ leafEffects: { 0: 1.05 } }),
+        trials: n(500),
+        hit: ["leaf0"],
+      },
+      {
+        name: `+25 % in a frame of ~10 % fails, ${rounds} rounds`,
+        scenario: cpu({ leafEffects: { 1: 1.25 } }),
+        trials: n(500),
+        hit: ["leaf1"],
+      },
+      {
+        name: `+50 % in a frame of ~2 % fails, ${rounds} rounds`,
+        scenario: cpu({ leafEffects: { 9: 1.5 } }),
+        trials: n(500),
+        hit: ["leaf9"],
+      },
+      {
+        name: `uniform +10 %: the total fails, ${rounds} rounds`,
+        scenario: cpu({ uniform: 1.1 }),
+        trials: n(500),
+        hit: "total-fail",
+      },
+    );
+  }
+  return cells;
+}
+
 interface LeverCell {
   name: string;
   scenario: Scenario;
   trials: number;
-  /** What a hit is: the comparison fails, or one of these functions fails. */
-  hit: "verdict-fail" | string[];
+  /** What a hit is: the comparison fails, its total fails, or one of these functions fails. */
+  hit: "verdict-fail" | "total-fail" | string[];
 }
 
 /**
@@ -114,18 +198,25 @@ export function leverCells(scale = 1): LeverCell[] {
 }
 
 /** Per cell, per variant: hits. */
-export function runLeverCells(cells: LeverCell[], noise: NoiseModel, seed: number): number[][] {
+export function runLeverCells(
+  cells: LeverCell[],
+  noise: NoiseModel,
+  seed: number,
+  variants = GATE_VARIANTS,
+): number[][] {
   return cells.map((cell, c) => {
     const u = rng(seed + c);
-    const hits = GATE_VARIANTS.map(() => 0);
+    const hits = variants.map(() => 0);
     for (let t = 0; t < cell.trials; t++) {
       const series = simulate(cell.scenario, noise, SHAPE, u);
-      GATE_VARIANTS.forEach(({ variant }, v) => {
+      variants.forEach(({ variant }, v) => {
         const j = judge(series, DEFAULT_GATE, undefined, variant);
         const hit =
           cell.hit === "verdict-fail"
             ? j.verdict === "fail"
-            : j.frames.some((f) => f.verdict === "fail" && cell.hit.includes(f.function));
+            : cell.hit === "total-fail"
+              ? j.total.verdict === "fail"
+              : j.frames.some((f) => f.verdict === "fail" && cell.hit.includes(f.function));
         if (hit) hits[v]!++;
       });
     }
@@ -135,14 +226,18 @@ export function runLeverCells(cells: LeverCell[], noise: NoiseModel, seed: numbe
 
 const pct = (x: number) => `${(x * 100).toFixed(x < 0.1 ? 2 : 1)} %`;
 
-export function leverTableOf(cells: LeverCell[], hits: number[][]): string {
+export function leverTableOf(
+  cells: LeverCell[],
+  hits: number[][],
+  variants = GATE_VARIANTS,
+): string {
   const rate = (h: number, n: number) => {
     const [lo, hi] = wilsonInterval(h, n);
     return `${pct(h / n)} (${pct(lo)} – ${pct(hi)})`;
   };
   return [
-    `| cell | trials | ${GATE_VARIANTS.map((v) => `${v.label}: rate (95 % CI)`).join(" | ")} |`,
-    `|---|---:|${GATE_VARIANTS.map(() => "---:").join("|")}|`,
+    `| cell | trials | ${variants.map((v) => `${v.label}: rate (95 % CI)`).join(" | ")} |`,
+    `|---|---:|${variants.map(() => "---:").join("|")}|`,
     ...cells.map(
       (c, i) =>
         `| ${c.name} | ${c.trials} | ${hits[i]!.map((h) => rate(h, c.trials)).join(" | ")} |`,

@@ -1,11 +1,19 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
 import { LEVERS, leverTable, readLeverRecords, runLever } from "./levers.js";
-import { leverCells, leverTableOf, runLeverCells, splitTable } from "./gate-levers.js";
+import {
+  ISSUE_VARIANTS,
+  issueCells,
+  leverCells,
+  leverTableOf,
+  runLeverCells,
+  splitTable,
+} from "./gate-levers.js";
 import { rejudgeKept, runReal } from "./real.js";
+import { type ArmRecord, armsTable, rejudgeArms, runArms } from "./arms.js";
 
 /**
  * npm run eval [-- --scale F --seed N --noise FILE]: the offline evaluation of the gate
@@ -27,7 +35,14 @@ import { rejudgeKept, runReal } from "./real.js";
  *
  * npm run eval -- --gate-levers [--noise FILE] [--cpu-samples N] [--scale F] [--seed N]:
  * the gate-side levers before and after, on the same simulated rounds (eval/gate-levers.ts);
+ * with --issue, the threshold and alpha levers on issue 19's cases;
  * with --split HZ, rounds × window splits of one 100 s capture budget per side instead.
+ *
+ * npm run eval -- --arms [--runtime go|node|python] [--pairs N] --keep DIR [--record FILE]:
+ * N runs of eight interleaved arms of the fixture at the default budget (A/A and the
+ * issue-19 regressions, eval/arms.ts), every arm kept under DIR and every comparison
+ * appended to FILE. npm run eval -- --arms-table FILE…: their table;
+ * npm run eval -- --rejudge-arms DIR [--record FILE]: every kept run judged again.
  *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
  * --keep DIR, judged again by the current default gate (same real rounds,
@@ -49,12 +64,17 @@ const { values, positionals } = parseArgs({
     record: { type: "string" },
     keep: { type: "string" },
     rejudge: { type: "string" },
+    arms: { type: "boolean", default: false },
+    "arms-table": { type: "string" },
+    "rejudge-arms": { type: "string" },
     lever: { type: "string" },
     "ab-cpu": { type: "boolean", default: false },
     levers: { type: "string" },
     // Simulate with the noise in this file (e.g. eval/noise-go.json from a real run); else the defaults.
     noise: { type: "string" },
     "gate-levers": { type: "boolean", default: false },
+    // With --gate-levers: the threshold and alpha levers on issue 19's cases instead.
+    issue: { type: "boolean", default: false },
     // With --gate-levers: rounds × window splits of one budget instead, at this many CPU samples a second.
     split: { type: "string" },
     // CPU samples per round in the simulation, instead of the noise model's.
@@ -62,6 +82,44 @@ const { values, positionals } = parseArgs({
   },
 });
 
+if (values.arms) {
+  const runtime = values.runtime;
+  const runs = Number(values.pairs);
+  if (
+    !(RUNTIMES as readonly string[]).includes(runtime) ||
+    !(Number.isInteger(runs) && runs > 0) ||
+    values.keep === undefined
+  ) {
+    process.stderr.write(
+      "eval: --arms needs --keep DIR, --runtime node, go or python and --pairs a whole number > 0\n",
+    );
+    process.exit(2);
+  }
+  const recs = await runArms({
+    runtime: runtime as Runtime,
+    runs,
+    keep: values.keep,
+    ...(values.record === undefined ? {} : { record: values.record }),
+    log: (line) => process.stderr.write(`eval: ${line}\n`),
+  });
+  process.stdout.write(`${armsTable(recs)}\n`);
+  process.exit(0);
+}
+if (values["arms-table"] !== undefined) {
+  const files = [values["arms-table"], ...positionals];
+  const recs = files.flatMap((f) =>
+    readFileSync(f, "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => JSON.parse(l) as ArmRecord),
+  );
+  process.stdout.write(`${armsTable(recs)}\n`);
+  process.exit(0);
+}
+if (values["rejudge-arms"] !== undefined) {
+  process.stdout.write(`${armsTable(rejudgeArms(values["rejudge-arms"], values.record))}\n`);
+  process.exit(0);
+}
 if (values.rejudge !== undefined) {
   if (!existsSync(values.rejudge)) {
     process.stderr.write(
@@ -173,6 +231,14 @@ if (values["gate-levers"] && values.split !== undefined) {
   }
   process.stdout.write(
     `noise model: ${JSON.stringify(noise, null, 1)}\nseed ${seed}, scale ${scale}\n\n${splitTable(noise, perSecond, seed, scale)}\n`,
+  );
+  process.exit(0);
+}
+if (values["gate-levers"] && values.issue) {
+  const cells = issueCells(scale);
+  const hits = runLeverCells(cells, noise, seed, ISSUE_VARIANTS);
+  process.stdout.write(
+    `noise model: ${JSON.stringify(noise, null, 1)}\nseed ${seed}, scale ${scale}\n\n${leverTableOf(cells, hits, ISSUE_VARIANTS)}\n`,
   );
   process.exit(0);
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { KindSeries } from "../../src/compare/series.js";
 import { type Judgement, judge } from "../../src/compare/verdict/judge.js";
 import { DEFAULT_GATE, type GateConfig } from "../../src/config.js";
+import { DEFAULT_VARIANT, type ProcedureVariant } from "../../src/compare/verdict/policy.js";
 import { noteText, totalInWords } from "../../src/report/notes.js";
 import { DEFAULT_NOISE, type Scenario, rng, simulate, zipfShape } from "../../eval/simulate.js";
 
@@ -94,6 +95,49 @@ describe("judge: the statistical gate", () => {
     expect(j.frames[0]!.ci[1]).toBeGreaterThan(30);
     expect(j.frames[0]!.p).toBeLessThanOrEqual(DEFAULT_GATE.alpha);
     expectFinite(j);
+  });
+
+  it("holds the threshold against the interval: a proven growth fails unless shown smaller than it", () => {
+    const onEstimate: ProcedureVariant = { ...DEFAULT_VARIANT, intervalThreshold: false };
+    // +8 % in the hottest frame, 10 paired rounds: proven, estimated under the 10 % threshold,
+    // its interval reaches it. The estimate rule passes it; the interval rule fails it.
+    const s = series({ kind: "cpu", rounds: 10, paired: true, leafEffects: { 0: 1.08 } }, 7);
+    const byInterval = judge(s, DEFAULT_GATE).frames.find((f) => f.function === "leaf0")!;
+    const byEstimate = judge(s, DEFAULT_GATE, undefined, onEstimate).frames.find(
+      (f) => f.function === "leaf0",
+    )!;
+    expect(byInterval.self.deltaPct!).toBeLessThan(10);
+    expect(byInterval.ci[1]).toBeGreaterThanOrEqual(10);
+    expect(byInterval.p).toBeLessThanOrEqual(DEFAULT_GATE.alpha / 2);
+    expect(byInterval.verdict).toBe("fail");
+    expect(byEstimate.verdict).toBe("pass");
+    // +3 % measured on a million samples a round with little frame noise: proven, and its
+    // interval lies under the threshold: a real but small growth passes.
+    const quiet = { ...DEFAULT_NOISE, cpuSamplesPerRound: 1e6, sigmaFrame: 0.002 };
+    const small = simulate(
+      { kind: "cpu", rounds: 10, paired: true, leafEffects: { 0: 1.03 } },
+      quiet,
+      SHAPE,
+      rng(7),
+    );
+    const leaf = judge(small, DEFAULT_GATE).frames.find((f) => f.function === "leaf0")!;
+    expect(leaf.p).toBeLessThanOrEqual(DEFAULT_GATE.alpha / 2);
+    expect(leaf.ci[1]).toBeLessThan(10);
+    expect(leaf.verdict).toBe("pass");
+  });
+
+  it("shares half the frames' alpha by share: the hottest frame is tested at a larger level", () => {
+    const bySize: ProcedureVariant = { ...DEFAULT_VARIANT, alphaByShare: 0.5 };
+    const equal: ProcedureVariant = { ...DEFAULT_VARIANT, alphaByShare: 0 };
+    const s = series({ kind: "cpu", rounds: 10, paired: true, leafEffects: { 0: 1.1 } }, 11);
+    const hot = (v: ProcedureVariant) =>
+      judge(s, DEFAULT_GATE, undefined, v).frames.find((f) => f.function === "leaf0")!;
+    // Same test, same raw p; the adjusted p of the hottest frame is smaller by share.
+    expect(hot(bySize).pRaw).toBe(hot(equal).pRaw);
+    expect(hot(bySize).p).toBeLessThan(hot(equal).p);
+    // And the MDE of a 5 % frame is reported at that frame's own level.
+    const mde = (v: ProcedureVariant) => judge(s, DEFAULT_GATE, undefined, v).mde.deltaPct;
+    expect(mde(bySize)).not.toBe(mde(equal));
   });
 
   it("a 30 % improvement of the hottest frame fails no other frame (compositional effect)", () => {

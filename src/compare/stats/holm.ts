@@ -16,3 +16,25 @@ export function holmAdjust(p: readonly number[]): number[] {
   });
   return adjusted;
 }
+
+/**
+ * Weighted Holm (Holm 1979, §4): value i gets the part w[i] / Σw of alpha at
+ * the first step; the values are taken in order of p / w, each against alpha
+ * times its weight over the weights not yet rejected. Equal weights give
+ * holmAdjust. Weights must not depend on the data the p-values test.
+ */
+export function weightedHolmAdjust(p: readonly number[], w: readonly number[]): number[] {
+  const m = p.length;
+  const ratio = (i: number) => (w[i]! > 0 ? p[i]! / w[i]! : Infinity);
+  const order = p.map((_, i) => i).sort((a, b) => ratio(a) - ratio(b));
+  let remaining = order.reduce((s, i) => s + Math.max(0, w[i]!), 0);
+  const adjusted = new Array<number>(m).fill(1);
+  let running = 0;
+  for (const i of order) {
+    const step = w[i]! > 0 ? (p[i]! * remaining) / w[i]! : 1;
+    running = Math.max(running, Math.min(1, step));
+    adjusted[i] = running;
+    remaining -= Math.max(0, w[i]!);
+  }
+  return adjusted;
+}

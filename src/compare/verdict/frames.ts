@@ -7,7 +7,7 @@ import {
 } from "../../config.js";
 import type { KindSeries } from "../series.js";
 import { mean, sumSquares, variance } from "../stats/describe.js";
-import { holmAdjust } from "../stats/holm.js";
+import { weightedHolmAdjust } from "../stats/holm.js";
 import {
   estimatePriorDf,
   moderatedVariance,
@@ -19,7 +19,7 @@ import { severity } from "../severity.js";
 import type { Verdict } from "../types.js";
 import { type Design, logPerWork, sampleCounts } from "./design.js";
 import type { VerdictNote } from "./notes.js";
-import { decide, growthOf } from "./outcome.js";
+import { decide, growthOf, reachableGrowth } from "./outcome.js";
 import {
   EXCESS_VARIANCE_FLOOR,
   JOB_FRAME_SIGMA,
@@ -137,6 +137,12 @@ export class FrameStatistics {
     return (growthOf(delta) * (v.meanBase + PSEUDOCOUNT)) / this.baseTotalCount;
   }
 
+  /** A frame's self samples as a share of all samples (a fraction), both sides pooled. */
+  selfShare(i: number): number {
+    const total = this.design.totalCount;
+    return total > 0 ? Math.min(1, this.statsOf(i).self.pooled / total) : 0;
+  }
+
   /** A frame's self and cum statistics; the same object for both when they are equal. */
   statsOf(i: number): { self: ValueStats; cum: ValueStats } {
     let v = this.stats.get(i);
@@ -252,29 +258,77 @@ export interface FrameCall {
   /** Estimated growth × base share: the share of the base total this change adds. */
   added: number;
   value: ValueStats;
-  /** Over the thresholds (growth and min-share): fails if proven. */
+  /** The estimate is over the thresholds (growth and min-share): warns if likely, undecided if not proven. */
   over: boolean;
+  /** Its first Holm step's level: the frames' alpha × its weight (familyWeights). */
+  level?: number;
+}
+
+/**
+ * The weight of a value in the Holm family of `m` values: an equal part of
+ * 1 − λ, and λ × `share` (its frame's self share of the samples, a fraction)
+ * split among the frame's `values` tested values; λ is the variant's
+ * alphaByShare (policy.ts SHARE_WEIGHTED_ALPHA).
+ */
+export function valueWeight(
+  share: number,
+  m: number,
+  values: number,
+  variant: ProcedureVariant,
+): number {
+  const byShare = variant.alphaByShare;
+  return (1 - byShare) / m + (byShare * share) / values;
+}
+
+/** The first Holm step's level of a one-value frame holding `share` in a family with these weights. */
+export function levelForShare(
+  weights: readonly number[],
+  gate: GateConfig,
+  variant: ProcedureVariant,
+): (share: number) => number {
+  const total = weights.reduce((a, b) => a + b, 0);
+  return (share) =>
+    total > 0
+      ? (alphaFrames(gate) * valueWeight(share, weights.length, 1, variant)) / total
+      : alphaFrames(gate);
+}
+
+/** The Holm weights of the family (valueWeight), shares pooled over both sides: blind to the change. */
+export function familyWeights(frames: FrameStatistics, family: readonly FrameTest[]): number[] {
+  const values = new Map<number, number>();
+  for (const t of family) values.set(t.frame, (values.get(t.frame) ?? 0) + 1);
+  return family.map((t) =>
+    valueWeight(frames.selfShare(t.frame), family.length, values.get(t.frame)!, frames.variant),
+  );
 }
 
 /**
  * The verdict of every tested frame: each value of the family against the
- * thresholds and the min-share floor at its Holm-adjusted p; a frame with
- * two values keeps the worse verdict (then the smaller p).
+ * thresholds and the min-share floor at its weighted-Holm-adjusted p; a frame
+ * with two values keeps the worse verdict (then the smaller p).
  */
 export function testFamily(
   frames: FrameStatistics,
   family: readonly FrameTest[],
+  weights: readonly number[],
   gate: GateConfig,
   thresholds: KindThresholds,
 ): Map<number, FrameCall> {
   const tests = family.map((t) => frames.testOf(t.value));
-  const adjusted = holmAdjust(tests.map((t) => t.p));
+  const adjusted = weightedHolmAdjust(
+    tests.map((t) => t.p),
+    weights,
+  );
+  const weightSum = weights.reduce((a, b) => a + b, 0);
   const best = new Map<number, FrameCall>();
   family.forEach((t, j) => {
     const test = tests[j]!;
     const added = frames.addedShare(t.value, test.delta);
     const over = growthOf(test.delta) >= thresholds.frame && added >= gate.minShare;
-    const verdict = decide(over, adjusted[j]!, test, alphaFrames(gate));
+    const reach = reachableGrowth(test, frames.variant.intervalThreshold);
+    const mayReach =
+      reach >= thresholds.frame && frames.addedShare(t.value, Math.log1p(reach)) >= gate.minShare;
+    const verdict = decide(mayReach, over, adjusted[j]!, test, alphaFrames(gate));
     const call: FrameCall = {
       which: t.which,
       test,
@@ -283,6 +337,7 @@ export function testFamily(
       added,
       value: t.value,
       over,
+      level: (alphaFrames(gate) * weights[j]!) / weightSum,
     };
     const prev = best.get(t.frame);
     if (

@@ -4,18 +4,19 @@ import { sum } from "../stats/describe.js";
 import { worst } from "../severity.js";
 import type { Comparison, FrameResult, NoiseEstimate, Verdict } from "../types.js";
 import { layOut, normaliseSpeed, roundValues, usable } from "./design.js";
-import { FrameStatistics, type ValueStats, framePrior, testFamily } from "./frames.js";
+import {
+  FrameStatistics,
+  type ValueStats,
+  familyWeights,
+  framePrior,
+  levelForShare,
+  testFamily,
+} from "./frames.js";
 import type { VerdictNote } from "./notes.js";
 import { pctOfLog } from "./outcome.js";
 import { varyingInlining } from "./inlining.js";
 import { frameResults } from "./results.js";
-import {
-  DEFAULT_VARIANT,
-  type ProcedureVariant,
-  TIME_KINDS,
-  alphaFrames,
-  alphaTotal,
-} from "./policy.js";
+import { DEFAULT_VARIANT, type ProcedureVariant, TIME_KINDS, alphaTotal } from "./policy.js";
 import { minimalDetectable, roundsToDecide } from "./power.js";
 import {
   TOP_FRAMES,
@@ -42,6 +43,7 @@ export interface Judgement {
   /** Functions judged, listed or not. */
   functionCount?: number;
   mde: Comparison["mde"];
+  thresholds?: Comparison["thresholds"];
   verdict?: Verdict;
   /** What the reader should know, as codes and numbers (report/notes.ts words them). */
   notes?: VerdictNote[];
@@ -88,44 +90,25 @@ export function judge(
     .filter((t) => !inlining.values.has(t.value));
   const prior = framePrior(family, stats, design, notes);
   frames.prior = prior;
-  const tested = testFamily(frames, family, gate, thresholds);
+  const weights = familyWeights(frames, family);
+  const tested = testFamily(frames, family, weights, gate, thresholds);
 
-  // Listed: every tested frame, and the `listed` largest others by cumulative share on
-  // either side (the order diff.ts keeps frames in); the rest are counted, not built.
-  const totalBase = sum(roundValues(series.totals.base, baseRounds));
-  const totalHead = sum(roundValues(series.totals.head, headRounds));
-  const untested = series.frames.map((_, i) => i).filter((i) => !tested.has(i));
-  const cumShare = (i: number) => {
-    const f = series.frames[i]!;
-    return largerShare(
-      sum(roundValues(f.cum.base, baseRounds)),
-      sum(roundValues(f.cum.head, headRounds)),
-      totalBase,
-      totalHead,
-    );
-  };
-  const shown = [...tested.keys(), ...largest(untested, cumShare, listed)];
+  const shown = shownFrames(series, tested, listed);
   const inlined = new Set(candidates.filter((i) => !tested.has(i)));
   const results = frameResults(frames, shown, tested, ignored, inlined);
-  if (inlined.size > 0)
-    notes.push({
-      code: "inlining-varies",
-      functions: [...inlined].map((f) => {
-        const g = inlining.callers.get(f);
-        return {
-          function: series.frames[f]!.function,
-          ...(g === undefined ? {} : { caller: series.frames[g]!.function }),
-          absentRounds: frames.cumCounts[f]!.filter((c) => c === 0).length,
-          rounds: baseRounds + headRounds,
-        };
-      }),
-    });
-  const level = alphaFrames(gate) / Math.max(1, family.length);
+  if (inlined.size > 0) notes.push(inliningNote(frames, inlined, inlining.callers));
+  const rounds = Math.min(baseRounds, headRounds);
   for (const r of results)
-    if (r.undecided)
-      r.result.roundsToDecide = roundsToDecide(r.test, Math.min(baseRounds, headRounds), level);
+    if (r.undecided) r.result.roundsToDecide = roundsToDecide(r.test, rounds, r.level);
 
-  const totalOutcome = totalTest(series, design, stats, thresholds.total, alphaTotal(gate));
+  const totalOutcome = totalTest(
+    series,
+    design,
+    stats,
+    thresholds.total,
+    alphaTotal(gate),
+    variant,
+  );
   notes.push(...totalOutcome.notes);
   const tooCold = series.frames.length - candidates.length - ignoredCount;
   if (family.length > 0 && (tooCold > 0 || ignoredCount > 0))
@@ -144,7 +127,7 @@ export function judge(
       count: warned.length,
       example: warned[0]!.result.function,
       deltaPct: pctOfLog(warned[0]!.test.delta),
-      roundsToDecide: roundsToDecide(warned[0]!.test, Math.min(baseRounds, headRounds), level),
+      roundsToDecide: roundsToDecide(warned[0]!.test, rounds, warned[0]!.level),
     });
   }
 
@@ -152,7 +135,15 @@ export function judge(
     total: totalOutcome.result,
     frames: results.map((r) => r.result),
     functionCount: series.frames.length,
-    mde: minimalDetectable(design, prior, gate, thresholds.frame, family.length, totalOutcome.test),
+    mde: minimalDetectable(
+      design,
+      prior,
+      gate,
+      thresholds.frame,
+      levelForShare(weights, gate, variant),
+      totalOutcome.test,
+    ),
+    thresholds: { framePct: thresholds.frame * 100, totalPct: thresholds.total * 100 },
     verdict: worst([totalOutcome.result.verdict, ...results.map((r) => r.result.verdict)]),
     notes,
     noise: {
@@ -162,6 +153,53 @@ export function judge(
       totalSigma: totalOutcome.runSigma,
       totalDriftSigma: totalOutcome.driftSigma,
     },
+  };
+}
+
+/**
+ * Listed: every tested frame, and the `listed` largest others by cumulative share on
+ * either side (the order diff.ts keeps frames in); the rest are counted, not built.
+ */
+function shownFrames(
+  series: KindSeries,
+  tested: ReadonlyMap<number, unknown>,
+  listed: number,
+): number[] {
+  const baseRounds = series.totals.base.length;
+  const headRounds = series.totals.head.length;
+  const totalBase = sum(roundValues(series.totals.base, baseRounds));
+  const totalHead = sum(roundValues(series.totals.head, headRounds));
+  const untested = series.frames.map((_, i) => i).filter((i) => !tested.has(i));
+  const cumShare = (i: number) => {
+    const f = series.frames[i]!;
+    return largerShare(
+      sum(roundValues(f.cum.base, baseRounds)),
+      sum(roundValues(f.cum.head, headRounds)),
+      totalBase,
+      totalHead,
+    );
+  };
+  return [...tested.keys(), ...largest(untested, cumShare, listed)];
+}
+
+/** The note naming the functions whose inlining varies between processes, and their callers. */
+function inliningNote(
+  frames: FrameStatistics,
+  inlined: ReadonlySet<number>,
+  callers: ReadonlyMap<number, number>,
+): VerdictNote {
+  const { series, design } = frames;
+  return {
+    code: "inlining-varies",
+    functions: [...inlined].map((f) => {
+      const g = callers.get(f);
+      return {
+        function: series.frames[f]!.function,
+        ...(g === undefined ? {} : { caller: series.frames[g]!.function }),
+        absentRounds: frames.cumCounts[f]!.filter((c) => c === 0).length,
+        rounds: design.baseRounds + design.headRounds,
+      };
+    }),
   };
 }
 

@@ -20,16 +20,28 @@ export function interval(t: MeanDifference): [number, number] {
 }
 
 /**
- * Over the threshold and proven (increase, p ≤ alpha after Holm): fail.
- * Over the threshold with suggestive evidence (p ≤ WARN_LEVEL): warn.
+ * The growth (a fraction) the fail rule holds against the thresholds: the
+ * upper end of the CI_LEVEL interval (`onInterval`), so a proven growth fails
+ * unless it is proven smaller than the threshold; else the estimate. With the
+ * estimate, a true change of exactly the threshold is estimated under it in
+ * half the runs and could never fail more often than that.
+ */
+export function reachableGrowth(t: MeanDifference, onInterval: boolean): number {
+  return onInterval ? interval(t)[1] / 100 : growthOf(t.delta);
+}
+
+/**
+ * Growth proven (p ≤ alpha after Holm) that may reach the threshold: fail.
+ * An estimate over the threshold with suggestive evidence (p ≤ WARN_LEVEL): warn.
  */
 export function decide(
-  overThreshold: boolean,
+  mayReach: boolean,
+  over: boolean,
   pAdjusted: number,
   t: TTestResult,
   alpha: number,
 ): Verdict {
-  if (!overThreshold || !(t.delta > 0)) return "pass";
-  if (pAdjusted <= alpha) return "fail";
-  return pAdjusted <= WARN_LEVEL ? "warn" : "pass";
+  if (!(t.delta > 0)) return "pass";
+  if (mayReach && pAdjusted <= alpha) return "fail";
+  return over && pAdjusted <= WARN_LEVEL ? "warn" : "pass";
 }

@@ -84,9 +84,28 @@ export interface ProcedureVariant {
   oneSidedFloor: boolean;
   /** Values inlining moves between a function and its caller leave the family (inlining.ts). */
   inliningViaCaller: boolean;
+  /** A proven growth fails when its interval reaches the threshold, not only its estimate (outcome.ts reaches). */
+  intervalThreshold: boolean;
+  /** The part of the frames' alpha shared in proportion to each frame's share of the samples (frames.ts valueWeight); 0: equal parts. */
+  alphaByShare: number;
 }
 
-export const DEFAULT_VARIANT: ProcedureVariant = { oneSidedFloor: true, inliningViaCaller: true };
+/**
+ * The part of the frames' alpha (a fraction) shared among the tested values in
+ * proportion to their frame's share of the samples; the rest is shared equally.
+ * A regression in a hot frame is the one a reviewer must not miss, and a hot
+ * frame's change is small in percent; a cold frame's regression, to matter,
+ * must grow by a multiple, which a small alpha still proves. The weights are
+ * pooled over both sides, blind to the change, so Holm's guarantee holds.
+ */
+export const SHARE_WEIGHTED_ALPHA = 0.5;
+
+export const DEFAULT_VARIANT: ProcedureVariant = {
+  oneSidedFloor: true,
+  inliningViaCaller: true,
+  intervalThreshold: true,
+  alphaByShare: SHARE_WEIGHTED_ALPHA,
+};
 
 /**
  * A frame is new in the head (or gone from it) for the min-count floor only

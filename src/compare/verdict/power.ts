@@ -10,7 +10,6 @@ import {
   MDE_POWER,
   MDE_REFERENCE_SHARE,
   PSEUDOCOUNT,
-  alphaFrames,
   alphaTotal,
 } from "./policy.js";
 
@@ -39,18 +38,17 @@ export interface FramePrior {
  * (deltaPct; statistics only), the smallest share at which a growth of
  * exactly the threshold fails with MDE_POWER (frameSharePct; statistics and
  * the min-share floor), and the smallest detectable change of the total.
- * Frames are tested at the first Holm step's level, alpha / family size.
+ * A frame holding `share` is tested at its first Holm step's level, `levelAt(share)`.
  */
 export function minimalDetectable(
   design: Design,
   prior: FramePrior,
   gate: GateConfig,
   threshold: number,
-  familySize: number,
+  levelAt: (share: number) => number,
   total: TTestResult,
 ): Comparison["mde"] {
   const { baseRounds, headRounds } = design;
-  const level = alphaFrames(gate) / Math.max(1, familySize);
   const ownDf = design.paired ? baseRounds - 1 : Math.max(0, baseRounds + headRounds - 2);
   const df = prior.priorDf + ownDf > 0 ? prior.priorDf + ownDf : Infinity;
   const perRound = design.totalCount;
@@ -60,7 +58,7 @@ export function minimalDetectable(
       (1 / (share * perRound + PSEUDOCOUNT) + prior.sigma0sq) * (1 / baseRounds + 1 / headRounds) +
         between,
     );
-  const mdeLog = (share: number) => minimalDetectableLog(se(share), level, MDE_POWER, df);
+  const mdeLog = (share: number) => minimalDetectableLog(se(share), levelAt(share), MDE_POWER, df);
   const detects = (share: number) =>
     Math.exp(mdeLog(share)) - 1 <= threshold && share * threshold >= gate.minShare;
   const share = smallestPassing(detects, 1e-6, 1);

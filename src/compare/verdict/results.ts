@@ -18,6 +18,8 @@ interface ShownFrame {
   test: TTestResult;
   /** Tested, over the thresholds, and not proven: the report says what would decide it. */
   undecided: boolean;
+  /** The tested value's first Holm step level (what "rounds to decide" is computed for). */
+  level: number;
 }
 
 /**
@@ -59,7 +61,14 @@ export function frameResults(
     };
     const selfAdded = frames.addedShare(selfValue, selfTest.delta);
     const undecided = tested.has(i) && call.over && call.verdict !== "fail";
-    return { result, selfAdded, added: call.added, test: call.test, undecided };
+    return {
+      result,
+      selfAdded,
+      added: call.added,
+      test: call.test,
+      undecided,
+      level: call.level ?? 0,
+    };
   });
   return results.sort(
     (a, b) =>

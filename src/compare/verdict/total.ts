@@ -12,8 +12,8 @@ import {
 import type { TotalResult } from "../types.js";
 import { type Design, logPerWork, roundValues, sampleCounts } from "./design.js";
 import type { TotalNote, VerdictNote } from "./notes.js";
-import { decide, growthOf, interval, pctOfLog } from "./outcome.js";
-import { PSEUDOCOUNT, TIME_KINDS } from "./policy.js";
+import { decide, growthOf, interval, pctOfLog, reachableGrowth } from "./outcome.js";
+import { DEFAULT_VARIANT, PSEUDOCOUNT, type ProcedureVariant, TIME_KINDS } from "./policy.js";
 import { roundsToDecide } from "./power.js";
 
 /** The total test: the total per unit of work, base against head. */
@@ -94,6 +94,7 @@ export function totalTest(
   stats: GateStatistics,
   threshold: number,
   alpha: number,
+  variant: ProcedureVariant = DEFAULT_VARIANT,
 ): TotalOutcome {
   const { baseRounds, headRounds } = design;
   const counts = sampleCounts(series.totals, design);
@@ -116,7 +117,13 @@ export function totalTest(
   const headRaw = sum(roundValues(series.totals.head, headRounds));
   const notes: VerdictNote[] = [];
   const over = growthOf(test.delta) >= threshold;
-  let verdict = decide(over, test.p, test, alpha);
+  let verdict = decide(
+    reachableGrowth(test, variant.intervalThreshold) >= threshold,
+    over,
+    test.p,
+    test,
+    alpha,
+  );
   let note: TotalNote | undefined;
   if (TIME_KINDS.has(series.kind) && !series.sameRunner) {
     note = "other-runner";

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { mean, median, sumSquares, variance } from "../../../src/compare/stats/describe.js";
-import { holmAdjust } from "../../../src/compare/stats/holm.js";
+import { holmAdjust, weightedHolmAdjust } from "../../../src/compare/stats/holm.js";
 import { minimalDetectableLog, smallestPassing } from "../../../src/compare/stats/mde.js";
 import {
   estimatePriorDf,
@@ -79,6 +79,16 @@ describe("Holm", () => {
     ]);
     expect(holmAdjust([0.5, 0.9])).toEqual([1, 1]);
     expect(holmAdjust([])).toEqual([]);
+  });
+  it("weighted: equal weights are Holm, and a heavy value gets its share of alpha first", () => {
+    const p = [0.03, 0.01, 0.04, 0.02];
+    expect(weightedHolmAdjust(p, [1, 1, 1, 1])).toEqual(holmAdjust(p));
+    // Weights 0.7, 0.1, 0.1, 0.1: value 0 is taken first (0.004 / 0.7), adjusted 0.004 / 0.7;
+    // then value 1 (0.01 / 0.1 = 0.1 over the remaining 0.3): 0.03, and so on.
+    const adj = weightedHolmAdjust([0.004, 0.01, 0.02, 0.5], [0.7, 0.1, 0.1, 0.1]);
+    expect(adj.map((x) => +x.toFixed(10))).toEqual([0.0057142857, 0.03, 0.04, 0.5]);
+    // A zero weight never rejects.
+    expect(weightedHolmAdjust([1e-9, 0.5], [0, 1])).toEqual([1, 0.5]);
   });
 });
 

@@ -1,0 +1,324 @@
+import { randomInt } from "node:crypto";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { compareSets } from "../src/compare/compare.js";
+import { readSide } from "../src/compare/inputs.js";
+import type { Comparison, Report } from "../src/compare/types.js";
+import { DEFAULT_BUDGET, DEFAULT_GATE, type Runtime, type ServiceConfig } from "../src/config.js";
+import { writeProfileSet } from "../src/model/profile-set.js";
+import {
+  type RoundResult,
+  SERVICE_LOG,
+  assembleProfileSet,
+  buildService,
+  runRound,
+} from "../src/session/index.js";
+import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
+import { wilsonInterval } from "../src/compare/stats/wilson.js";
+import { kindFigures } from "./levers.js";
+
+/**
+ * `npm run eval -- --real --arms` — the issue-19 cases at the product's default
+ * budget, measured on real captures of the fixture services.
+ *
+ * One run captures eight arms of the fixture, interleaved round by round (the
+ * order shuffled in every round): the base twice, and twice each of three heads
+ * with a known regression: the hottest CPU frame +10 %, the CPU total +10 % per
+ * request (the same frame grown by 10 % / its share), and +30 % bytes in the
+ * allocation frame buildIndex. Each arm is a profile set of
+ * DEFAULT_BUDGET.rounds rounds, so any two arms compare as an `ab` run's sides
+ * do (paired by round). From one run come four A/A comparisons (each arm with
+ * its twin) and two A/B comparisons per case (base 1 with head 1, base 2 with
+ * head 2): 2.5 × the comparisons of plain `ab` runs for the same capture time.
+ * The pairs of one run share a capture, so its comparisons are not independent
+ * of each other; the runs are.
+ *
+ * Every arm's profile set is kept under KEEP/<runtime>-<stamp>/<arm>, and the
+ * comparisons are judged from there, so `--rejudge-arms KEEP` judges every kept
+ * run again with the current default gate (a gate change measured on the same
+ * real rounds).
+ */
+
+export interface Arm {
+  name: string;
+  env: Record<string, string>;
+}
+
+/** Share of the fixture's CPU (fraction) its regressed frame holds at the default budget on this machine, measured from A/A arms. */
+const HOT_SHARE: Record<Runtime, number> = { go: 0.42, node: 0.31, python: 0.35 };
+
+export function armsOf(runtime: Runtime): Arm[] {
+  const totalPct = String(Math.round(10 / HOT_SHARE[runtime]));
+  const kinds: Arm[] = [
+    { name: "base", env: {} },
+    { name: "hot10", env: { FLAMEGATE_REGRESSION: "cpu", FLAMEGATE_REGRESSION_PCT: "10" } },
+    { name: "total10", env: { FLAMEGATE_REGRESSION: "cpu", FLAMEGATE_REGRESSION_PCT: totalPct } },
+    { name: "alloc30", env: { FLAMEGATE_REGRESSION: "alloc", FLAMEGATE_REGRESSION_PCT: "30" } },
+  ];
+  return kinds.flatMap((k) => [1, 2].map((i) => ({ name: `${k.name}-${i}`, env: k.env })));
+}
+
+/** The frame a regression lives in, by runtime (its callees count: perf folds inlined sha256 into them). */
+const HOT_FRAME: Record<Runtime, RegExp> = {
+  go: /hashPayload|sha256/,
+  node: /checksum/,
+  python: /hash_payload|sha256|_hashlib|openssl/i,
+};
+const ALLOC_FRAME: Record<Runtime, RegExp> = {
+  go: /buildIndex|strings\.Repeat/,
+  node: /buildIndex|repeat/,
+  python: /build_index/,
+};
+
+export type ArmCell = "A/A" | "A/B hottest +10 %" | "A/B total +10 %" | "A/B alloc +30 %";
+
+interface Pairing {
+  cell: ArmCell;
+  base: string;
+  head: string;
+}
+
+const PAIRINGS: Pairing[] = [
+  { cell: "A/A", base: "base-1", head: "base-2" },
+  { cell: "A/A", base: "hot10-1", head: "hot10-2" },
+  { cell: "A/A", base: "total10-1", head: "total10-2" },
+  { cell: "A/A", base: "alloc30-1", head: "alloc30-2" },
+  ...[1, 2].flatMap((i): Pairing[] => [
+    { cell: "A/B hottest +10 %", base: `base-${i}`, head: `hot10-${i}` },
+    { cell: "A/B total +10 %", base: `base-${i}`, head: `total10-${i}` },
+    { cell: "A/B alloc +30 %", base: `base-${i}`, head: `alloc30-${i}` },
+  ]),
+];
+
+export interface ArmsOptions {
+  runtime: Runtime;
+  runs: number;
+  keep: string;
+  record?: string;
+  log: (line: string) => void;
+}
+
+function shuffled<T>(xs: T[]): T[] {
+  const out = [...xs];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(i + 1);
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+/** Captures one run of all arms into `dir`/<arm>/<service>. */
+async function captureArms(runtime: Runtime, dir: string, log: (l: string) => void) {
+  const fixture = (await loadFixtureConfig(runtime)).services[0];
+  if (!fixture) throw new Error(`the ${runtime} fixture config names no service`);
+  const cwd = fixtureDir(runtime);
+  const arms = armsOf(runtime).map((arm) => {
+    const service: ServiceConfig = {
+      ...fixture,
+      rounds: DEFAULT_BUDGET.rounds,
+      warmupSeconds: DEFAULT_BUDGET.warmupSeconds,
+      load: { ...fixture.load, durationSeconds: DEFAULT_BUDGET.durationSeconds },
+      env: { ...fixture.env, ...arm.env },
+    };
+    const out = join(dir, arm.name, service.name);
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, SERVICE_LOG), "");
+    return { arm, service, out, results: [] as RoundResult[] };
+  });
+  for (const a of arms)
+    await buildService(a.service, cwd, (l) => log(`${a.arm.name}: ${l}`), join(a.out, SERVICE_LOG));
+  for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
+    const order = shuffled(arms);
+    log(`round ${round}/${DEFAULT_BUDGET.rounds}: ${order.map((a) => a.arm.name).join(", ")}`);
+    for (const a of order) {
+      const r = await runRound(a.service, {
+        round,
+        cwd,
+        logFile: join(a.out, SERVICE_LOG),
+        log: (l) => log(`${a.arm.name}: ${l}`),
+      });
+      a.results.push(r);
+    }
+  }
+  for (const a of arms)
+    writeProfileSet(
+      a.out,
+      assembleProfileSet(a.service, a.results, { cwd, ref: a.arm.name, serviceLog: SERVICE_LOG }),
+    );
+}
+
+const byKind = (r: Report, kind: string): Comparison | undefined =>
+  r.comparisons.find((c) => c.kind === kind);
+
+/** Whether a comparison found what its cell injected (A/A: whether the gate failed at all). */
+export function detected(runtime: Runtime, cell: ArmCell, r: Report): boolean {
+  const failsIn = (kind: string, re: RegExp) =>
+    (byKind(r, kind)?.frames ?? []).some((f) => f.verdict === "fail" && re.test(f.function));
+  switch (cell) {
+    case "A/A":
+      return r.verdict === "fail";
+    case "A/B hottest +10 %":
+      return failsIn("cpu", HOT_FRAME[runtime]);
+    case "A/B total +10 %":
+      return byKind(r, "cpu")?.total.verdict === "fail";
+    case "A/B alloc +30 %":
+      return failsIn("alloc", ALLOC_FRAME[runtime]);
+  }
+}
+
+/** The regressed frame of a cell as the gate saw it: estimate, raw p, verdict. */
+function target(runtime: Runtime, cell: ArmCell, r: Report) {
+  const kind = cell === "A/B alloc +30 %" ? "alloc" : "cpu";
+  const re = kind === "alloc" ? ALLOC_FRAME[runtime] : HOT_FRAME[runtime];
+  const c = byKind(r, kind);
+  if (!c) return undefined;
+  if (cell === "A/B total +10 %")
+    return {
+      function: "total",
+      deltaPct: c.total.deltaPct,
+      p: c.total.p,
+      verdict: c.total.verdict,
+    };
+  const f = c.frames
+    .filter((x) => re.test(x.function) && x.untested === undefined && x.pRaw !== undefined)
+    .sort((a, b) => (b.shareBase ?? 0) - (a.shareBase ?? 0))[0];
+  if (!f) return undefined;
+  const d = f.tested === "cum" ? f.cum.deltaPct : f.self.deltaPct;
+  return {
+    function: f.function,
+    share: f.shareBase,
+    deltaPct: d,
+    ci: f.ci,
+    p: f.p,
+    verdict: f.verdict,
+  };
+}
+
+export interface ArmRecord {
+  runtime: Runtime;
+  run: string;
+  cell: ArmCell;
+  base: string;
+  head: string;
+  verdict: string;
+  detected: boolean;
+  target?: ReturnType<typeof target>;
+  failing: string[];
+  cpu?: {
+    samplesPerRound?: number;
+    frameSigma?: number | null;
+    mdeTop?: number;
+    mde5?: number;
+    mdeTotal?: number;
+  };
+}
+
+/** Judges every pairing of one kept run by the current default gate. */
+export function judgeArms(runtime: Runtime, dir: string, run: string): ArmRecord[] {
+  return PAIRINGS.filter((p) => existsSync(join(dir, p.base)) && existsSync(join(dir, p.head))).map(
+    (p) => {
+      const report = compareSets(
+        readSide(join(dir, p.base)),
+        readSide(join(dir, p.head)),
+        DEFAULT_GATE,
+        {
+          paired: true,
+        },
+      ).report;
+      const figures = kindFigures(byKind(report, "cpu"), DEFAULT_BUDGET.rounds);
+      return {
+        runtime,
+        run,
+        cell: p.cell,
+        base: p.base,
+        head: p.head,
+        verdict: report.verdict,
+        detected: detected(runtime, p.cell, report),
+        target: target(runtime, p.cell, report),
+        failing: report.comparisons.flatMap((c) => [
+          ...c.frames.filter((f) => f.verdict === "fail").map((f) => `${c.kind}:${f.function}`),
+          ...(c.total.verdict === "fail" ? [`${c.kind}:total`] : []),
+        ]),
+        ...(figures
+          ? {
+              cpu: {
+                samplesPerRound: figures.samplesPerRound,
+                frameSigma: figures.frameSigma,
+                mdeTop: figures.hottest?.mdePct,
+                mde5: figures.mde5Pct,
+                mdeTotal: figures.mdeTotalPct,
+              },
+            }
+          : {}),
+      };
+    },
+  );
+}
+
+export async function runArms(o: ArmsOptions): Promise<ArmRecord[]> {
+  const all: ArmRecord[] = [];
+  for (let i = 0; i < o.runs; i++) {
+    const run = `${o.runtime}-${new Date().toISOString().replace(/[:.]/g, "-")}`;
+    const dir = join(o.keep, run);
+    const started = Date.now();
+    o.log(`${run}: run ${i + 1}/${o.runs}`);
+    await captureArms(o.runtime, dir, o.log);
+    const secs = (Date.now() - started) / 1000;
+    writeFileSync(join(dir, "capture-seconds"), `${secs.toFixed(0)}\n`);
+    const recs = judgeArms(o.runtime, dir, run);
+    for (const r of recs) {
+      if (o.record) appendFileSync(o.record, `${JSON.stringify(r)}\n`);
+      o.log(
+        `${run} ${r.cell} ${r.base} vs ${r.head}: ${r.verdict}${r.detected ? " (detected)" : ""}`,
+      );
+    }
+    all.push(...recs);
+  }
+  return all;
+}
+
+/** Every run kept under `keep` (directories <runtime>-<stamp>), judged again. */
+export function rejudgeArms(keep: string, record?: string): ArmRecord[] {
+  const out: ArmRecord[] = [];
+  for (const run of readdirSync(keep).sort()) {
+    const runtime = run.split("-")[0] as Runtime;
+    if (!["go", "node", "python"].includes(runtime)) continue;
+    const recs = judgeArms(runtime, join(keep, run), run);
+    for (const r of recs) if (record) appendFileSync(record, `${JSON.stringify(r)}\n`);
+    out.push(...recs);
+  }
+  return out;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+const median = (xs: number[]) => {
+  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  if (v.length === 0) return NaN;
+  const m = Math.floor(v.length / 2);
+  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
+};
+
+/** Per runtime and cell: comparisons, detections (A/A: gate failures) with a 95 % Wilson interval, and the median target estimate. */
+export function armsTable(recs: ArmRecord[]): string {
+  const rows = [
+    "| runtime | cell | comparisons | detected (A/A: gate failed) | 95 % CI (Wilson) | median estimate of the target | median p (adjusted) | CPU samples / round | σ0 | MDE hottest / 5 % frame / total |",
+    "|---|---|---:|---:|---|---:|---:|---:|---:|---|",
+  ];
+  const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
+  for (const runtime of ["go", "node", "python"] as Runtime[]) {
+    for (const cell of cells) {
+      const rs = recs.filter((r) => r.runtime === runtime && r.cell === cell);
+      if (rs.length === 0) continue;
+      const k = rs.filter((r) => r.detected).length;
+      const [lo, hi] = wilsonInterval(k, rs.length);
+      const est = median(rs.map((r) => r.target?.deltaPct ?? NaN));
+      const p = median(rs.map((r) => r.target?.p ?? NaN));
+      const m = (f: (r: ArmRecord) => number | null | undefined) =>
+        median(rs.map((r) => f(r) ?? NaN));
+      rows.push(
+        `| ${runtime} | ${cell} | ${rs.length} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % |`,
+      );
+    }
+  }
+  return rows.join("\n");
+}
