@@ -106,6 +106,7 @@ export function assembleComparison(
     head: extra.head,
     total: totalInWords(judgement.total),
     frames,
+    ...(judgement.thresholds ? { thresholds: judgement.thresholds } : {}),
     mde: judgement.mde,
     ...(judgement.noise ? { noise: judgement.noise } : {}),
     verdict,

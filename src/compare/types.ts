@@ -99,6 +99,11 @@ export interface Comparison {
   head: SideSummary;
   total: TotalResult;
   frames: FrameResult[];
+  /**
+   * The gate's thresholds for this kind, in percent: a proven growth fails unless its
+   * interval shows it smaller than these (docs/statistics.md).
+   */
+  thresholds?: { framePct: number; totalPct: number };
   /** The smallest change this run could have detected (docs/statistics.md defines each number). */
   mde: {
     frameSharePct: number;

@@ -1,7 +1,7 @@
 import type { Comparison, FrameResult, Report } from "../compare/types.js";
 import { describeRounds } from "./notes.js";
 import { frameChange, kindLabel, perWords, totalChange } from "./rows.js";
-import { formatP } from "./units.js";
+import { formatP, formatSigned } from "./units.js";
 
 /**
  * The report's first line, the answer: what failed, by how much and how sure
@@ -36,12 +36,34 @@ export function frameAnswer(c: Comparison, f: FrameResult, style: AnswerStyle): 
   const p = formatP(f.p);
   if (shown.direction === "new")
     return `${name} is new in ${where(c, style)}: ${shown.pair.replace(/^new · /, "")} (${p})`;
-  return `${name} grew ${shown.delta} in ${where(c, style)}: ${shown.pair} ${perWords(c)} (${p})`;
+  const estimate = f.tested === "cum" ? f.cum.deltaPct : f.self.deltaPct;
+  const reach = upTo(f.verdict, estimate, f.ci, c.thresholds?.framePct);
+  return `${name} grew ${shown.delta}${reach} in ${where(c, style)}: ${shown.pair} ${perWords(c)} (${p})`;
+}
+
+/**
+ * A failure whose estimate is under the threshold failed because its interval
+ * reaches it: " (up to +12.6 %, threshold 10 %)", so the line does not read as a
+ * contradiction. Empty otherwise.
+ */
+function upTo(
+  verdict: string,
+  estimatePct: number | null | undefined,
+  ci: [number, number],
+  thresholdPct: number | undefined,
+): string {
+  if (verdict !== "fail" || thresholdPct === undefined || typeof estimatePct !== "number")
+    return "";
+  const hi = ci[1];
+  return estimatePct < thresholdPct && hi >= thresholdPct
+    ? ` (up to ${formatSigned(hi)}, threshold ${formatSigned(thresholdPct, { decimals: 0 })})`
+    : "";
 }
 
 function totalAnswer(c: Comparison, style: AnswerStyle): string {
   const t = totalChange(c);
-  return `the total of ${where(c, style)} grew ${t.delta}: ${t.pair} ${perWords(c)} (${formatP(c.total.p)})`;
+  const reach = upTo(c.total.verdict, c.total.deltaPct, c.total.ci, c.thresholds?.totalPct);
+  return `the total of ${where(c, style)} grew ${t.delta}${reach}: ${t.pair} ${perWords(c)} (${formatP(c.total.p)})`;
 }
 
 /** A change over the threshold that this run could not prove, and what would decide it. */

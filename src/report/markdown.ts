@@ -217,7 +217,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     );
   }
   tail.push(
-    "<sub>flamegate: a red line is a regression proven at the family-wise level and larger than the threshold; see the JSON report for every frame.</sub>",
+    "<sub>flamegate: a red line is a growth proven at the family-wise level and not shown smaller than the threshold; see the JSON report for every frame.</sub>",
   );
 
   const sections = report.comparisons.map((c) => comparisonSection(c, options).join("\n"));

@@ -77,6 +77,43 @@ describe("renderSummary", () => {
     expect(text).toContain("per request");
   });
 
+  it("a failure estimated under the threshold says how far its interval reaches", () => {
+    const value = { base: 1e8, head: 1.08e8, deltaPct: 8 };
+    const report: Report = {
+      schema: "flamegate.report/v1",
+      verdict: "fail",
+      comparisons: [
+        {
+          service: "api",
+          runtime: "go",
+          kind: "cpu",
+          unit: "nanoseconds",
+          base: { rounds: 10, requests: 1000, total: 1e9 },
+          head: { rounds: 10, requests: 1000, total: 1.02e9 },
+          total: { base: 1e9, head: 1.02e9, deltaPct: 2, ci: [-1, 5], p: 0.3, verdict: "pass" },
+          frames: [
+            {
+              function: "hash",
+              file: "main.go",
+              self: value,
+              cum: value,
+              ci: [3.1, 13.2],
+              p: 0.001,
+              verdict: "fail",
+              tested: "self",
+            },
+          ],
+          thresholds: { framePct: 10, totalPct: 5 },
+          mde: { frameSharePct: 0.5, deltaPct: 10 },
+          verdict: "fail",
+        },
+      ],
+    };
+    expect(renderSummary(report).split("\n")[0]).toMatch(
+      /^flamegate: FAIL: hash \(main\.go\) grew \+8\.0 % \(up to \+13\.2 %, threshold \+10 %\) in api · CPU: /,
+    );
+  });
+
   it("lists a function that is new in the head as a regression, and a failing one first", () => {
     const frame = (fn: string, base: number, head: number, verdict: "fail" | "pass") => {
       // A leaf: self and cum are the same value.
