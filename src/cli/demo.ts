@@ -3,6 +3,7 @@ import { join, resolve } from "node:path";
 import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
 import type { ServiceConfig } from "../config.js";
+import { DEMO_BUDGET } from "../config/defaults.js";
 import { FlamegateError } from "../errors.js";
 import { ReadBudget } from "../import/limits.js";
 import { writeProfileSet } from "../model/profile-set.js";
@@ -12,15 +13,15 @@ import { fixtureDir, loadFixtureConfig } from "../session/fixtures.js";
 import { type RoundResult, SERVICE_LOG, assembleProfileSet, runRound } from "../session/index.js";
 
 /**
- * flamegate demo [--out DIR]: needs nothing but Node. Runs the bundled Node
- * fixture service (fixtures/services/node) as the base and, as the head,
- * the same service with its known regression switched on
- * (FLAMEGATE_REGRESSION=both: +33 % CPU in checksum, ~1.6x the bytes in
- * buildIndex). Rounds alternate base/head in ABBA order on this one machine,
- * as `ab` does, so drift of a shared machine hits both sides alike. Writes
- * both profile sets and the whole report (report.json, report.md,
- * report.html, flame*.svg) into DIR, prints the summary, and
- * exits 1 when the gate finds the regression (it should).
+ * flamegate demo [--out DIR] [--rounds N]: needs nothing but Node. Runs the
+ * bundled Node fixture service (fixtures/services/node) as the base and, as
+ * the head, the same service with its known regression switched on
+ * (FLAMEGATE_REGRESSION=both, DEMO_BUDGET.regressionPct % more CPU in checksum,
+ * ~1.6x the bytes in buildIndex). Rounds alternate base/head in ABBA order
+ * on this one machine and are compared paired, as `ab` does, so drift of a
+ * shared machine hits both sides alike. Writes both profile sets and the
+ * whole report (report.json, report.md, report.html, flame*.svg) into DIR,
+ * prints the summary, and exits 1 when the gate finds the regression (it should).
  */
 
 const DEFAULT_OUT = "flamegate-demo";
@@ -35,19 +36,32 @@ interface Side {
 
 export interface DemoOptions {
   out?: string;
+  rounds?: number;
 }
 
 export async function demoCommand(values: DemoOptions): Promise<number> {
   const out = resolve(values.out ?? DEFAULT_OUT);
   const log = (line: string) => process.stderr.write(`flamegate demo: ${line}\n`);
   const config = await loadFixtureConfig("node");
-  const fixture = config.services[0];
-  if (!fixture) throw new FlamegateError(`${config.source}: the Node fixture defines no service`);
+  const fixed = config.services[0];
+  if (!fixed) throw new FlamegateError(`${config.source}: the Node fixture defines no service`);
+  const fixture: ServiceConfig = {
+    ...fixed,
+    rounds: values.rounds ?? DEMO_BUDGET.rounds,
+    load:
+      fixed.load.type === "builtin"
+        ? { ...fixed.load, durationSeconds: DEMO_BUDGET.durationSeconds }
+        : fixed.load,
+  };
+  const regression = {
+    FLAMEGATE_REGRESSION: "both",
+    FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct),
+  };
   const sides: Side[] = [
     { name: "base", service: fixture, dir: join(out, "base"), results: [] },
     {
       name: "head",
-      service: { ...fixture, env: { ...fixture.env, FLAMEGATE_REGRESSION: "both" } },
+      service: { ...fixture, env: { ...fixture.env, ...regression } },
       dir: join(out, "head"),
       results: [],
     },
@@ -59,7 +73,7 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
   }
   const started = performance.now();
   log(
-    `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both; ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`,
+    `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`,
   );
   for (let round = 1; round <= fixture.rounds; round++) {
     const order = round % 2 === 1 ? sides : [...sides].reverse();
@@ -88,7 +102,7 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
     readSide(sides[0]!.dir, budget),
     readSide(sides[1]!.dir, budget),
     config.gate,
-    { stacks: true },
+    { stacks: true, paired: true },
   );
   for (const w of warnings) log(`warning: ${w}`);
   const files: Array<[string, string]> = [

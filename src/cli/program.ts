@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
+import { DEMO_BUDGET } from "../config/defaults.js";
 import { packageRoot } from "../paths.js";
 import type { AbOptions } from "./ab.js";
 import type { CompareOptions } from "./compare.js";
@@ -14,6 +15,14 @@ import type { RunOptions } from "./run.js";
  * and load lazily, so `compare` never parses the session code. Exit codes and
  * the one-line error contract are cli.ts's (docs/design.md, "Contracts").
  */
+
+/** A rounds count: a whole number ≥ 2 (one round a side measures no noise). */
+function roundsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2)
+    throw new InvalidArgumentError(`expected a whole number of rounds ≥ 2, got '${value}'`);
+  return n;
+}
 
 /** Sets the process's exit code from a finished command: 0 pass, 1 the gate fails. */
 export type ExitSink = (code: number) => void;
@@ -119,6 +128,12 @@ function addDemo(program: Command, exit: ExitSink): void {
     .command("demo")
     .description("profile the bundled Node service against its known regression (needs only Node)")
     .option("--out <dir>", "where the profile sets and the report go", "flamegate-demo")
+    .option(
+      "--rounds <n>",
+      "rounds per side (fewer are quicker and prove less)",
+      roundsOption,
+      DEMO_BUDGET.rounds,
+    )
     .addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo"))
     .action(async (opts: DemoOptions) => {
       exit(await (await import("./demo.js")).demoCommand(opts));

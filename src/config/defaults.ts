@@ -18,6 +18,15 @@ export const RUNTIMES: readonly Runtime[] = ["go", "python", "node"];
  */
 export const DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 4 } as const;
 
+/**
+ * `flamegate demo`'s budget and regression: 5 rounds of the default window, about
+ * 2.5 minutes. Five rounds a side, because with fewer a function the JIT inlines in
+ * some processes lands on one side only by chance often enough to fail an A/A
+ * (docs/statistics.md); +50 % in checksum (~30 % of the fixture's CPU) is what 5
+ * perf-sampled rounds prove in ≥ 9 runs of 10 on a loaded 2-core machine (docs/lab/demo.md).
+ */
+export const DEMO_BUDGET = { rounds: 5, durationSeconds: 4, regressionPct: 50 } as const;
+
 /** Seconds a service gets to answer its ready check: a cold JIT or a big binary can take tens. */
 export const DEFAULT_READY_TIMEOUT_SECONDS = 60;
 
