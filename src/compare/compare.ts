@@ -210,13 +210,23 @@ function compareKind(job: KindJob): KindOutcome {
   );
   const requests = (d: SideData) =>
     unitOfWork === "request" ? sum(d.rounds.map((r) => r.requests ?? 0)) : null;
+  const windowSeconds = (d: SideData) =>
+    d.rounds.every((r) => r.windowSeconds !== null)
+      ? sum(d.rounds.map((r) => r.windowSeconds ?? 0))
+      : null;
+  const side = (d: SideData, total: number) => ({
+    rounds: d.tables.length,
+    requests: requests(d),
+    windowSeconds: windowSeconds(d),
+    total,
+  });
   const known = (d: SideData) => d.rounds.some((r) => r.throughput !== null || r.latency !== null);
   const comparison = assembleComparison(
     series,
     judge(series, job.gate),
     {
-      base: { rounds: base.tables.length, requests: requests(base), total: totals.base },
-      head: { rounds: head.tables.length, requests: requests(head), total: totals.head },
+      base: side(base, totals.base),
+      head: side(head, totals.head),
       load:
         known(base) && known(head)
           ? { base: loadFigures(base), head: loadFigures(head) }

@@ -13,6 +13,8 @@ export interface SideSummary {
   rounds: number;
   /** Requests completed inside the capture windows, summed; null when unknown (load command, single files). */
   requests: number | null;
+  /** Seconds of capture window (this kind's windows), summed over rounds; null when unknown. */
+  windowSeconds?: number | null;
   /** Raw sum of the compared sample value over all rounds, in `unit`. */
   total: number;
 }

@@ -12,7 +12,15 @@ import { codeFence, codeSpan, escapeText } from "./escape.js";
 import type { StackNode } from "../compare/aggregate.js";
 import { type CallContext, callersOf, viaWords } from "./callers.js";
 import { foldNotes } from "./fold.js";
-import { frameChange, kindLabel, perSuffix, perWords, scopeWords, totalChange } from "./rows.js";
+import {
+  budgetWords,
+  frameChange,
+  kindLabel,
+  perSuffix,
+  perWords,
+  scopeWords,
+  totalChange,
+} from "./rows.js";
 import { formatP, formatPct } from "./units.js";
 
 /**
@@ -116,7 +124,7 @@ function mdeLine(c: Comparison): string {
   const total = m.totalPct === undefined ? "" : `; the total, from ±${m.totalPct.toFixed(0)} %`;
   return (
     `_What this run could detect${power}: ${share}; a frame holding ${at} % would have to grow ` +
-    `${formatPct(m.deltaPct)}${total} (${c.base.rounds} vs ${c.head.rounds} rounds)._`
+    `${formatPct(m.deltaPct)}${total} (${budgetWords(c)})._`
   );
 }
 

@@ -123,3 +123,17 @@ export function totalChange(c: Comparison, t: TotalResult = c.total): ShownChang
     interval: formatInterval(t.ci),
   };
 }
+
+/**
+ * The budget a comparison spent, per side: "10 rounds × 4.0 s vs 10 rounds × 4.0 s"
+ * (rounds × mean capture window), or "3 rounds vs 3 rounds" when the windows are unknown.
+ */
+export function budgetWords(c: Comparison): string {
+  const side = (s: Comparison["base"]) => {
+    const rounds = `${s.rounds} round${s.rounds === 1 ? "" : "s"}`;
+    return typeof s.windowSeconds === "number" && s.rounds > 0
+      ? `${rounds} × ${(s.windowSeconds / s.rounds).toFixed(1)} s`
+      : rounds;
+  };
+  return `${side(c.base)} vs ${side(c.head)}`;
+}

@@ -1,7 +1,7 @@
 import type { Comparison, FrameResult, Report } from "../compare/types.js";
 import { type AnswerStyle, answer, isUndecided } from "./answer.js";
 import { foldNotes } from "./fold.js";
-import { frameChange, scopeWords, totalChange } from "./rows.js";
+import { budgetWords, frameChange, scopeWords, totalChange } from "./rows.js";
 import { formatP } from "./units.js";
 
 /**
@@ -36,10 +36,9 @@ function frameLine(c: Comparison, f: FrameResult): string {
 }
 
 function comparisonLines(c: Comparison, n: number): string[] {
-  const rounds = (k: number) => `${k} round${k === 1 ? "" : "s"}`;
   const t = totalChange(c);
   const lines = [
-    `${clean(c.service)} · ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${rounds(c.base.rounds)} vs ${rounds(c.head.rounds)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
+    `${clean(c.service)} · ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${budgetWords(c)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
     `  ${scopeWords(c)}`,
     `  total     ${t.delta.padStart(9)}  ${t.pair}  ${t.interval}  ${formatP(c.total.p)}  ${c.total.verdict.toUpperCase()}`,
   ];

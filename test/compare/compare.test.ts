@@ -230,7 +230,12 @@ describe("compareSets on profile sets", () => {
     ]);
     expect(report.notes).toEqual([`service 'worker' is only in the base (${base}): not compared`]);
     const cpu = report.comparisons[0]!;
-    expect(cpu.base).toEqual({ rounds: 3, requests: 3000, total: 3 * 1760000000 });
+    expect(cpu.base).toEqual({
+      rounds: 3,
+      requests: 3000,
+      windowSeconds: 30,
+      total: 3 * 1760000000,
+    });
     expect(cpu.load?.base.throughput).toBe(100);
     expect(cpu.load?.base.p50).toBe(2);
     // Raw sums over the three rounds: main.busyLoop is 0.15s flat, 1.76s cum per round (sample.cpu.top).
