@@ -4,7 +4,16 @@ import { join } from "node:path";
 import { compareSets } from "../src/compare/compare.js";
 import { readSide } from "../src/compare/inputs.js";
 import type { Comparison, Report } from "../src/compare/types.js";
-import { DEFAULT_BUDGET, DEFAULT_GATE, type Runtime, type ServiceConfig } from "../src/config.js";
+import {
+  DEFAULT_BUDGET,
+  DEFAULT_GATE,
+  RUNTIMES,
+  type Runtime,
+  type ServiceConfig,
+} from "../src/config.js";
+import { runnerFingerprint } from "../src/session/fingerprint.js";
+import { noiseFile } from "./noise.js";
+import { noiseFromReports } from "./real.js";
 import { writeProfileSet } from "../src/model/profile-set.js";
 import {
   type RoundResult,
@@ -63,6 +72,12 @@ const HOT_FRAME: Record<Runtime, RegExp> = {
   go: /hashPayload|sha256/,
   node: /checksum/,
   python: /hash_payload|sha256|_hashlib|openssl/i,
+};
+/** The allocation regression's own frame, whose estimate the table shows. */
+const ALLOC_TARGET: Record<Runtime, RegExp> = {
+  go: /^main\.buildIndex$/,
+  node: /^buildIndex$/,
+  python: /^build_index$/,
 };
 const ALLOC_FRAME: Record<Runtime, RegExp> = {
   go: /buildIndex|strings\.Repeat/,
@@ -169,7 +184,7 @@ export function detected(runtime: Runtime, cell: ArmCell, r: Report): boolean {
 /** The regressed frame of a cell as the gate saw it: estimate, raw p, verdict. */
 function target(runtime: Runtime, cell: ArmCell, r: Report) {
   const kind = cell === "A/B alloc +30 %" ? "alloc" : "cpu";
-  const re = kind === "alloc" ? ALLOC_FRAME[runtime] : HOT_FRAME[runtime];
+  const re = kind === "alloc" ? ALLOC_TARGET[runtime] : HOT_FRAME[runtime];
   const c = byKind(r, kind);
   if (!c) return undefined;
   if (cell === "A/B total +10 %")
@@ -213,8 +228,13 @@ export interface ArmRecord {
   };
 }
 
-/** Judges every pairing of one kept run by the current default gate. */
-export function judgeArms(runtime: Runtime, dir: string, run: string): ArmRecord[] {
+/** Judges every pairing of one kept run by the current default gate; the A/A reports go to `aa`. */
+export function judgeArms(
+  runtime: Runtime,
+  dir: string,
+  run: string,
+  aa: Report[] = [],
+): ArmRecord[] {
   return PAIRINGS.filter((p) => existsSync(join(dir, p.base)) && existsSync(join(dir, p.head))).map(
     (p) => {
       const report = compareSets(
@@ -225,6 +245,7 @@ export function judgeArms(runtime: Runtime, dir: string, run: string): ArmRecord
           paired: true,
         },
       ).report;
+      if (p.cell === "A/A") aa.push(report);
       const figures = kindFigures(byKind(report, "cpu"), DEFAULT_BUDGET.rounds);
       return {
         runtime,
@@ -277,15 +298,31 @@ export async function runArms(o: ArmsOptions): Promise<ArmRecord[]> {
   return all;
 }
 
-/** Every run kept under `keep` (directories <runtime>-<stamp>), judged again. */
+/**
+ * Every run kept under `keep` (directories <runtime>-<stamp>), judged again; the noise
+ * of each runtime's A/A comparisons is written to eval/noise-<runtime>.json for the
+ * offline simulation (`--noise`).
+ */
 export function rejudgeArms(keep: string, record?: string): ArmRecord[] {
   const out: ArmRecord[] = [];
+  const aa = new Map<Runtime, Report[]>();
   for (const run of readdirSync(keep).sort()) {
     const runtime = run.split("-")[0] as Runtime;
-    if (!["go", "node", "python"].includes(runtime)) continue;
-    const recs = judgeArms(runtime, join(keep, run), run);
+    if (!RUNTIMES.includes(runtime)) continue;
+    const reports = aa.get(runtime) ?? [];
+    aa.set(runtime, reports);
+    const recs = judgeArms(runtime, join(keep, run), run, reports);
     for (const r of recs) if (record) appendFileSync(record, `${JSON.stringify(r)}\n`);
     out.push(...recs);
+  }
+  const fp = runnerFingerprint();
+  for (const [runtime, reports] of aa) {
+    if (reports.length === 0) continue;
+    const noise = noiseFromReports(
+      reports,
+      `${reports.length} real A/A comparisons of the ${runtime} fixture at the default budget (eval/arms.ts: ${DEFAULT_BUDGET.rounds} paired rounds of ${DEFAULT_BUDGET.durationSeconds} s), ${new Date().toISOString().slice(0, 10)}, ${fp.cpuModel} × ${fp.cores} cores; sigmaJob and sigmaFrameJob are defaults (one machine cannot show them)`,
+    );
+    writeFileSync(noiseFile(runtime), `${JSON.stringify(noise, null, 2)}\n`);
   }
   return out;
 }
