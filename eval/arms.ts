@@ -1,5 +1,12 @@
 import { randomInt } from "node:crypto";
-import { appendFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  writeFileSync,
+} from "node:fs";
 import { join } from "node:path";
 import { compareSets } from "../src/compare/compare.js";
 import { readSide } from "../src/compare/inputs.js";
@@ -24,6 +31,7 @@ import {
 } from "../src/session/index.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
+import { ISSUE_VARIANTS } from "./gate-levers.js";
 import { kindFigures } from "./levers.js";
 
 /**
@@ -219,6 +227,10 @@ export interface ArmRecord {
   detected: boolean;
   target?: ReturnType<typeof target>;
   failing: string[];
+  /** The same comparison by the gate before issue 19's gate levers (ISSUE_VARIANTS[0]): same rounds. */
+  before?: { verdict: string; detected: boolean };
+  /** Wall seconds of this run's capture (all eight arms, builds included). */
+  captureSeconds?: number;
   cpu?: {
     samplesPerRound?: number;
     frameSigma?: number | null;
@@ -235,6 +247,10 @@ export function judgeArms(
   run: string,
   aa: Report[] = [],
 ): ArmRecord[] {
+  const secondsFile = join(dir, "capture-seconds");
+  const captureSeconds = existsSync(secondsFile)
+    ? Number(readFileSync(secondsFile, "utf8"))
+    : undefined;
   return PAIRINGS.filter((p) => existsSync(join(dir, p.base)) && existsSync(join(dir, p.head))).map(
     (p) => {
       const report = compareSets(
@@ -246,6 +262,12 @@ export function judgeArms(
         },
       ).report;
       if (p.cell === "A/A") aa.push(report);
+      const old = compareSets(
+        readSide(join(dir, p.base)),
+        readSide(join(dir, p.head)),
+        DEFAULT_GATE,
+        { paired: true, variant: ISSUE_VARIANTS[0]!.variant },
+      ).report;
       const figures = kindFigures(byKind(report, "cpu"), DEFAULT_BUDGET.rounds);
       return {
         runtime,
@@ -255,6 +277,8 @@ export function judgeArms(
         head: p.head,
         verdict: report.verdict,
         detected: detected(runtime, p.cell, report),
+        before: { verdict: old.verdict, detected: detected(runtime, p.cell, old) },
+        ...(captureSeconds === undefined ? {} : { captureSeconds }),
         target: target(runtime, p.cell, report),
         failing: report.comparisons.flatMap((c) => [
           ...c.frames.filter((f) => f.verdict === "fail").map((f) => `${c.kind}:${f.function}`),
@@ -338,8 +362,8 @@ const median = (xs: number[]) => {
 /** Per runtime and cell: comparisons, detections (A/A: gate failures) with a 95 % Wilson interval, and the median target estimate. */
 export function armsTable(recs: ArmRecord[]): string {
   const rows = [
-    "| runtime | cell | comparisons | detected (A/A: gate failed) | 95 % CI (Wilson) | median estimate of the target | median p (adjusted) | CPU samples / round | σ0 | MDE hottest / 5 % frame / total |",
-    "|---|---|---:|---:|---|---:|---:|---:|---:|---|",
+    "| runtime | cell | comparisons | gate before: detected (A/A: failed) | 95 % CI | gate now: detected (A/A: failed) | 95 % CI (Wilson) | median estimate of the target | median p (adjusted) | CPU samples / round | σ0 | MDE hottest / 5 % frame / total (now) | wall time per ab (8 arms = 4 ab) |",
+    "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|",
   ];
   const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
   for (const runtime of ["go", "node", "python"] as Runtime[]) {
@@ -348,12 +372,20 @@ export function armsTable(recs: ArmRecord[]): string {
       if (rs.length === 0) continue;
       const k = rs.filter((r) => r.detected).length;
       const [lo, hi] = wilsonInterval(k, rs.length);
+      const withBefore = rs.filter((r) => r.before !== undefined);
+      const kb = withBefore.filter((r) => r.before!.detected).length;
+      const [blo, bhi] = wilsonInterval(kb, withBefore.length);
+      const before =
+        withBefore.length === 0
+          ? "– | –"
+          : `${kb} (${pct(kb / withBefore.length)}) | ${pct(blo)} – ${pct(bhi)}`;
+      const wall = median([...new Set(rs.map((r) => r.captureSeconds ?? NaN))]) / 4;
       const est = median(rs.map((r) => r.target?.deltaPct ?? NaN));
       const p = median(rs.map((r) => r.target?.p ?? NaN));
       const m = (f: (r: ArmRecord) => number | null | undefined) =>
         median(rs.map((r) => f(r) ?? NaN));
       rows.push(
-        `| ${runtime} | ${cell} | ${rs.length} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % |`,
+        `| ${runtime} | ${cell} | ${rs.length} | ${before} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % | ${Number.isFinite(wall) ? `${(wall / 60).toFixed(1)} min` : "–"} |`,
       );
     }
   }

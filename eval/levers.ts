@@ -1,3 +1,4 @@
+import { DEFAULT_VARIANT } from "../src/compare/verdict/policy.js";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -103,7 +104,7 @@ const TARGET = /^(?:main\.hashPayload|hash_payload|checksum)$/;
 
 /**
  * The MDE (percent, 80 % power) of a frame holding `share` of the total, by
- * the gate's own formula (compare/verdict.ts minimalDetectable) with this
+ * the gate's own formula (compare/verdict/power.ts minimalDetectable) with this
  * comparison's σ0, prior df, samples per round and family size. Paired rounds.
  */
 export function frameMdePct(c: Comparison, share: number, rounds: number, family: number): number {
@@ -111,7 +112,11 @@ export function frameMdePct(c: Comparison, share: number, rounds: number, family
   const s0 = (c.noise?.frameSigma ?? 0) ** 2;
   const df = (c.noise?.priorDf ?? 0) + rounds - 1;
   const se = Math.sqrt((1 / (share * n + 0.5) + s0) * (2 / rounds));
-  const level = DEFAULT_GATE.alpha / 2 / Math.max(1, family);
+  // The first weighted-Holm step's level of a one-value frame of this share (frames.ts
+  // valueWeight), taking the tested frames' self shares to sum to 1 (they sum to at most 1,
+  // so this errs on the strict side).
+  const byShare = DEFAULT_VARIANT.alphaByShare;
+  const level = (DEFAULT_GATE.alpha / 2) * ((1 - byShare) / Math.max(1, family) + byShare * share);
   return (Math.exp(minimalDetectableLog(se, level, 0.8, df)) - 1) * 100;
 }
 

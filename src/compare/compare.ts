@@ -11,6 +11,7 @@ import { worst } from "./severity.js";
 import { median, sum } from "./stats/describe.js";
 import { type Comparison, REPORT_SCHEMA, type Report } from "./types.js";
 import { judge } from "./verdict/judge.js";
+import type { ProcedureVariant } from "./verdict/policy.js";
 
 /**
  * The compare stage: two sides (profile sets or lone files) -> the report
@@ -29,6 +30,8 @@ export interface CompareOptions {
    * verdict pairs them by round when both sides have the same round count.
    */
   paired?: boolean;
+  /** The procedure's variant; only the evaluation sets it (verdict/policy.ts). */
+  variant?: ProcedureVariant;
 }
 
 export interface ComparisonStacks {
@@ -223,7 +226,7 @@ function compareKind(job: KindJob): KindOutcome {
   const known = (d: SideData) => d.rounds.some((r) => r.throughput !== null || r.latency !== null);
   const comparison = assembleComparison(
     series,
-    judge(series, job.gate),
+    judge(series, job.gate, undefined, job.options.variant),
     {
       base: side(base, totals.base),
       head: side(head, totals.head),
