@@ -362,8 +362,8 @@ const median = (xs: number[]) => {
 /** Per runtime and cell: comparisons, detections (A/A: gate failures) with a 95 % Wilson interval, and the median target estimate. */
 export function armsTable(recs: ArmRecord[]): string {
   const rows = [
-    "| runtime | cell | comparisons | gate before: detected (A/A: failed) | 95 % CI | gate now: detected (A/A: failed) | 95 % CI (Wilson) | median estimate of the target | median p (adjusted) | CPU samples / round | σ0 | MDE hottest / 5 % frame / total (now) | wall time per ab (8 arms = 4 ab) |",
-    "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|",
+    "| runtime | cell | comparisons | gate before: detected (A/A: failed) | 95 % CI | gate now: detected (A/A: failed) | 95 % CI (Wilson) | median estimate of the target | median p (adjusted) | CPU samples / round | σ0 | MDE hottest / 5 % frame / total (now) | wall time per ab (8 arms = 4 ab) | runs whose comparisons of the cell agree (a rerun's verdict) |",
+    "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|",
   ];
   const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
   for (const runtime of ["go", "node", "python"] as Runtime[]) {
@@ -380,12 +380,18 @@ export function armsTable(recs: ArmRecord[]): string {
           ? "– | –"
           : `${kb} (${pct(kb / withBefore.length)}) | ${pct(blo)} – ${pct(bhi)}`;
       const wall = median([...new Set(rs.map((r) => r.captureSeconds ?? NaN))]) / 4;
+      // The comparisons of one cell in one run are independent captures of the same change:
+      // whether they agree is whether a rerun would give the same verdict.
+      const runs = [...new Set(rs.map((r) => r.run))];
+      const agree = runs.filter(
+        (run) => new Set(rs.filter((r) => r.run === run).map((r) => r.detected)).size === 1,
+      ).length;
       const est = median(rs.map((r) => r.target?.deltaPct ?? NaN));
       const p = median(rs.map((r) => r.target?.p ?? NaN));
       const m = (f: (r: ArmRecord) => number | null | undefined) =>
         median(rs.map((r) => f(r) ?? NaN));
       rows.push(
-        `| ${runtime} | ${cell} | ${rs.length} | ${before} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % | ${Number.isFinite(wall) ? `${(wall / 60).toFixed(1)} min` : "–"} |`,
+        `| ${runtime} | ${cell} | ${rs.length} | ${before} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % | ${Number.isFinite(wall) ? `${(wall / 60).toFixed(1)} min` : "–"} | ${agree} of ${runs.length} |`,
       );
     }
   }
