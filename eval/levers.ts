@@ -31,13 +31,22 @@ import { withRegression } from "./real.js";
 type Sampling = ServiceConfig["sampling"];
 
 /** The fixture's `sampling` settings each arm of a lever overrides (sampling.cpu-profiler, …). */
-export const LEVERS: Record<string, { before: Partial<Sampling>; after: Partial<Sampling> }> = {
+export const LEVERS: Record<
+  string,
+  { before: Partial<Sampling>; after: Partial<Sampling>; afterStart?: (start: string) => string }
+> = {
   perf: { before: { cpuProfiler: "runtime" }, after: { cpuProfiler: "perf" } },
   oscpu: { before: { cpuTotal: "profiler" }, after: { cpuTotal: "os" } },
   // perf at the config's sampling rate (1000 Hz) against 4000 Hz.
   perfhz: {
     before: { cpuProfiler: "perf" },
     after: { cpuProfiler: "perf", cpuHz: 4000 },
+  },
+  // Node without TurboFan's inlining, so a function keeps its frame in every process.
+  noinline: {
+    before: {},
+    after: {},
+    afterStart: (start) => start.replace(/^node /, "node --no-turbo-inlining "),
   },
 };
 
@@ -190,7 +199,9 @@ function cpuProfilerOf(dir: string): string {
 
 async function runArm(o: LeverOptions, arm: "before" | "after", pair: number): Promise<ArmRecord> {
   const service = (await loadFixtureConfig(o.runtime)).services[0]!;
-  service.sampling = { ...service.sampling, ...LEVERS[o.lever]![arm] };
+  const lever = LEVERS[o.lever]!;
+  service.sampling = { ...service.sampling, ...lever[arm] };
+  if (arm === "after" && lever.afterStart) service.start = lever.afterStart(service.start);
   const out = mkdtempSync(join(tmpdir(), "flamegate-lever-"));
   const load0 = loadavg()[0]!;
   const t0 = performance.now();
