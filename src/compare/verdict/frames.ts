@@ -6,7 +6,7 @@ import {
   type KindThresholds,
 } from "../../config.js";
 import type { KindSeries } from "../series.js";
-import { mean, sumSquares, variance } from "../stats/describe.js";
+import { mean, sum, sumSquares, variance } from "../stats/describe.js";
 import { weightedHolmAdjust } from "../stats/holm.js";
 import {
   estimatePriorDf,
@@ -286,7 +286,7 @@ export function levelForShare(
   gate: GateConfig,
   variant: ProcedureVariant,
 ): (share: number) => number {
-  const total = weights.reduce((a, b) => a + b, 0);
+  const total = sum(weights);
   return (share) =>
     total > 0
       ? (alphaFrames(gate) * valueWeight(share, weights.length, 1, variant)) / total
@@ -319,7 +319,7 @@ export function testFamily(
     tests.map((t) => t.p),
     weights,
   );
-  const weightSum = weights.reduce((a, b) => a + b, 0);
+  const weightSum = sum(weights);
   const best = new Map<number, FrameCall>();
   family.forEach((t, j) => {
     const test = tests[j]!;
