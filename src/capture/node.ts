@@ -159,6 +159,7 @@ export const nodeDriver: RuntimeDriver = {
     };
     if (ctx.service.profiles.includes("heap"))
       env.FLAMEGATE_AGENT_HEAP = String(ctx.service.sampling.allocBytes);
+    if (ctx.service.sampling.nodeInlining === "off") env.FLAMEGATE_AGENT_NO_INLINING = "1";
     // The CPU profile runs from boot, and the window keeps its own samples:
     // code V8 compiled before a profile starts is partly unknown to it.
     if (ctx.service.profiles.includes("cpu"))

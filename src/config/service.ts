@@ -3,6 +3,8 @@ import { type Kind, isKind } from "../model/kinds.js";
 import {
   CPU_PROFILERS,
   CPU_TOTALS,
+  DEFAULT_NODE_INLINING,
+  NODE_INLININGS,
   DEFAULT_BUDGET,
   DEFAULT_CONNECTIONS,
   DEFAULT_CPU_PROFILER,
@@ -119,6 +121,9 @@ export const ServiceSchema = mapping({
         .enum(CPU_PROFILERS, { error: "auto, perf or runtime" })
         .default(DEFAULT_CPU_PROFILER),
       "cpu-total": z.enum(CPU_TOTALS, { error: "auto, os or profiler" }).default(DEFAULT_CPU_TOTAL),
+      "node-inlining": z
+        .enum(NODE_INLININGS, { error: "on or off" })
+        .default(DEFAULT_NODE_INLINING),
     }),
   ),
 }).superRefine((s, ctx) => {
@@ -170,6 +175,7 @@ export function toService(
       allocBytes: s.sampling["alloc-bytes"] ?? sampling.allocBytes,
       cpuProfiler: PERF_RUNTIMES.includes(runtime) ? s.sampling["cpu-profiler"] : "runtime",
       cpuTotal: s.sampling["cpu-total"],
+      nodeInlining: s.sampling["node-inlining"],
     },
   };
 }

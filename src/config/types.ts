@@ -11,6 +11,9 @@ export type Runtime = "go" | "python" | "node";
 /** sampling.cpu-profiler: auto = perf where it may record, else the runtime's own. */
 export type CpuProfiler = "auto" | "perf" | "runtime";
 
+/** sampling.node-inlining: whether V8's optimizing compiler may inline in the profiled Node process. */
+export type NodeInlining = "on" | "off";
+
 /** sampling.cpu-total: whose count a CPU profile's total is (defaults.ts, DEFAULT_CPU_TOTAL). */
 export type CpuTotal = "auto" | "os" | "profiler";
 
@@ -81,6 +84,8 @@ export interface ServiceConfig {
     cpuProfiler: CpuProfiler;
     /** Whose count a CPU profile's total is: the OS's for the process group, the profiler's, or auto. */
     cpuTotal: CpuTotal;
+    /** Node: TurboFan's inlining in the profiled process (off: every function keeps its frame). */
+    nodeInlining: NodeInlining;
   };
 }
 

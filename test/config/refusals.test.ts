@@ -131,4 +131,12 @@ describe("the CPU profiler and the CPU total", () => {
     expect(python).toMatch(/sampling\.cpu-profiler.*is perf, which names only go and node frames/);
     expect(python).not.toContain("\n");
   });
+
+  it("turns Node's inlining off unless node-inlining is on, and refuses other values", () => {
+    expect(sampling("node", {}).nodeInlining).toBe("off");
+    expect(sampling("node", { "node-inlining": "on" }).nodeInlining).toBe("on");
+    expect(refusal("node", { "node-inlining": true })).toMatch(
+      /^flamegate\.yml: 'services\.svc\.sampling\.node-inlining' must be on or off, but got /,
+    );
+  });
 });
