@@ -211,7 +211,7 @@ export async function abCommand(values: AbOptions): Promise<number> {
   const report = changed ? markChanged(compared.report, changed) : compared.report;
   for (const w of warnings) log(`warning: ${w}`);
   const written = await writeReportFiles(report, stacks, paths, "flamegate ab");
-  process.stdout.write(renderSummary(report));
+  process.stdout.write(renderSummary(report, { stacks }));
   process.stdout.write(`\nflamegate ab: wrote ${written.join(", ")}\n`);
   return report.verdict === "fail" ? 1 : 0;
 }

@@ -49,6 +49,6 @@ export async function compareCommand(values: CompareOptions): Promise<number> {
   });
   for (const w of warnings) process.stderr.write(`flamegate compare: warning: ${w}\n`);
   await writeReportFiles(report, stacks, paths, "flamegate compare");
-  process.stdout.write(renderSummary(report));
+  process.stdout.write(renderSummary(report, { stacks }));
   return report.verdict === "fail" ? 1 : 0;
 }

@@ -117,7 +117,7 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
   if (headline) files.push(["flame.svg", headline.svg]);
   for (const [name, text] of files) writeFileSync(join(out, name), text);
 
-  process.stdout.write(renderSummary(report));
+  process.stdout.write(renderSummary(report, { stacks }));
   process.stdout.write(
     `\nflamegate demo: ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${sides.map((s) => `${s.dir}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}\n`,
   );

@@ -116,21 +116,35 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-/** The answer after the verdict word: the worst failure, or the first undecided change, or nothing. */
-export function answer(report: Report, style: AnswerStyle): string {
+/**
+ * The answer after the verdict word: the worst failure, or the first undecided change, or
+ * nothing. `folded`: failing callers whose growth a grown callee explains (callers.ts);
+ * they are counted as callers, not as frames that failed on their own.
+ */
+export function answer(
+  report: Report,
+  style: AnswerStyle,
+  folded: ReadonlySet<FrameResult> = new Set(),
+): string {
   if (report.verdict === "fail") {
     const failing = report.comparisons.filter(
       (c) =>
         (c.verdict ?? c.total.verdict) === "fail" || c.frames.some((f) => f.verdict === "fail"),
     );
-    const frames = failing.flatMap((c) =>
+    const all = failing.flatMap((c) =>
       c.frames.filter((f) => f.verdict === "fail").map((f) => ({ c, f })),
     );
+    const frames = all.filter((x) => !folded.has(x.f));
+    const callers = all.length - frames.length;
     const first = frames[0];
     const more = frames.length - 1;
     if (first) {
       const also = more > 0 ? `; ${plural(more, "more frame")} failed` : "";
-      return `${frameAnswer(first.c, first.f, style)}${also}${changedWords(
+      const withIt =
+        callers > 0
+          ? `${more > 0 ? "," : ";"} ${plural(callers, "caller")} grew with ${more > 0 ? "them" : "it"}`
+          : "";
+      return `${frameAnswer(first.c, first.f, style)}${also}${withIt}${changedWords(
         report,
         frames.map((x) => x.f),
       )}`;

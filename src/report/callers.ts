@@ -1,6 +1,6 @@
 import type { StackNode } from "../compare/aggregate.js";
 import { cleanPath } from "../compare/profile-view.js";
-import type { Comparison, FrameResult } from "../compare/types.js";
+import type { Comparison, FrameResult, Report } from "../compare/types.js";
 import { isUndecided } from "./answer.js";
 
 /**
@@ -135,6 +135,20 @@ export function callersOf(c: Comparison, head: StackNode | undefined): Callers {
     if (from) context.set(f, { ...(context.get(f) ?? { via: [] }), calledFrom: from });
   }
   return { context, folded };
+}
+
+/** The head's call tree of each comparison, as compare's stacks option returns them. */
+export type HeadStacks = ReadonlyArray<{ service: string; kind: string; head: StackNode }>;
+
+/** Every comparison's folded callers (callersOf), for the first line's count; none without stacks. */
+export function foldedCallers(report: Report, stacks: HeadStacks | undefined): Set<FrameResult> {
+  const out = new Set<FrameResult>();
+  if (!stacks) return out;
+  for (const c of report.comparisons) {
+    const head = stacks.find((s) => s.service === c.service && s.kind === c.kind)?.head;
+    for (const f of callersOf(c, head).folded) out.add(f);
+  }
+  return out;
 }
 
 /** "via … › `handle` › `next`": the `max` folded callers nearest the leaf, root first. */

@@ -9,8 +9,13 @@ import {
 } from "../compare/types.js";
 import { type AnswerStyle, answer, isUndecided, undecided, undecidedAnswer } from "./answer.js";
 import { codeFence, codeSpan, escapeText } from "./escape.js";
-import type { StackNode } from "../compare/aggregate.js";
-import { type CallContext, callersOf, viaWords } from "./callers.js";
+import {
+  type CallContext,
+  type HeadStacks,
+  callersOf,
+  foldedCallers,
+  viaWords,
+} from "./callers.js";
 import { foldNotes } from "./fold.js";
 import {
   budgetWords,
@@ -35,7 +40,7 @@ export interface MarkdownOptions {
   /** Hidden marker that finds this comment again (sticky comment). */
   marker?: string;
   /** The head's call tree per comparison: folds callers under the leaf that grew (callers.ts). */
-  stacks?: ReadonlyArray<{ service: string; kind: string; head: StackNode }>;
+  stacks?: HeadStacks;
   /** Text flame per comparison, keyed `${service}/${kind}` (from report/flame renderTextFlame). */
   textFlames?: Record<string, string>;
   /** Links to artifacts (profile sets, HTML report), already absolute URLs. */
@@ -72,12 +77,12 @@ function label(c: Comparison): string {
 const MARKDOWN_STYLE: AnswerStyle = { name: (s) => codeSpan(s, 60), text: escapeText };
 
 /** The first line: the verdict and the answer (answer.ts). */
-function headline(report: Report): string {
+function headline(report: Report, stacks: MarkdownOptions["stacks"]): string {
   const icon = ICON[report.verdict];
   if (report.verdict === "no-baseline") {
     return `${icon} **flamegate: no baseline to compare with.** Profiles were captured and uploaded; the next run on the base branch provides one.`;
   }
-  const said = answer(report, MARKDOWN_STYLE);
+  const said = answer(report, MARKDOWN_STYLE, foldedCallers(report, stacks));
   if (report.verdict === "fail") return `${icon} **flamegate: regression:** ${said}.`;
   if (report.verdict === "warn")
     return `${icon} **flamegate: possible regression, not proven:** ${said}.`;
@@ -213,7 +218,7 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   const head: string[] = [];
   if (options.marker) head.push(`<!-- ${options.marker.replace(/-->/g, "")} -->`);
-  head.push(headline(report), "");
+  head.push(headline(report, options.stacks), "");
   for (const line of options.preface ?? []) head.push(escapeText(line), "");
   for (const note of report.notes ?? []) head.push(`> ${escapeText(note)}`, "");
   if (options.imageUrl) head.push(`![flamegraph diff](${safeUrl(options.imageUrl)})`, "");

@@ -1,6 +1,7 @@
 import type { Comparison, FrameResult, Report } from "../compare/types.js";
 import { type AnswerStyle, answer, isUndecided } from "./answer.js";
 import { foldNotes } from "./fold.js";
+import { type HeadStacks, foldedCallers } from "./callers.js";
 import { budgetWords, frameChange, scopeWords, totalChange } from "./rows.js";
 import { formatP } from "./units.js";
 
@@ -15,6 +16,8 @@ import { formatP } from "./units.js";
 export interface SummaryOptions {
   /** Regressed and improved frames shown per comparison, each. */
   frames?: number;
+  /** The head's call trees: failing callers a grown callee explains are counted as callers (callers.ts). */
+  stacks?: HeadStacks;
 }
 
 function clean(s: string): string {
@@ -55,7 +58,7 @@ function comparisonLines(c: Comparison, n: number): string[] {
 
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
   const listed = options.frames ?? 3;
-  const said = answer(report, SUMMARY_STYLE);
+  const said = answer(report, SUMMARY_STYLE, foldedCallers(report, options.stacks));
   const n = report.comparisons.length;
   const head =
     report.verdict === "fail" || (report.verdict === "warn" && said)

@@ -3,6 +3,7 @@ import { type StackNode, newStackRoot } from "../../src/compare/aggregate.js";
 import type { Comparison, FrameResult, Report } from "../../src/compare/types.js";
 import { callersOf } from "../../src/report/callers.js";
 import { renderMarkdown } from "../../src/report/markdown.js";
+import { renderSummary } from "../../src/report/summary.js";
 
 /** Express's shape (issue 20): handle › next › (anonymous) server.js:60 › structuredClone, which grew. */
 function tree(): StackNode {
@@ -89,5 +90,19 @@ describe("the leaf first", () => {
     expect(rows[0]).toContain(
       "`structuredClone`<br><sub>via `handle` › `next` › `(anonymous) server.js:60`</sub>",
     );
+  });
+
+  it("counts failing callers the leaf explains as callers in the first line, not as failures", () => {
+    const c = comparison();
+    for (const f of c.frames) f.verdict = "fail";
+    const report: Report = { schema: "flamegate.report/v1", verdict: "fail", comparisons: [c] };
+    const stacks = [{ service: "api", kind: "cpu", head: tree() }];
+    const first = (md: string) => md.split("\n")[0]!;
+    expect(first(renderMarkdown(report, { stacks }))).toMatch(
+      /`structuredClone` \(`server\.js`\) grew .*; 3 callers grew with it\.$/,
+    );
+    expect(renderSummary(report, { stacks }).split("\n")[0]).toMatch(/; 3 callers grew with it$/);
+    // Without the call tree nothing is known about callers: every failure counts.
+    expect(first(renderMarkdown(report))).toMatch(/; 3 more frames failed\.$/);
   });
 });
