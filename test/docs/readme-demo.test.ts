@@ -22,11 +22,13 @@ describe("the README's demo excerpt", () => {
 
     const { gate } = await loadFixtureConfig("node");
     const demo = join(packageRoot(), "fixtures", "captured", "demo");
-    const { report } = compareSets(
+    // Paired and with the call trees, as the demo compares its interleaved rounds.
+    const { report, stacks } = compareSets(
       readSide(join(demo, "base")),
       readSide(join(demo, "head")),
       gate,
+      { paired: true, stacks: true },
     );
-    expect(excerpt).toBe(renderSummary(report, { frames: 2 }));
+    expect(excerpt).toBe(renderSummary(report, { frames: 2, stacks }));
   });
 });

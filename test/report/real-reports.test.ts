@@ -32,7 +32,7 @@ const RECORDED = [
     name: "demo (Node)",
     dir: "demo",
     fixture: "node",
-    first: /^❌ .*`buildIndex` \(`server\.mjs`\) grew /,
+    first: /^❌ .*`checksum` \(`server\.mjs`\) grew /,
   },
   {
     name: "Python service",
