@@ -4,12 +4,13 @@ import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
 import {
+  DEMO_BUDGET,
   FlamegateError,
   __commonJS,
   __require,
   __toESM,
   errorMessage
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // node_modules/commander/lib/error.js
 var require_error = __commonJS({
@@ -3457,6 +3458,12 @@ var {
 // src/cli/program.ts
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+function roundsOption(value) {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 2)
+    throw new InvalidArgumentError(`expected a whole number of rounds \u2265 2, got '${value}'`);
+  return n;
+}
 var EXIT_CODES = `
 Exit codes: 0 no regression over the threshold, 1 the gate fails (a regression),
 2 bad usage, bad input or an environment error (one line on stderr; --verbose adds the stack).`;
@@ -3477,7 +3484,7 @@ function addRun(program2, exit) {
       "  flamegate run --config flamegate.yml --out profiles/head --ref $(git rev-parse --short HEAD)"
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-DVIB7LKS.js")).runCommand(opts));
+    exit(await (await import("./chunk-OU62BKZW.js")).runCommand(opts));
   });
 }
 function addCompare(program2, exit) {
@@ -3490,7 +3497,7 @@ function addCompare(program2, exit) {
       "  flamegate compare --base profiles/base --head profiles/head \\\n    --config flamegate.yml --markdown report.md --html report.html\n  flamegate compare --base before.pb.gz --head after.pb.gz\n\nRounds are compared as independent samples unless --paired; `ab` writes its own report."
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-QBQCSB2B.js")).compareCommand(opts));
+    exit(await (await import("./chunk-ZL2COPTP.js")).compareCommand(opts));
   });
 }
 function addAb(program2, exit) {
@@ -3510,12 +3517,17 @@ ${example(
       "  git worktree add ../base origin/main\n  flamegate ab --base-dir ../base --head-dir . --config flamegate.yml --out flamegate-ab"
     )}`
   ).action(async (opts) => {
-    exit(await (await import("./chunk-G4DLA4CF.js")).abCommand(opts));
+    exit(await (await import("./chunk-PHMBNZ5F.js")).abCommand(opts));
   });
 }
 function addDemo(program2, exit) {
-  program2.command("demo").description("profile the bundled Node service against its known regression (needs only Node)").option("--out <dir>", "where the profile sets and the report go", "flamegate-demo").addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
-    exit(await (await import("./chunk-LFJM6KNL.js")).demoCommand(opts));
+  program2.command("demo").description("profile the bundled Node service against its known regression (needs only Node)").option("--out <dir>", "where the profile sets and the report go", "flamegate-demo").option(
+    "--rounds <n>",
+    "rounds per side (fewer are quicker and prove less)",
+    roundsOption,
+    DEMO_BUDGET.rounds
+  ).addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
+    exit(await (await import("./chunk-2K7YJWKK.js")).demoCommand(opts));
   });
 }
 function buildProgram(exit) {

@@ -3,8 +3,8 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-JBZZIJEA.js";
-import "./chunk-JIR4D3BU.js";
+} from "./chunk-U4FHYCU3.js";
+import "./chunk-CYDUMQOC.js";
 import {
   require_abs,
   require_actualApply,
@@ -33,7 +33,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-BYS6XTKT.js";
+} from "./chunk-3YTJWTJ6.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -50,26 +50,26 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-KTNBZXOV.js";
+} from "./chunk-WXWX6REL.js";
 import {
   ConfigReader,
-  DEFAULT_GATE,
-  RUNTIMES,
   ReadBudget,
   SERVICE_NAME,
   external_exports,
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-WWNQYIFE.js";
+} from "./chunk-B35GI2KY.js";
 import {
+  DEFAULT_GATE,
   FlamegateError,
+  RUNTIMES,
   __commonJS,
   __export,
   __require,
   __toESM,
   errorMessage
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -54,9 +54,17 @@
   }
   const heapBytes = Number(process.env.FLAMEGATE_AGENT_HEAP || 0);
   const bootCpuUs = Number(process.env.FLAMEGATE_AGENT_CPU || 0);
+  const noInlining = process.env.FLAMEGATE_AGENT_NO_INLINING === "1";
   delete process.env.FLAMEGATE_AGENT_DIR;
   delete process.env.FLAMEGATE_AGENT_HEAP;
   delete process.env.FLAMEGATE_AGENT_CPU;
+  delete process.env.FLAMEGATE_AGENT_NO_INLINING;
+  // sampling.node-inlining: off. TurboFan decides per process which functions to
+  // inline, so a function's samples moved between it and its caller from one round
+  // to the next; without inlining every function keeps its frame. The flag is not
+  // allowed in NODE_OPTIONS, and set here, before the service's code loads, it
+  // holds for every compilation.
+  if (noInlining) require("node:v8").setFlagsFromString("--no-turbo-inlining");
 
   const crypto = require("node:crypto");
   const fs = require("node:fs");

@@ -5,7 +5,7 @@ import {
   assembleProfileSet,
   freePort,
   runRound
-} from "./chunk-BYS6XTKT.js";
+} from "./chunk-3YTJWTJ6.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,17 +17,18 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-KTNBZXOV.js";
+} from "./chunk-WXWX6REL.js";
 import {
   ReadBudget,
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-WWNQYIFE.js";
+} from "./chunk-B35GI2KY.js";
 import {
+  DEMO_BUDGET,
   FlamegateError,
   __toESM
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // src/cli/demo.ts
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -62,13 +63,22 @@ async function demoCommand(values) {
   const log = (line) => process.stderr.write(`flamegate demo: ${line}
 `);
   const config = await loadFixtureConfig("node");
-  const fixture = config.services[0];
-  if (!fixture) throw new FlamegateError(`${config.source}: the Node fixture defines no service`);
+  const fixed = config.services[0];
+  if (!fixed) throw new FlamegateError(`${config.source}: the Node fixture defines no service`);
+  const fixture = {
+    ...fixed,
+    rounds: values.rounds ?? DEMO_BUDGET.rounds,
+    load: fixed.load.type === "builtin" ? { ...fixed.load, durationSeconds: DEMO_BUDGET.durationSeconds } : fixed.load
+  };
+  const regression = {
+    FLAMEGATE_REGRESSION: "both",
+    FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct)
+  };
   const sides = [
     { name: "base", service: fixture, dir: join2(out, "base"), results: [] },
     {
       name: "head",
-      service: { ...fixture, env: { ...fixture.env, FLAMEGATE_REGRESSION: "both" } },
+      service: { ...fixture, env: { ...fixture.env, ...regression } },
       dir: join2(out, "head"),
       results: []
     }
@@ -80,7 +90,7 @@ async function demoCommand(values) {
   }
   const started = performance.now();
   log(
-    `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both; ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`
+    `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`
   );
   for (let round = 1; round <= fixture.rounds; round++) {
     const order = round % 2 === 1 ? sides : [...sides].reverse();
@@ -107,7 +117,7 @@ async function demoCommand(values) {
     readSide(sides[0].dir, budget),
     readSide(sides[1].dir, budget),
     config.gate,
-    { stacks: true }
+    { stacks: true, paired: true }
   );
   for (const w of warnings) log(`warning: ${w}`);
   const files = [
@@ -120,7 +130,7 @@ async function demoCommand(values) {
   const headline = svgs.find((f) => f.headline);
   if (headline) files.push(["flame.svg", headline.svg]);
   for (const [name, text] of files) writeFileSync(join2(out, name), text);
-  process.stdout.write(renderSummary(report));
+  process.stdout.write(renderSummary(report, { stacks }));
   process.stdout.write(
     `
 flamegate demo: ${((performance.now() - started) / 1e3).toFixed(0)} s; wrote ${sides.map((s) => `${s.dir}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}

@@ -3,20 +3,20 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-JIR4D3BU.js";
+} from "./chunk-CYDUMQOC.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-KTNBZXOV.js";
+} from "./chunk-WXWX6REL.js";
 import {
-  DEFAULT_GATE,
   ReadBudget,
   loadConfig
-} from "./chunk-WWNQYIFE.js";
+} from "./chunk-B35GI2KY.js";
 import {
+  DEFAULT_GATE,
   FlamegateError
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // src/cli/compare.ts
 async function compareCommand(values) {
@@ -41,7 +41,7 @@ async function compareCommand(values) {
   for (const w of warnings) process.stderr.write(`flamegate compare: warning: ${w}
 `);
   await writeReportFiles(report, stacks, paths, "flamegate compare");
-  process.stdout.write(renderSummary(report));
+  process.stdout.write(renderSummary(report, { stacks }));
   return report.verdict === "fail" ? 1 : 0;
 }
 export {

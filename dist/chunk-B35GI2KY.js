@@ -1,13 +1,28 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
+  CPU_PROFILERS,
+  CPU_TOTALS,
+  DEFAULT_BUDGET,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_CPU_PROFILER,
+  DEFAULT_CPU_TOTAL,
+  DEFAULT_GATE,
+  DEFAULT_GATE_STATISTICS,
+  DEFAULT_MAX_ERROR_RATE,
+  DEFAULT_NODE_INLINING,
+  DEFAULT_PROFILES,
+  DEFAULT_READY_TIMEOUT_SECONDS,
+  DEFAULT_SAMPLING,
   FlamegateError,
+  NODE_INLININGS,
+  PERF_RUNTIMES,
   ProfileFormatError,
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -8353,41 +8368,6 @@ function readManifestFile(path) {
     );
   }
 }
-
-// src/config/defaults.ts
-var RUNTIMES = ["go", "python", "node"];
-var DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 4 };
-var DEFAULT_READY_TIMEOUT_SECONDS = 60;
-var DEFAULT_CONNECTIONS = 8;
-var DEFAULT_MAX_ERROR_RATE = 0.01;
-var DEFAULT_PROFILES = ["cpu", "alloc"];
-var DEFAULT_SAMPLING = {
-  go: { cpuHz: 1e3, allocBytes: 128 * 1024 },
-  python: { cpuHz: 200, allocBytes: 32 * 1024 },
-  node: { cpuHz: 1e3, allocBytes: 32 * 1024 }
-};
-var CPU_PROFILERS = ["auto", "perf", "runtime"];
-var PERF_RUNTIMES = ["go", "node"];
-var DEFAULT_CPU_PROFILER = "auto";
-var CPU_TOTALS = ["auto", "os", "profiler"];
-var DEFAULT_CPU_TOTAL = "auto";
-var FALLBACK_PRIOR_DF = 20;
-var MAX_PRIOR_DF = 10;
-var DEFAULT_GATE_STATISTICS = {
-  minCount: 20,
-  priorDf: "auto",
-  priorSigma: 0.1,
-  totalSigma: 0.1
-};
-var DEFAULT_GATE = {
-  cpu: { frame: 0.1, total: 0.05 },
-  // Bytes per request do not depend on the machine's speed: a tighter floor (docs/statistics.md).
-  alloc: { frame: 0.05, total: 0.05 },
-  minShare: 5e-3,
-  ignore: [],
-  alpha: 5e-3,
-  stats: DEFAULT_GATE_STATISTICS
-};
 
 // src/config/file.ts
 var import_yaml = __toESM(require_dist(), 1);
@@ -28416,7 +28396,8 @@ var ServiceSchema = mapping({
       "cpu-hz": whole(1, 1e4).optional(),
       "alloc-bytes": whole(1, 64 * 1024 * 1024).optional(),
       "cpu-profiler": external_exports.enum(CPU_PROFILERS, { error: "auto, perf or runtime" }).default(DEFAULT_CPU_PROFILER),
-      "cpu-total": external_exports.enum(CPU_TOTALS, { error: "auto, os or profiler" }).default(DEFAULT_CPU_TOTAL)
+      "cpu-total": external_exports.enum(CPU_TOTALS, { error: "auto, os or profiler" }).default(DEFAULT_CPU_TOTAL),
+      "node-inlining": external_exports.enum(NODE_INLININGS, { error: "on or off" }).default(DEFAULT_NODE_INLINING)
     })
   )
 }).superRefine((s, ctx) => {
@@ -28459,7 +28440,8 @@ function toService(name, s, baseDir) {
       cpuHz: s.sampling["cpu-hz"] ?? sampling.cpuHz,
       allocBytes: s.sampling["alloc-bytes"] ?? sampling.allocBytes,
       cpuProfiler: PERF_RUNTIMES.includes(runtime) ? s.sampling["cpu-profiler"] : "runtime",
-      cpuTotal: s.sampling["cpu-total"]
+      cpuTotal: s.sampling["cpu-total"],
+      nodeInlining: s.sampling["node-inlining"]
     }
   };
 }
@@ -29689,10 +29671,6 @@ export {
   writeProfileSet,
   readManifestFile,
   functionKey,
-  RUNTIMES,
-  FALLBACK_PRIOR_DF,
-  MAX_PRIOR_DF,
-  DEFAULT_GATE,
   SERVICE_NAME,
   parseConfig,
   require_dist,

@@ -6,13 +6,13 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-JBZZIJEA.js";
-import "./chunk-JIR4D3BU.js";
-import "./chunk-BYS6XTKT.js";
+} from "./chunk-U4FHYCU3.js";
+import "./chunk-CYDUMQOC.js";
+import "./chunk-3YTJWTJ6.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-KTNBZXOV.js";
-import "./chunk-WWNQYIFE.js";
-import "./chunk-QMCRCNTE.js";
+import "./chunk-WXWX6REL.js";
+import "./chunk-B35GI2KY.js";
+import "./chunk-M25WK6N6.js";
 export {
   abCommand,
   abReportPaths,

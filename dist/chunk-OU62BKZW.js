@@ -2,15 +2,15 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-BYS6XTKT.js";
+} from "./chunk-3YTJWTJ6.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-WWNQYIFE.js";
+} from "./chunk-B35GI2KY.js";
 import {
   FlamegateError
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // src/cli/run.ts
 import { resolve } from "node:path";

@@ -3,26 +3,26 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-JIR4D3BU.js";
+} from "./chunk-CYDUMQOC.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
   runRound
-} from "./chunk-BYS6XTKT.js";
+} from "./chunk-3YTJWTJ6.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-KTNBZXOV.js";
+} from "./chunk-WXWX6REL.js";
 import {
   ReadBudget,
   loadConfig,
   writeProfileSet
-} from "./chunk-WWNQYIFE.js";
+} from "./chunk-B35GI2KY.js";
 import {
   FlamegateError
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // src/cli/ab.ts
 import { randomInt } from "node:crypto";
@@ -194,7 +194,7 @@ async function abCommand(values) {
   const report = changed ? markChanged(compared.report, changed) : compared.report;
   for (const w of warnings) log(`warning: ${w}`);
   const written = await writeReportFiles(report, stacks, paths, "flamegate ab");
-  process.stdout.write(renderSummary(report));
+  process.stdout.write(renderSummary(report, { stacks }));
   process.stdout.write(`
 flamegate ab: wrote ${written.join(", ")}
 `);

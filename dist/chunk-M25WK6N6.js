@@ -61,6 +61,44 @@ function errorMessage(err) {
   return err instanceof Error ? err.message : String(err);
 }
 
+// src/config/defaults.ts
+var RUNTIMES = ["go", "python", "node"];
+var DEFAULT_BUDGET = { rounds: 10, warmupSeconds: 2, durationSeconds: 4 };
+var DEMO_BUDGET = { rounds: 5, durationSeconds: 4, regressionPct: 100 };
+var DEFAULT_READY_TIMEOUT_SECONDS = 60;
+var DEFAULT_CONNECTIONS = 8;
+var DEFAULT_MAX_ERROR_RATE = 0.01;
+var DEFAULT_PROFILES = ["cpu", "alloc"];
+var DEFAULT_SAMPLING = {
+  go: { cpuHz: 1e3, allocBytes: 128 * 1024 },
+  python: { cpuHz: 200, allocBytes: 32 * 1024 },
+  node: { cpuHz: 1e3, allocBytes: 32 * 1024 }
+};
+var CPU_PROFILERS = ["auto", "perf", "runtime"];
+var PERF_RUNTIMES = ["go", "node"];
+var DEFAULT_CPU_PROFILER = "auto";
+var NODE_INLININGS = ["on", "off"];
+var DEFAULT_NODE_INLINING = "off";
+var CPU_TOTALS = ["auto", "os", "profiler"];
+var DEFAULT_CPU_TOTAL = "auto";
+var FALLBACK_PRIOR_DF = 20;
+var MAX_PRIOR_DF = 10;
+var DEFAULT_GATE_STATISTICS = {
+  minCount: 20,
+  priorDf: "auto",
+  priorSigma: 0.1,
+  totalSigma: 0.1
+};
+var DEFAULT_GATE = {
+  cpu: { frame: 0.1, total: 0.05 },
+  // Bytes per request do not depend on the machine's speed: a tighter floor (docs/statistics.md).
+  alloc: { frame: 0.05, total: 0.05 },
+  minShare: 5e-3,
+  ignore: [],
+  alpha: 5e-3,
+  stats: DEFAULT_GATE_STATISTICS
+};
+
 export {
   __require,
   __esm,
@@ -70,5 +108,24 @@ export {
   __toCommonJS,
   FlamegateError,
   ProfileFormatError,
-  errorMessage
+  errorMessage,
+  RUNTIMES,
+  DEFAULT_BUDGET,
+  DEMO_BUDGET,
+  DEFAULT_READY_TIMEOUT_SECONDS,
+  DEFAULT_CONNECTIONS,
+  DEFAULT_MAX_ERROR_RATE,
+  DEFAULT_PROFILES,
+  DEFAULT_SAMPLING,
+  CPU_PROFILERS,
+  PERF_RUNTIMES,
+  DEFAULT_CPU_PROFILER,
+  NODE_INLININGS,
+  DEFAULT_NODE_INLINING,
+  CPU_TOTALS,
+  DEFAULT_CPU_TOTAL,
+  FALLBACK_PRIOR_DF,
+  MAX_PRIOR_DF,
+  DEFAULT_GATE_STATISTICS,
+  DEFAULT_GATE
 };

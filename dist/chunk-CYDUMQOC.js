@@ -5,10 +5,10 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-KTNBZXOV.js";
+} from "./chunk-WXWX6REL.js";
 import {
   FlamegateError
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // src/cli/report-files.ts
 import { writeFile } from "node:fs/promises";

@@ -2,9 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   CPU_TIME,
-  FALLBACK_PRIOR_DF,
   KINDS,
-  MAX_PRIOR_DF,
   OS_CPU_COMMENT,
   PROFILE_SET_SCHEMA,
   Profile,
@@ -29,11 +27,13 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-WWNQYIFE.js";
+} from "./chunk-B35GI2KY.js";
 import {
+  FALLBACK_PRIOR_DF,
   FlamegateError,
+  MAX_PRIOR_DF,
   ProfileFormatError
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // src/report/json.ts
 function renderJson(report) {
@@ -666,6 +666,13 @@ function totalChange(c, t = c.total) {
     delta: formatPct(t.deltaPct),
     interval: formatInterval(t.ci)
   };
+}
+function budgetWords(c) {
+  const side = (s) => {
+    const rounds = `${s.rounds} round${s.rounds === 1 ? "" : "s"}`;
+    return typeof s.windowSeconds === "number" && s.rounds > 0 ? `${rounds} \xD7 ${(s.windowSeconds / s.rounds).toFixed(1)} s` : rounds;
+  };
+  return `${side(c.base)} vs ${side(c.head)}`;
 }
 
 // src/report/flame/page-script.ts
@@ -1389,11 +1396,20 @@ function frameAnswer(c, f, style) {
   const p = formatP(f.p);
   if (shown.direction === "new")
     return `${name} is new in ${where(c, style)}: ${shown.pair.replace(/^new · /, "")} (${p})`;
-  return `${name} grew ${shown.delta} in ${where(c, style)}: ${shown.pair} ${perWords(c)} (${p})`;
+  const estimate = f.tested === "cum" ? f.cum.deltaPct : f.self.deltaPct;
+  const reach = upTo(f.verdict, estimate, f.ci, c.thresholds?.framePct);
+  return `${name} grew ${shown.delta}${reach} in ${where(c, style)}: ${shown.pair} ${perWords(c)} (${p})`;
+}
+function upTo(verdict, estimatePct, ci, thresholdPct) {
+  if (verdict !== "fail" || thresholdPct === void 0 || typeof estimatePct !== "number")
+    return "";
+  const hi = ci[1];
+  return estimatePct < thresholdPct && hi >= thresholdPct ? ` (up to ${formatSigned(hi)}, threshold ${formatSigned(thresholdPct, { decimals: 0 })})` : "";
 }
 function totalAnswer(c, style) {
   const t = totalChange(c);
-  return `the total of ${where(c, style)} grew ${t.delta}: ${t.pair} ${perWords(c)} (${formatP(c.total.p)})`;
+  const reach = upTo(c.total.verdict, c.total.deltaPct, c.total.ci, c.thresholds?.totalPct);
+  return `the total of ${where(c, style)} grew ${t.delta}${reach}: ${t.pair} ${perWords(c)} (${formatP(c.total.p)})`;
 }
 function undecided(report) {
   const out = [];
@@ -1425,19 +1441,22 @@ function changedWords(report, failing) {
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
-function answer(report, style) {
+function answer(report, style, folded = /* @__PURE__ */ new Set()) {
   if (report.verdict === "fail") {
     const failing = report.comparisons.filter(
       (c2) => (c2.verdict ?? c2.total.verdict) === "fail" || c2.frames.some((f) => f.verdict === "fail")
     );
-    const frames = failing.flatMap(
+    const all = failing.flatMap(
       (c2) => c2.frames.filter((f) => f.verdict === "fail").map((f) => ({ c: c2, f }))
     );
+    const frames = all.filter((x) => !folded.has(x.f));
+    const callers = all.length - frames.length;
     const first = frames[0];
     const more = frames.length - 1;
     if (first) {
       const also = more > 0 ? `; ${plural(more, "more frame")} failed` : "";
-      return `${frameAnswer(first.c, first.f, style)}${also}${changedWords(
+      const withIt = callers > 0 ? `${more > 0 ? "," : ";"} ${plural(callers, "caller")} grew with ${more > 0 ? "them" : "it"}` : "";
+      return `${frameAnswer(first.c, first.f, style)}${also}${withIt}${changedWords(
         report,
         frames.map((x) => x.f)
       )}`;
@@ -1654,6 +1673,15 @@ function callersOf(c, head) {
   }
   return { context, folded };
 }
+function foldedCallers(report, stacks) {
+  const out = /* @__PURE__ */ new Set();
+  if (!stacks) return out;
+  for (const c of report.comparisons) {
+    const head = stacks.find((s) => s.service === c.service && s.kind === c.kind)?.head;
+    for (const f of callersOf(c, head).folded) out.add(f);
+  }
+  return out;
+}
 function viaWords(ctx, name, max = 3) {
   const names = ctx.via.map((f) => name(f.function));
   return `via ${names.length > max ? "\u2026 \u203A " : ""}${names.slice(-max).join(" \u203A ")}`;
@@ -1713,12 +1741,12 @@ function label2(c) {
   return `${escapeText(c.service)} \xB7 ${kindLabel(c)}`;
 }
 var MARKDOWN_STYLE = { name: (s) => codeSpan(s, 60), text: escapeText };
-function headline(report) {
+function headline(report, stacks) {
   const icon = ICON[report.verdict];
   if (report.verdict === "no-baseline") {
     return `${icon} **flamegate: no baseline to compare with.** Profiles were captured and uploaded; the next run on the base branch provides one.`;
   }
-  const said = answer(report, MARKDOWN_STYLE);
+  const said = answer(report, MARKDOWN_STYLE, foldedCallers(report, stacks));
   if (report.verdict === "fail") return `${icon} **flamegate: regression:** ${said}.`;
   if (report.verdict === "warn")
     return `${icon} **flamegate: possible regression, not proven:** ${said}.`;
@@ -1753,7 +1781,7 @@ function mdeLine(c) {
   const at = m.atSharePct ?? 5;
   const share2 = m.frameSharePct >= 100 ? "a growth at the threshold is not provable in any frame at this budget" : `a growth at the threshold is caught in frames holding \u2265 ${m.frameSharePct.toFixed(1)} % of the total`;
   const total = m.totalPct === void 0 ? "" : `; the total, from \xB1${m.totalPct.toFixed(0)} %`;
-  return `_What this run could detect${power}: ${share2}; a frame holding ${at} % would have to grow ${formatPct(m.deltaPct)}${total} (${c.base.rounds} vs ${c.head.rounds} rounds)._`;
+  return `_What this run could detect${power}: ${share2}; a frame holding ${at} % would have to grow ${formatPct(m.deltaPct)}${total} (${budgetWords(c)})._`;
 }
 function notesFold(c) {
   const notes = foldNotes(c);
@@ -1833,7 +1861,7 @@ function renderMarkdown(report, options = {}) {
   const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   const head = [];
   if (options.marker) head.push(`<!-- ${options.marker.replace(/-->/g, "")} -->`);
-  head.push(headline(report), "");
+  head.push(headline(report, options.stacks), "");
   for (const line of options.preface ?? []) head.push(escapeText(line), "");
   for (const note of report.notes ?? []) head.push(`> ${escapeText(note)}`, "");
   if (options.imageUrl) head.push(`![flamegraph diff](${safeUrl(options.imageUrl)})`, "");
@@ -1844,7 +1872,7 @@ function renderMarkdown(report, options = {}) {
     );
   }
   tail.push(
-    "<sub>flamegate: a red line is a regression proven at the family-wise level and larger than the threshold; see the JSON report for every frame.</sub>"
+    "<sub>flamegate: a red line is a growth proven at the family-wise level and not shown smaller than the threshold; see the JSON report for every frame.</sub>"
   );
   const sections = report.comparisons.map((c) => comparisonSection(c, options).join("\n"));
   const fixed = `${head.join("\n")}
@@ -2134,7 +2162,13 @@ var WARN_LEVEL = 0.05;
 var alphaFrames = (gate) => gate.alpha / 2;
 var alphaTotal = (gate) => gate.alpha / 2;
 var IDLE_FRAMES = /* @__PURE__ */ new Set(["(idle)"]);
-var DEFAULT_VARIANT = { oneSidedFloor: true, inliningViaCaller: true };
+var SHARE_WEIGHTED_ALPHA = 0.5;
+var DEFAULT_VARIANT = {
+  oneSidedFloor: true,
+  inliningViaCaller: true,
+  intervalThreshold: true,
+  alphaByShare: SHARE_WEIGHTED_ALPHA
+};
 var MIN_ONE_SIDED_ROUNDS = 5;
 
 // src/compare/verdict/design.ts
@@ -2326,6 +2360,7 @@ function assembleComparison(series, judgement, extra, topFrames = TOP_FRAMES) {
     head: extra.head,
     total: totalInWords(judgement.total),
     frames,
+    ...judgement.thresholds ? { thresholds: judgement.thresholds } : {},
     mde: judgement.mde,
     ...judgement.noise ? { noise: judgement.noise } : {},
     verdict,
@@ -2881,15 +2916,19 @@ function readBothSides(src) {
 }
 
 // src/compare/stats/holm.ts
-function holmAdjust(p) {
+function weightedHolmAdjust(p, w) {
   const m = p.length;
-  const order = p.map((_, i) => i).sort((a, b) => p[a] - p[b]);
+  const ratio = (i) => w[i] > 0 ? p[i] / w[i] : Infinity;
+  const order = p.map((_, i) => i).sort((a, b) => ratio(a) - ratio(b));
+  let remaining = order.reduce((s, i) => s + Math.max(0, w[i]), 0);
   const adjusted = new Array(m).fill(1);
   let running = 0;
-  order.forEach((i, rank) => {
-    running = Math.max(running, Math.min(1, (m - rank) * p[i]));
+  for (const i of order) {
+    const step = w[i] > 0 ? p[i] * remaining / w[i] : 1;
+    running = Math.max(running, Math.min(1, step));
     adjusted[i] = running;
-  });
+    remaining -= Math.max(0, w[i]);
+  }
   return adjusted;
 }
 
@@ -3192,10 +3231,13 @@ function interval(t) {
   const q = studentTQuantile(1 - (1 - CI_LEVEL) / 2, t.df);
   return [pctOfLog(t.delta - q * t.se), pctOfLog(t.delta + q * t.se)];
 }
-function decide(overThreshold, pAdjusted, t, alpha) {
-  if (!overThreshold || !(t.delta > 0)) return "pass";
-  if (pAdjusted <= alpha) return "fail";
-  return pAdjusted <= WARN_LEVEL ? "warn" : "pass";
+function reachableGrowth(t, onInterval) {
+  return onInterval ? interval(t)[1] / 100 : growthOf(t.delta);
+}
+function decide(mayReach, over, pAdjusted, t, alpha) {
+  if (!(t.delta > 0)) return "pass";
+  if (mayReach && pAdjusted <= alpha) return "fail";
+  return over && pAdjusted <= WARN_LEVEL ? "warn" : "pass";
 }
 
 // src/compare/verdict/frames.ts
@@ -3250,6 +3292,11 @@ var FrameStatistics = class {
   /** The share of the base total a change of `delta` (log scale) in `v` adds. */
   addedShare(v, delta) {
     return growthOf(delta) * (v.meanBase + PSEUDOCOUNT) / this.baseTotalCount;
+  }
+  /** A frame's self samples as a share of all samples (a fraction), both sides pooled. */
+  selfShare(i) {
+    const total = this.design.totalCount;
+    return total > 0 ? Math.min(1, this.statsOf(i).self.pooled / total) : 0;
   }
   /** A frame's self and cum statistics; the same object for both when they are equal. */
   statsOf(i) {
@@ -3329,15 +3376,36 @@ function framePrior(family, stats, design, notes) {
     });
   return { sigma0sq, priorDf, replicated: replicated.length > 0 };
 }
-function testFamily(frames, family, gate, thresholds) {
+function valueWeight(share2, m, values, variant) {
+  const byShare = variant.alphaByShare;
+  return (1 - byShare) / m + byShare * share2 / values;
+}
+function levelForShare(weights, gate, variant) {
+  const total = sum(weights);
+  return (share2) => total > 0 ? alphaFrames(gate) * valueWeight(share2, weights.length, 1, variant) / total : alphaFrames(gate);
+}
+function familyWeights(frames, family) {
+  const values = /* @__PURE__ */ new Map();
+  for (const t of family) values.set(t.frame, (values.get(t.frame) ?? 0) + 1);
+  return family.map(
+    (t) => valueWeight(frames.selfShare(t.frame), family.length, values.get(t.frame), frames.variant)
+  );
+}
+function testFamily(frames, family, weights, gate, thresholds) {
   const tests = family.map((t) => frames.testOf(t.value));
-  const adjusted = holmAdjust(tests.map((t) => t.p));
+  const adjusted = weightedHolmAdjust(
+    tests.map((t) => t.p),
+    weights
+  );
+  const weightSum = sum(weights);
   const best = /* @__PURE__ */ new Map();
   family.forEach((t, j) => {
     const test = tests[j];
     const added2 = frames.addedShare(t.value, test.delta);
     const over = growthOf(test.delta) >= thresholds.frame && added2 >= gate.minShare;
-    const verdict = decide(over, adjusted[j], test, alphaFrames(gate));
+    const reach = reachableGrowth(test, frames.variant.intervalThreshold);
+    const mayReach = reach >= thresholds.frame && frames.addedShare(t.value, Math.log1p(reach)) >= gate.minShare;
+    const verdict = decide(mayReach, over, adjusted[j], test, alphaFrames(gate));
     const call = {
       which: t.which,
       test,
@@ -3345,7 +3413,8 @@ function testFamily(frames, family, gate, thresholds) {
       verdict,
       added: added2,
       value: t.value,
-      over
+      over,
+      level: alphaFrames(gate) * weights[j] / weightSum
     };
     const prev = best.get(t.frame);
     if (!prev || severity(call.verdict) > severity(prev.verdict) || severity(call.verdict) === severity(prev.verdict) && call.p < prev.p)
@@ -3422,7 +3491,14 @@ function frameResults(frames, shown, tested, ignored, inlined = /* @__PURE__ */ 
     };
     const selfAdded = frames.addedShare(selfValue, selfTest.delta);
     const undecided2 = tested.has(i) && call.over && call.verdict !== "fail";
-    return { result, selfAdded, added: call.added, test: call.test, undecided: undecided2 };
+    return {
+      result,
+      selfAdded,
+      added: call.added,
+      test: call.test,
+      undecided: undecided2,
+      level: call.level ?? 0
+    };
   });
   return results.sort(
     (a, b) => worstFirst(a.result.verdict, b.result.verdict) || b.selfAdded - a.selfAdded || b.added - a.added
@@ -3482,9 +3558,8 @@ function roundsToDecide(t, rounds, level) {
   const need = studentTQuantile(1 - level / 2, t.df) + studentTQuantile(MDE_POWER, t.df);
   return Math.ceil(rounds * (need / Math.abs(t.t)) ** 2);
 }
-function minimalDetectable(design, prior, gate, threshold, familySize, total) {
+function minimalDetectable(design, prior, gate, threshold, levelAt, total) {
   const { baseRounds, headRounds } = design;
-  const level = alphaFrames(gate) / Math.max(1, familySize);
   const ownDf = design.paired ? baseRounds - 1 : Math.max(0, baseRounds + headRounds - 2);
   const df = prior.priorDf + ownDf > 0 ? prior.priorDf + ownDf : Infinity;
   const perRound = design.totalCount;
@@ -3492,7 +3567,7 @@ function minimalDetectable(design, prior, gate, threshold, familySize, total) {
   const se = (share3) => Math.sqrt(
     (1 / (share3 * perRound + PSEUDOCOUNT) + prior.sigma0sq) * (1 / baseRounds + 1 / headRounds) + between
   );
-  const mdeLog = (share3) => minimalDetectableLog(se(share3), level, MDE_POWER, df);
+  const mdeLog = (share3) => minimalDetectableLog(se(share3), levelAt(share3), MDE_POWER, df);
   const detects = (share3) => Math.exp(mdeLog(share3)) - 1 <= threshold && share3 * threshold >= gate.minShare;
   const share2 = smallestPassing(detects, 1e-6, 1);
   const totalLog = minimalDetectableLog(total.se, alphaTotal(gate), MDE_POWER, total.df);
@@ -3536,7 +3611,7 @@ function totalDifference(series, logBase, logHead, design, stats) {
   const priorDf = stats.priorDf === "auto" ? FALLBACK_PRIOR_DF : stats.priorDf;
   return { delta: mean(logHead) - mean(logBase), se, df: priorDf > 0 ? priorDf : Infinity };
 }
-function totalTest(series, design, stats, threshold, alpha) {
+function totalTest(series, design, stats, threshold, alpha, variant = DEFAULT_VARIANT) {
   const { baseRounds, headRounds } = design;
   const counts = sampleCounts(series.totals, design);
   const logs = series.osCountedValues ? logPerWork(counts, design).map((x, r) => x + Math.log(design.periods[r])) : logPerWork(counts, design);
@@ -3551,7 +3626,13 @@ function totalTest(series, design, stats, threshold, alpha) {
   const headRaw = sum(roundValues(series.totals.head, headRounds));
   const notes = [];
   const over = growthOf(test.delta) >= threshold;
-  let verdict = decide(over, test.p, test, alpha);
+  let verdict = decide(
+    reachableGrowth(test, variant.intervalThreshold) >= threshold,
+    over,
+    test.p,
+    test,
+    alpha
+  );
   let note;
   if (TIME_KINDS.has(series.kind) && !series.sameRunner) {
     note = "other-runner";
@@ -3604,40 +3685,23 @@ function judge(input, gate, listed = TOP_FRAMES, variant = DEFAULT_VARIANT) {
   const family = frames.family(candidates, stats.minCount).filter((t) => !inlining.values.has(t.value));
   const prior = framePrior(family, stats, design, notes);
   frames.prior = prior;
-  const tested = testFamily(frames, family, gate, thresholds);
-  const totalBase = sum(roundValues(series.totals.base, baseRounds));
-  const totalHead = sum(roundValues(series.totals.head, headRounds));
-  const untested = series.frames.map((_, i) => i).filter((i) => !tested.has(i));
-  const cumShare = (i) => {
-    const f = series.frames[i];
-    return largerShare(
-      sum(roundValues(f.cum.base, baseRounds)),
-      sum(roundValues(f.cum.head, headRounds)),
-      totalBase,
-      totalHead
-    );
-  };
-  const shown = [...tested.keys(), ...largest(untested, cumShare, listed)];
+  const weights = familyWeights(frames, family);
+  const tested = testFamily(frames, family, weights, gate, thresholds);
+  const shown = shownFrames(series, tested, listed);
   const inlined = new Set(candidates.filter((i) => !tested.has(i)));
   const results = frameResults(frames, shown, tested, ignored, inlined);
-  if (inlined.size > 0)
-    notes.push({
-      code: "inlining-varies",
-      functions: [...inlined].map((f) => {
-        const g = inlining.callers.get(f);
-        return {
-          function: series.frames[f].function,
-          ...g === void 0 ? {} : { caller: series.frames[g].function },
-          absentRounds: frames.cumCounts[f].filter((c) => c === 0).length,
-          rounds: baseRounds + headRounds
-        };
-      })
-    });
-  const level = alphaFrames(gate) / Math.max(1, family.length);
+  if (inlined.size > 0) notes.push(inliningNote(frames, inlined, inlining.callers));
+  const rounds = Math.min(baseRounds, headRounds);
   for (const r of results)
-    if (r.undecided)
-      r.result.roundsToDecide = roundsToDecide(r.test, Math.min(baseRounds, headRounds), level);
-  const totalOutcome = totalTest(series, design, stats, thresholds.total, alphaTotal(gate));
+    if (r.undecided) r.result.roundsToDecide = roundsToDecide(r.test, rounds, r.level);
+  const totalOutcome = totalTest(
+    series,
+    design,
+    stats,
+    thresholds.total,
+    alphaTotal(gate),
+    variant
+  );
   notes.push(...totalOutcome.notes);
   const tooCold = series.frames.length - candidates.length - ignoredCount;
   if (family.length > 0 && (tooCold > 0 || ignoredCount > 0))
@@ -3656,14 +3720,22 @@ function judge(input, gate, listed = TOP_FRAMES, variant = DEFAULT_VARIANT) {
       count: warned.length,
       example: warned[0].result.function,
       deltaPct: pctOfLog(warned[0].test.delta),
-      roundsToDecide: roundsToDecide(warned[0].test, Math.min(baseRounds, headRounds), level)
+      roundsToDecide: roundsToDecide(warned[0].test, rounds, warned[0].level)
     });
   }
   return {
     total: totalOutcome.result,
     frames: results.map((r) => r.result),
     functionCount: series.frames.length,
-    mde: minimalDetectable(design, prior, gate, thresholds.frame, family.length, totalOutcome.test),
+    mde: minimalDetectable(
+      design,
+      prior,
+      gate,
+      thresholds.frame,
+      levelForShare(weights, gate, variant),
+      totalOutcome.test
+    ),
+    thresholds: { framePct: thresholds.frame * 100, totalPct: thresholds.total * 100 },
     verdict: worst([totalOutcome.result.verdict, ...results.map((r) => r.result.verdict)]),
     notes,
     noise: {
@@ -3673,6 +3745,38 @@ function judge(input, gate, listed = TOP_FRAMES, variant = DEFAULT_VARIANT) {
       totalSigma: totalOutcome.runSigma,
       totalDriftSigma: totalOutcome.driftSigma
     }
+  };
+}
+function shownFrames(series, tested, listed) {
+  const baseRounds = series.totals.base.length;
+  const headRounds = series.totals.head.length;
+  const totalBase = sum(roundValues(series.totals.base, baseRounds));
+  const totalHead = sum(roundValues(series.totals.head, headRounds));
+  const untested = series.frames.map((_, i) => i).filter((i) => !tested.has(i));
+  const cumShare = (i) => {
+    const f = series.frames[i];
+    return largerShare(
+      sum(roundValues(f.cum.base, baseRounds)),
+      sum(roundValues(f.cum.head, headRounds)),
+      totalBase,
+      totalHead
+    );
+  };
+  return [...tested.keys(), ...largest(untested, cumShare, listed)];
+}
+function inliningNote(frames, inlined, callers) {
+  const { series, design } = frames;
+  return {
+    code: "inlining-varies",
+    functions: [...inlined].map((f) => {
+      const g = callers.get(f);
+      return {
+        function: series.frames[f].function,
+        ...g === void 0 ? {} : { caller: series.frames[g].function },
+        absentRounds: frames.cumCounts[f].filter((c) => c === 0).length,
+        rounds: design.baseRounds + design.headRounds
+      };
+    })
   };
 }
 function emptyJudgement(series, baseRounds, headRounds) {
@@ -3790,9 +3894,9 @@ function compareKind(job) {
       warnings,
       skipped: `${baseService.service}: no ${kind} samples on either side; not compared`
     };
-  for (const side of ["base", "head"]) {
-    const d = sides[side];
-    if (totals[side] === 0)
+  for (const side2 of ["base", "head"]) {
+    const d = sides[side2];
+    if (totals[side2] === 0)
       throw new FlamegateError(
         `${d.where}: no ${typeName(d.type)} samples${d.rounds.length > 1 ? ` in any of its ${d.rounds.length} rounds` : ""}; nothing to compare (was the service idle during capture?)`
       );
@@ -3821,13 +3925,20 @@ function compareKind(job) {
     head.tables
   );
   const requests = (d) => unitOfWork2 === "request" ? sum(d.rounds.map((r) => r.requests ?? 0)) : null;
+  const windowSeconds = (d) => d.rounds.every((r) => r.windowSeconds !== null) ? sum(d.rounds.map((r) => r.windowSeconds ?? 0)) : null;
+  const side = (d, total) => ({
+    rounds: d.tables.length,
+    requests: requests(d),
+    windowSeconds: windowSeconds(d),
+    total
+  });
   const known = (d) => d.rounds.some((r) => r.throughput !== null || r.latency !== null);
   const comparison = assembleComparison(
     series,
-    judge(series, job.gate),
+    judge(series, job.gate, void 0, job.options.variant),
     {
-      base: { rounds: base.tables.length, requests: requests(base), total: totals.base },
-      head: { rounds: head.tables.length, requests: requests(head), total: totals.head },
+      base: side(base, totals.base),
+      head: side(head, totals.head),
       load: known(base) && known(head) ? { base: loadFigures(base), head: loadFigures(head) } : void 0,
       notes
     },
@@ -4123,10 +4234,9 @@ function frameLine(c, f) {
   return `  ${label3.padEnd(9)} ${shown.delta.padStart(9)}  ${clean(f.function)}${where2}  ${f.tested ?? "cum"} ${shown.pair}  ${shown.interval}  ${formatP(f.p)}  ${verdict}${f.changed ? "  [changed file]" : ""}`;
 }
 function comparisonLines(c, n) {
-  const rounds = (k) => `${k} round${k === 1 ? "" : "s"}`;
   const t = totalChange(c);
   const lines2 = [
-    `${clean(c.service)} \xB7 ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${rounds(c.base.rounds)} vs ${rounds(c.head.rounds)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
+    `${clean(c.service)} \xB7 ${c.kind} (${c.sampleType ?? c.kind}/${c.unit}, ${budgetWords(c)}): ${(c.verdict ?? c.total.verdict).toUpperCase()}`,
     `  ${scopeWords(c)}`,
     `  total     ${t.delta.padStart(9)}  ${t.pair}  ${t.interval}  ${formatP(c.total.p)}  ${c.total.verdict.toUpperCase()}`
   ];
@@ -4139,7 +4249,7 @@ function comparisonLines(c, n) {
 }
 function renderSummary(report, options = {}) {
   const listed = options.frames ?? 3;
-  const said = answer(report, SUMMARY_STYLE);
+  const said = answer(report, SUMMARY_STYLE, foldedCallers(report, options.stacks));
   const n = report.comparisons.length;
   const head = report.verdict === "fail" || report.verdict === "warn" && said ? `flamegate: ${report.verdict.toUpperCase()}: ${said}` : `flamegate: ${report.verdict.toUpperCase()} (${n} comparison${n === 1 ? "" : "s"}, no regression over the threshold${report.verdict === "warn" ? " proven" : ""})${said ? `; undecided: ${said}` : ""}`;
   const lines2 = [head];

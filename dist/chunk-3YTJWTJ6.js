@@ -14,7 +14,7 @@ import {
   toNumber,
   v8Frame,
   writeProfileSet
-} from "./chunk-WWNQYIFE.js";
+} from "./chunk-B35GI2KY.js";
 import {
   FlamegateError,
   __commonJS,
@@ -24,7 +24,7 @@ import {
   __toCommonJS,
   __toESM,
   errorMessage
-} from "./chunk-QMCRCNTE.js";
+} from "./chunk-M25WK6N6.js";
 
 // node_modules/isexe/windows.js
 var require_windows = __commonJS({
@@ -37396,6 +37396,7 @@ var nodeDriver = {
     };
     if (ctx.service.profiles.includes("heap"))
       env.FLAMEGATE_AGENT_HEAP = String(ctx.service.sampling.allocBytes);
+    if (ctx.service.sampling.nodeInlining === "off") env.FLAMEGATE_AGENT_NO_INLINING = "1";
     if (ctx.service.profiles.includes("cpu"))
       env.FLAMEGATE_AGENT_CPU = String(cpuIntervalUs(ctx.service.sampling.cpuHz));
     return Promise.resolve({ command: ctx.service.start, env });
