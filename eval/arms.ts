@@ -19,7 +19,6 @@ import {
   type ServiceConfig,
 } from "../src/config.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
-import { noiseFile } from "./noise.js";
 import { noiseFromReports } from "./real.js";
 import { writeProfileSet } from "../src/model/profile-set.js";
 import {
@@ -33,6 +32,10 @@ import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import { ISSUE_VARIANTS } from "./gate-levers.js";
 import { kindFigures } from "./levers.js";
+
+/** The noise the arms' A/A comparisons measured, per runtime. */
+const armsNoiseFile = (runtime: Runtime) =>
+  new URL(`./noise-${runtime}-default-budget.json`, import.meta.url);
 
 /**
  * `npm run eval -- --real --arms` — the issue-19 cases at the product's default
@@ -347,8 +350,9 @@ export async function runArms(o: ArmsOptions): Promise<ArmRecord[]> {
 
 /**
  * Every run kept under `keep` (directories <runtime>-<stamp>), judged again; the noise
- * of each runtime's A/A comparisons is written to eval/noise-<runtime>.json for the
- * offline simulation (`--noise`).
+ * of each runtime's A/A comparisons is written to eval/noise-<runtime>-default-budget.json
+ * for the offline simulation (`--noise`); eval/noise-<runtime>.json stays what `--real`
+ * measured with the profilers of its day.
  */
 export function rejudgeArms(keep: string, record?: string): ArmRecord[] {
   const out: ArmRecord[] = [];
@@ -369,7 +373,7 @@ export function rejudgeArms(keep: string, record?: string): ArmRecord[] {
       reports,
       `${reports.length} real A/A comparisons of the ${runtime} fixture at the default budget (eval/arms.ts: ${DEFAULT_BUDGET.rounds} paired rounds of ${DEFAULT_BUDGET.durationSeconds} s), ${new Date().toISOString().slice(0, 10)}, ${fp.cpuModel} × ${fp.cores} cores; sigmaJob and sigmaFrameJob are defaults (one machine cannot show them)`,
     );
-    writeFileSync(noiseFile(runtime), `${JSON.stringify(noise, null, 2)}\n`);
+    writeFileSync(armsNoiseFile(runtime), `${JSON.stringify(noise, null, 2)}\n`);
   }
   return out;
 }
