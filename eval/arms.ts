@@ -359,7 +359,8 @@ export function rejudgeArms(keep: string, record?: string): ArmRecord[] {
   const aa = new Map<Runtime, Report[]>();
   for (const run of readdirSync(keep).sort()) {
     const runtime = run.split("-")[0] as Runtime;
-    if (!RUNTIMES.includes(runtime)) continue;
+    // A run still capturing (or stopped) has written no capture-seconds: nothing to judge.
+    if (!RUNTIMES.includes(runtime) || !existsSync(join(keep, run, "capture-seconds"))) continue;
     const reports = aa.get(runtime) ?? [];
     aa.set(runtime, reports);
     const recs = judgeArms(runtime, join(keep, run), run, reports);
