@@ -245,6 +245,8 @@ export interface ArmRecord {
   before?: { verdict: string; detected: boolean };
   /** Wall seconds of this run's capture (all eight arms, builds included). */
   captureSeconds?: number;
+  /** A capture setting that differs from today's default, e.g. "inlining on" for Node runs before node-inlining: off. */
+  setup?: string;
   cpu?: {
     samplesPerRound?: number;
     frameSigma?: number | null;
@@ -252,6 +254,18 @@ export interface ArmRecord {
     mde5?: number;
     mdeTotal?: number;
   };
+}
+
+/** Node runs captured before sampling.node-inlining existed (or with it on) ran with V8's inlining. */
+function setupOf(runtime: Runtime, dir: string): string | undefined {
+  if (runtime !== "node") return undefined;
+  const set = readdirSync(join(dir, "base-1"))[0];
+  const manifest = set === undefined ? undefined : join(dir, "base-1", set, "manifest.json");
+  if (!manifest || !existsSync(manifest)) return undefined;
+  const m = JSON.parse(readFileSync(manifest, "utf8")) as {
+    config?: { sampling?: { nodeInlining?: string } };
+  };
+  return m.config?.sampling?.nodeInlining === "off" ? undefined : "inlining on";
 }
 
 /** Judges every pairing of one kept run by the current default gate; the A/A reports go to `aa`. */
@@ -270,6 +284,7 @@ export function judgeArms(
   const totalNow = armsOf(runtime).find((a) => a.name === "total10-1")!.env;
   const totalOk =
     injected?.["total10-1"]?.FLAMEGATE_REGRESSION_PCT === totalNow.FLAMEGATE_REGRESSION_PCT;
+  const setup = setupOf(runtime, dir);
   const secondsFile = join(dir, "capture-seconds");
   const captureSeconds = existsSync(secondsFile)
     ? Number(readFileSync(secondsFile, "utf8"))
@@ -299,6 +314,7 @@ export function judgeArms(
     return {
       runtime,
       run,
+      ...(setup === undefined ? {} : { setup }),
       cell: p.cell,
       base: p.base,
       head: p.head,
@@ -394,9 +410,14 @@ export function armsTable(recs: ArmRecord[]): string {
     "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|",
   ];
   const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
-  for (const runtime of ["go", "node", "python"] as Runtime[]) {
+  const groups = [
+    ...new Set(recs.map((r) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}`)),
+  ].sort();
+  for (const group of groups) {
     for (const cell of cells) {
-      const rs = recs.filter((r) => r.runtime === runtime && r.cell === cell);
+      const rs = recs.filter(
+        (r) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}` === group && r.cell === cell,
+      );
       if (rs.length === 0) continue;
       const k = rs.filter((r) => r.detected).length;
       const [lo, hi] = wilsonInterval(k, rs.length);
@@ -419,7 +440,7 @@ export function armsTable(recs: ArmRecord[]): string {
       const m = (f: (r: ArmRecord) => number | null | undefined) =>
         median(rs.map((r) => f(r) ?? NaN));
       rows.push(
-        `| ${runtime} | ${cell} | ${rs.length} | ${before} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % | ${Number.isFinite(wall) ? `${(wall / 60).toFixed(1)} min` : "–"} | ${agree} of ${runs.length} |`,
+        `| ${group} | ${cell} | ${rs.length} | ${before} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % | ${Number.isFinite(wall) ? `${(wall / 60).toFixed(1)} min` : "–"} | ${agree} of ${runs.length} |`,
       );
     }
   }
