@@ -19,7 +19,7 @@ import {
   type ServiceConfig,
 } from "../src/config.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
-import { noiseFromReports } from "./real.js";
+import { noiseFromReports, pooledCalibration } from "./real.js";
 import { writeProfileSet } from "../src/model/profile-set.js";
 import {
   type RoundResult,
@@ -370,7 +370,10 @@ export async function runArms(o: ArmsOptions): Promise<ArmRecord[]> {
  * for the offline simulation (`--noise`); eval/noise-<runtime>.json stays what `--real`
  * measured with the profilers of its day.
  */
-export function rejudgeArms(keep: string, record?: string): ArmRecord[] {
+export function rejudgeArms(
+  keep: string,
+  record?: string,
+): { records: ArmRecord[]; calibration: string[] } {
   const out: ArmRecord[] = [];
   const aa = new Map<Runtime, Report[]>();
   for (const run of readdirSync(keep).sort()) {
@@ -384,15 +387,20 @@ export function rejudgeArms(keep: string, record?: string): ArmRecord[] {
     out.push(...recs);
   }
   const fp = runnerFingerprint();
+  const calibration: string[] = [];
   for (const [runtime, reports] of aa) {
     if (reports.length === 0) continue;
+    const { tested, below01 } = pooledCalibration(reports);
+    calibration.push(
+      `${runtime}: ${reports.length} A/A comparisons, ${below01} of ${tested} tested frames with a raw p below 0.01 (${((100 * below01) / Math.max(1, tested)).toFixed(2)} %; calibrated when ≤ 1 %)`,
+    );
     const noise = noiseFromReports(
       reports,
       `${reports.length} real A/A comparisons of the ${runtime} fixture at the default budget (eval/arms.ts: ${DEFAULT_BUDGET.rounds} paired rounds of ${DEFAULT_BUDGET.durationSeconds} s), ${new Date().toISOString().slice(0, 10)}, ${fp.cpuModel} × ${fp.cores} cores; sigmaJob and sigmaFrameJob are defaults (one machine cannot show them)`,
     );
     writeFileSync(armsNoiseFile(runtime), `${JSON.stringify(noise, null, 2)}\n`);
   }
-  return out;
+  return { records: out, calibration };
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;

@@ -117,7 +117,8 @@ if (values["arms-table"] !== undefined) {
   process.exit(0);
 }
 if (values["rejudge-arms"] !== undefined) {
-  process.stdout.write(`${armsTable(rejudgeArms(values["rejudge-arms"], values.record))}\n`);
+  const { records, calibration } = rejudgeArms(values["rejudge-arms"], values.record);
+  process.stdout.write(`${armsTable(records)}\n\n${calibration.join("\n")}\n`);
   process.exit(0);
 }
 if (values.rejudge !== undefined) {
