@@ -140,15 +140,22 @@ export function callersOf(c: Comparison, head: StackNode | undefined): Callers {
 /** The head's call tree of each comparison, as compare's stacks option returns them. */
 export type HeadStacks = ReadonlyArray<{ service: string; kind: string; head: StackNode }>;
 
-/** Every comparison's folded callers (callersOf), for the first line's count; none without stacks. */
-export function foldedCallers(report: Report, stacks: HeadStacks | undefined): Set<FrameResult> {
-  const out = new Set<FrameResult>();
-  if (!stacks) return out;
-  for (const c of report.comparisons) {
-    const head = stacks.find((s) => s.service === c.service && s.kind === c.kind)?.head;
-    for (const f of callersOf(c, head).folded) out.add(f);
-  }
-  return out;
+/** Each comparison's callers (callersOf) from its head's call tree; nothing folded without one. */
+export function callersByComparison(
+  report: Report,
+  stacks: HeadStacks | undefined,
+): Map<Comparison, Callers> {
+  return new Map(
+    report.comparisons.map((c) => {
+      const head = stacks?.find((s) => s.service === c.service && s.kind === c.kind)?.head;
+      return [c, callersOf(c, head)];
+    }),
+  );
+}
+
+/** The folded callers of every comparison, for the first line's count. */
+export function foldedCallers(callers: ReadonlyMap<Comparison, Callers>): Set<FrameResult> {
+  return new Set([...callers.values()].flatMap((c) => [...c.folded]));
 }
 
 /** "via … › `handle` › `next`": the `max` folded callers nearest the leaf, root first. */

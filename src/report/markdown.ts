@@ -11,8 +11,9 @@ import { type AnswerStyle, answer, isUndecided, undecided, undecidedAnswer } fro
 import { codeFence, codeSpan, escapeText } from "./escape.js";
 import {
   type CallContext,
+  type Callers,
   type HeadStacks,
-  callersOf,
+  callersByComparison,
   foldedCallers,
   viaWords,
 } from "./callers.js";
@@ -77,12 +78,12 @@ function label(c: Comparison): string {
 const MARKDOWN_STYLE: AnswerStyle = { name: (s) => codeSpan(s, 60), text: escapeText };
 
 /** The first line: the verdict and the answer (answer.ts). */
-function headline(report: Report, stacks: MarkdownOptions["stacks"]): string {
+function headline(report: Report, folded: ReadonlySet<FrameResult>): string {
   const icon = ICON[report.verdict];
   if (report.verdict === "no-baseline") {
     return `${icon} **flamegate: no baseline to compare with.** Profiles were captured and uploaded; the next run on the base branch provides one.`;
   }
-  const said = answer(report, MARKDOWN_STYLE, foldedCallers(report, stacks));
+  const said = answer(report, MARKDOWN_STYLE, folded);
   if (report.verdict === "fail") return `${icon} **flamegate: regression:** ${said}.`;
   if (report.verdict === "warn")
     return `${icon} **flamegate: possible regression, not proven:** ${said}.`;
@@ -149,7 +150,7 @@ function notesFold(c: Comparison): string[] {
   ];
 }
 
-function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
+function comparisonSection(c: Comparison, options: MarkdownOptions, callers: Callers): string[] {
   const per = perSuffix(c);
   const out: string[] = [];
   out.push(`### ${ICON[verdictOf(c)]} ${label(c)}`);
@@ -173,8 +174,6 @@ function comparisonSection(c: Comparison, options: MarkdownOptions): string[] {
     );
   }
   const grew = (f: FrameResult) => ["grew", "new"].includes(frameChange(c, f).direction);
-  const head = options.stacks?.find((s) => s.service === c.service && s.kind === c.kind)?.head;
-  const callers = callersOf(c, head);
   const shown = c.frames
     .filter((f) => !callers.folded.has(f))
     .filter((f) => f.untested !== "ignored" && (f.verdict !== "pass" || grew(f)))
@@ -218,7 +217,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
   const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   const head: string[] = [];
   if (options.marker) head.push(`<!-- ${options.marker.replace(/-->/g, "")} -->`);
-  head.push(headline(report, options.stacks), "");
+  // Folded callers per comparison, once: the first line counts them, the sections fold them.
+  const callers = callersByComparison(report, options.stacks);
+  head.push(headline(report, foldedCallers(callers)), "");
   for (const line of options.preface ?? []) head.push(escapeText(line), "");
   for (const note of report.notes ?? []) head.push(`> ${escapeText(note)}`, "");
   if (options.imageUrl) head.push(`![flamegraph diff](${safeUrl(options.imageUrl)})`, "");
@@ -233,7 +234,9 @@ export function renderMarkdown(report: Report, options: MarkdownOptions = {}): s
     "<sub>flamegate: a red line is a growth proven at the family-wise level and not shown smaller than the threshold; see the JSON report for every frame.</sub>",
   );
 
-  const sections = report.comparisons.map((c) => comparisonSection(c, options).join("\n"));
+  const sections = report.comparisons.map((c) =>
+    comparisonSection(c, options, callers.get(c)!).join("\n"),
+  );
   const fixed = `${head.join("\n")}\n${tail.join("\n\n")}\n`;
   const truncatedNote =
     "\n> Comment truncated to GitHub's size limit: the full report is in the artifacts.\n";

@@ -1,7 +1,7 @@
 import type { Comparison, FrameResult, Report } from "../compare/types.js";
 import { type AnswerStyle, answer, isUndecided } from "./answer.js";
 import { foldNotes } from "./fold.js";
-import { type HeadStacks, foldedCallers } from "./callers.js";
+import { type HeadStacks, callersByComparison, foldedCallers } from "./callers.js";
 import { budgetWords, frameChange, scopeWords, totalChange } from "./rows.js";
 import { formatP } from "./units.js";
 
@@ -58,7 +58,8 @@ function comparisonLines(c: Comparison, n: number): string[] {
 
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
   const listed = options.frames ?? 3;
-  const said = answer(report, SUMMARY_STYLE, foldedCallers(report, options.stacks));
+  const folded = foldedCallers(callersByComparison(report, options.stacks));
+  const said = answer(report, SUMMARY_STYLE, folded);
   const n = report.comparisons.length;
   const head =
     report.verdict === "fail" || (report.verdict === "warn" && said)
