@@ -280,6 +280,11 @@ export function valueWeight(
   return (1 - byShare) / m + (byShare * share) / values;
 }
 
+/** The first weighted-Holm step's level of a value of weight `weight`: the frames' alpha × its part of the weights. */
+function firstStepLevel(gate: GateConfig, weight: number, weightSum: number): number {
+  return weightSum > 0 ? (alphaFrames(gate) * weight) / weightSum : alphaFrames(gate);
+}
+
 /** The first Holm step's level of a one-value frame holding `share` in a family with these weights. */
 export function levelForShare(
   weights: readonly number[],
@@ -287,10 +292,7 @@ export function levelForShare(
   variant: ProcedureVariant,
 ): (share: number) => number {
   const total = sum(weights);
-  return (share) =>
-    total > 0
-      ? (alphaFrames(gate) * valueWeight(share, weights.length, 1, variant)) / total
-      : alphaFrames(gate);
+  return (share) => firstStepLevel(gate, valueWeight(share, weights.length, 1, variant), total);
 }
 
 /** The Holm weights of the family (valueWeight), shares pooled over both sides: blind to the change. */
@@ -337,7 +339,7 @@ export function testFamily(
       added,
       value: t.value,
       over,
-      level: (alphaFrames(gate) * weights[j]!) / weightSum,
+      level: firstStepLevel(gate, weights[j]!, weightSum),
     };
     const prev = best.get(t.frame);
     if (

@@ -84,7 +84,7 @@ export interface ProcedureVariant {
   oneSidedFloor: boolean;
   /** Values inlining moves between a function and its caller leave the family (inlining.ts). */
   inliningViaCaller: boolean;
-  /** A proven growth fails when its interval reaches the threshold, not only its estimate (outcome.ts reaches). */
+  /** A proven growth fails when its interval reaches the threshold, not only its estimate (outcome.ts reachableGrowth). */
   intervalThreshold: boolean;
   /** The part of the frames' alpha shared in proportion to each frame's share of the samples (frames.ts valueWeight); 0: equal parts. */
   alphaByShare: number;
