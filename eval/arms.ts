@@ -10,7 +10,7 @@ import {
 import { join } from "node:path";
 import { compareSets } from "../src/compare/compare.js";
 import { readSide } from "../src/compare/inputs.js";
-import type { Comparison, Report } from "../src/compare/types.js";
+import type { Report } from "../src/compare/types.js";
 import {
   DEFAULT_BUDGET,
   DEFAULT_GATE,
@@ -19,7 +19,7 @@ import {
   type ServiceConfig,
 } from "../src/config.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
-import { noiseFromReports, pooledCalibration } from "./real.js";
+import { byKind, noiseFromReports, pooledCalibration } from "./real.js";
 import { writeProfileSet } from "../src/model/profile-set.js";
 import {
   type RoundResult,
@@ -29,6 +29,7 @@ import {
   runRound,
 } from "../src/session/index.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
+import { median as describedMedian } from "../src/compare/stats/describe.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import { ISSUE_VARIANTS } from "./gate-levers.js";
 import { kindFigures } from "./levers.js";
@@ -183,9 +184,6 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
       assembleProfileSet(a.service, a.results, { cwd, ref: a.arm.name, serviceLog: SERVICE_LOG }),
     );
 }
-
-const byKind = (r: Report, kind: string): Comparison | undefined =>
-  r.comparisons.find((c) => c.kind === kind);
 
 /** Whether a comparison found what its cell injected (A/A: whether the gate failed at all). */
 export function detected(runtime: Runtime, cell: ArmCell, r: Report): boolean {
@@ -404,12 +402,8 @@ export function rejudgeArms(
 }
 
 const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
-const median = (xs: number[]) => {
-  const v = xs.filter(Number.isFinite).sort((a, b) => a - b);
-  if (v.length === 0) return NaN;
-  const m = Math.floor(v.length / 2);
-  return v.length % 2 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
-};
+/** The median of the finite values; NaN when there are none. */
+const median = (xs: number[]) => describedMedian(xs.filter(Number.isFinite), NaN);
 
 /** Per runtime and cell: comparisons, detections (A/A: gate failures) with a 95 % Wilson interval, and the median target estimate. */
 export function armsTable(recs: ArmRecord[]): string {
@@ -418,14 +412,11 @@ export function armsTable(recs: ArmRecord[]): string {
     "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|",
   ];
   const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
-  const groups = [
-    ...new Set(recs.map((r) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}`)),
-  ].sort();
+  const groupOf = (r: ArmRecord) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}`;
+  const groups = [...new Set(recs.map(groupOf))].sort();
   for (const group of groups) {
     for (const cell of cells) {
-      const rs = recs.filter(
-        (r) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}` === group && r.cell === cell,
-      );
+      const rs = recs.filter((r) => groupOf(r) === group && r.cell === cell);
       if (rs.length === 0) continue;
       const k = rs.filter((r) => r.detected).length;
       const [lo, hi] = wilsonInterval(k, rs.length);

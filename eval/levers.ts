@@ -1,4 +1,5 @@
-import { DEFAULT_VARIANT } from "../src/compare/verdict/policy.js";
+import { valueWeight } from "../src/compare/verdict/frames.js";
+import { DEFAULT_VARIANT, alphaFrames } from "../src/compare/verdict/policy.js";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -121,11 +122,11 @@ export function frameMdePct(c: Comparison, share: number, rounds: number, family
   const s0 = (c.noise?.frameSigma ?? 0) ** 2;
   const df = (c.noise?.priorDf ?? 0) + rounds - 1;
   const se = Math.sqrt((1 / (share * n + 0.5) + s0) * (2 / rounds));
-  // The first weighted-Holm step's level of a one-value frame of this share (frames.ts
-  // valueWeight), taking the tested frames' self shares to sum to 1 (they sum to at most 1,
-  // so this errs on the strict side).
-  const byShare = DEFAULT_VARIANT.alphaByShare;
-  const level = (DEFAULT_GATE.alpha / 2) * ((1 - byShare) / Math.max(1, family) + byShare * share);
+  // The first weighted-Holm step's level of a one-value frame of this share, taking the
+  // family's weights to sum to 1 (the tested frames' self shares sum to at most 1, so
+  // this errs on the strict side).
+  const level =
+    alphaFrames(DEFAULT_GATE) * valueWeight(share, Math.max(1, family), 1, DEFAULT_VARIANT);
   return (Math.exp(minimalDetectableLog(se, level, 0.8, df)) - 1) * 100;
 }
 

@@ -110,7 +110,7 @@ function judgeRun(dir: string): Report {
   }).report;
 }
 
-const byKind = (r: Report, kind: string): Comparison | undefined =>
+export const byKind = (r: Report, kind: string): Comparison | undefined =>
   r.comparisons.find((c) => c.kind === kind);
 
 const meanOf = (xs: (number | null | undefined)[]) => {
