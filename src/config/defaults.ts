@@ -85,8 +85,9 @@ export const NODE_INLININGS = ["on", "off"] as const satisfies NodeInlining[];
  * sampling.node-inlining: off. V8 decides per process which functions TurboFan
  * inlines, so a function's samples move between it and its caller from one round
  * to the next; that was most of Node's frame noise between rounds. Without
- * inlining the frame noise fell from 14.6 % to 6.1 % and the MDE of the fixture's
- * hottest function from 45 % to 18 % (docs/lab/measurement-levers.md). Both sides
+ * inlining the frame noise fell from 10.2 % to 5.2 % and the MDE of the fixture's
+ * hottest function from 30 % to 16 % (medians of two A/A runs each,
+ * docs/lab/measurement-levers.md). Both sides
  * run alike, so the comparison stays fair; the code runs somewhat slower than in
  * production.
  */
