@@ -3,8 +3,8 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-U4FHYCU3.js";
-import "./chunk-CYDUMQOC.js";
+} from "./chunk-WA36GXTX.js";
+import "./chunk-ZIP6VJOW.js";
 import {
   require_abs,
   require_actualApply,
@@ -50,7 +50,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-WXWX6REL.js";
+} from "./chunk-TXVC7562.js";
 import {
   ConfigReader,
   ReadBudget,

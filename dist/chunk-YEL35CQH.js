@@ -17,7 +17,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-WXWX6REL.js";
+} from "./chunk-TXVC7562.js";
 import {
   ReadBudget,
   parseConfig,

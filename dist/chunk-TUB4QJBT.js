@@ -6,11 +6,11 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-U4FHYCU3.js";
-import "./chunk-CYDUMQOC.js";
+} from "./chunk-WA36GXTX.js";
+import "./chunk-ZIP6VJOW.js";
 import "./chunk-3YTJWTJ6.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-WXWX6REL.js";
+import "./chunk-TXVC7562.js";
 import "./chunk-B35GI2KY.js";
 import "./chunk-M25WK6N6.js";
 export {

@@ -1673,14 +1673,16 @@ function callersOf(c, head) {
   }
   return { context, folded };
 }
-function foldedCallers(report, stacks) {
-  const out = /* @__PURE__ */ new Set();
-  if (!stacks) return out;
-  for (const c of report.comparisons) {
-    const head = stacks.find((s) => s.service === c.service && s.kind === c.kind)?.head;
-    for (const f of callersOf(c, head).folded) out.add(f);
-  }
-  return out;
+function callersByComparison(report, stacks) {
+  return new Map(
+    report.comparisons.map((c) => {
+      const head = stacks?.find((s) => s.service === c.service && s.kind === c.kind)?.head;
+      return [c, callersOf(c, head)];
+    })
+  );
+}
+function foldedCallers(callers) {
+  return new Set([...callers.values()].flatMap((c) => [...c.folded]));
 }
 function viaWords(ctx, name, max = 3) {
   const names = ctx.via.map((f) => name(f.function));
@@ -1741,12 +1743,12 @@ function label2(c) {
   return `${escapeText(c.service)} \xB7 ${kindLabel(c)}`;
 }
 var MARKDOWN_STYLE = { name: (s) => codeSpan(s, 60), text: escapeText };
-function headline(report, stacks) {
+function headline(report, folded) {
   const icon = ICON[report.verdict];
   if (report.verdict === "no-baseline") {
     return `${icon} **flamegate: no baseline to compare with.** Profiles were captured and uploaded; the next run on the base branch provides one.`;
   }
-  const said = answer(report, MARKDOWN_STYLE, foldedCallers(report, stacks));
+  const said = answer(report, MARKDOWN_STYLE, folded);
   if (report.verdict === "fail") return `${icon} **flamegate: regression:** ${said}.`;
   if (report.verdict === "warn")
     return `${icon} **flamegate: possible regression, not proven:** ${said}.`;
@@ -1797,7 +1799,7 @@ function notesFold(c) {
     "</details>"
   ];
 }
-function comparisonSection(c, options) {
+function comparisonSection(c, options, callers) {
   const per = perSuffix(c);
   const out = [];
   out.push(`### ${ICON[verdictOf(c)]} ${label2(c)}`);
@@ -1820,8 +1822,6 @@ function comparisonSection(c, options) {
     );
   }
   const grew = (f) => ["grew", "new"].includes(frameChange(c, f).direction);
-  const head = options.stacks?.find((s) => s.service === c.service && s.kind === c.kind)?.head;
-  const callers = callersOf(c, head);
   const shown = c.frames.filter((f) => !callers.folded.has(f)).filter((f) => f.untested !== "ignored" && (f.verdict !== "pass" || grew(f))).slice(0, options.topFrames ?? 10);
   out.push("");
   if (shown.length > 0) {
@@ -1861,7 +1861,8 @@ function renderMarkdown(report, options = {}) {
   const max = options.maxChars ?? GITHUB_COMMENT_LIMIT;
   const head = [];
   if (options.marker) head.push(`<!-- ${options.marker.replace(/-->/g, "")} -->`);
-  head.push(headline(report, options.stacks), "");
+  const callers = callersByComparison(report, options.stacks);
+  head.push(headline(report, foldedCallers(callers)), "");
   for (const line of options.preface ?? []) head.push(escapeText(line), "");
   for (const note of report.notes ?? []) head.push(`> ${escapeText(note)}`, "");
   if (options.imageUrl) head.push(`![flamegraph diff](${safeUrl(options.imageUrl)})`, "");
@@ -1874,7 +1875,9 @@ function renderMarkdown(report, options = {}) {
   tail.push(
     "<sub>flamegate: a red line is a growth proven at the family-wise level and not shown smaller than the threshold; see the JSON report for every frame.</sub>"
   );
-  const sections = report.comparisons.map((c) => comparisonSection(c, options).join("\n"));
+  const sections = report.comparisons.map(
+    (c) => comparisonSection(c, options, callers.get(c)).join("\n")
+  );
   const fixed = `${head.join("\n")}
 ${tail.join("\n\n")}
 `;
@@ -3380,9 +3383,12 @@ function valueWeight(share2, m, values, variant) {
   const byShare = variant.alphaByShare;
   return (1 - byShare) / m + byShare * share2 / values;
 }
+function firstStepLevel(gate, weight, weightSum) {
+  return weightSum > 0 ? alphaFrames(gate) * weight / weightSum : alphaFrames(gate);
+}
 function levelForShare(weights, gate, variant) {
   const total = sum(weights);
-  return (share2) => total > 0 ? alphaFrames(gate) * valueWeight(share2, weights.length, 1, variant) / total : alphaFrames(gate);
+  return (share2) => firstStepLevel(gate, valueWeight(share2, weights.length, 1, variant), total);
 }
 function familyWeights(frames, family) {
   const values = /* @__PURE__ */ new Map();
@@ -3414,7 +3420,7 @@ function testFamily(frames, family, weights, gate, thresholds) {
       added: added2,
       value: t.value,
       over,
-      level: alphaFrames(gate) * weights[j] / weightSum
+      level: firstStepLevel(gate, weights[j], weightSum)
     };
     const prev = best.get(t.frame);
     if (!prev || severity(call.verdict) > severity(prev.verdict) || severity(call.verdict) === severity(prev.verdict) && call.p < prev.p)
@@ -4249,7 +4255,8 @@ function comparisonLines(c, n) {
 }
 function renderSummary(report, options = {}) {
   const listed = options.frames ?? 3;
-  const said = answer(report, SUMMARY_STYLE, foldedCallers(report, options.stacks));
+  const folded = foldedCallers(callersByComparison(report, options.stacks));
+  const said = answer(report, SUMMARY_STYLE, folded);
   const n = report.comparisons.length;
   const head = report.verdict === "fail" || report.verdict === "warn" && said ? `flamegate: ${report.verdict.toUpperCase()}: ${said}` : `flamegate: ${report.verdict.toUpperCase()} (${n} comparison${n === 1 ? "" : "s"}, no regression over the threshold${report.verdict === "warn" ? " proven" : ""})${said ? `; undecided: ${said}` : ""}`;
   const lines2 = [head];

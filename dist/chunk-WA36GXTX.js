@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-CYDUMQOC.js";
+} from "./chunk-ZIP6VJOW.js";
 import {
   SERVICE_LOG,
   assembleProfileSet,
@@ -14,7 +14,7 @@ import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-WXWX6REL.js";
+} from "./chunk-TXVC7562.js";
 import {
   ReadBudget,
   loadConfig,

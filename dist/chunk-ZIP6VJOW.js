@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-WXWX6REL.js";
+} from "./chunk-TXVC7562.js";
 import {
   FlamegateError
 } from "./chunk-M25WK6N6.js";
