@@ -25,13 +25,19 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function inliningTrace(noInlining: boolean): Promise<string[]> {
   const agentDir = mkdtempSync(join(dir, "agent-"));
-  const r = await execa("node", ["--trace-turbo-inlining", script], {
-    env: {
-      NODE_OPTIONS: `--require "${join(agentsDir(), "node-agent.cjs")}"`,
-      FLAMEGATE_AGENT_DIR: agentDir,
-      ...(noInlining ? { FLAMEGATE_AGENT_NO_INLINING: "1" } : {}),
+  // Compiled on the main thread, so the trace is complete when the script ends, however
+  // busy the machine: a background compile job could still be queued.
+  const r = await execa(
+    "node",
+    ["--no-concurrent-recompilation", "--trace-turbo-inlining", script],
+    {
+      env: {
+        NODE_OPTIONS: `--require "${join(agentsDir(), "node-agent.cjs")}"`,
+        FLAMEGATE_AGENT_DIR: agentDir,
+        ...(noInlining ? { FLAMEGATE_AGENT_NO_INLINING: "1" } : {}),
+      },
     },
-  });
+  );
   return r.stdout.split("\n").filter((l) => /inlin/i.test(l));
 }
 
