@@ -57,7 +57,12 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       const inherited = prepared.env.NODE_OPTIONS ?? ctx.service.env.NODE_OPTIONS ?? "";
       return {
         ...prepared,
-        env: { ...prepared.env, NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim() },
+        env: {
+          ...prepared.env,
+          NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim(),
+          // The agent removes the log file V8 opens for the flags (node-agent.cjs).
+          FLAMEGATE_DROP_V8_LOG: "1",
+        },
       };
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles): Promise<CaptureWindow> {

@@ -1,3 +1,6 @@
+import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { probePerf } from "../../src/capture/perf.js";
 import type { Runtime } from "../../src/config.js";
@@ -17,8 +20,9 @@ beforeAll(async () => {
   perfOk = (await probePerf()).ok;
 });
 
-async function perfRound(runtime: Runtime) {
-  const fixture = (await loadFixtureConfig(runtime)).services[0]!;
+async function perfRound(runtime: Runtime, cwd?: string) {
+  const loaded = (await loadFixtureConfig(runtime)).services[0]!;
+  const fixture = cwd ? { ...loaded, cwd } : loaded;
   if (fixture.load.type !== "builtin") throw new Error("the fixture's load must be built in");
   const service = {
     ...fixture,
@@ -43,13 +47,20 @@ describe("perf as the CPU profiler", () => {
     expect(trackedGroups()).toEqual([]);
   });
 
-  it("names the Node fixture's JS functions through V8's perf map", async (t) => {
+  it("names the Node fixture's JS functions through V8's perf map, and leaves no V8 log behind", async (t) => {
     if (!perfOk) t.skip();
-    const r = await perfRound("node");
+    // A copy, so the service's directory holds only what the round left there.
+    const cwd = mkdtempSync(join(tmpdir(), "flamegate-node-perf-"));
+    const source = (await loadFixtureConfig("node")).services[0]!.cwd;
+    copyFileSync(join(source, "server.mjs"), join(cwd, "server.mjs"));
+    const r = await perfRound("node", cwd);
     expect(r.record.profilers.cpu).toMatch(/^perf .* record -e task-clock/);
     const cpu = cumByFunction(r.profiles.cpu!, "cpu");
     expect(cpu.cum.get("handleWork")?.file).toMatch(/server\.mjs$/);
     expect(cpu.cum.has("buildIndex")).toBe(true);
     expect(trackedGroups()).toEqual([]);
+    // --perf-basic-prof makes V8 open isolate-0x…-<pid>-v8.log in the working directory.
+    expect(readdirSync(cwd)).toEqual(["server.mjs"]);
+    rmSync(cwd, { recursive: true, force: true });
   });
 });
