@@ -159,6 +159,7 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
     return { arm, service, out, results: [] as RoundResult[] };
   });
   // What each arm injected, so a later rejudge knows (armsOf may change between sessions).
+  writeFileSync(join(dir, EXACT_STEPS), "");
   writeFileSync(
     join(dir, "arms.json"),
     `${JSON.stringify(Object.fromEntries(arms.map((a) => [a.arm.name, a.arm.env])), null, 1)}\n`,
@@ -245,6 +246,8 @@ export interface ArmRecord {
   captureSeconds?: number;
   /** A capture setting that differs from today's default, e.g. "inlining on" for Node runs before node-inlining: off. */
   setup?: string;
+  /** What the fixture injected when it was not the cell's figure (whole work steps before 2026-12-05 22:00 UTC). */
+  injected?: string;
   cpu?: {
     samplesPerRound?: number;
     frameSigma?: number | null;
@@ -253,6 +256,14 @@ export interface ArmRecord {
     mdeTotal?: number;
   };
 }
+
+/**
+ * Until 2026-12-05 the Go and Node fixtures grew their hot frame in whole steps, so
+ * FLAMEGATE_REGRESSION_PCT=10 injected +9.4 % (Go: 105 sha256 rounds for 96) and
+ * +16.7 % (Node: 7 checksum passes for 6). Runs since carry EXACT_STEPS.
+ */
+const EXACT_STEPS = "exact-steps";
+const WHOLE_STEP_HOT: Partial<Record<Runtime, string>> = { go: "+9.4 %", node: "+16.7 %" };
 
 /** Node runs captured before sampling.node-inlining existed (or with it on) ran with V8's inlining. */
 function setupOf(runtime: Runtime, dir: string): string | undefined {
@@ -283,6 +294,7 @@ export function judgeArms(
   const totalOk =
     injected?.["total10-1"]?.FLAMEGATE_REGRESSION_PCT === totalNow.FLAMEGATE_REGRESSION_PCT;
   const setup = setupOf(runtime, dir);
+  const wholeStep = existsSync(join(dir, EXACT_STEPS)) ? undefined : WHOLE_STEP_HOT[runtime];
   const secondsFile = join(dir, "capture-seconds");
   const captureSeconds = existsSync(secondsFile)
     ? Number(readFileSync(secondsFile, "utf8"))
@@ -313,6 +325,7 @@ export function judgeArms(
       runtime,
       run,
       ...(setup === undefined ? {} : { setup }),
+      ...(wholeStep !== undefined && p.cell === "A/B hottest +10 %" ? { injected: wholeStep } : {}),
       cell: p.cell,
       base: p.base,
       head: p.head,
@@ -414,10 +427,17 @@ export function armsTable(recs: ArmRecord[]): string {
   const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
   const groupOf = (r: ArmRecord) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}`;
   const groups = [...new Set(recs.map(groupOf))].sort();
+  // The hottest-frame cell splits by what the fixture injected (before exact steps: not +10 %).
+  const rowsOf = (cell: ArmCell) => [
+    ...new Set(recs.filter((r) => r.cell === cell).map((r) => r.injected)),
+  ];
   for (const group of groups) {
-    for (const cell of cells) {
-      const rs = recs.filter((r) => groupOf(r) === group && r.cell === cell);
+    for (const [cell, injected] of cells.flatMap((c) => rowsOf(c).map((i) => [c, i] as const))) {
+      const rs = recs.filter(
+        (r) => groupOf(r) === group && r.cell === cell && r.injected === injected,
+      );
       if (rs.length === 0) continue;
+      const label = injected === undefined ? cell : `${cell} (${injected} injected)`;
       const k = rs.filter((r) => r.detected).length;
       const [lo, hi] = wilsonInterval(k, rs.length);
       const withBefore = rs.filter((r) => r.before !== undefined);
@@ -439,7 +459,7 @@ export function armsTable(recs: ArmRecord[]): string {
       const m = (f: (r: ArmRecord) => number | null | undefined) =>
         median(rs.map((r) => f(r) ?? NaN));
       rows.push(
-        `| ${group} | ${cell} | ${rs.length} | ${before} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % | ${Number.isFinite(wall) ? `${(wall / 60).toFixed(1)} min` : "–"} | ${agree} of ${runs.length} |`,
+        `| ${group} | ${label} | ${rs.length} | ${before} | ${k} (${pct(k / rs.length)}) | ${pct(lo)} – ${pct(hi)} | ${cell === "A/A" ? "–" : `${est.toFixed(1)} %`} | ${cell === "A/A" ? "–" : p.toPrecision(2)} | ${m((r) => r.cpu?.samplesPerRound).toFixed(0)} | ${(m((r) => r.cpu?.frameSigma) * 100).toFixed(1)} % | ${m((r) => r.cpu?.mdeTop).toFixed(0)} / ${m((r) => r.cpu?.mde5).toFixed(0)} / ${m((r) => r.cpu?.mdeTotal).toFixed(0)} % | ${Number.isFinite(wall) ? `${(wall / 60).toFixed(1)} min` : "–"} | ${agree} of ${runs.length} |`,
       );
     }
   }
