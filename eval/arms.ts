@@ -43,7 +43,7 @@ const armsNoiseFile = (runtime: Runtime) =>
  * budget, measured on real captures of the fixture services.
  *
  * One run captures eight arms of the fixture, interleaved round by round (the
- * order shuffled in every round): the base twice, and twice each of three heads
+ * order shuffled in every round, each base next to its total head): the base twice, and twice each of three heads
  * with a known regression: the hottest CPU frame +10 %, the CPU total +10 % per
  * request (the same frame grown by 10 % / its share), and +30 % bytes in the
  * allocation frame buildIndex. Each arm is a profile set of
@@ -160,14 +160,23 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
   });
   // What each arm injected, so a later rejudge knows (armsOf may change between sessions).
   writeFileSync(join(dir, EXACT_STEPS), "");
+  writeFileSync(join(dir, ADJACENT_TOTALS), "");
   writeFileSync(
     join(dir, "arms.json"),
     `${JSON.stringify(Object.fromEntries(arms.map((a) => [a.arm.name, a.arm.env])), null, 1)}\n`,
   );
   for (const a of arms)
     await buildService(a.service, cwd, (l) => log(`${a.arm.name}: ${l}`), join(a.out, SERVICE_LOG));
+  // base-i and total10-i run back to back, in a random order, as `ab` runs a round's
+  // two sides: a total is not corrected for machine speed, which drifts over the ~2
+  // minutes eight arms take (CPU per request of one arm varied 5–30 % between rounds).
+  // Frames are corrected (size factors), so the other heads go anywhere in the round.
+  const blocks = [1, 2].map((i) =>
+    arms.filter((a) => a.arm.name === `base-${i}` || a.arm.name === `total10-${i}`),
+  );
+  const singles = arms.filter((a) => !blocks.flat().includes(a));
   for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
-    const order = shuffled(arms);
+    const order = shuffled([...blocks, ...singles.map((a) => [a])]).flatMap((b) => shuffled(b));
     log(`round ${round}/${DEFAULT_BUDGET.rounds}: ${order.map((a) => a.arm.name).join(", ")}`);
     for (const a of order) {
       const r = await runRound(a.service, {
@@ -246,8 +255,11 @@ export interface ArmRecord {
   captureSeconds?: number;
   /** A capture setting that differs from today's default, e.g. "inlining on" for Node runs before node-inlining: off. */
   setup?: string;
-  /** What the fixture injected when it was not the cell's figure (whole work steps before 2026-12-05 22:00 UTC). */
-  injected?: string;
+  /**
+   * How this cell's comparison differs from the cell's name: what the fixture injected
+   * when it was not +10 % (whole work steps), or a total whose sides were not run back to back.
+   */
+  cellNote?: string;
   cpu?: {
     samplesPerRound?: number;
     frameSigma?: number | null;
@@ -263,6 +275,8 @@ export interface ArmRecord {
  * +16.7 % (Node: 7 checksum passes for 6). Runs since carry EXACT_STEPS.
  */
 const EXACT_STEPS = "exact-steps";
+/** Runs since 2026-12-05 22:10 UTC ran each base next to its total head (captureArms). */
+const ADJACENT_TOTALS = "adjacent-totals";
 const WHOLE_STEP_HOT: Partial<Record<Runtime, string>> = { go: "+9.4 %", node: "+16.7 %" };
 
 /** Node runs captured before sampling.node-inlining existed (or with it on) ran with V8's inlining. */
@@ -295,6 +309,12 @@ export function judgeArms(
     injected?.["total10-1"]?.FLAMEGATE_REGRESSION_PCT === totalNow.FLAMEGATE_REGRESSION_PCT;
   const setup = setupOf(runtime, dir);
   const wholeStep = existsSync(join(dir, EXACT_STEPS)) ? undefined : WHOLE_STEP_HOT[runtime];
+  const cellNote = (cell: ArmCell) =>
+    cell === "A/B hottest +10 %" && wholeStep !== undefined
+      ? `${wholeStep} injected`
+      : cell === "A/B total +10 %" && !existsSync(join(dir, ADJACENT_TOTALS))
+        ? "sides up to 8 arm-rounds apart"
+        : undefined;
   const secondsFile = join(dir, "capture-seconds");
   const captureSeconds = existsSync(secondsFile)
     ? Number(readFileSync(secondsFile, "utf8"))
@@ -325,7 +345,7 @@ export function judgeArms(
       runtime,
       run,
       ...(setup === undefined ? {} : { setup }),
-      ...(wholeStep !== undefined && p.cell === "A/B hottest +10 %" ? { injected: wholeStep } : {}),
+      ...(cellNote(p.cell) === undefined ? {} : { cellNote: cellNote(p.cell) }),
       cell: p.cell,
       base: p.base,
       head: p.head,
@@ -427,17 +447,15 @@ export function armsTable(recs: ArmRecord[]): string {
   const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
   const groupOf = (r: ArmRecord) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}`;
   const groups = [...new Set(recs.map(groupOf))].sort();
-  // The hottest-frame cell splits by what the fixture injected (before exact steps: not +10 %).
+  // A cell splits by how its comparisons differ from its name (cellNote).
   const rowsOf = (cell: ArmCell) => [
-    ...new Set(recs.filter((r) => r.cell === cell).map((r) => r.injected)),
+    ...new Set(recs.filter((r) => r.cell === cell).map((r) => r.cellNote)),
   ];
   for (const group of groups) {
-    for (const [cell, injected] of cells.flatMap((c) => rowsOf(c).map((i) => [c, i] as const))) {
-      const rs = recs.filter(
-        (r) => groupOf(r) === group && r.cell === cell && r.injected === injected,
-      );
+    for (const [cell, note] of cells.flatMap((c) => rowsOf(c).map((n) => [c, n] as const))) {
+      const rs = recs.filter((r) => groupOf(r) === group && r.cell === cell && r.cellNote === note);
       if (rs.length === 0) continue;
-      const label = injected === undefined ? cell : `${cell} (${injected} injected)`;
+      const label = note === undefined ? cell : `${cell} (${note})`;
       const k = rs.filter((r) => r.detected).length;
       const [lo, hi] = wilsonInterval(k, rs.length);
       const withBefore = rs.filter((r) => r.before !== undefined);
