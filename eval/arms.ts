@@ -43,7 +43,7 @@ const armsNoiseFile = (runtime: Runtime) =>
  * budget, measured on real captures of the fixture services.
  *
  * One run captures eight arms of the fixture, interleaved round by round (the
- * order shuffled in every round, each base next to its total head): the base twice, and twice each of three heads
+ * order shuffled in every round, each base between its two CPU heads): the base twice, and twice each of three heads
  * with a known regression: the hottest CPU frame +10 %, the CPU total +10 % per
  * request (the same frame grown by 10 % / its share), and +30 % bytes in the
  * allocation frame buildIndex. Each arm is a profile set of
@@ -160,23 +160,26 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
   });
   // What each arm injected, so a later rejudge knows (armsOf may change between sessions).
   writeFileSync(join(dir, EXACT_STEPS), "");
-  writeFileSync(join(dir, ADJACENT_TOTALS), "");
+  writeFileSync(join(dir, ADJACENT_HEADS), "");
   writeFileSync(
     join(dir, "arms.json"),
     `${JSON.stringify(Object.fromEntries(arms.map((a) => [a.arm.name, a.arm.env])), null, 1)}\n`,
   );
   for (const a of arms)
     await buildService(a.service, cwd, (l) => log(`${a.arm.name}: ${l}`), join(a.out, SERVICE_LOG));
-  // base-i and total10-i run back to back, in a random order, as `ab` runs a round's
-  // two sides: a total is not corrected for machine speed, which drifts over the ~2
-  // minutes eight arms take (CPU per request of one arm varied 5–30 % between rounds).
-  // Frames are corrected (size factors), so the other heads go anywhere in the round.
-  const blocks = [1, 2].map((i) =>
-    arms.filter((a) => a.arm.name === `base-${i}` || a.arm.name === `total10-${i}`),
-  );
-  const singles = arms.filter((a) => !blocks.flat().includes(a));
+  // Each base runs between its two CPU heads (hot10-i, base-i, total10-i, the heads'
+  // order drawn each round), back to back as `ab` runs a round's two sides: the machine's
+  // speed drifts over the ~2 minutes eight arms take (one arm's CPU per request varied
+  // 5–30 % between rounds), and a pair's sides must see the same machine. Allocations
+  // per request do not depend on speed, so the alloc heads go anywhere in the round.
+  const arm = (name: string) => arms.find((a) => a.arm.name === name)!;
+  const blocks = () =>
+    [1, 2].map((i) => {
+      const [x, y] = shuffled([arm(`hot10-${i}`), arm(`total10-${i}`)]);
+      return [x!, arm(`base-${i}`), y!];
+    });
   for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
-    const order = shuffled([...blocks, ...singles.map((a) => [a])]).flatMap((b) => shuffled(b));
+    const order = shuffled([...blocks(), [arm("alloc30-1")], [arm("alloc30-2")]]).flat();
     log(`round ${round}/${DEFAULT_BUDGET.rounds}: ${order.map((a) => a.arm.name).join(", ")}`);
     for (const a of order) {
       const r = await runRound(a.service, {
@@ -275,8 +278,8 @@ export interface ArmRecord {
  * +16.7 % (Node: 7 checksum passes for 6). Runs since carry EXACT_STEPS.
  */
 const EXACT_STEPS = "exact-steps";
-/** Runs since 2026-12-05 22:10 UTC ran each base next to its total head (captureArms). */
-const ADJACENT_TOTALS = "adjacent-totals";
+/** Runs since 2026-12-05 22:10 UTC ran each base between its two CPU heads (captureArms). */
+const ADJACENT_HEADS = "adjacent-heads";
 const WHOLE_STEP_HOT: Partial<Record<Runtime, string>> = { go: "+9.4 %", node: "+16.7 %" };
 
 /** Node runs captured before sampling.node-inlining existed (or with it on) ran with V8's inlining. */
@@ -309,11 +312,13 @@ export function judgeArms(
     injected?.["total10-1"]?.FLAMEGATE_REGRESSION_PCT === totalNow.FLAMEGATE_REGRESSION_PCT;
   const setup = setupOf(runtime, dir);
   const wholeStep = existsSync(join(dir, EXACT_STEPS)) ? undefined : WHOLE_STEP_HOT[runtime];
+  // Before adjacent heads, a pair's sides ran up to eight arm-rounds (~100 s) apart.
+  const loose = existsSync(join(dir, ADJACENT_HEADS)) ? undefined : "sides apart";
   const cellNote = (cell: ArmCell) =>
-    cell === "A/B hottest +10 %" && wholeStep !== undefined
-      ? `${wholeStep} injected`
-      : cell === "A/B total +10 %" && !existsSync(join(dir, ADJACENT_TOTALS))
-        ? "sides up to 8 arm-rounds apart"
+    cell === "A/B hottest +10 %"
+      ? [wholeStep && `${wholeStep} injected`, loose].filter(Boolean).join(", ") || undefined
+      : cell === "A/B total +10 %"
+        ? loose
         : undefined;
   const secondsFile = join(dir, "capture-seconds");
   const captureSeconds = existsSync(secondsFile)
