@@ -26,7 +26,7 @@ import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
-  runRound,
+  RoundPipeline,
 } from "../src/session/index.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { median as describedMedian } from "../src/compare/stats/describe.js";
@@ -156,7 +156,7 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
     const out = join(dir, arm.name, service.name);
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, SERVICE_LOG), "");
-    return { arm, service, out, results: [] as RoundResult[] };
+    return { arm, service, out, results: [] as Promise<RoundResult>[] };
   });
   // What each arm injected, so a later rejudge knows (armsOf may change between sessions).
   writeFileSync(join(dir, EXACT_STEPS), "");
@@ -178,23 +178,28 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
       const [x, y] = shuffled([arm(`hot10-${i}`), arm(`total10-${i}`)]);
       return [x!, arm(`base-${i}`), y!];
     });
+  const pipeline = new RoundPipeline();
   for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
     const order = shuffled([...blocks(), [arm("alloc30-1")], [arm("alloc30-2")]]).flat();
     log(`round ${round}/${DEFAULT_BUDGET.rounds}: ${order.map((a) => a.arm.name).join(", ")}`);
     for (const a of order) {
-      const r = await runRound(a.service, {
+      const { result } = await pipeline.run(a.service, {
         round,
         cwd,
         logFile: join(a.out, SERVICE_LOG),
         log: (l) => log(`${a.arm.name}: ${l}`),
       });
-      a.results.push(r);
+      a.results.push(result);
     }
   }
   for (const a of arms)
     writeProfileSet(
       a.out,
-      assembleProfileSet(a.service, a.results, { cwd, ref: a.arm.name, serviceLog: SERVICE_LOG }),
+      assembleProfileSet(a.service, await Promise.all(a.results), {
+        cwd,
+        ref: a.arm.name,
+        serviceLog: SERVICE_LOG,
+      }),
     );
 }
 

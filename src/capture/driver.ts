@@ -34,10 +34,18 @@ export interface CapturedProfiles {
   profilers: Partial<Record<Kind, string>>;
   /** Notes for the manifest and report (e.g. "py-spy refused; built-in sampler ran"). */
   notes: string[];
+  /**
+   * What is left to do once the window has closed and that needs neither the
+   * service nor a quiet machine: perf script, memray's export (seconds of CPU a
+   * round). It completes `profiles`, `profilers` and `notes` of this object. The
+   * session runs it after the round's service has stopped, while the next round
+   * boots and warms up, and opens no capture window until it has finished.
+   */
+  later?: () => Promise<void>;
 }
 
 export interface CaptureWindow {
-  /** Ends the window and returns the profiles it captured, already imported into pprof. */
+  /** Ends the window and returns the profiles it captured, imported into pprof (or `later`). */
   stop(): Promise<CapturedProfiles>;
 }
 

@@ -1,7 +1,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import type { Runtime } from "../config.js";
-import { groupMembers } from "../session/reaper.js";
+import { groupMembers, trackTempDir, untrackTempDir } from "../session/reaper.js";
+import type { Profile } from "pprof-format";
 import type { CaptureContext, CaptureWindow, CapturedProfiles, RuntimeDriver } from "./driver.js";
 import { FlamegateError } from "../errors.js";
 import { probePerf, startPerfRecord } from "./perf.js";
@@ -84,19 +85,45 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       const others =
         rest.length > 0 ? await inner.startWindow(withoutCpu(ctx), pid, seconds, rest) : undefined;
       const perf = d.perf;
+      const data = join(ctx.workDir, "cpu.perf.data");
+      const maps = mapped.map((p) => `/tmp/perf-${p}.map`);
+      // perf script reads the maps after the service has stopped; gone at exit at the latest.
+      for (const m of maps) trackTempDir(m);
+      const cleanUp = () => {
+        rmSync(data, { force: true });
+        for (const m of maps) {
+          rmSync(m, { force: true });
+          untrackTempDir(m);
+        }
+      };
       return {
         async stop(): Promise<CapturedProfiles> {
-          const got: CapturedProfiles = others
-            ? await others.stop()
-            : { profiles: {}, profilers: {}, notes: [] };
+          let got: CapturedProfiles;
           try {
-            got.profiles.cpu = await recording.stop();
-          } finally {
-            rmSync(join(ctx.workDir, "cpu.perf.data"), { force: true });
-            // V8 appends to its map for as long as it runs; nothing else reads it.
-            for (const p of mapped) rmSync(`/tmp/perf-${p}.map`, { force: true });
+            got = others ? await others.stop() : { profiles: {}, profilers: {}, notes: [] };
+          } catch (err) {
+            await recording.stop().catch(() => undefined);
+            cleanUp();
+            throw err;
+          }
+          let convert: () => Promise<Profile>;
+          try {
+            convert = await recording.stop();
+          } catch (err) {
+            cleanUp();
+            throw err;
           }
           got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
+          const inner = got.later;
+          // perf script needs neither the service nor a quiet machine: the session runs it later.
+          got.later = async () => {
+            try {
+              await inner?.();
+              got.profiles.cpu = await convert();
+            } finally {
+              cleanUp();
+            }
+          };
           return got;
         },
       };

@@ -254,19 +254,24 @@ export async function closeWindow(w: PyWindow): Promise<CapturedProfiles> {
     const note = processesNote("the built-in sampler's samples", w.root.pid, merged.totals);
     if (note) w.notes.push(note);
   }
-  if (w.alloc !== null && w.root) {
-    if (w.alloc === "memray") await exportMemray(replies);
-    const merged = mergeProcesses(
-      agentParts(replies, "alloc"),
-      [
-        { type: "alloc_space", unit: "bytes" },
-        { type: "alloc_objects", unit: "count" },
-      ],
-      { durationNanos },
-    );
-    out.profiles.alloc = merged.profile;
-    const note = processesNote("allocations", w.root.pid, merged.totals);
-    if (note) w.notes.push(note);
+  const root = w.root;
+  if (w.alloc !== null && root) {
+    // memray's export reads the captures only (5–9 s of CPU a window): the session runs it later.
+    const memray = w.alloc === "memray";
+    out.later = async () => {
+      if (memray) await exportMemray(replies);
+      const merged = mergeProcesses(
+        agentParts(replies, "alloc"),
+        [
+          { type: "alloc_space", unit: "bytes" },
+          { type: "alloc_objects", unit: "count" },
+        ],
+        { durationNanos },
+      );
+      out.profiles.alloc = merged.profile;
+      const note = processesNote("allocations", root.pid, merged.totals);
+      if (note) w.notes.push(note);
+    };
   }
   return out;
 }

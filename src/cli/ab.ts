@@ -15,7 +15,8 @@ import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
-  runRound,
+  RoundPipeline,
+  finishedRounds,
 } from "../session/index.js";
 
 /**
@@ -113,8 +114,7 @@ export async function runAbService(
       logs[side],
     );
   }
-  const results: Record<Side, RoundResult[]> = { base: [], head: [] };
-  const writeSets = () => {
+  const writeSets = (results: Record<Side, RoundResult[]>) => {
     for (const side of ["base", "head"] as const) {
       const set: ProfileSet = assembleProfileSet(sides[side].service, results[side], {
         cwd: sides[side].cwd,
@@ -124,31 +124,44 @@ export async function runAbService(
       writeProfileSet(dirs[side], set);
     }
   };
+  const pipeline = new RoundPipeline();
+  const pending: Record<Side, Promise<RoundResult>[]> = { base: [], head: [] };
+  let results: Record<Side, RoundResult[]>;
   try {
     for (const plan of planRounds(rounds, coin)) {
       log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
       for (const side of plan.order) {
-        const r = await runRound(sides[side].service, {
+        const { result } = await pipeline.run(sides[side].service, {
           round: plan.round,
           cwd: sides[side].cwd,
           logFile: logs[side],
           log: (l) => log(`${side}: ${l}`),
         });
-        for (const n of r.notes) log(`${side}: ${n}`);
-        results[side].push(r);
+        result.then(
+          (r) => {
+            for (const n of r.notes) log(`${side}: ${n}`);
+          },
+          () => undefined,
+        );
+        pending[side].push(result);
       }
     }
+    results = { base: await Promise.all(pending.base), head: await Promise.all(pending.head) };
   } catch (err) {
     // The rounds already done cost minutes: they stay on disk for a look or a compare.
-    if (results.base.length > 0 && results.head.length > 0) {
-      writeSets();
+    const done = {
+      base: await finishedRounds(pending.base),
+      head: await finishedRounds(pending.head),
+    };
+    if (done.base.length > 0 && done.head.length > 0) {
+      writeSets(done);
       log(
-        `${name}: a round failed; the ${results.base.length} base and ${results.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`,
+        `${name}: a round failed; the ${done.base.length} base and ${done.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`,
       );
     }
     throw err;
   }
-  writeSets();
+  writeSets(results);
 }
 
 export interface AbOptions {

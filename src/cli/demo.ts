@@ -10,7 +10,12 @@ import { writeProfileSet } from "../model/profile-set.js";
 import { flameSvgsFor, htmlFor, jsonFor, markdownFor } from "../report/files.js";
 import { renderSummary } from "../report/summary.js";
 import { fixtureDir, loadFixtureConfig } from "../session/fixtures.js";
-import { type RoundResult, SERVICE_LOG, assembleProfileSet, runRound } from "../session/index.js";
+import {
+  type RoundResult,
+  RoundPipeline,
+  SERVICE_LOG,
+  assembleProfileSet,
+} from "../session/index.js";
 
 /**
  * flamegate demo [--out DIR] [--rounds N]: needs nothing but Node. Runs the
@@ -31,7 +36,8 @@ interface Side {
   service: ServiceConfig;
   /** The side's run folder: <out>/<side>, holding <service>/manifest.json. */
   dir: string;
-  results: RoundResult[];
+  /** Each round's result, once its conversions have run. */
+  rounds: Promise<RoundResult>[];
 }
 
 export interface DemoOptions {
@@ -58,12 +64,12 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
     FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct),
   };
   const sides: Side[] = [
-    { name: "base", service: fixture, dir: join(out, "base"), results: [] },
+    { name: "base", service: fixture, dir: join(out, "base"), rounds: [] },
     {
       name: "head",
       service: { ...fixture, env: { ...fixture.env, ...regression } },
       dir: join(out, "head"),
-      results: [],
+      rounds: [],
     },
   ];
   for (const side of sides) {
@@ -75,20 +81,21 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
   log(
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`,
   );
+  const pipeline = new RoundPipeline();
   for (let round = 1; round <= fixture.rounds; round++) {
     const order = round % 2 === 1 ? sides : [...sides].reverse();
     for (const side of order) {
-      side.results.push(
-        await runRound(side.service, {
-          round,
-          logFile: join(side.dir, fixture.name, SERVICE_LOG),
-          log: (line) => log(`${side.name}: ${line}`),
-        }),
-      );
+      const { result } = await pipeline.run(side.service, {
+        round,
+        logFile: join(side.dir, fixture.name, SERVICE_LOG),
+        log: (line) => log(`${side.name}: ${line}`),
+      });
+      side.rounds.push(result);
     }
   }
   for (const side of sides) {
-    const set = assembleProfileSet(side.service, side.results, {
+    const results = await Promise.all(side.rounds);
+    const set = assembleProfileSet(side.service, results, {
       cwd: fixtureDir("node"),
       ref: side.name,
       serviceLog: SERVICE_LOG,

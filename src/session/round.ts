@@ -34,8 +34,11 @@ import { exitedError, portInUseMessage, watched } from "./service-errors.js";
  * One round: a fresh service process, readiness, warm-up (load, not
  * captured), the capture window (driver.startWindow -> load -> window.stop),
  * or several in a row when the driver captures some kinds apart (windowPlan),
- * each with its own load, then the service is stopped. Whatever happens, the
- * service's process group is gone when runRound returns or throws.
+ * each with its own load, then the service is stopped, and then the
+ * windows' conversions run (CapturedProfiles.later). startRound returns
+ * between the two, so a RoundPipeline runs the next round's boot meanwhile.
+ * Whatever happens, the service's process group is gone when startRound or
+ * runRound returns or throws.
  */
 
 export interface RoundOptions {
@@ -59,6 +62,12 @@ export interface RoundOptions {
    * bench attaches `perf` here to see what the profilers themselves cost.
    */
   watchLoad?: (pgid: number, kinds: readonly Kind[]) => Promise<() => Promise<void>>;
+  /**
+   * The round opens its first capture window only once this has settled: the
+   * previous round's conversions (RoundPipeline), which run while this round
+   * boots and warms up and must not take CPU from a window.
+   */
+  windowAfter?: Promise<unknown>;
 }
 
 export interface RoundResult {
@@ -95,28 +104,44 @@ interface Round {
   profile: boolean;
 }
 
+/** A round whose service has stopped; `result` resolves once its conversions have run. */
+export interface PendingRound {
+  result: Promise<RoundResult>;
+}
+
+/** Runs one round to the end, its conversions included (RoundPipeline overlaps them with the next round). */
+export async function runRound(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
+  return (await startRound(service, opts)).result;
+}
+
 /**
- * Runs the round; when its capture fails for a reason that may not recur
+ * Runs the round up to its service's stop; its conversions go on in `result`.
+ * When the capture fails for a reason that may not recur
  * (TransientCaptureError: a profiler killed, or a profile cut short), runs
  * it once more with a fresh service, says so in the progress, and notes it
  * in the round's record.
  */
-export async function runRound(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
+export async function startRound(
+  service: ServiceConfig,
+  opts: RoundOptions,
+): Promise<PendingRound> {
   try {
     return await runRoundOnce(service, opts);
   } catch (err) {
     if (!(err instanceof TransientCaptureError)) throw err;
     opts.log(`${service.name} r${opts.round}: ${err.message}; running the round again (once)`);
     const again = await runRoundOnce(service, opts);
-    const notes = [
-      ...again.notes,
-      `round ${opts.round} was run a second time because its first capture failed: ${err.message}`,
-    ];
-    return { ...again, notes, record: { ...again.record, notes } };
+    const note = `round ${opts.round} was run a second time because its first capture failed: ${err.message}`;
+    return {
+      result: again.result.then((r) => {
+        const notes = [...r.notes, note];
+        return { ...r, notes, record: { ...r.record, notes } };
+      }),
+    };
   }
 }
 
-async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise<RoundResult> {
+async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise<PendingRound> {
   const driver = driverFor(service.runtime);
   checkKinds(service, driver);
   const cwd = opts.cwd ?? service.cwd;
@@ -124,6 +149,10 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
     join(tmpdir(), `flamegate-${service.name.replace(/[^\w.-]/g, "_")}-r${opts.round}-`),
   );
   trackTempDir(workDir);
+  const removeWorkDir = () => {
+    rmSync(workDir, { recursive: true, force: true });
+    untrackTempDir(workDir);
+  };
   const ctx: CaptureContext = { service, cwd, workDir, round: opts.round, log: opts.log };
   const r: Round = {
     service,
@@ -135,6 +164,7 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
     profile: opts.profile ?? true,
   };
   let proc: GroupProcess | undefined;
+  let live: { record: RoundRecord; windows: ClosedWindow[]; runtimeVersion: string };
   try {
     const prepared = r.profile
       ? await driver.prepare(ctx)
@@ -150,14 +180,33 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
       const warm = startLoad(service, cwd, service.warmupSeconds);
       await watched(service, proc, "during the warm-up", warm.done, () => warm.stop());
     }
-    const { record, captured } = await captureWindows(r, proc);
-    for (const note of captured.notes) opts.log(`${r.tag}: ${note}`);
-    return { record, profiles: captured.profiles, runtimeVersion, notes: captured.notes };
-  } finally {
+    live = { ...(await captureWindows(r, proc)), runtimeVersion };
+  } catch (err) {
     if (proc) await stopService(r, proc);
-    rmSync(workDir, { recursive: true, force: true });
-    untrackTempDir(workDir);
+    removeWorkDir();
+    throw err;
   }
+  await stopService(r, proc);
+  const finishing = (async (): Promise<RoundResult> => {
+    try {
+      const captured = await finishWindows(r, live.windows);
+      for (const note of captured.notes) opts.log(`${r.tag}: ${note}`);
+      const record: RoundRecord = {
+        ...live.record,
+        profilers: captured.profilers,
+        ...(captured.notes.length > 0 ? { notes: captured.notes } : {}),
+      };
+      return {
+        record,
+        profiles: captured.profiles,
+        runtimeVersion: live.runtimeVersion,
+        notes: captured.notes,
+      };
+    } finally {
+      removeWorkDir();
+    }
+  })();
+  return { result: finishing };
 }
 
 /** Stops the service's group and what it left running elsewhere; one warning line when it left any. */
@@ -203,22 +252,24 @@ async function untilReady(r: Round, proc: GroupProcess): Promise<void> {
   if (proc.exit) throw exitedError(service, proc, "right after it became ready");
 }
 
-/** Every window of the round's plan in turn; the round's record and what was captured. */
+/** A window that has closed: what its profilers returned (maybe with `later` to run) and the OS's CPU count. */
+interface ClosedWindow {
+  got: CapturedProfiles;
+  cpuSeconds: number | undefined;
+}
+
+/** Every window of the round's plan in turn; the round's record (profilers and notes still to come) and the closed windows. */
 async function captureWindows(
   r: Round,
   proc: GroupProcess,
-): Promise<{ record: RoundRecord; captured: CapturedProfiles }> {
+): Promise<{ record: RoundRecord; windows: ClosedWindow[] }> {
   const plan = r.profile ? windowPlan(r.service.profiles, r.driver) : [[]];
-  const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
+  const closed: ClosedWindow[] = [];
   const windows: Partial<Record<Kind, WindowRecord>> = {};
   let first: WindowRecord | undefined;
   for (const kinds of plan) {
-    const { figures, got } = await runWindow(r, proc, kinds, plan.length);
-    if (got) {
-      Object.assign(captured.profiles, got.profiles);
-      Object.assign(captured.profilers, got.profilers);
-      captured.notes.push(...got.notes);
-    }
+    const { figures, got, cpuSeconds } = await runWindow(r, proc, kinds, plan.length);
+    if (got) closed.push({ got, cpuSeconds });
     first ??= figures;
     for (const kind of kinds) windows[kind] = figures;
   }
@@ -226,11 +277,33 @@ async function captureWindows(
     round: r.opts.round,
     ...first!,
     files: {},
-    profilers: captured.profilers,
+    profilers: {},
     ...(plan.length > 1 ? { windows } : {}),
-    ...(captured.notes.length > 0 ? { notes: captured.notes } : {}),
   };
-  return { record, captured };
+  return { record, windows: closed };
+}
+
+/**
+ * The closed windows' conversions (`later`), one after another, then their
+ * profiles completed: the OS's CPU added where the driver asks, paths made
+ * relative. Runs after the service has stopped.
+ */
+async function finishWindows(r: Round, windows: ClosedWindow[]): Promise<CapturedProfiles> {
+  const captured: CapturedProfiles = { profiles: {}, profilers: {}, notes: [] };
+  for (const { got, cpuSeconds } of windows) {
+    await got.later?.();
+    const replace =
+      osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) &&
+      !r.driver.cpuSamplesCountThreads;
+    if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
+      osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
+    // Paths relative to the service's directory, so base and head from two checkouts match.
+    for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);
+    Object.assign(captured.profiles, got.profiles);
+    Object.assign(captured.profilers, got.profilers);
+    captured.notes.push(...got.notes);
+  }
+  return captured;
 }
 
 /**
@@ -243,12 +316,18 @@ async function runWindow(
   proc: GroupProcess,
   kinds: readonly Kind[],
   windowsInRound: number,
-): Promise<{ figures: WindowRecord; got: CapturedProfiles | undefined }> {
+): Promise<{
+  figures: WindowRecord;
+  got: CapturedProfiles | undefined;
+  cpuSeconds: number | undefined;
+}> {
   const { service, driver, opts, tag } = r;
   const separate = kinds.length > 0 && kinds.every((k) => driver.separateWindows?.includes(k));
   const cap = separate ? driver.separateWindowSeconds : undefined;
   // With a load command only load.duration says how long the window lasts (required for Go).
   const seconds = Math.min(service.load.durationSeconds ?? 0, cap ?? Infinity);
+  // The previous round's conversions take CPU: no window while they run.
+  await Promise.resolve(opts.windowAfter).catch(() => undefined);
   const window = r.profile ? await driver.startWindow(r.ctx, proc.pid, seconds, kinds) : undefined;
   opts.log(
     r.profile
@@ -275,29 +354,20 @@ async function runWindow(
   const cpuSeconds =
     cpuBefore === null || cpuAfter === null ? undefined : Math.max(0, cpuAfter - cpuBefore);
   await endWatch?.();
-  const got = window ? await closeWindow(r, proc, window, cpuSeconds) : undefined;
+  const got = window ? await closeWindow(r, proc, window) : undefined;
   const record = windowRecord(figures, cpuSeconds);
   opts.log(`${tag}: ${describeFigures(kinds, figures, record.windowSeconds, windowsInRound)}`);
-  return { figures: record, got };
+  return { figures: record, got, cpuSeconds };
 }
 
-/** Stops the window's profilers; their profiles with the OS's CPU added and paths made relative. */
+/** Stops the window's profilers while the service still runs. */
 async function closeWindow(
   r: Round,
   proc: GroupProcess,
   window: CaptureWindow,
-  cpuSeconds: number | undefined,
 ): Promise<CapturedProfiles> {
   try {
-    const got = await window.stop();
-    const replace =
-      osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) &&
-      !r.driver.cpuSamplesCountThreads;
-    if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
-      osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
-    // Paths relative to the service's directory, so base and head from two checkouts match.
-    for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);
-    return got;
+    return await window.stop();
   } catch (err) {
     if (proc.exit) throw exitedError(r.service, proc, "while its profiles were collected");
     throw err;

@@ -9,7 +9,8 @@ import {
 } from "../model/profile-set.js";
 import { gitCommit, runnerFingerprint } from "./fingerprint.js";
 import { runToCompletion } from "./process.js";
-import { type RoundResult, runRound } from "./round.js";
+import { RoundPipeline, finishedRounds } from "./pipeline.js";
+import type { RoundResult } from "./round.js";
 
 /**
  * A whole run of one service: build once, then `rounds` rounds (a fresh
@@ -114,8 +115,7 @@ export async function runService(
   writeFileSync(logFile, "");
   await buildService(service, cwd, opts.log, logFile);
   const rounds = opts.rounds ?? service.rounds;
-  const results: RoundResult[] = [];
-  const write = () => {
+  const write = (results: RoundResult[]) => {
     const set = assembleProfileSet(service, results, {
       cwd,
       ...(opts.ref === undefined ? {} : { ref: opts.ref }),
@@ -124,21 +124,25 @@ export async function runService(
     writeProfileSet(dir, set);
     return set;
   };
-  for (let round = 1; round <= rounds; round++) {
-    try {
-      results.push(await runRound(service, { round, cwd, logFile, log: opts.log }));
-    } catch (err) {
-      // The rounds already done cost minutes: they stay on disk for a look or a re-run.
-      if (results.length > 0) {
-        write();
-        opts.log(
-          `${service.name}: round ${round} failed; the ${results.length} round${results.length === 1 ? "" : "s"} before it ${results.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`,
-        );
-      }
-      throw err;
+  const pipeline = new RoundPipeline();
+  const pending: Promise<RoundResult>[] = [];
+  let results: RoundResult[];
+  try {
+    for (let round = 1; round <= rounds; round++)
+      pending.push((await pipeline.run(service, { round, cwd, logFile, log: opts.log })).result);
+    results = await Promise.all(pending);
+  } catch (err) {
+    // The rounds already done cost minutes: they stay on disk for a look or a re-run.
+    const done = await finishedRounds(pending);
+    if (done.length > 0) {
+      write(done);
+      opts.log(
+        `${service.name}: round ${done.length + 1} failed; the ${done.length} round${done.length === 1 ? "" : "s"} before it ${done.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`,
+      );
     }
+    throw err;
   }
-  const set = write();
+  const set = write(results);
   opts.log(`${service.name}: profile set written to ${dir}`);
   return set;
 }

@@ -27,6 +27,7 @@ import {
   startService,
   waitReady,
 } from "./go-python-service.js";
+import { stopAndConvert } from "../support/window.js";
 
 const fixture = join(import.meta.dirname, "../../fixtures/services/go");
 let work: string;
@@ -95,7 +96,7 @@ async function capture(
     await load(`http://127.0.0.1:${port}/work`, 1); // warm-up
     const window = await goDriver.startWindow(ctx, svc.pid, seconds);
     const requests = await load(`http://127.0.0.1:${port}/work`, seconds);
-    return { captured: await window.stop(), requests };
+    return { captured: await stopAndConvert(window), requests };
   } finally {
     await svc.stop();
     expect(groupMembers(svc.pid)).toEqual([]);

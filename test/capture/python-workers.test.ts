@@ -16,6 +16,7 @@ import {
   startService,
   waitReady,
 } from "./go-python-service.js";
+import { stopAndConvert } from "../support/window.js";
 
 /**
  * Python services whose work runs in worker processes: gunicorn with
@@ -183,7 +184,7 @@ describe("python driver, several worker processes", () => {
       const window = async (kind: Kind, limit: { seconds: number } | { requests: number }) => {
         const w = await pythonDriver.startWindow(ctx, svc.pid, SECONDS, [kind]);
         const requests = await loadNewConnections(url, limit);
-        return { captured: await w.stop(), requests };
+        return { captured: await stopAndConvert(w), requests };
       };
       cpu = (await window("cpu", { seconds: SECONDS })).captured;
       ({ captured: alloc, requests: allocRequests } = await window("alloc", {
@@ -243,7 +244,7 @@ describe("python driver, several worker processes", () => {
       const window = async (kind: Kind) => {
         const w = await pythonDriver.startWindow(ctx, svc.pid, 2, [kind]);
         await sleep(2000);
-        return w.stop();
+        return stopAndConvert(w);
       };
       cpu = await window("cpu");
       alloc = await window("alloc");

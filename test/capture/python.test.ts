@@ -24,6 +24,7 @@ import {
   startService,
   waitReady,
 } from "./go-python-service.js";
+import { stopAndConvert } from "../support/window.js";
 
 const fixture = join(import.meta.dirname, "../../fixtures/services/python");
 let work: string;
@@ -71,7 +72,7 @@ async function capture(
     await load(`http://127.0.0.1:${port}/work`, 1); // warm-up
     const window = await pythonDriver.startWindow(ctx, svc.pid, seconds);
     await load(`http://127.0.0.1:${port}/work`, seconds);
-    return await window.stop();
+    return await stopAndConvert(window);
   } finally {
     await svc.stop();
     expect(groupMembers(svc.pid)).toEqual([]);

@@ -1,0 +1,40 @@
+import type { ServiceConfig } from "../config.js";
+import { type PendingRound, type RoundOptions, type RoundResult, startRound } from "./round.js";
+
+/**
+ * Rounds run one after another, each round's conversions (perf script,
+ * memray's export: 1.5–5 s of CPU a round) overlapping the next round's boot
+ * and warm-up. A capture window opens only once the previous round's
+ * conversions have finished, so they never take CPU from a measurement.
+ */
+export class RoundPipeline {
+  private previous: Promise<unknown> = Promise.resolve();
+  private failure: { error: unknown } | undefined;
+
+  /**
+   * Runs a round up to its service's stop; its result (`PendingRound.result`)
+   * comes once its conversions have run. Throws instead when an earlier
+   * round's conversions failed: no more rounds after a failure.
+   */
+  async run(service: ServiceConfig, opts: RoundOptions): Promise<PendingRound> {
+    if (this.failure) throw this.failure.error;
+    const pending = await startRound(service, { ...opts, windowAfter: this.previous });
+    // Settles either way, and marks a failure as handled until the caller awaits it.
+    this.previous = pending.result.then(
+      () => undefined,
+      (error: unknown) => {
+        this.failure ??= { error };
+      },
+    );
+    return pending;
+  }
+}
+
+/** The rounds that finished before the first that failed, in order: what a run keeps of its work. */
+export async function finishedRounds(rounds: Promise<RoundResult>[]): Promise<RoundResult[]> {
+  const settled = await Promise.allSettled(rounds);
+  const failed = settled.findIndex((s) => s.status === "rejected");
+  return settled
+    .slice(0, failed === -1 ? settled.length : failed)
+    .map((s) => (s as PromiseFulfilledResult<RoundResult>).value);
+}
