@@ -3,10 +3,14 @@ import {
   appendFileSync,
   existsSync,
   mkdirSync,
+  mkdtempSync,
   readFileSync,
   readdirSync,
+  rmSync,
+  symlinkSync,
   writeFileSync,
 } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareSets } from "../src/compare/compare.js";
 import { readSide } from "../src/compare/inputs.js";
@@ -20,7 +24,7 @@ import {
 } from "../src/config.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
 import { byKind, noiseFromReports, pooledCalibration } from "./real.js";
-import { writeProfileSet } from "../src/model/profile-set.js";
+import { type RoundRecord, writeProfileSet } from "../src/model/profile-set.js";
 import {
   type RoundResult,
   SERVICE_LOG,
@@ -107,8 +111,9 @@ export type ArmCell = "A/A" | "A/B hottest +10 %" | "A/B total +10 %" | "A/B all
 
 interface Pairing {
   cell: ArmCell;
-  base: string;
-  head: string;
+  /** An arm, or several pooled into one side of 10 rounds each (round k of the i-th arm is round 10·i + k). */
+  base: string | string[];
+  head: string | string[];
 }
 
 const PAIRINGS: Pairing[] = [
@@ -122,6 +127,56 @@ const PAIRINGS: Pairing[] = [
     { cell: "A/B alloc +30 %", base: `base-${i}`, head: `alloc30-${i}` },
   ]),
 ];
+
+/**
+ * The same arms pooled into sides of 20 rounds, paired by position: what twice the
+ * default rounds would prove, on the same real captures. A/A sides hold the same mix
+ * of code (round k of base-1 pairs with round k of base-2, of hot10-1 with hot10-2).
+ */
+const PAIRINGS_20: Pairing[] = [
+  { cell: "A/A", base: ["base-1", "hot10-1"], head: ["base-2", "hot10-2"] },
+  { cell: "A/A", base: ["total10-1", "alloc30-1"], head: ["total10-2", "alloc30-2"] },
+  { cell: "A/B hottest +10 %", base: ["base-1", "base-2"], head: ["hot10-1", "hot10-2"] },
+  { cell: "A/B total +10 %", base: ["base-1", "base-2"], head: ["total10-1", "total10-2"] },
+  { cell: "A/B alloc +30 %", base: ["base-1", "base-2"], head: ["alloc30-1", "alloc30-2"] },
+];
+
+const armsOfSide = (side: string | string[]) => (typeof side === "string" ? [side] : side);
+
+/**
+ * One side of a pairing as a profile set folder: the arm's own, or the arms' rounds
+ * pooled into a profile set under `scratch` (their files linked, rounds renumbered).
+ */
+function sideDir(dir: string, side: string | string[], scratch: string): string {
+  if (typeof side === "string") return join(dir, side);
+  const out = join(scratch, side.join("+"));
+  if (existsSync(out)) return out;
+  let manifest: { service: string; rounds: RoundRecord[] } | undefined;
+  const rounds: RoundRecord[] = [];
+  for (const arm of side) {
+    const service = readdirSync(join(dir, arm)).find((f) => !f.endsWith(".json"))!;
+    const m = JSON.parse(readFileSync(join(dir, arm, service, "manifest.json"), "utf8")) as {
+      service: string;
+      rounds: RoundRecord[];
+    };
+    manifest ??= m;
+    mkdirSync(join(out, service), { recursive: true });
+    for (const r of m.rounds) {
+      const round = rounds.length + 1;
+      const files: Record<string, string> = {};
+      for (const [kind, file] of Object.entries(r.files)) {
+        files[kind] = `r${round}.${kind}.pb.gz`;
+        symlinkSync(join(dir, arm, service, file), join(out, service, files[kind]));
+      }
+      rounds.push({ ...r, round, files });
+    }
+  }
+  writeFileSync(
+    join(out, manifest!.service, "manifest.json"),
+    `${JSON.stringify({ ...manifest, rounds })}\n`,
+  );
+  return out;
+}
 
 export interface ArmsOptions {
   runtime: Runtime;
@@ -261,6 +316,8 @@ export interface ArmRecord {
   before?: { verdict: string; detected: boolean };
   /** Wall seconds of this run's capture (all eight arms, builds included). */
   captureSeconds?: number;
+  /** Rounds per side when not the default's: arms pooled (PAIRINGS_20). */
+  rounds?: number;
   /** A capture setting that differs from today's default, e.g. "inlining on" for Node runs before node-inlining: off. */
   setup?: string;
   /**
@@ -329,58 +386,63 @@ export function judgeArms(
   const captureSeconds = existsSync(secondsFile)
     ? Number(readFileSync(secondsFile, "utf8"))
     : undefined;
-  return PAIRINGS.filter(
-    (p) =>
-      existsSync(join(dir, p.base)) &&
-      existsSync(join(dir, p.head)) &&
-      (p.cell !== "A/B total +10 %" || totalOk),
-  ).map((p) => {
-    const report = compareSets(
-      readSide(join(dir, p.base)),
-      readSide(join(dir, p.head)),
-      DEFAULT_GATE,
-      {
+  const scratch = mkdtempSync(join(tmpdir(), "flamegate-arms-"));
+  const pairings = [
+    ...PAIRINGS.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds })),
+    ...PAIRINGS_20.map((p) => ({ ...p, rounds: 2 * DEFAULT_BUDGET.rounds })),
+  ];
+  const recs = pairings
+    .filter(
+      (p) =>
+        [...armsOfSide(p.base), ...armsOfSide(p.head)].every((a) => existsSync(join(dir, a))) &&
+        (p.cell !== "A/B total +10 %" || totalOk),
+    )
+    .map((p): ArmRecord => {
+      const base = sideDir(dir, p.base, scratch);
+      const head = sideDir(dir, p.head, scratch);
+      const report = compareSets(readSide(base), readSide(head), DEFAULT_GATE, {
         paired: true,
-      },
-    ).report;
-    if (p.cell === "A/A") aa.push(report);
-    const old = compareSets(
-      readSide(join(dir, p.base)),
-      readSide(join(dir, p.head)),
-      DEFAULT_GATE,
-      { paired: true, variant: ISSUE_VARIANTS[0]!.variant },
-    ).report;
-    const figures = kindFigures(byKind(report, "cpu"), DEFAULT_BUDGET.rounds);
-    return {
-      runtime,
-      run,
-      ...(setup === undefined ? {} : { setup }),
-      ...(cellNote(p.cell) === undefined ? {} : { cellNote: cellNote(p.cell) }),
-      cell: p.cell,
-      base: p.base,
-      head: p.head,
-      verdict: report.verdict,
-      detected: detected(runtime, p.cell, report),
-      before: { verdict: old.verdict, detected: detected(runtime, p.cell, old) },
-      ...(captureSeconds === undefined ? {} : { captureSeconds }),
-      target: target(runtime, p.cell, report),
-      failing: report.comparisons.flatMap((c) => [
-        ...c.frames.filter((f) => f.verdict === "fail").map((f) => `${c.kind}:${f.function}`),
-        ...(c.total.verdict === "fail" ? [`${c.kind}:total`] : []),
-      ]),
-      ...(figures
-        ? {
-            cpu: {
-              samplesPerRound: figures.samplesPerRound,
-              frameSigma: figures.frameSigma,
-              mdeTop: figures.hottest?.mdePct,
-              mde5: figures.mde5Pct,
-              mdeTotal: figures.mdeTotalPct,
-            },
-          }
-        : {}),
-    };
-  });
+      }).report;
+      // The noise file and the pooled calibration describe the default budget.
+      if (p.cell === "A/A" && p.rounds === DEFAULT_BUDGET.rounds) aa.push(report);
+      const old = compareSets(readSide(base), readSide(head), DEFAULT_GATE, {
+        paired: true,
+        variant: ISSUE_VARIANTS[0]!.variant,
+      }).report;
+      const figures = kindFigures(byKind(report, "cpu"), p.rounds);
+      return {
+        runtime,
+        run,
+        ...(setup === undefined ? {} : { setup }),
+        ...(cellNote(p.cell) === undefined ? {} : { cellNote: cellNote(p.cell) }),
+        ...(p.rounds === DEFAULT_BUDGET.rounds ? {} : { rounds: p.rounds }),
+        cell: p.cell,
+        base: armsOfSide(p.base).join("+"),
+        head: armsOfSide(p.head).join("+"),
+        verdict: report.verdict,
+        detected: detected(runtime, p.cell, report),
+        before: { verdict: old.verdict, detected: detected(runtime, p.cell, old) },
+        ...(captureSeconds === undefined ? {} : { captureSeconds }),
+        target: target(runtime, p.cell, report),
+        failing: report.comparisons.flatMap((c) => [
+          ...c.frames.filter((f) => f.verdict === "fail").map((f) => `${c.kind}:${f.function}`),
+          ...(c.total.verdict === "fail" ? [`${c.kind}:total`] : []),
+        ]),
+        ...(figures
+          ? {
+              cpu: {
+                samplesPerRound: figures.samplesPerRound,
+                frameSigma: figures.frameSigma,
+                mdeTop: figures.hottest?.mdePct,
+                mde5: figures.mde5Pct,
+                mdeTotal: figures.mdeTotalPct,
+              },
+            }
+          : {}),
+      };
+    });
+  rmSync(scratch, { recursive: true, force: true });
+  return recs;
 }
 
 export async function runArms(o: ArmsOptions): Promise<ArmRecord[]> {
@@ -455,7 +517,8 @@ export function armsTable(recs: ArmRecord[]): string {
     "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|",
   ];
   const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
-  const groupOf = (r: ArmRecord) => `${r.runtime}${r.setup ? `, ${r.setup}` : ""}`;
+  const groupOf = (r: ArmRecord) =>
+    `${r.runtime}${r.setup ? `, ${r.setup}` : ""}${r.rounds ? `, ${r.rounds} rounds pooled` : ""}`;
   const groups = [...new Set(recs.map(groupOf))].sort();
   // A cell splits by how its comparisons differ from its name (cellNote).
   const rowsOf = (cell: ArmCell) => [
@@ -475,7 +538,9 @@ export function armsTable(recs: ArmRecord[]): string {
         withBefore.length === 0
           ? "– | –"
           : `${kb} (${pct(kb / withBefore.length)}) | ${pct(blo)} – ${pct(bhi)}`;
-      const wall = median([...new Set(rs.map((r) => r.captureSeconds ?? NaN))]) / 4;
+      // A run's eight arms are four ab runs of the default rounds (pooled sides: two).
+      const abRuns = (4 * DEFAULT_BUDGET.rounds) / (rs[0]!.rounds ?? DEFAULT_BUDGET.rounds);
+      const wall = median([...new Set(rs.map((r) => r.captureSeconds ?? NaN))]) / abRuns;
       // The comparisons of one cell in one run are independent captures of the same change:
       // whether they agree is whether a rerun would give the same verdict.
       const runs = [...new Set(rs.map((r) => r.run))];
