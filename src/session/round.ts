@@ -206,6 +206,8 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
       removeWorkDir();
     }
   })();
+  // Handled here too: the caller awaits it later (RoundPipeline), after a rejection may have come.
+  finishing.catch(() => undefined);
   return { result: finishing };
 }
 
