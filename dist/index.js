@@ -3,8 +3,8 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-WA36GXTX.js";
-import "./chunk-ZIP6VJOW.js";
+} from "./chunk-WWND7V63.js";
+import "./chunk-H35EMIO3.js";
 import {
   require_abs,
   require_actualApply,
@@ -33,7 +33,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-3YTJWTJ6.js";
+} from "./chunk-4BMMF5WG.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -50,7 +50,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-TXVC7562.js";
+} from "./chunk-N66YQQWH.js";
 import {
   ConfigReader,
   ReadBudget,
@@ -59,7 +59,7 @@ import {
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-B35GI2KY.js";
+} from "./chunk-QJBSPLVV.js";
 import {
   DEFAULT_GATE,
   FlamegateError,

@@ -36,6 +36,7 @@
 // window's allocation sampling starts.
 
 (function flamegateAgent() {
+  dropV8Log();
   const dir = process.env.FLAMEGATE_AGENT_DIR;
   if (!dir) return;
   let isMainThread = true;
@@ -267,3 +268,23 @@
     }
   });
 })();
+
+// --perf-basic-prof (sampling.cpu-profiler: perf) makes V8 open a log,
+// isolate-0x<address>-<pid>-v8.log, in the working directory before any script
+// runs; Node 20 writes to it and leaves it in the user's tree, one per process
+// and round. flamegate asked for the flag
+// (FLAMEGATE_DROP_V8_LOG=1, kept in the environment so every Node process of the
+// service drops its own), so the file goes, unless the process asked V8 for a
+// log itself (--prof, --log*). V8 writes on into the unlinked file.
+function dropV8Log() {
+  if (process.env.FLAMEGATE_DROP_V8_LOG !== "1") return;
+  const own = [...process.execArgv, process.env.NODE_OPTIONS || ""].join(" ");
+  if (/(^|\s)--(prof|log)/.test(own)) return;
+  const fs = require("node:fs");
+  const name = new RegExp(`^isolate-0x[0-9a-f]+-${process.pid}-v8\\.log$`);
+  try {
+    for (const f of fs.readdirSync(".")) if (name.test(f)) fs.rmSync(f, { force: true });
+  } catch {
+    // An unreadable working directory: nothing of ours to drop.
+  }
+}

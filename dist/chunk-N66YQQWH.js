@@ -27,7 +27,7 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-B35GI2KY.js";
+} from "./chunk-QJBSPLVV.js";
 import {
   FALLBACK_PRIOR_DF,
   FlamegateError,

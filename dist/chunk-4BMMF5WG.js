@@ -14,7 +14,7 @@ import {
   toNumber,
   v8Frame,
   writeProfileSet
-} from "./chunk-B35GI2KY.js";
+} from "./chunk-QJBSPLVV.js";
 import {
   FlamegateError,
   __commonJS,
@@ -38361,19 +38361,23 @@ async function closeWindow(w) {
     const note = processesNote("the built-in sampler's samples", w.root.pid, merged.totals);
     if (note) w.notes.push(note);
   }
-  if (w.alloc !== null && w.root) {
-    if (w.alloc === "memray") await exportMemray(replies);
-    const merged = mergeProcesses(
-      agentParts(replies, "alloc"),
-      [
-        { type: "alloc_space", unit: "bytes" },
-        { type: "alloc_objects", unit: "count" }
-      ],
-      { durationNanos }
-    );
-    out.profiles.alloc = merged.profile;
-    const note = processesNote("allocations", w.root.pid, merged.totals);
-    if (note) w.notes.push(note);
+  const root = w.root;
+  if (w.alloc !== null && root) {
+    const memray = w.alloc === "memray";
+    out.later = async () => {
+      if (memray) await exportMemray(replies);
+      const merged = mergeProcesses(
+        agentParts(replies, "alloc"),
+        [
+          { type: "alloc_space", unit: "bytes" },
+          { type: "alloc_objects", unit: "count" }
+        ],
+        { durationNanos }
+      );
+      out.profiles.alloc = merged.profile;
+      const note = processesNote("allocations", root.pid, merged.totals);
+      if (note) w.notes.push(note);
+    };
   }
   return out;
 }
@@ -38596,22 +38600,25 @@ async function startPerfRecord(exe, pgid, hz, out) {
     async stop() {
       const durationNanos = (Date.now() - started) * 1e6;
       await stopChild("SIGINT");
-      const script = await execa(
-        exe,
-        ["script", "-i", out, "-F", "comm,pid,tid,period,ip,sym,dso", "--no-inline"],
-        { reject: false, timeout: PERF_SCRIPT_MS, maxBuffer: 1 << 30 }
-      );
-      if (script.exitCode !== 0)
-        throw new FlamegateError(
-          `perf script could not read the window's recording (${script.stderr.trim().split("\n")[0] ?? `exit ${script.exitCode}`})`
-        );
-      return perfProfile(parsePerfScript(script.stdout), {
-        hz,
-        durationNanos,
-        timeNanos: started * 1e6
-      });
+      return () => convert(durationNanos);
     }
   };
+  async function convert(durationNanos) {
+    const script = await execa(
+      exe,
+      ["script", "-i", out, "-F", "comm,pid,tid,period,ip,sym,dso", "--no-inline"],
+      { reject: false, timeout: PERF_SCRIPT_MS, maxBuffer: 1 << 30 }
+    );
+    if (script.exitCode !== 0)
+      throw new FlamegateError(
+        `perf script could not read the window's recording (${script.stderr.trim().split("\n")[0] ?? `exit ${script.exitCode}`})`
+      );
+    return perfProfile(parsePerfScript(script.stdout), {
+      hz,
+      durationNanos,
+      timeNanos: started * 1e6
+    });
+  }
 }
 
 // src/capture/perf-driver.ts
@@ -38644,7 +38651,12 @@ function withPerfCpu(inner, runtime) {
       const inherited = prepared.env.NODE_OPTIONS ?? ctx.service.env.NODE_OPTIONS ?? "";
       return {
         ...prepared,
-        env: { ...prepared.env, NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim() }
+        env: {
+          ...prepared.env,
+          NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim(),
+          // The agent removes the log file V8 opens for the flags (node-agent.cjs).
+          FLAMEGATE_DROP_V8_LOG: "1"
+        }
       };
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles) {
@@ -38664,16 +38676,43 @@ function withPerfCpu(inner, runtime) {
       );
       const others = rest.length > 0 ? await inner.startWindow(withoutCpu(ctx), pid, seconds, rest) : void 0;
       const perf = d.perf;
+      const data = join7(ctx.workDir, "cpu.perf.data");
+      const maps = mapped.map((p) => `/tmp/perf-${p}.map`);
+      for (const m of maps) trackTempDir(m);
+      const cleanUp = () => {
+        rmSync4(data, { force: true });
+        for (const m of maps) {
+          rmSync4(m, { force: true });
+          untrackTempDir(m);
+        }
+      };
       return {
         async stop() {
-          const got = others ? await others.stop() : { profiles: {}, profilers: {}, notes: [] };
+          let got;
           try {
-            got.profiles.cpu = await recording.stop();
-          } finally {
-            rmSync4(join7(ctx.workDir, "cpu.perf.data"), { force: true });
-            for (const p of mapped) rmSync4(`/tmp/perf-${p}.map`, { force: true });
+            got = others ? await others.stop() : { profiles: {}, profilers: {}, notes: [] };
+          } catch (err) {
+            await recording.stop().catch(() => void 0);
+            cleanUp();
+            throw err;
+          }
+          let convert;
+          try {
+            convert = await recording.stop();
+          } catch (err) {
+            cleanUp();
+            throw err;
           }
           got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
+          const inner2 = got.later;
+          got.later = async () => {
+            try {
+              await inner2?.();
+              got.profiles.cpu = await convert();
+            } finally {
+              cleanUp();
+            }
+          };
           return got;
         }
       };
@@ -39184,18 +39223,20 @@ function checkKinds(service, driver) {
       );
   }
 }
-async function runRound(service, opts) {
+async function startRound(service, opts) {
   try {
     return await runRoundOnce(service, opts);
   } catch (err) {
     if (!(err instanceof TransientCaptureError)) throw err;
     opts.log(`${service.name} r${opts.round}: ${err.message}; running the round again (once)`);
     const again = await runRoundOnce(service, opts);
-    const notes = [
-      ...again.notes,
-      `round ${opts.round} was run a second time because its first capture failed: ${err.message}`
-    ];
-    return { ...again, notes, record: { ...again.record, notes } };
+    const note = `round ${opts.round} was run a second time because its first capture failed: ${err.message}`;
+    return {
+      result: again.result.then((r) => {
+        const notes = [...r.notes, note];
+        return { ...r, notes, record: { ...r.record, notes } };
+      })
+    };
   }
 }
 async function runRoundOnce(service, opts) {
@@ -39206,6 +39247,10 @@ async function runRoundOnce(service, opts) {
     join8(tmpdir2(), `flamegate-${service.name.replace(/[^\w.-]/g, "_")}-r${opts.round}-`)
   );
   trackTempDir(workDir);
+  const removeWorkDir = () => {
+    rmSync5(workDir, { recursive: true, force: true });
+    untrackTempDir(workDir);
+  };
   const ctx = { service, cwd, workDir, round: opts.round, log: opts.log };
   const r = {
     service,
@@ -39217,6 +39262,7 @@ async function runRoundOnce(service, opts) {
     profile: opts.profile ?? true
   };
   let proc;
+  let live;
   try {
     const prepared = r.profile ? await driver.prepare(ctx) : { command: service.start, env: {} };
     const { host, port } = hostPort(service.ready);
@@ -39230,14 +39276,34 @@ async function runRoundOnce(service, opts) {
       const warm = startLoad(service, cwd, service.warmupSeconds);
       await watched(service, proc, "during the warm-up", warm.done, () => warm.stop());
     }
-    const { record, captured } = await captureWindows(r, proc);
-    for (const note of captured.notes) opts.log(`${r.tag}: ${note}`);
-    return { record, profiles: captured.profiles, runtimeVersion, notes: captured.notes };
-  } finally {
+    live = { ...await captureWindows(r, proc), runtimeVersion };
+  } catch (err) {
     if (proc) await stopService(r, proc);
-    rmSync5(workDir, { recursive: true, force: true });
-    untrackTempDir(workDir);
+    removeWorkDir();
+    throw err;
   }
+  await stopService(r, proc);
+  const finishing = (async () => {
+    try {
+      const captured = await finishWindows(r, live.windows);
+      for (const note of captured.notes) opts.log(`${r.tag}: ${note}`);
+      const record = {
+        ...live.record,
+        profilers: captured.profilers,
+        ...captured.notes.length > 0 ? { notes: captured.notes } : {}
+      };
+      return {
+        record,
+        profiles: captured.profiles,
+        runtimeVersion: live.runtimeVersion,
+        notes: captured.notes
+      };
+    } finally {
+      removeWorkDir();
+    }
+  })();
+  finishing.catch(() => void 0);
+  return { result: finishing };
 }
 async function stopService(r, proc) {
   await proc.stop();
@@ -39278,16 +39344,12 @@ async function untilReady(r, proc) {
 }
 async function captureWindows(r, proc) {
   const plan = r.profile ? windowPlan(r.service.profiles, r.driver) : [[]];
-  const captured = { profiles: {}, profilers: {}, notes: [] };
+  const closed = [];
   const windows = {};
   let first;
   for (const kinds of plan) {
-    const { figures: figures2, got } = await runWindow(r, proc, kinds, plan.length);
-    if (got) {
-      Object.assign(captured.profiles, got.profiles);
-      Object.assign(captured.profilers, got.profilers);
-      captured.notes.push(...got.notes);
-    }
+    const { figures: figures2, got, cpuSeconds } = await runWindow(r, proc, kinds, plan.length);
+    if (got) closed.push({ got, cpuSeconds });
     first ??= figures2;
     for (const kind of kinds) windows[kind] = figures2;
   }
@@ -39295,17 +39357,31 @@ async function captureWindows(r, proc) {
     round: r.opts.round,
     ...first,
     files: {},
-    profilers: captured.profilers,
-    ...plan.length > 1 ? { windows } : {},
-    ...captured.notes.length > 0 ? { notes: captured.notes } : {}
+    profilers: {},
+    ...plan.length > 1 ? { windows } : {}
   };
-  return { record, captured };
+  return { record, windows: closed };
+}
+async function finishWindows(r, windows) {
+  const captured = { profiles: {}, profilers: {}, notes: [] };
+  for (const { got, cpuSeconds } of windows) {
+    await got.later?.();
+    const replace = osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) && !r.driver.cpuSamplesCountThreads;
+    if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
+      osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
+    for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);
+    Object.assign(captured.profiles, got.profiles);
+    Object.assign(captured.profilers, got.profilers);
+    captured.notes.push(...got.notes);
+  }
+  return captured;
 }
 async function runWindow(r, proc, kinds, windowsInRound) {
   const { service, driver, opts, tag } = r;
   const separate = kinds.length > 0 && kinds.every((k) => driver.separateWindows?.includes(k));
   const cap = separate ? driver.separateWindowSeconds : void 0;
   const seconds = Math.min(service.load.durationSeconds ?? 0, cap ?? Infinity);
+  await Promise.resolve(opts.windowAfter).catch(() => void 0);
   const window2 = r.profile ? await driver.startWindow(r.ctx, proc.pid, seconds, kinds) : void 0;
   opts.log(
     r.profile ? `${tag}: capturing ${kinds.join(", ")} under load` : `${tag}: load without profiling`
@@ -39327,19 +39403,14 @@ async function runWindow(r, proc, kinds, windowsInRound) {
   const cpuAfter = groupCpuSeconds(proc.pid);
   const cpuSeconds = cpuBefore === null || cpuAfter === null ? void 0 : Math.max(0, cpuAfter - cpuBefore);
   await endWatch?.();
-  const got = window2 ? await closeWindow2(r, proc, window2, cpuSeconds) : void 0;
+  const got = window2 ? await closeWindow2(r, proc, window2) : void 0;
   const record = windowRecord(figures2, cpuSeconds);
   opts.log(`${tag}: ${describeFigures(kinds, figures2, record.windowSeconds, windowsInRound)}`);
-  return { figures: record, got };
+  return { figures: record, got, cpuSeconds };
 }
-async function closeWindow2(r, proc, window2, cpuSeconds) {
+async function closeWindow2(r, proc, window2) {
   try {
-    const got = await window2.stop();
-    const replace = osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) && !r.driver.cpuSamplesCountThreads;
-    if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
-      osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
-    for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);
-    return got;
+    return await window2.stop();
   } catch (err) {
     if (proc.exit) throw exitedError(r.service, proc, "while its profiles were collected");
     throw err;
@@ -39358,6 +39429,33 @@ function windowPlan(kinds, driver) {
   const together = kinds.filter((k) => !apart.includes(k));
   const alone = kinds.filter((k) => apart.includes(k)).map((k) => [k]);
   return together.length > 0 ? [together, ...alone] : alone;
+}
+
+// src/session/pipeline.ts
+var RoundPipeline = class {
+  previous = Promise.resolve();
+  failure;
+  /**
+   * Runs a round up to its service's stop; its result (`PendingRound.result`)
+   * comes once its conversions have run. Throws instead when an earlier
+   * round's conversions failed: no more rounds after a failure.
+   */
+  async run(service, opts) {
+    if (this.failure) throw this.failure.error;
+    const pending = await startRound(service, { ...opts, windowAfter: this.previous });
+    this.previous = pending.result.then(
+      () => void 0,
+      (error) => {
+        this.failure ??= { error };
+      }
+    );
+    return pending;
+  }
+};
+async function finishedRounds(rounds) {
+  const settled = await Promise.allSettled(rounds);
+  const failed = settled.findIndex((s) => s.status === "rejected");
+  return settled.slice(0, failed === -1 ? settled.length : failed).map((s) => s.value);
 }
 
 // src/session/run.ts
@@ -39459,9 +39557,8 @@ async function runService(service, opts) {
   writeFileSync3(logFile, "");
   await buildService(service, cwd, opts.log, logFile);
   const rounds = opts.rounds ?? service.rounds;
-  const results = [];
-  const write = () => {
-    const set2 = assembleProfileSet(service, results, {
+  const write = (results2) => {
+    const set2 = assembleProfileSet(service, results2, {
       cwd,
       ...opts.ref === void 0 ? {} : { ref: opts.ref },
       serviceLog: SERVICE_LOG
@@ -39469,20 +39566,24 @@ async function runService(service, opts) {
     writeProfileSet(dir, set2);
     return set2;
   };
-  for (let round = 1; round <= rounds; round++) {
-    try {
-      results.push(await runRound(service, { round, cwd, logFile, log: opts.log }));
-    } catch (err) {
-      if (results.length > 0) {
-        write();
-        opts.log(
-          `${service.name}: round ${round} failed; the ${results.length} round${results.length === 1 ? "" : "s"} before it ${results.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`
-        );
-      }
-      throw err;
+  const pipeline = new RoundPipeline();
+  const pending = [];
+  let results;
+  try {
+    for (let round = 1; round <= rounds; round++)
+      pending.push((await pipeline.run(service, { round, cwd, logFile, log: opts.log })).result);
+    results = await Promise.all(pending);
+  } catch (err) {
+    const done = await finishedRounds(pending);
+    if (done.length > 0) {
+      write(done);
+      opts.log(
+        `${service.name}: round ${done.length + 1} failed; the ${done.length} round${done.length === 1 ? "" : "s"} before it ${done.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`
+      );
     }
+    throw err;
   }
-  const set = write();
+  const set = write(results);
   opts.log(`${service.name}: profile set written to ${dir}`);
   return set;
 }
@@ -39514,7 +39615,8 @@ export {
   require_get_intrinsic,
   require_shams2,
   freePort,
-  runRound,
+  RoundPipeline,
+  finishedRounds,
   runnerFingerprint,
   SERVICE_LOG,
   buildService,

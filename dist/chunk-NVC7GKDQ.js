@@ -2,12 +2,12 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-3YTJWTJ6.js";
+} from "./chunk-4BMMF5WG.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-B35GI2KY.js";
+} from "./chunk-QJBSPLVV.js";
 import {
   FlamegateError
 } from "./chunk-M25WK6N6.js";

@@ -3,23 +3,24 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-ZIP6VJOW.js";
+} from "./chunk-H35EMIO3.js";
 import {
+  RoundPipeline,
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
-  runRound
-} from "./chunk-3YTJWTJ6.js";
+  finishedRounds
+} from "./chunk-4BMMF5WG.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-TXVC7562.js";
+} from "./chunk-N66YQQWH.js";
 import {
   ReadBudget,
   loadConfig,
   writeProfileSet
-} from "./chunk-B35GI2KY.js";
+} from "./chunk-QJBSPLVV.js";
 import {
   FlamegateError
 } from "./chunk-M25WK6N6.js";
@@ -113,10 +114,9 @@ async function runAbService(sides, outDir, log, coin = () => randomInt(2) === 1)
       logs[side]
     );
   }
-  const results = { base: [], head: [] };
-  const writeSets = () => {
+  const writeSets = (results2) => {
     for (const side of ["base", "head"]) {
-      const set = assembleProfileSet(sides[side].service, results[side], {
+      const set = assembleProfileSet(sides[side].service, results2[side], {
         cwd: sides[side].cwd,
         ref: side,
         serviceLog: SERVICE_LOG
@@ -124,30 +124,43 @@ async function runAbService(sides, outDir, log, coin = () => randomInt(2) === 1)
       writeProfileSet(dirs[side], set);
     }
   };
+  const pipeline = new RoundPipeline();
+  const pending = { base: [], head: [] };
+  let results;
   try {
     for (const plan of planRounds(rounds, coin)) {
       log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
       for (const side of plan.order) {
-        const r = await runRound(sides[side].service, {
+        const { result } = await pipeline.run(sides[side].service, {
           round: plan.round,
           cwd: sides[side].cwd,
           logFile: logs[side],
           log: (l) => log(`${side}: ${l}`)
         });
-        for (const n of r.notes) log(`${side}: ${n}`);
-        results[side].push(r);
+        result.then(
+          (r) => {
+            for (const n of r.notes) log(`${side}: ${n}`);
+          },
+          () => void 0
+        );
+        pending[side].push(result);
       }
     }
+    results = { base: await Promise.all(pending.base), head: await Promise.all(pending.head) };
   } catch (err) {
-    if (results.base.length > 0 && results.head.length > 0) {
-      writeSets();
+    const done = {
+      base: await finishedRounds(pending.base),
+      head: await finishedRounds(pending.head)
+    };
+    if (done.base.length > 0 && done.head.length > 0) {
+      writeSets(done);
       log(
-        `${name}: a round failed; the ${results.base.length} base and ${results.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`
+        `${name}: a round failed; the ${done.base.length} base and ${done.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`
       );
     }
     throw err;
   }
-  writeSets();
+  writeSets(results);
 }
 function abReportPaths(values, outDir) {
   return {

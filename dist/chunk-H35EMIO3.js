@@ -5,7 +5,7 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-TXVC7562.js";
+} from "./chunk-N66YQQWH.js";
 import {
   FlamegateError
 } from "./chunk-M25WK6N6.js";

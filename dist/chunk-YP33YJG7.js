@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
+  RoundPipeline,
   SERVICE_LOG,
   assembleProfileSet,
-  freePort,
-  runRound
-} from "./chunk-3YTJWTJ6.js";
+  freePort
+} from "./chunk-4BMMF5WG.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,13 +17,13 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-TXVC7562.js";
+} from "./chunk-N66YQQWH.js";
 import {
   ReadBudget,
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-B35GI2KY.js";
+} from "./chunk-QJBSPLVV.js";
 import {
   DEMO_BUDGET,
   FlamegateError,
@@ -75,12 +75,12 @@ async function demoCommand(values) {
     FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct)
   };
   const sides = [
-    { name: "base", service: fixture, dir: join2(out, "base"), results: [] },
+    { name: "base", service: fixture, dir: join2(out, "base"), rounds: [] },
     {
       name: "head",
       service: { ...fixture, env: { ...fixture.env, ...regression } },
       dir: join2(out, "head"),
-      results: []
+      rounds: []
     }
   ];
   for (const side of sides) {
@@ -92,20 +92,21 @@ async function demoCommand(values) {
   log(
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`
   );
+  const pipeline = new RoundPipeline();
   for (let round = 1; round <= fixture.rounds; round++) {
     const order = round % 2 === 1 ? sides : [...sides].reverse();
     for (const side of order) {
-      side.results.push(
-        await runRound(side.service, {
-          round,
-          logFile: join2(side.dir, fixture.name, SERVICE_LOG),
-          log: (line) => log(`${side.name}: ${line}`)
-        })
-      );
+      const { result } = await pipeline.run(side.service, {
+        round,
+        logFile: join2(side.dir, fixture.name, SERVICE_LOG),
+        log: (line) => log(`${side.name}: ${line}`)
+      });
+      side.rounds.push(result);
     }
   }
   for (const side of sides) {
-    const set = assembleProfileSet(side.service, side.results, {
+    const results = await Promise.all(side.rounds);
+    const set = assembleProfileSet(side.service, results, {
       cwd: fixtureDir("node"),
       ref: side.name,
       serviceLog: SERVICE_LOG

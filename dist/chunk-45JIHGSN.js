@@ -3,16 +3,16 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-ZIP6VJOW.js";
+} from "./chunk-H35EMIO3.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-TXVC7562.js";
+} from "./chunk-N66YQQWH.js";
 import {
   ReadBudget,
   loadConfig
-} from "./chunk-B35GI2KY.js";
+} from "./chunk-QJBSPLVV.js";
 import {
   DEFAULT_GATE,
   FlamegateError

@@ -6,12 +6,12 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-WA36GXTX.js";
-import "./chunk-ZIP6VJOW.js";
-import "./chunk-3YTJWTJ6.js";
+} from "./chunk-WWND7V63.js";
+import "./chunk-H35EMIO3.js";
+import "./chunk-4BMMF5WG.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-TXVC7562.js";
-import "./chunk-B35GI2KY.js";
+import "./chunk-N66YQQWH.js";
+import "./chunk-QJBSPLVV.js";
 import "./chunk-M25WK6N6.js";
 export {
   abCommand,

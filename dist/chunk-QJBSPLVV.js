@@ -28652,45 +28652,6 @@ function overLimit(where, what, limit) {
   );
 }
 
-// src/model/totals.ts
-function totals(profile) {
-  const sums = profile.sampleType.map(() => 0);
-  for (const sample of profile.sample) {
-    for (let i = 0; i < sums.length; i++) sums[i] += toNumber(sample.value[i]);
-  }
-  return sums;
-}
-
-// src/model/cpu-time.ts
-var CPU_TIME = { type: "cpu", unit: "nanoseconds" };
-var SAMPLE_COUNT = { type: "samples", unit: "count" };
-var OS_CPU_COMMENT = "flamegate: cpu/nanoseconds is the CPU the OS counted for the window, spread evenly over the samples";
-function addOsCpuTime(profile, cpuNanos, replace = false) {
-  const have = sampleTypes(profile);
-  const existing = have.findIndex((t) => sameSampleType(t, CPU_TIME));
-  if (existing >= 0 && !replace) return false;
-  const counts = have.findIndex((t) => sameSampleType(t, SAMPLE_COUNT));
-  if (counts < 0) return false;
-  const samples = totals(profile)[counts];
-  if (samples <= 0 || !(cpuNanos > 0)) return false;
-  const period = Math.max(1, Math.round(cpuNanos / samples));
-  const cpu = profile.sampleType[existing] ?? new ValueType({
-    type: profile.stringTable.dedup(CPU_TIME.type),
-    unit: profile.stringTable.dedup(CPU_TIME.unit)
-  });
-  if (existing < 0) profile.sampleType.push(cpu);
-  for (const s of profile.sample) {
-    const value = toNumber(s.value[counts]) * period;
-    s.value = existing < 0 ? [...s.value, value] : s.value.map((v, i) => i === existing ? value : v);
-  }
-  profile.periodType = cpu;
-  profile.period = period;
-  const marker = profile.stringTable.dedup(OS_CPU_COMMENT);
-  if (!profile.comment.some((c) => toNumber(c) === marker))
-    profile.comment = [...profile.comment, marker];
-  return true;
-}
-
 // src/model/functions.ts
 function functionKey(f4) {
   return `${f4.name}\0${f4.file}`;
@@ -29650,6 +29611,45 @@ function detectAndImport(bytes, where, options) {
     }
   }
   throw notAProfile(where, lazyText());
+}
+
+// src/model/totals.ts
+function totals(profile) {
+  const sums = profile.sampleType.map(() => 0);
+  for (const sample of profile.sample) {
+    for (let i = 0; i < sums.length; i++) sums[i] += toNumber(sample.value[i]);
+  }
+  return sums;
+}
+
+// src/model/cpu-time.ts
+var CPU_TIME = { type: "cpu", unit: "nanoseconds" };
+var SAMPLE_COUNT = { type: "samples", unit: "count" };
+var OS_CPU_COMMENT = "flamegate: cpu/nanoseconds is the CPU the OS counted for the window, spread evenly over the samples";
+function addOsCpuTime(profile, cpuNanos, replace = false) {
+  const have = sampleTypes(profile);
+  const existing = have.findIndex((t) => sameSampleType(t, CPU_TIME));
+  if (existing >= 0 && !replace) return false;
+  const counts = have.findIndex((t) => sameSampleType(t, SAMPLE_COUNT));
+  if (counts < 0) return false;
+  const samples = totals(profile)[counts];
+  if (samples <= 0 || !(cpuNanos > 0)) return false;
+  const period = Math.max(1, Math.round(cpuNanos / samples));
+  const cpu = profile.sampleType[existing] ?? new ValueType({
+    type: profile.stringTable.dedup(CPU_TIME.type),
+    unit: profile.stringTable.dedup(CPU_TIME.unit)
+  });
+  if (existing < 0) profile.sampleType.push(cpu);
+  for (const s of profile.sample) {
+    const value = toNumber(s.value[counts]) * period;
+    s.value = existing < 0 ? [...s.value, value] : s.value.map((v, i) => i === existing ? value : v);
+  }
+  profile.periodType = cpu;
+  profile.period = period;
+  const marker = profile.stringTable.dedup(OS_CPU_COMMENT);
+  if (!profile.comment.some((c) => toNumber(c) === marker))
+    profile.comment = [...profile.comment, marker];
+  return true;
 }
 
 export {
