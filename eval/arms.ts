@@ -362,6 +362,7 @@ export function judgeArms(
   dir: string,
   run: string,
   aa: Report[] = [],
+  aaPooled: Report[] = [],
 ): ArmRecord[] {
   // A run whose total arm grew the hot frame by another amount than armsOf's now is not a
   // +10 % total: its total pairings are left out.
@@ -404,7 +405,7 @@ export function judgeArms(
         paired: true,
       }).report;
       // The noise file and the pooled calibration describe the default budget.
-      if (p.cell === "A/A" && p.rounds === DEFAULT_BUDGET.rounds) aa.push(report);
+      if (p.cell === "A/A") (p.rounds === DEFAULT_BUDGET.rounds ? aa : aaPooled).push(report);
       const old = compareSets(readSide(base), readSide(head), DEFAULT_GATE, {
         paired: true,
         variant: ISSUE_VARIANTS[0]!.variant,
@@ -479,30 +480,46 @@ export function rejudgeArms(
 ): { records: ArmRecord[]; calibration: string[] } {
   const out: ArmRecord[] = [];
   const aa = new Map<Runtime, Report[]>();
+  const aaPooled = new Map<Runtime, Report[]>();
+  const listOf = (m: Map<Runtime, Report[]>, runtime: Runtime) => {
+    const list = m.get(runtime) ?? [];
+    m.set(runtime, list);
+    return list;
+  };
   for (const run of readdirSync(keep).sort()) {
     const runtime = run.split("-")[0] as Runtime;
     // A run still capturing (or stopped) has written no capture-seconds: nothing to judge.
     if (!RUNTIMES.includes(runtime) || !existsSync(join(keep, run, "capture-seconds"))) continue;
-    const reports = aa.get(runtime) ?? [];
-    aa.set(runtime, reports);
-    const recs = judgeArms(runtime, join(keep, run), run, reports);
+    const recs = judgeArms(
+      runtime,
+      join(keep, run),
+      run,
+      listOf(aa, runtime),
+      listOf(aaPooled, runtime),
+    );
     for (const r of recs) if (record) appendFileSync(record, `${JSON.stringify(r)}\n`);
     out.push(...recs);
   }
   const fp = runnerFingerprint();
   const calibration: string[] = [];
+  const calibrationLine = (what: string, reports: Report[]) => {
+    const { tested, below01 } = pooledCalibration(reports);
+    return `${what}: ${reports.length} A/A comparisons, ${below01} of ${tested} tested frames with a raw p below 0.01 (${((100 * below01) / Math.max(1, tested)).toFixed(2)} %; calibrated when ≤ 1 %)`;
+  };
   for (const [runtime, reports] of aa) {
     if (reports.length === 0) continue;
-    const { tested, below01 } = pooledCalibration(reports);
-    calibration.push(
-      `${runtime}: ${reports.length} A/A comparisons, ${below01} of ${tested} tested frames with a raw p below 0.01 (${((100 * below01) / Math.max(1, tested)).toFixed(2)} %; calibrated when ≤ 1 %)`,
-    );
+    calibration.push(calibrationLine(runtime, reports));
     const noise = noiseFromReports(
       reports,
       `${reports.length} real A/A comparisons of the ${runtime} fixture at the default budget (eval/arms.ts: ${DEFAULT_BUDGET.rounds} paired rounds of ${DEFAULT_BUDGET.durationSeconds} s), ${new Date().toISOString().slice(0, 10)}, ${fp.cpuModel} × ${fp.cores} cores; sigmaJob and sigmaFrameJob are defaults (one machine cannot show them)`,
     );
     writeFileSync(armsNoiseFile(runtime), `${JSON.stringify(noise, null, 2)}\n`);
   }
+  for (const [runtime, reports] of aaPooled)
+    if (reports.length > 0)
+      calibration.push(
+        calibrationLine(`${runtime}, ${2 * DEFAULT_BUDGET.rounds} rounds pooled`, reports),
+      );
   return { records: out, calibration };
 }
 
