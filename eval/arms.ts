@@ -116,7 +116,7 @@ interface Pairing {
   head: string | string[];
 }
 
-const PAIRINGS: Pairing[] = [
+export const PAIRINGS: Pairing[] = [
   { cell: "A/A", base: "base-1", head: "base-2" },
   { cell: "A/A", base: "hot10-1", head: "hot10-2" },
   { cell: "A/A", base: "total10-1", head: "total10-2" },
@@ -133,7 +133,7 @@ const PAIRINGS: Pairing[] = [
  * default rounds would prove, on the same real captures. A/A sides hold the same mix
  * of code (round k of base-1 pairs with round k of base-2, of hot10-1 with hot10-2).
  */
-const PAIRINGS_20: Pairing[] = [
+export const PAIRINGS_20: Pairing[] = [
   { cell: "A/A", base: ["base-1", "hot10-1"], head: ["base-2", "hot10-2"] },
   { cell: "A/A", base: ["total10-1", "alloc30-1"], head: ["total10-2", "alloc30-2"] },
   { cell: "A/B hottest +10 %", base: ["base-1", "base-2"], head: ["hot10-1", "hot10-2"] },
@@ -147,7 +147,7 @@ const armsOfSide = (side: string | string[]) => (typeof side === "string" ? [sid
  * One side of a pairing as a profile set folder: the arm's own, or the arms' rounds
  * pooled into a profile set under `scratch` (their files linked, rounds renumbered).
  */
-function sideDir(dir: string, side: string | string[], scratch: string): string {
+export function sideDir(dir: string, side: string | string[], scratch: string): string {
   if (typeof side === "string") return join(dir, side);
   const out = join(scratch, side.join("+"));
   if (existsSync(out)) return out;
