@@ -1,5 +1,6 @@
 /**
  * npm run bench:pipeline [-- --runtime go,node,python --pairs N --record FILE]
+ * npm run bench:pipeline -- --table FILE: the table of recorded arms.
  *
  * What overlapping each round's conversions (perf script, memray's export)
  * with the next round's boot and warm-up buys (session/pipeline.ts), measured
@@ -14,7 +15,7 @@
  * widens the MDEs. Prints the medians per runtime and arm; records one JSON
  * line per arm with --record.
  */
-import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -149,8 +150,14 @@ async function main(): Promise<void> {
       runtime: { type: "string", default: "go,node,python" },
       pairs: { type: "string", default: "2" },
       record: { type: "string" },
+      table: { type: "string" },
     },
   });
+  if (values.table) {
+    const lines = readFileSync(values.table, "utf8").split("\n").filter(Boolean);
+    console.log(table(lines.map((l) => JSON.parse(l) as ArmRecord)));
+    return;
+  }
   const runtimes = values.runtime.split(",") as Runtime[];
   for (const r of runtimes)
     if (!RUNTIMES.includes(r)) throw new Error(`--runtime: unknown runtime ${r}`);
