@@ -27,6 +27,8 @@ export async function startPySpy(
   pid: number,
   hz: number,
   out: string,
+  /** Only the thread holding the GIL (sampling.python-threads: gil). */
+  gil = false,
 ): Promise<{ ok: true; spy: PySpy } | { ok: false; reason: string }> {
   // Own process group, so a Ctrl-C meant for flamegate does not end it
   // early; tracked by the reaper so it cannot outlive flamegate.
@@ -46,6 +48,7 @@ export async function startPySpy(
       // Pre-forked workers (gunicorn, multiprocessing) do the service's work,
       // not the process flamegate started; py-spy follows new ones as they appear.
       "--subprocesses",
+      ...(gil ? ["--gil"] : []),
     ],
     { detached: true, stdio: ["ignore", "pipe", "pipe"] },
   );

@@ -77,13 +77,20 @@ export async function openCpu(w: PyWindow, exe: string | undefined): Promise<voi
   let fallback =
     "python: py-spy is not on PATH; the built-in sampler ran instead (pip install py-spy for a lower-overhead profiler)";
   if (exe) {
-    const started = await startPySpy(exe, w.target, w.hz, join(w.ctx.workDir, "cpu.pyspy.txt"));
+    const gil = w.ctx.service.sampling.pythonThreads === "gil";
+    const started = await startPySpy(
+      exe,
+      w.target,
+      w.hz,
+      join(w.ctx.workDir, "cpu.pyspy.txt"),
+      gil,
+    );
     if (started.ok) {
       w.spy = started.spy;
       pySpyVersion ??= execa(exe, ["--version"], { reject: false }).then(
         (r) => r.stdout.trim() || "py-spy",
       );
-      w.profilers.cpu = `${await pySpyVersion} @ ${w.hz} Hz (--nonblocking)`;
+      w.profilers.cpu = `${await pySpyVersion} @ ${w.hz} Hz (--nonblocking${gil ? " --gil" : ""})`;
       return;
     }
     fallback = `python: py-spy could not attach to pid ${w.target} (${started.reason}); the built-in sampler ran instead`;

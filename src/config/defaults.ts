@@ -4,6 +4,7 @@ import type {
   GateConfig,
   GateStatistics,
   NodeInlining,
+  PythonThreads,
   Runtime,
 } from "./types.js";
 
@@ -92,6 +93,16 @@ export const NODE_INLININGS = ["on", "off"] as const satisfies NodeInlining[];
  * production.
  */
 export const DEFAULT_NODE_INLINING: NodeInlining = "off";
+
+export const PYTHON_THREADS = ["active", "gil"] as const satisfies PythonThreads[];
+
+/**
+ * sampling.python-threads: active. py-spy samples every thread that is not
+ * waiting in a known call, so threads waiting for the GIL are charged where
+ * they wait; gil samples only the thread holding it, which leaves out what runs
+ * without the GIL (hashing, compression, the kernel's socket work).
+ */
+export const DEFAULT_PYTHON_THREADS: PythonThreads = "active";
 
 export const CPU_TOTALS = ["auto", "os", "profiler"] as const satisfies CpuTotal[];
 

@@ -5,6 +5,8 @@ import {
   CPU_TOTALS,
   DEFAULT_NODE_INLINING,
   NODE_INLININGS,
+  PYTHON_THREADS,
+  DEFAULT_PYTHON_THREADS,
   DEFAULT_BUDGET,
   DEFAULT_CONNECTIONS,
   DEFAULT_CPU_PROFILER,
@@ -124,6 +126,9 @@ export const ServiceSchema = mapping({
       "node-inlining": z
         .enum(NODE_INLININGS, { error: "on or off" })
         .default(DEFAULT_NODE_INLINING),
+      "python-threads": z
+        .enum(PYTHON_THREADS, { error: "active or gil" })
+        .default(DEFAULT_PYTHON_THREADS),
     }),
   ),
 }).superRefine((s, ctx) => {
@@ -176,6 +181,7 @@ export function toService(
       cpuProfiler: PERF_RUNTIMES.includes(runtime) ? s.sampling["cpu-profiler"] : "runtime",
       cpuTotal: s.sampling["cpu-total"],
       nodeInlining: s.sampling["node-inlining"],
+      pythonThreads: s.sampling["python-threads"],
     },
   };
 }

@@ -14,6 +14,9 @@ export type CpuProfiler = "auto" | "perf" | "runtime";
 /** sampling.node-inlining: whether V8's optimizing compiler may inline in the profiled Node process. */
 export type NodeInlining = "on" | "off";
 
+/** sampling.python-threads: which threads py-spy samples (active: every thread not waiting; gil: the one holding the GIL). */
+export type PythonThreads = "active" | "gil";
+
 /** sampling.cpu-total: whose count a CPU profile's total is (defaults.ts, DEFAULT_CPU_TOTAL). */
 export type CpuTotal = "auto" | "os" | "profiler";
 
@@ -86,6 +89,7 @@ export interface ServiceConfig {
     cpuTotal: CpuTotal;
     /** Node: TurboFan's inlining in the profiled process (off: every function keeps its frame). */
     nodeInlining: NodeInlining;
+    pythonThreads: PythonThreads;
   };
 }
 
