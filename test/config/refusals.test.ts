@@ -139,4 +139,12 @@ describe("the CPU profiler and the CPU total", () => {
       /^flamegate\.yml: 'services\.svc\.sampling\.node-inlining' must be on or off, but got /,
     );
   });
+
+  it("has py-spy sample every active thread unless python-threads is gil, and refuses other values", () => {
+    expect(sampling("python", {}).pythonThreads).toBe("active");
+    expect(sampling("python", { "python-threads": "gil" }).pythonThreads).toBe("gil");
+    expect(refusal("python", { "python-threads": "all" })).toMatch(
+      /^flamegate\.yml: 'services\.svc\.sampling\.python-threads' must be active or gil, but got 'all'$/,
+    );
+  });
 });
