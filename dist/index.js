@@ -3,8 +3,8 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-WWND7V63.js";
-import "./chunk-H35EMIO3.js";
+} from "./chunk-UNXRGNCD.js";
+import "./chunk-OXUGUMN2.js";
 import {
   require_abs,
   require_actualApply,
@@ -33,7 +33,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-4BMMF5WG.js";
+} from "./chunk-3CJLJ2EH.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -50,7 +50,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-N66YQQWH.js";
+} from "./chunk-OQZGWTY3.js";
 import {
   ConfigReader,
   ReadBudget,
@@ -59,7 +59,7 @@ import {
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-QJBSPLVV.js";
+} from "./chunk-K2WKMCY7.js";
 import {
   DEFAULT_GATE,
   FlamegateError,
@@ -69,7 +69,7 @@ import {
   __require,
   __toESM,
   errorMessage
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -3,20 +3,20 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-H35EMIO3.js";
+} from "./chunk-OXUGUMN2.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-N66YQQWH.js";
+} from "./chunk-OQZGWTY3.js";
 import {
   ReadBudget,
   loadConfig
-} from "./chunk-QJBSPLVV.js";
+} from "./chunk-K2WKMCY7.js";
 import {
   DEFAULT_GATE,
   FlamegateError
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // src/cli/compare.ts
 async function compareCommand(values) {

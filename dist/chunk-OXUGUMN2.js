@@ -5,10 +5,10 @@ import {
   htmlFor,
   markdownFor,
   renderJson
-} from "./chunk-N66YQQWH.js";
+} from "./chunk-OQZGWTY3.js";
 import {
   FlamegateError
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // src/cli/report-files.ts
 import { writeFile } from "node:fs/promises";

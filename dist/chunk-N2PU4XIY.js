@@ -6,13 +6,13 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-WWND7V63.js";
-import "./chunk-H35EMIO3.js";
-import "./chunk-4BMMF5WG.js";
+} from "./chunk-UNXRGNCD.js";
+import "./chunk-OXUGUMN2.js";
+import "./chunk-3CJLJ2EH.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-N66YQQWH.js";
-import "./chunk-QJBSPLVV.js";
-import "./chunk-M25WK6N6.js";
+import "./chunk-OQZGWTY3.js";
+import "./chunk-K2WKMCY7.js";
+import "./chunk-PBW5ETMY.js";
 export {
   abCommand,
   abReportPaths,

@@ -27,13 +27,13 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-QJBSPLVV.js";
+} from "./chunk-K2WKMCY7.js";
 import {
   FALLBACK_PRIOR_DF,
   FlamegateError,
   MAX_PRIOR_DF,
   ProfileFormatError
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // src/report/json.ts
 function renderJson(report) {

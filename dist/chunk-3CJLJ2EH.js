@@ -14,7 +14,7 @@ import {
   toNumber,
   v8Frame,
   writeProfileSet
-} from "./chunk-QJBSPLVV.js";
+} from "./chunk-K2WKMCY7.js";
 import {
   FlamegateError,
   __commonJS,
@@ -24,7 +24,7 @@ import {
   __toCommonJS,
   __toESM,
   errorMessage
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // node_modules/isexe/windows.js
 var require_windows = __commonJS({
@@ -37929,7 +37929,7 @@ import { join as join4 } from "node:path";
 import { spawn as spawn3 } from "node:child_process";
 var PYSPY_ATTACH_MS = 1e4;
 var PYSPY_STOP_MS = 3e4;
-async function startPySpy(exe, pid, hz, out) {
+async function startPySpy(exe, pid, hz, out, gil = false) {
   const child = spawn3(
     exe,
     [
@@ -37945,7 +37945,8 @@ async function startPySpy(exe, pid, hz, out) {
       "--nonblocking",
       // Pre-forked workers (gunicorn, multiprocessing) do the service's work,
       // not the process flamegate started; py-spy follows new ones as they appear.
-      "--subprocesses"
+      "--subprocesses",
+      ...gil ? ["--gil"] : []
     ],
     { detached: true, stdio: ["ignore", "pipe", "pipe"] }
   );
@@ -38220,13 +38221,20 @@ var pySpyVersion;
 async function openCpu(w, exe) {
   let fallback = "python: py-spy is not on PATH; the built-in sampler ran instead (pip install py-spy for a lower-overhead profiler)";
   if (exe) {
-    const started = await startPySpy(exe, w.target, w.hz, join4(w.ctx.workDir, "cpu.pyspy.txt"));
+    const gil = w.ctx.service.sampling.pythonThreads === "gil";
+    const started = await startPySpy(
+      exe,
+      w.target,
+      w.hz,
+      join4(w.ctx.workDir, "cpu.pyspy.txt"),
+      gil
+    );
     if (started.ok) {
       w.spy = started.spy;
       pySpyVersion ??= execa(exe, ["--version"], { reject: false }).then(
         (r) => r.stdout.trim() || "py-spy"
       );
-      w.profilers.cpu = `${await pySpyVersion} @ ${w.hz} Hz (--nonblocking)`;
+      w.profilers.cpu = `${await pySpyVersion} @ ${w.hz} Hz (--nonblocking${gil ? " --gil" : ""})`;
       return;
     }
     fallback = `python: py-spy could not attach to pid ${w.target} (${started.reason}); the built-in sampler ran instead`;

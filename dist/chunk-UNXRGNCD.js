@@ -3,27 +3,27 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   needsStacks,
   writeReportFiles
-} from "./chunk-H35EMIO3.js";
+} from "./chunk-OXUGUMN2.js";
 import {
   RoundPipeline,
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
   finishedRounds
-} from "./chunk-4BMMF5WG.js";
+} from "./chunk-3CJLJ2EH.js";
 import {
   compareSets,
   readSide,
   renderSummary
-} from "./chunk-N66YQQWH.js";
+} from "./chunk-OQZGWTY3.js";
 import {
   ReadBudget,
   loadConfig,
   writeProfileSet
-} from "./chunk-QJBSPLVV.js";
+} from "./chunk-K2WKMCY7.js";
 import {
   FlamegateError
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // src/cli/ab.ts
 import { randomInt } from "node:crypto";

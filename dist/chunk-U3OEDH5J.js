@@ -2,15 +2,15 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-4BMMF5WG.js";
+} from "./chunk-3CJLJ2EH.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-QJBSPLVV.js";
+} from "./chunk-K2WKMCY7.js";
 import {
   FlamegateError
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // src/cli/run.ts
 import { resolve } from "node:path";

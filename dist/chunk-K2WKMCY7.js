@@ -12,17 +12,19 @@ import {
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_NODE_INLINING,
   DEFAULT_PROFILES,
+  DEFAULT_PYTHON_THREADS,
   DEFAULT_READY_TIMEOUT_SECONDS,
   DEFAULT_SAMPLING,
   FlamegateError,
   NODE_INLININGS,
   PERF_RUNTIMES,
+  PYTHON_THREADS,
   ProfileFormatError,
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -28397,7 +28399,8 @@ var ServiceSchema = mapping({
       "alloc-bytes": whole(1, 64 * 1024 * 1024).optional(),
       "cpu-profiler": external_exports.enum(CPU_PROFILERS, { error: "auto, perf or runtime" }).default(DEFAULT_CPU_PROFILER),
       "cpu-total": external_exports.enum(CPU_TOTALS, { error: "auto, os or profiler" }).default(DEFAULT_CPU_TOTAL),
-      "node-inlining": external_exports.enum(NODE_INLININGS, { error: "on or off" }).default(DEFAULT_NODE_INLINING)
+      "node-inlining": external_exports.enum(NODE_INLININGS, { error: "on or off" }).default(DEFAULT_NODE_INLINING),
+      "python-threads": external_exports.enum(PYTHON_THREADS, { error: "active or gil" }).default(DEFAULT_PYTHON_THREADS)
     })
   )
 }).superRefine((s, ctx) => {
@@ -28441,7 +28444,8 @@ function toService(name, s, baseDir) {
       allocBytes: s.sampling["alloc-bytes"] ?? sampling.allocBytes,
       cpuProfiler: PERF_RUNTIMES.includes(runtime) ? s.sampling["cpu-profiler"] : "runtime",
       cpuTotal: s.sampling["cpu-total"],
-      nodeInlining: s.sampling["node-inlining"]
+      nodeInlining: s.sampling["node-inlining"],
+      pythonThreads: s.sampling["python-threads"]
     }
   };
 }

@@ -79,6 +79,8 @@ var PERF_RUNTIMES = ["go", "node"];
 var DEFAULT_CPU_PROFILER = "auto";
 var NODE_INLININGS = ["on", "off"];
 var DEFAULT_NODE_INLINING = "off";
+var PYTHON_THREADS = ["active", "gil"];
+var DEFAULT_PYTHON_THREADS = "active";
 var CPU_TOTALS = ["auto", "os", "profiler"];
 var DEFAULT_CPU_TOTAL = "auto";
 var FALLBACK_PRIOR_DF = 20;
@@ -122,6 +124,8 @@ export {
   DEFAULT_CPU_PROFILER,
   NODE_INLININGS,
   DEFAULT_NODE_INLINING,
+  PYTHON_THREADS,
+  DEFAULT_PYTHON_THREADS,
   CPU_TOTALS,
   DEFAULT_CPU_TOTAL,
   FALLBACK_PRIOR_DF,

@@ -5,7 +5,7 @@ import {
   SERVICE_LOG,
   assembleProfileSet,
   freePort
-} from "./chunk-4BMMF5WG.js";
+} from "./chunk-3CJLJ2EH.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,18 +17,18 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-N66YQQWH.js";
+} from "./chunk-OQZGWTY3.js";
 import {
   ReadBudget,
   parseConfig,
   require_dist,
   writeProfileSet
-} from "./chunk-QJBSPLVV.js";
+} from "./chunk-K2WKMCY7.js";
 import {
   DEMO_BUDGET,
   FlamegateError,
   __toESM
-} from "./chunk-M25WK6N6.js";
+} from "./chunk-PBW5ETMY.js";
 
 // src/cli/demo.ts
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
