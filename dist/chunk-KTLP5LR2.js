@@ -10,7 +10,7 @@ import {
   assembleProfileSet,
   buildService,
   finishedRounds
-} from "./chunk-3CJLJ2EH.js";
+} from "./chunk-P4MKCCUH.js";
 import {
   compareSets,
   readSide,
