@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-KTLP5LR2.js";
+} from "./chunk-UNXRGNCD.js";
 import "./chunk-OXUGUMN2.js";
 import {
   require_abs,
@@ -33,7 +33,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-P4MKCCUH.js";
+} from "./chunk-3CJLJ2EH.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,

@@ -8,8 +8,7 @@ import { type ChildProcess, spawn } from "node:child_process";
  * ("-PGID"). When the pipe closes, flamegate is gone: the watchdog SIGKILLs
  * the groups still listed, then every process whose environment carries
  * this run's mark (reaper.ts; services that left their group with setsid or
- * a double fork), scanning /proc again until a scan finds none, removes the
- * perf maps V8 wrote for those processes, and exits.
+ * a double fork), scanning /proc again until a scan finds none, and exits.
  * On a normal exit everything is already gone and it exits at once.
  *
  * It runs with an empty environment (no token of flamegate's reaches it, and
@@ -51,17 +50,14 @@ let done = false;
 function cleanUp() {
   if (done) return;
   done = true;
-  const seen = new Set(marked());
   for (const g of groups) kill(-g);
   const pause = new Int32Array(new SharedArrayBuffer(4));
   for (let scan = 0; scan < 250; scan++) {
     const pids = marked();
     if (pids.length === 0) break;
-    pids.forEach((p) => { seen.add(p); kill(p); });
+    pids.forEach(kill);
     Atomics.wait(pause, 0, 0, 20);
   }
-  // V8's perf maps (--perf-basic-prof): flamegate removes them after each round, but not once killed.
-  for (const p of seen) { try { fs.rmSync("/tmp/perf-" + p + ".map", { force: true }); } catch {} }
   process.exit(0);
 }
 process.stdin.on("end", cleanUp);

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execa } from "execa";
@@ -125,15 +125,11 @@ services:
       void cli.then(() => reject(new Error(`flamegate run ended first:\n${stderr}`)));
     });
     // The service, its shell's child and the escaped grandchild all run now.
-    const running = mark.left();
-    expect(running.length).toBeGreaterThanOrEqual(3);
+    expect(mark.left().length).toBeGreaterThanOrEqual(3);
     cli.kill("SIGKILL");
     const result = await cli;
     expect(result.signal).toBe("SIGKILL");
     // A deadline for the poll, not a timing claim: a loaded runner may take a while.
     expect(await untilNone(mark.left, 60_000)).toEqual([]);
-    // With perf as the CPU profiler V8 wrote /tmp/perf-<pid>.map; the watchdog removes them.
-    const mapped = () => running.filter((pid) => existsSync(`/tmp/perf-${pid}.map`));
-    expect(await untilNone(mapped, 60_000)).toEqual([]);
   });
 });

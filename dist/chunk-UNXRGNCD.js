@@ -10,7 +10,7 @@ import {
   assembleProfileSet,
   buildService,
   finishedRounds
-} from "./chunk-P4MKCCUH.js";
+} from "./chunk-3CJLJ2EH.js";
 import {
   compareSets,
   readSide,
