@@ -16,7 +16,7 @@
  * line per arm with --record.
  */
 import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { compareSets } from "../src/compare/compare.js";
@@ -51,7 +51,7 @@ interface ArmRecord {
   load1: [number, number];
 }
 
-const load1 = async () => Number((await import("node:os")).loadavg()[0]!.toFixed(2));
+const load1 = () => Number(loadavg()[0]!.toFixed(2));
 
 async function runArm(runtime: Runtime, arm: Arm, pair: number): Promise<ArmRecord> {
   const fixture = (await loadFixtureConfig(runtime)).services[0]!;
@@ -64,7 +64,7 @@ async function runArm(runtime: Runtime, arm: Arm, pair: number): Promise<ArmReco
   const cwd = fixtureDir(runtime);
   const sideRounds = 2 * DEFAULT_BUDGET.rounds;
   const log = () => undefined;
-  const loadBefore = await load1();
+  const loadBefore = load1();
   const started = performance.now();
   let results: RoundResult[];
   if (arm === "sequential") {
@@ -79,7 +79,7 @@ async function runArm(runtime: Runtime, arm: Arm, pair: number): Promise<ArmReco
     results = await Promise.all(pending);
   }
   const wallSeconds = (performance.now() - started) / 1000;
-  const loadAfter = await load1();
+  const loadAfter = load1();
   // The side-rounds as an A/A ab: odd against even, paired by position.
   const dir = mkdtempSync(join(tmpdir(), "flamegate-bench-pipeline-"));
   try {

@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-UNXRGNCD.js";
+} from "./chunk-7LDOSCTX.js";
 import "./chunk-OXUGUMN2.js";
 import {
   require_abs,
@@ -33,7 +33,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-3CJLJ2EH.js";
+} from "./chunk-GA3LOAKQ.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,

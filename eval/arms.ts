@@ -24,7 +24,14 @@ import {
 } from "../src/config.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
 import { byKind, noiseFromReports, pooledCalibration } from "./real.js";
-import { type RoundRecord, writeProfileSet } from "../src/model/profile-set.js";
+import {
+  type Manifest,
+  type RoundRecord,
+  profileFileName,
+  readManifestFile,
+  writeProfileSet,
+} from "../src/model/profile-set.js";
+import type { Kind } from "../src/model/kinds.js";
 import {
   type RoundResult,
   SERVICE_LOG,
@@ -151,21 +158,18 @@ export function sideDir(dir: string, side: string | string[], scratch: string): 
   if (typeof side === "string") return join(dir, side);
   const out = join(scratch, side.join("+"));
   if (existsSync(out)) return out;
-  let manifest: { service: string; rounds: RoundRecord[] } | undefined;
+  let manifest: Manifest | undefined;
   const rounds: RoundRecord[] = [];
   for (const arm of side) {
     const service = readdirSync(join(dir, arm)).find((f) => !f.endsWith(".json"))!;
-    const m = JSON.parse(readFileSync(join(dir, arm, service, "manifest.json"), "utf8")) as {
-      service: string;
-      rounds: RoundRecord[];
-    };
+    const m = readManifestFile(join(dir, arm, service, "manifest.json")) as Manifest;
     manifest ??= m;
     mkdirSync(join(out, service), { recursive: true });
     for (const r of m.rounds) {
       const round = rounds.length + 1;
-      const files: Record<string, string> = {};
-      for (const [kind, file] of Object.entries(r.files)) {
-        files[kind] = `r${round}.${kind}.pb.gz`;
+      const files: RoundRecord["files"] = {};
+      for (const [kind, file] of Object.entries(r.files) as Array<[Kind, string]>) {
+        files[kind] = profileFileName(round, kind);
         symlinkSync(join(dir, arm, service, file), join(out, service, files[kind]));
       }
       rounds.push({ ...r, round, files });

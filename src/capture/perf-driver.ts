@@ -114,11 +114,11 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
             throw err;
           }
           got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
-          const inner = got.later;
+          const innerLater = got.later;
           // perf script needs neither the service nor a quiet machine: the session runs it later.
           got.later = async () => {
             try {
-              await inner?.();
+              await innerLater?.();
               got.profiles.cpu = await convert();
             } finally {
               cleanUp();

@@ -89,6 +89,7 @@ export interface ServiceConfig {
     cpuTotal: CpuTotal;
     /** Node: TurboFan's inlining in the profiled process (off: every function keeps its frame). */
     nodeInlining: NodeInlining;
+    /** Python: which threads py-spy samples (active, or only the one holding the GIL). */
     pythonThreads: PythonThreads;
   };
 }

@@ -125,6 +125,13 @@ export async function startRound(
   service: ServiceConfig,
   opts: RoundOptions,
 ): Promise<PendingRound> {
+  const pending = await runRoundRetried(service, opts);
+  // Handled here too: the caller awaits it later (RoundPipeline), after a rejection may have come.
+  pending.result.catch(() => undefined);
+  return pending;
+}
+
+async function runRoundRetried(service: ServiceConfig, opts: RoundOptions): Promise<PendingRound> {
   try {
     return await runRoundOnce(service, opts);
   } catch (err) {
@@ -206,8 +213,6 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
       removeWorkDir();
     }
   })();
-  // Handled here too: the caller awaits it later (RoundPipeline), after a rejection may have come.
-  finishing.catch(() => undefined);
   return { result: finishing };
 }
 

@@ -5,7 +5,7 @@ import {
   SERVICE_LOG,
   assembleProfileSet,
   freePort
-} from "./chunk-3CJLJ2EH.js";
+} from "./chunk-GA3LOAKQ.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

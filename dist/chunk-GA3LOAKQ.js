@@ -38712,10 +38712,10 @@ function withPerfCpu(inner, runtime) {
             throw err;
           }
           got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
-          const inner2 = got.later;
+          const innerLater = got.later;
           got.later = async () => {
             try {
-              await inner2?.();
+              await innerLater?.();
               got.profiles.cpu = await convert();
             } finally {
               cleanUp();
@@ -39232,6 +39232,11 @@ function checkKinds(service, driver) {
   }
 }
 async function startRound(service, opts) {
+  const pending = await runRoundRetried(service, opts);
+  pending.result.catch(() => void 0);
+  return pending;
+}
+async function runRoundRetried(service, opts) {
   try {
     return await runRoundOnce(service, opts);
   } catch (err) {
@@ -39310,7 +39315,6 @@ async function runRoundOnce(service, opts) {
       removeWorkDir();
     }
   })();
-  finishing.catch(() => void 0);
   return { result: finishing };
 }
 async function stopService(r, proc) {

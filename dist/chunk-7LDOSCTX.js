@@ -10,7 +10,7 @@ import {
   assembleProfileSet,
   buildService,
   finishedRounds
-} from "./chunk-3CJLJ2EH.js";
+} from "./chunk-GA3LOAKQ.js";
 import {
   compareSets,
   readSide,

@@ -6,9 +6,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-UNXRGNCD.js";
+} from "./chunk-7LDOSCTX.js";
 import "./chunk-OXUGUMN2.js";
-import "./chunk-3CJLJ2EH.js";
+import "./chunk-GA3LOAKQ.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-OQZGWTY3.js";
 import "./chunk-K2WKMCY7.js";
