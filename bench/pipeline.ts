@@ -27,7 +27,7 @@ import { writeProfileSet } from "../src/model/profile-set.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import {
   type RoundResult,
-  RoundPipeline,
+  runRounds,
   assembleProfileSet,
   buildService,
   runRound,
@@ -72,11 +72,12 @@ async function runArm(runtime: Runtime, arm: Arm, pair: number): Promise<ArmReco
     for (let round = 1; round <= sideRounds; round++)
       results.push(await runRound(service, { round, cwd, log }));
   } else {
-    const pipeline = new RoundPipeline();
-    const pending: Promise<RoundResult>[] = [];
-    for (let round = 1; round <= sideRounds; round++)
-      pending.push((await pipeline.run(service, { round, cwd, log })).result);
-    results = await Promise.all(pending);
+    const schedule = Array.from({ length: sideRounds }, (_, i) => ({
+      key: 0,
+      service,
+      options: { round: i + 1, cwd, log },
+    }));
+    results = (await runRounds(schedule)).get(0) ?? [];
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const loadAfter = load1();

@@ -33,11 +33,11 @@ import {
 } from "../src/model/profile-set.js";
 import type { Kind } from "../src/model/kinds.js";
 import {
-  type RoundResult,
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
-  RoundPipeline,
+  type ScheduledRound,
+  runRounds,
 } from "../src/session/index.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { median as describedMedian } from "../src/compare/stats/describe.js";
@@ -215,7 +215,7 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
     const out = join(dir, arm.name, service.name);
     mkdirSync(out, { recursive: true });
     writeFileSync(join(out, SERVICE_LOG), "");
-    return { arm, service, out, results: [] as Promise<RoundResult>[] };
+    return { arm, service, out };
   });
   // What each arm injected, so a later rejudge knows (armsOf may change between sessions).
   writeFileSync(join(dir, EXACT_STEPS), "");
@@ -237,24 +237,28 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
       const [x, y] = shuffled([arm(`hot10-${i}`), arm(`total10-${i}`)]);
       return [x!, arm(`base-${i}`), y!];
     });
-  const pipeline = new RoundPipeline();
-  for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
-    const order = shuffled([...blocks(), [arm("alloc30-1")], [arm("alloc30-2")]]).flat();
-    log(`round ${round}/${DEFAULT_BUDGET.rounds}: ${order.map((a) => a.arm.name).join(", ")}`);
-    for (const a of order) {
-      const { result } = await pipeline.run(a.service, {
-        round,
-        cwd,
-        logFile: join(a.out, SERVICE_LOG),
-        log: (l) => log(`${a.arm.name}: ${l}`),
-      });
-      a.results.push(result);
+  function* schedule(): Generator<ScheduledRound<string>> {
+    for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
+      const order = shuffled([...blocks(), [arm("alloc30-1")], [arm("alloc30-2")]]).flat();
+      log(`round ${round}/${DEFAULT_BUDGET.rounds}: ${order.map((a) => a.arm.name).join(", ")}`);
+      for (const a of order)
+        yield {
+          key: a.arm.name,
+          service: a.service,
+          options: {
+            round,
+            cwd,
+            logFile: join(a.out, SERVICE_LOG),
+            log: (l) => log(`${a.arm.name}: ${l}`),
+          },
+        };
     }
   }
+  const results = await runRounds(schedule());
   for (const a of arms)
     writeProfileSet(
       a.out,
-      assembleProfileSet(a.service, await Promise.all(a.results), {
+      assembleProfileSet(a.service, results.get(a.arm.name) ?? [], {
         cwd,
         ref: a.arm.name,
         serviceLog: SERVICE_LOG,

@@ -15,8 +15,8 @@ import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
-  RoundPipeline,
-  finishedRounds,
+  type ScheduledRound,
+  runRounds,
 } from "../session/index.js";
 
 /**
@@ -124,44 +124,38 @@ export async function runAbService(
       writeProfileSet(dirs[side], set);
     }
   };
-  const pipeline = new RoundPipeline();
-  const pending: Record<Side, Promise<RoundResult>[]> = { base: [], head: [] };
-  let results: Record<Side, RoundResult[]>;
-  try {
+  // A generator, so each round's progress line comes when the round starts.
+  function* schedule(): Generator<ScheduledRound<Side>> {
     for (const plan of planRounds(rounds, coin)) {
       log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
-      for (const side of plan.order) {
-        const { result } = await pipeline.run(sides[side].service, {
-          round: plan.round,
-          cwd: sides[side].cwd,
-          logFile: logs[side],
-          log: (l) => log(`${side}: ${l}`),
-        });
-        result.then(
-          (r) => {
-            for (const n of r.notes) log(`${side}: ${n}`);
+      for (const side of plan.order)
+        yield {
+          key: side,
+          service: sides[side].service,
+          options: {
+            round: plan.round,
+            cwd: sides[side].cwd,
+            logFile: logs[side],
+            // The round logs its own notes through this.
+            log: (l) => log(`${side}: ${l}`),
           },
-          () => undefined,
-        );
-        pending[side].push(result);
-      }
+        };
     }
-    results = { base: await Promise.all(pending.base), head: await Promise.all(pending.head) };
-  } catch (err) {
-    // The rounds already done cost minutes: they stay on disk for a look or a compare.
-    const done = {
-      base: await finishedRounds(pending.base),
-      head: await finishedRounds(pending.head),
-    };
-    if (done.base.length > 0 && done.head.length > 0) {
-      writeSets(done);
-      log(
-        `${name}: a round failed; the ${done.base.length} base and ${done.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`,
-      );
-    }
-    throw err;
   }
-  writeSets(results);
+  const bySide = (m: Map<Side, RoundResult[]>) => ({
+    base: m.get("base") ?? [],
+    head: m.get("head") ?? [],
+  });
+  const results = await runRounds(schedule(), (finished) => {
+    // The rounds already done cost minutes: they stay on disk for a look or a compare.
+    const done = bySide(finished);
+    if (done.base.length === 0 || done.head.length === 0) return;
+    writeSets(done);
+    log(
+      `${name}: a round failed; the ${done.base.length} base and ${done.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`,
+    );
+  });
+  writeSets(bySide(results));
 }
 
 export interface AbOptions {

@@ -10,12 +10,7 @@ import { writeProfileSet } from "../model/profile-set.js";
 import { flameSvgsFor, htmlFor, jsonFor, markdownFor } from "../report/files.js";
 import { renderSummary } from "../report/summary.js";
 import { fixtureDir, loadFixtureConfig } from "../session/fixtures.js";
-import {
-  type RoundResult,
-  RoundPipeline,
-  SERVICE_LOG,
-  assembleProfileSet,
-} from "../session/index.js";
+import { SERVICE_LOG, assembleProfileSet, runRounds } from "../session/index.js";
 
 /**
  * flamegate demo [--out DIR] [--rounds N]: needs nothing but Node. Runs the
@@ -36,8 +31,6 @@ interface Side {
   service: ServiceConfig;
   /** The side's run folder: <out>/<side>, holding <service>/manifest.json. */
   dir: string;
-  /** Each round's result, once its conversions have run. */
-  rounds: Promise<RoundResult>[];
 }
 
 export interface DemoOptions {
@@ -64,12 +57,11 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
     FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct),
   };
   const sides: Side[] = [
-    { name: "base", service: fixture, dir: join(out, "base"), rounds: [] },
+    { name: "base", service: fixture, dir: join(out, "base") },
     {
       name: "head",
       service: { ...fixture, env: { ...fixture.env, ...regression } },
       dir: join(out, "head"),
-      rounds: [],
     },
   ];
   for (const side of sides) {
@@ -81,21 +73,20 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
   log(
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`,
   );
-  const pipeline = new RoundPipeline();
-  for (let round = 1; round <= fixture.rounds; round++) {
-    const order = round % 2 === 1 ? sides : [...sides].reverse();
-    for (const side of order) {
-      const { result } = await pipeline.run(side.service, {
+  const schedule = Array.from({ length: fixture.rounds }, (_, i) => i + 1).flatMap((round) =>
+    (round % 2 === 1 ? sides : [...sides].reverse()).map((side) => ({
+      key: side.name,
+      service: side.service,
+      options: {
         round,
         logFile: join(side.dir, fixture.name, SERVICE_LOG),
-        log: (line) => log(`${side.name}: ${line}`),
-      });
-      side.rounds.push(result);
-    }
-  }
+        log: (line: string) => log(`${side.name}: ${line}`),
+      },
+    })),
+  );
+  const results = await runRounds(schedule);
   for (const side of sides) {
-    const results = await Promise.all(side.rounds);
-    const set = assembleProfileSet(side.service, results, {
+    const set = assembleProfileSet(side.service, results.get(side.name) ?? [], {
       cwd: fixtureDir("node"),
       ref: side.name,
       serviceLog: SERVICE_LOG,

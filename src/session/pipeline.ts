@@ -38,3 +38,40 @@ export async function finishedRounds(rounds: Promise<RoundResult>[]): Promise<Ro
     .slice(0, failed === -1 ? settled.length : failed)
     .map((s) => (s as PromiseFulfilledResult<RoundResult>).value);
 }
+
+/** One round of a schedule: whose round it is (a side, an arm) and how to run it. */
+export interface ScheduledRound<K> {
+  key: K;
+  service: ServiceConfig;
+  options: RoundOptions;
+}
+
+/**
+ * Runs a schedule of rounds in order through one RoundPipeline and returns
+ * each key's results in order. When a round fails, no more rounds start;
+ * `keep` gets each key's rounds that finished before its first failure
+ * (they cost minutes: callers write them to disk), then the error is rethrown.
+ */
+export async function runRounds<K>(
+  schedule: Iterable<ScheduledRound<K>>,
+  keep?: (finished: Map<K, RoundResult[]>) => void,
+): Promise<Map<K, RoundResult[]>> {
+  const pipeline = new RoundPipeline();
+  const pending = new Map<K, Promise<RoundResult>[]>();
+  try {
+    for (const { key, service, options } of schedule) {
+      const { result } = await pipeline.run(service, options);
+      pending.set(key, [...(pending.get(key) ?? []), result]);
+    }
+    const results = new Map<K, RoundResult[]>();
+    for (const [key, rounds] of pending) results.set(key, await Promise.all(rounds));
+    return results;
+  } catch (err) {
+    if (keep) {
+      const finished = new Map<K, RoundResult[]>();
+      for (const [key, rounds] of pending) finished.set(key, await finishedRounds(rounds));
+      keep(finished);
+    }
+    throw err;
+  }
+}

@@ -9,7 +9,7 @@ import {
 } from "../model/profile-set.js";
 import { gitCommit, runnerFingerprint } from "./fingerprint.js";
 import { runToCompletion } from "./process.js";
-import { RoundPipeline, finishedRounds } from "./pipeline.js";
+import { runRounds } from "./pipeline.js";
 import type { RoundResult } from "./round.js";
 
 /**
@@ -124,25 +124,21 @@ export async function runService(
     writeProfileSet(dir, set);
     return set;
   };
-  const pipeline = new RoundPipeline();
-  const pending: Promise<RoundResult>[] = [];
-  let results: RoundResult[];
-  try {
-    for (let round = 1; round <= rounds; round++)
-      pending.push((await pipeline.run(service, { round, cwd, logFile, log: opts.log })).result);
-    results = await Promise.all(pending);
-  } catch (err) {
+  const schedule = Array.from({ length: rounds }, (_, i) => ({
+    key: service.name,
+    service,
+    options: { round: i + 1, cwd, logFile, log: opts.log },
+  }));
+  const results = await runRounds(schedule, (finished) => {
     // The rounds already done cost minutes: they stay on disk for a look or a re-run.
-    const done = await finishedRounds(pending);
-    if (done.length > 0) {
-      write(done);
-      opts.log(
-        `${service.name}: round ${done.length + 1} failed; the ${done.length} round${done.length === 1 ? "" : "s"} before it ${done.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`,
-      );
-    }
-    throw err;
-  }
-  const set = write(results);
+    const done = finished.get(service.name) ?? [];
+    if (done.length === 0) return;
+    write(done);
+    opts.log(
+      `${service.name}: round ${done.length + 1} failed; the ${done.length} round${done.length === 1 ? "" : "s"} before it ${done.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`,
+    );
+  });
+  const set = write(results.get(service.name) ?? []);
   opts.log(`${service.name}: profile set written to ${dir}`);
   return set;
 }
