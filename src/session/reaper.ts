@@ -121,12 +121,15 @@ export function untrackGroup(pgid: number): void {
 
 /** Removes `dir` if flamegate exits or is signalled before untrackTempDir. */
 export function trackTempDir(dir: string): void {
+  startWatchdog(MARK_VAR, `${RUN}.`);
   tempDirs.add(dir);
+  // After a SIGKILL of flamegate no handler of ours runs: the watchdog removes it then.
+  tellWatchdog("+", dir);
   install();
 }
 
 export function untrackTempDir(dir: string): void {
-  tempDirs.delete(dir);
+  if (tempDirs.delete(dir)) tellWatchdog("-", dir);
   if (groups.size === 0 && tempDirs.size === 0) uninstall();
 }
 

@@ -5,10 +5,12 @@ import { type ChildProcess, spawn } from "node:child_process";
  * ends, SIGKILL included (no handler of ours runs then). It holds the read
  * end of a pipe whose write end only flamegate holds; flamegate tells it,
  * one line each, which process groups it starts ("+PGID") and stops
- * ("-PGID"). When the pipe closes, flamegate is gone: the watchdog SIGKILLs
- * the groups still listed, then every process whose environment carries
- * this run's mark (reaper.ts; services that left their group with setsid or
- * a double fork), scanning /proc again until a scan finds none, and exits.
+ * ("-PGID"), and which temporary paths it made and removed ("+/path",
+ * "-/path": round folders, V8's perf maps). When the pipe closes, flamegate
+ * is gone: the watchdog SIGKILLs the groups still listed, then every
+ * process whose environment carries this run's mark (reaper.ts; services
+ * that left their group with setsid or a double fork), scanning /proc again
+ * until a scan finds none, removes the paths still listed, and exits.
  * On a normal exit everything is already gone and it exits at once.
  *
  * It runs with an empty environment (no token of flamegate's reaches it, and
@@ -23,6 +25,7 @@ const fs = require("fs");
 const [name, prefix] = process.argv.slice(1);
 const key = Buffer.from(name + "=" + prefix);
 const groups = new Set();
+const paths = new Set();
 let pending = "";
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (d) => {
@@ -30,8 +33,10 @@ process.stdin.on("data", (d) => {
   for (let i = pending.indexOf("\\n"); i >= 0; i = pending.indexOf("\\n")) {
     const line = pending.slice(0, i);
     pending = pending.slice(i + 1);
-    if (line[0] === "+") groups.add(Number(line.slice(1)));
-    else groups.delete(Number(line.slice(1)));
+    const set = line[1] === "/" ? paths : groups;
+    const item = line[1] === "/" ? line.slice(1) : Number(line.slice(1));
+    if (line[0] === "+") set.add(item);
+    else set.delete(item);
   }
 });
 function marked() {
@@ -58,6 +63,8 @@ function cleanUp() {
     pids.forEach(kill);
     Atomics.wait(pause, 0, 0, 20);
   }
+  // After the kills, so no process of the run writes into them again.
+  for (const p of paths) { try { fs.rmSync(p, { recursive: true, force: true }); } catch {} }
   process.exit(0);
 }
 process.stdin.on("end", cleanUp);
@@ -85,9 +92,14 @@ export function startWatchdog(markName: string, markPrefix: string): void {
   (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
 }
 
-/** Tells the watchdog that flamegate started ("+") or stopped ("-") process group `pgid`. */
-export function tellWatchdog(change: "+" | "-", pgid: number): void {
-  if (watchdog?.stdin?.writable) watchdog.stdin.write(`${change}${pgid}\n`);
+/**
+ * Tells the watchdog that flamegate started ("+") or stopped ("-") process
+ * group `what`, or made ("+") or removed ("-") the temporary path `what`
+ * (absolute; one with a line break is not passed on: it would break the protocol).
+ */
+export function tellWatchdog(change: "+" | "-", what: number | string): void {
+  if (typeof what === "string" && (!what.startsWith("/") || what.includes("\n"))) return;
+  if (watchdog?.stdin?.writable) watchdog.stdin.write(`${change}${what}\n`);
 }
 
 /** The watchdog's pid (tests), or undefined when none runs. */
