@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-7LDOSCTX.js";
+} from "./chunk-64TZB4VC.js";
 import "./chunk-OXUGUMN2.js";
 import {
   require_abs,
@@ -33,7 +33,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-GA3LOAKQ.js";
+} from "./chunk-NSHXN4PR.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,

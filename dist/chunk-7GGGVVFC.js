@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
-  RoundPipeline,
   SERVICE_LOG,
   assembleProfileSet,
-  freePort
-} from "./chunk-GA3LOAKQ.js";
+  freePort,
+  runRounds
+} from "./chunk-NSHXN4PR.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -75,12 +75,11 @@ async function demoCommand(values) {
     FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct)
   };
   const sides = [
-    { name: "base", service: fixture, dir: join2(out, "base"), rounds: [] },
+    { name: "base", service: fixture, dir: join2(out, "base") },
     {
       name: "head",
       service: { ...fixture, env: { ...fixture.env, ...regression } },
-      dir: join2(out, "head"),
-      rounds: []
+      dir: join2(out, "head")
     }
   ];
   for (const side of sides) {
@@ -92,21 +91,20 @@ async function demoCommand(values) {
   log(
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`
   );
-  const pipeline = new RoundPipeline();
-  for (let round = 1; round <= fixture.rounds; round++) {
-    const order = round % 2 === 1 ? sides : [...sides].reverse();
-    for (const side of order) {
-      const { result } = await pipeline.run(side.service, {
+  const schedule = Array.from({ length: fixture.rounds }, (_, i) => i + 1).flatMap(
+    (round) => (round % 2 === 1 ? sides : [...sides].reverse()).map((side) => ({
+      key: side.name,
+      service: side.service,
+      options: {
         round,
         logFile: join2(side.dir, fixture.name, SERVICE_LOG),
         log: (line) => log(`${side.name}: ${line}`)
-      });
-      side.rounds.push(result);
-    }
-  }
+      }
+    }))
+  );
+  const results = await runRounds(schedule);
   for (const side of sides) {
-    const results = await Promise.all(side.rounds);
-    const set = assembleProfileSet(side.service, results, {
+    const set = assembleProfileSet(side.service, results.get(side.name) ?? [], {
       cwd: fixtureDir("node"),
       ref: side.name,
       serviceLog: SERVICE_LOG

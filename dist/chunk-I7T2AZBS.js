@@ -6,9 +6,9 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-7LDOSCTX.js";
+} from "./chunk-64TZB4VC.js";
 import "./chunk-OXUGUMN2.js";
-import "./chunk-GA3LOAKQ.js";
+import "./chunk-NSHXN4PR.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-OQZGWTY3.js";
 import "./chunk-K2WKMCY7.js";

@@ -37580,6 +37580,7 @@ const fs = require("fs");
 const [name, prefix] = process.argv.slice(1);
 const key = Buffer.from(name + "=" + prefix);
 const groups = new Set();
+const paths = new Set();
 let pending = "";
 process.stdin.setEncoding("utf8");
 process.stdin.on("data", (d) => {
@@ -37587,8 +37588,10 @@ process.stdin.on("data", (d) => {
   for (let i = pending.indexOf("\\n"); i >= 0; i = pending.indexOf("\\n")) {
     const line = pending.slice(0, i);
     pending = pending.slice(i + 1);
-    if (line[0] === "+") groups.add(Number(line.slice(1)));
-    else groups.delete(Number(line.slice(1)));
+    const set = line[1] === "/" ? paths : groups;
+    const item = line[1] === "/" ? line.slice(1) : Number(line.slice(1));
+    if (line[0] === "+") set.add(item);
+    else set.delete(item);
   }
 });
 function marked() {
@@ -37615,6 +37618,8 @@ function cleanUp() {
     pids.forEach(kill);
     Atomics.wait(pause, 0, 0, 20);
   }
+  // After the kills, so no process of the run writes into them again.
+  for (const p of paths) { try { fs.rmSync(p, { recursive: true, force: true }); } catch {} }
   process.exit(0);
 }
 process.stdin.on("end", cleanUp);
@@ -37634,8 +37639,9 @@ function startWatchdog(markName, markPrefix) {
   watchdog.unref();
   watchdog.stdin?.unref?.();
 }
-function tellWatchdog(change, pgid) {
-  if (watchdog?.stdin?.writable) watchdog.stdin.write(`${change}${pgid}
+function tellWatchdog(change, what) {
+  if (typeof what === "string" && (!what.startsWith("/") || what.includes("\n"))) return;
+  if (watchdog?.stdin?.writable) watchdog.stdin.write(`${change}${what}
 `);
 }
 
@@ -37710,11 +37716,13 @@ function untrackGroup(pgid) {
   if (groups.size === 0 && tempDirs.size === 0) uninstall();
 }
 function trackTempDir(dir) {
+  startWatchdog(MARK_VAR, `${RUN}.`);
   tempDirs.add(dir);
+  tellWatchdog("+", dir);
   install();
 }
 function untrackTempDir(dir) {
-  tempDirs.delete(dir);
+  if (tempDirs.delete(dir)) tellWatchdog("-", dir);
   if (groups.size === 0 && tempDirs.size === 0) uninstall();
 }
 function signalGroup(pgid, signal) {
@@ -39469,6 +39477,26 @@ async function finishedRounds(rounds) {
   const failed = settled.findIndex((s) => s.status === "rejected");
   return settled.slice(0, failed === -1 ? settled.length : failed).map((s) => s.value);
 }
+async function runRounds(schedule, keep) {
+  const pipeline = new RoundPipeline();
+  const pending = /* @__PURE__ */ new Map();
+  try {
+    for (const { key, service, options } of schedule) {
+      const { result } = await pipeline.run(service, options);
+      pending.set(key, [...pending.get(key) ?? [], result]);
+    }
+    const results = /* @__PURE__ */ new Map();
+    for (const [key, rounds] of pending) results.set(key, await Promise.all(rounds));
+    return results;
+  } catch (err) {
+    if (keep) {
+      const finished7 = /* @__PURE__ */ new Map();
+      for (const [key, rounds] of pending) finished7.set(key, await finishedRounds(rounds));
+      keep(finished7);
+    }
+    throw err;
+  }
+}
 
 // src/session/run.ts
 import { mkdirSync as mkdirSync3, writeFileSync as writeFileSync3 } from "node:fs";
@@ -39578,24 +39606,20 @@ async function runService(service, opts) {
     writeProfileSet(dir, set2);
     return set2;
   };
-  const pipeline = new RoundPipeline();
-  const pending = [];
-  let results;
-  try {
-    for (let round = 1; round <= rounds; round++)
-      pending.push((await pipeline.run(service, { round, cwd, logFile, log: opts.log })).result);
-    results = await Promise.all(pending);
-  } catch (err) {
-    const done = await finishedRounds(pending);
-    if (done.length > 0) {
-      write(done);
-      opts.log(
-        `${service.name}: round ${done.length + 1} failed; the ${done.length} round${done.length === 1 ? "" : "s"} before it ${done.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`
-      );
-    }
-    throw err;
-  }
-  const set = write(results);
+  const schedule = Array.from({ length: rounds }, (_, i2) => ({
+    key: service.name,
+    service,
+    options: { round: i2 + 1, cwd, logFile, log: opts.log }
+  }));
+  const results = await runRounds(schedule, (finished7) => {
+    const done = finished7.get(service.name) ?? [];
+    if (done.length === 0) return;
+    write(done);
+    opts.log(
+      `${service.name}: round ${done.length + 1} failed; the ${done.length} round${done.length === 1 ? "" : "s"} before it ${done.length === 1 ? "is" : "are"} written to ${dir} (a profile set with fewer rounds than asked for)`
+    );
+  });
+  const set = write(results.get(service.name) ?? []);
   opts.log(`${service.name}: profile set written to ${dir}`);
   return set;
 }
@@ -39627,8 +39651,7 @@ export {
   require_get_intrinsic,
   require_shams2,
   freePort,
-  RoundPipeline,
-  finishedRounds,
+  runRounds,
   runnerFingerprint,
   SERVICE_LOG,
   buildService,

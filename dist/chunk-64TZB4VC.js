@@ -5,12 +5,11 @@ import {
   writeReportFiles
 } from "./chunk-OXUGUMN2.js";
 import {
-  RoundPipeline,
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
-  finishedRounds
-} from "./chunk-GA3LOAKQ.js";
+  runRounds
+} from "./chunk-NSHXN4PR.js";
 import {
   compareSets,
   readSide,
@@ -124,43 +123,36 @@ async function runAbService(sides, outDir, log, coin = () => randomInt(2) === 1)
       writeProfileSet(dirs[side], set);
     }
   };
-  const pipeline = new RoundPipeline();
-  const pending = { base: [], head: [] };
-  let results;
-  try {
+  function* schedule() {
     for (const plan of planRounds(rounds, coin)) {
       log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
-      for (const side of plan.order) {
-        const { result } = await pipeline.run(sides[side].service, {
-          round: plan.round,
-          cwd: sides[side].cwd,
-          logFile: logs[side],
-          log: (l) => log(`${side}: ${l}`)
-        });
-        result.then(
-          (r) => {
-            for (const n of r.notes) log(`${side}: ${n}`);
-          },
-          () => void 0
-        );
-        pending[side].push(result);
-      }
+      for (const side of plan.order)
+        yield {
+          key: side,
+          service: sides[side].service,
+          options: {
+            round: plan.round,
+            cwd: sides[side].cwd,
+            logFile: logs[side],
+            // The round logs its own notes through this.
+            log: (l) => log(`${side}: ${l}`)
+          }
+        };
     }
-    results = { base: await Promise.all(pending.base), head: await Promise.all(pending.head) };
-  } catch (err) {
-    const done = {
-      base: await finishedRounds(pending.base),
-      head: await finishedRounds(pending.head)
-    };
-    if (done.base.length > 0 && done.head.length > 0) {
-      writeSets(done);
-      log(
-        `${name}: a round failed; the ${done.base.length} base and ${done.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`
-      );
-    }
-    throw err;
   }
-  writeSets(results);
+  const bySide = (m) => ({
+    base: m.get("base") ?? [],
+    head: m.get("head") ?? []
+  });
+  const results = await runRounds(schedule(), (finished) => {
+    const done = bySide(finished);
+    if (done.base.length === 0 || done.head.length === 0) return;
+    writeSets(done);
+    log(
+      `${name}: a round failed; the ${done.base.length} base and ${done.head.length} head rounds before it are written to ${dirs.base} and ${dirs.head}`
+    );
+  });
+  writeSets(bySide(results));
 }
 function abReportPaths(values, outDir) {
   return {
