@@ -40,6 +40,7 @@ import {
   runRounds,
 } from "../src/session/index.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
+import { withOwnPorts } from "../src/session/ports.js";
 import { median as describedMedian } from "../src/compare/stats/describe.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import { ISSUE_VARIANTS } from "./gate-levers.js";
@@ -118,6 +119,8 @@ export type ArmCell = "A/A" | "A/B hottest +10 %" | "A/B total +10 %" | "A/B all
 
 interface Pairing {
   cell: ArmCell;
+  /** How the pair's sides ran, when the run compared two ways (captureDuets). */
+  setup?: string;
   /** An arm, or several pooled into one side of 10 rounds each (round k of the i-th arm is round 10·i + k). */
   base: string | string[];
   head: string | string[];
@@ -185,6 +188,8 @@ export function sideDir(dir: string, side: string | string[], scratch: string): 
 export interface ArmsOptions {
   runtime: Runtime;
   runs: number;
+  /** The duet design (captureDuets): each pair's sides run at once, against back to back. */
+  duets?: boolean;
   keep: string;
   record?: string;
   log: (line: string) => void;
@@ -261,6 +266,96 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
       assembleProfileSet(a.service, results.get(a.arm.name) ?? [], {
         cwd,
         ref: a.arm.name,
+        serviceLog: SERVICE_LOG,
+      }),
+    );
+}
+
+/**
+ * The duet design: `ab`'s two ways of running a pair, interleaved in one run. Four
+ * duos (base with base, hot10, total10, alloc30) run each round with their sides
+ * at the same time (simultaneous: the head on ports of its own, the windows opened
+ * together), and the three CPU duos again with their sides back to back in a drawn
+ * order (sequential, as `ab` ran before); the slots' order is shuffled every round.
+ * Arms are named <s|q>-<duo>-<a|b>.
+ */
+const DUOS = [
+  { duo: "aa", cell: "A/A", head: "base" },
+  { duo: "hot", cell: "A/B hottest +10 %", head: "hot10" },
+  { duo: "tot", cell: "A/B total +10 %", head: "total10" },
+  { duo: "alloc", cell: "A/B alloc +30 %", head: "alloc30" },
+] as const;
+const DUET_MODES = { s: "simultaneous", q: "sequential" } as const;
+/** Sequential alloc duos are left out: bytes per request do not depend on the machine's speed. */
+const DUET_PAIRINGS: Pairing[] = (["s", "q"] as const).flatMap((m) =>
+  DUOS.filter((d) => m === "s" || d.duo !== "alloc").map((d) => ({
+    cell: d.cell,
+    setup: DUET_MODES[m],
+    base: `${m}-${d.duo}-a`,
+    head: `${m}-${d.duo}-b`,
+  })),
+);
+/** Marks a run captured by captureDuets. */
+const DUETS = "duets";
+
+async function captureDuets(runtime: Runtime, dir: string, log: (l: string) => void) {
+  const fixture = (await loadFixtureConfig(runtime)).services[0];
+  if (!fixture) throw new Error(`the ${runtime} fixture config names no service`);
+  const cwd = fixtureDir(runtime);
+  const envOf = Object.fromEntries(armsOf(runtime).map((a) => [a.name.replace(/-\d$/, ""), a.env]));
+  const arms = await Promise.all(
+    DUET_PAIRINGS.flatMap((p) => [p.base as string, p.head as string]).map(async (name) => {
+      const [mode, duo, side] = name.split("-") as [string, string, string];
+      const head = DUOS.find((d) => d.duo === duo)!.head;
+      let service: ServiceConfig = {
+        ...fixture,
+        rounds: DEFAULT_BUDGET.rounds,
+        warmupSeconds: DEFAULT_BUDGET.warmupSeconds,
+        load: { ...fixture.load, durationSeconds: DEFAULT_BUDGET.durationSeconds },
+        env: { ...fixture.env, ...(side === "b" ? envOf[head] : {}) },
+      };
+      if (mode === "s" && side === "b") service = (await withOwnPorts(service)).service;
+      const out = join(dir, name, service.name);
+      mkdirSync(out, { recursive: true });
+      writeFileSync(join(out, SERVICE_LOG), "");
+      return { name, mode, duo, side, service, out };
+    }),
+  );
+  for (const f of [EXACT_STEPS, ADJACENT_HEADS, DUETS]) writeFileSync(join(dir, f), "");
+  writeFileSync(
+    join(dir, "arms.json"),
+    `${JSON.stringify(Object.fromEntries(arms.map((a) => [a.name, a.service.env])), null, 1)}\n`,
+  );
+  await buildService(arms[0]!.service, cwd, log, join(arms[0]!.out, SERVICE_LOG));
+  const arm = (name: string) => arms.find((a) => a.name === name)!;
+  const scheduled = (a: (typeof arms)[number], round: number): ScheduledRound<string> => ({
+    key: a.name,
+    service: a.service,
+    options: { round, cwd, logFile: join(a.out, SERVICE_LOG), log: (l) => log(`${a.name}: ${l}`) },
+  });
+  function* schedule(): Generator<ScheduledRound<string> | ScheduledRound<string>[]> {
+    for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
+      const slots = shuffled(DUET_PAIRINGS).map((p) => ({
+        mode: p.setup!,
+        sides: [arm(p.base as string), arm(p.head as string)],
+      }));
+      log(
+        `round ${round}/${DEFAULT_BUDGET.rounds}: ${slots.map((s) => `${s.sides[0]!.name}${s.mode === "simultaneous" ? "+" : ","}${s.sides[1]!.name}`).join(" ")}`,
+      );
+      for (const slot of slots) {
+        const rounds = slot.sides.map((a) => scheduled(a, round));
+        if (slot.mode === "simultaneous") yield rounds;
+        else yield* shuffled(rounds);
+      }
+    }
+  }
+  const results = await runRounds(schedule());
+  for (const a of arms)
+    writeProfileSet(
+      a.out,
+      assembleProfileSet(a.service, results.get(a.name) ?? [], {
+        cwd,
+        ref: a.name,
         serviceLog: SERVICE_LOG,
       }),
     );
@@ -396,10 +491,12 @@ export function judgeArms(
     ? Number(readFileSync(secondsFile, "utf8"))
     : undefined;
   const scratch = mkdtempSync(join(tmpdir(), "flamegate-arms-"));
-  const pairings = [
-    ...PAIRINGS.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds })),
-    ...PAIRINGS_20.map((p) => ({ ...p, rounds: 2 * DEFAULT_BUDGET.rounds })),
-  ];
+  const pairings = existsSync(join(dir, DUETS))
+    ? DUET_PAIRINGS.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds }))
+    : [
+        ...PAIRINGS.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds })),
+        ...PAIRINGS_20.map((p) => ({ ...p, rounds: 2 * DEFAULT_BUDGET.rounds })),
+      ];
   const recs = pairings
     .filter(
       (p) =>
@@ -422,7 +519,7 @@ export function judgeArms(
       return {
         runtime,
         run,
-        ...(setup === undefined ? {} : { setup }),
+        ...((p.setup ?? setup) === undefined ? {} : { setup: p.setup ?? setup }),
         ...(cellNote(p.cell) === undefined ? {} : { cellNote: cellNote(p.cell) }),
         ...(p.rounds === DEFAULT_BUDGET.rounds ? {} : { rounds: p.rounds }),
         cell: p.cell,
@@ -461,7 +558,7 @@ export async function runArms(o: ArmsOptions): Promise<ArmRecord[]> {
     const dir = join(o.keep, run);
     const started = Date.now();
     o.log(`${run}: run ${i + 1}/${o.runs}`);
-    await captureArms(o.runtime, dir, o.log);
+    await (o.duets ? captureDuets : captureArms)(o.runtime, dir, o.log);
     const secs = (Date.now() - started) / 1000;
     writeFileSync(join(dir, "capture-seconds"), `${secs.toFixed(0)}\n`);
     const recs = judgeArms(o.runtime, dir, run);

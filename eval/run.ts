@@ -41,7 +41,8 @@ import { type ArmRecord, armsTable, rejudgeArms, runArms } from "./arms.js";
  * npm run eval -- --arms [--runtime go|node|python] [--pairs N] --keep DIR [--record FILE]:
  * N runs of eight interleaved arms of the fixture at the default budget (A/A and the
  * issue-19 regressions, eval/arms.ts), every arm kept under DIR and every comparison
- * appended to FILE. npm run eval -- --arms-table FILE…: their table;
+ * appended to FILE; with --duets, the duet design instead (each pair's sides at the same
+ * time against back to back, eval/arms.ts captureDuets). npm run eval -- --arms-table FILE…: their table;
  * npm run eval -- --rejudge-arms DIR [--record FILE]: every kept run judged again.
  *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
@@ -65,6 +66,7 @@ const { values, positionals } = parseArgs({
     keep: { type: "string" },
     rejudge: { type: "string" },
     arms: { type: "boolean", default: false },
+    duets: { type: "boolean", default: false },
     "arms-table": { type: "string" },
     "rejudge-arms": { type: "string" },
     lever: { type: "string" },
@@ -98,6 +100,7 @@ if (values.arms) {
   const recs = await runArms({
     runtime: runtime as Runtime,
     runs,
+    duets: values.duets,
     keep: values.keep,
     ...(values.record === undefined ? {} : { record: values.record }),
     log: (line) => process.stderr.write(`eval: ${line}\n`),

@@ -1,5 +1,11 @@
 import type { ServiceConfig } from "../config.js";
-import { type PendingRound, type RoundOptions, type RoundResult, startRound } from "./round.js";
+import {
+  type PendingRound,
+  type RoundOptions,
+  type RoundResult,
+  startRound,
+  startTogether,
+} from "./round.js";
 
 /**
  * Rounds run one after another, each round's conversions (perf script,
@@ -17,10 +23,24 @@ export class RoundPipeline {
    * round's conversions failed: no more rounds after a failure.
    */
   async run(service: ServiceConfig, opts: RoundOptions): Promise<PendingRound> {
+    return (await this.runTogether([{ service, opts }]))[0]!;
+  }
+
+  /** Rounds at the same time, their windows opened together (startTogether); one alone is a plain round. */
+  async runTogether(
+    group: ReadonlyArray<{ service: ServiceConfig; opts: RoundOptions }>,
+  ): Promise<PendingRound[]> {
     if (this.failure) throw this.failure.error;
-    const pending = await startRound(service, { ...opts, windowAfter: this.previous });
+    const after = group.map(({ service, opts }) => ({
+      service,
+      opts: { ...opts, windowAfter: this.previous },
+    }));
+    const pending =
+      after.length === 1
+        ? [await startRound(after[0]!.service, after[0]!.opts)]
+        : await startTogether(after);
     // Settles either way, and marks a failure as handled until the caller awaits it.
-    this.previous = pending.result.then(
+    this.previous = Promise.all(pending.map((p) => p.result)).then(
       () => undefined,
       (error: unknown) => {
         this.failure ??= { error };
@@ -48,20 +68,26 @@ export interface ScheduledRound<K> {
 
 /**
  * Runs a schedule of rounds in order through one RoundPipeline and returns
- * each key's results in order. When a round fails, no more rounds start;
+ * each key's results in order. An array in the schedule is rounds run at the
+ * same time, their windows together (`ab`'s simultaneous pairs). When a round fails, no more rounds start;
  * `keep` gets each key's rounds that finished before its first failure
  * (they cost minutes: callers write them to disk), then the error is rethrown.
  */
 export async function runRounds<K>(
-  schedule: Iterable<ScheduledRound<K>>,
+  schedule: Iterable<ScheduledRound<K> | ScheduledRound<K>[]>,
   keep?: (finished: Map<K, RoundResult[]>) => void,
 ): Promise<Map<K, RoundResult[]>> {
   const pipeline = new RoundPipeline();
   const pending = new Map<K, Promise<RoundResult>[]>();
   try {
-    for (const { key, service, options } of schedule) {
-      const { result } = await pipeline.run(service, options);
-      pending.set(key, [...(pending.get(key) ?? []), result]);
+    for (const step of schedule) {
+      const group = Array.isArray(step) ? step : [step];
+      const started = await pipeline.runTogether(
+        group.map(({ service, options }) => ({ service, opts: options })),
+      );
+      group.forEach(({ key }, i) =>
+        pending.set(key, [...(pending.get(key) ?? []), started[i]!.result]),
+      );
     }
     const results = new Map<K, RoundResult[]>();
     for (const [key, rounds] of pending) results.set(key, await Promise.all(rounds));

@@ -29,6 +29,7 @@ import { relativizeFiles } from "../model/relative-files.js";
 import { addOsCpuTime } from "../model/cpu-time.js";
 import { osCpuTotal } from "./os-cpu.js";
 import { exitedError, portInUseMessage, watched } from "./service-errors.js";
+import { PartnerFailed, Rendezvous } from "./rendezvous.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -68,6 +69,11 @@ export interface RoundOptions {
    * boots and warms up and must not take CPU from a window.
    */
   windowAfter?: Promise<unknown>;
+  /**
+   * Rounds that run at once (startTogether) meet here before each capture
+   * window, so their windows and loads start together.
+   */
+  together?: Rendezvous;
 }
 
 export interface RoundResult {
@@ -131,6 +137,42 @@ export async function startRound(
   return pending;
 }
 
+/**
+ * Runs rounds at the same time, their capture windows opened together (a
+ * Rendezvous before each): `ab`'s simultaneous pairs. When one fails the
+ * others stop at their next window. A capture failure that may not recur
+ * (TransientCaptureError) runs the whole group once more, so its rounds still
+ * share their windows; any other failure is thrown, the first round's first.
+ */
+export async function startTogether(
+  group: ReadonlyArray<{ service: ServiceConfig; opts: RoundOptions }>,
+): Promise<PendingRound[]> {
+  let retried: string | undefined;
+  for (;;) {
+    const meet = new Rendezvous(group.length);
+    const settled = await Promise.allSettled(
+      group.map(({ service, opts }) => runRoundOnce(service, { ...opts, together: meet })),
+    );
+    const started = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
+    for (const p of started) p.result.catch(() => undefined);
+    const failures = settled.flatMap((s) =>
+      s.status === "rejected" && !(s.reason instanceof PartnerFailed) ? [s.reason as unknown] : [],
+    );
+    if (failures.length === 0) {
+      const note = retried;
+      return note === undefined ? started : started.map((p) => withNote(p, note));
+    }
+    // Rounds that got through have stopped their services; their conversions are of no use now.
+    await Promise.allSettled(started.map((p) => p.result));
+    const transient = failures.every((e) => e instanceof TransientCaptureError);
+    if (!transient || retried !== undefined) throw failures[0];
+    const first = failures[0] as TransientCaptureError;
+    const { opts } = group[0]!;
+    opts.log(`round ${opts.round}: ${first.message}; running the round's sides again (once)`);
+    retried = `round ${opts.round} was run a second time because a capture of it failed: ${first.message}`;
+  }
+}
+
 async function runRoundRetried(service: ServiceConfig, opts: RoundOptions): Promise<PendingRound> {
   try {
     return await runRoundOnce(service, opts);
@@ -138,14 +180,21 @@ async function runRoundRetried(service: ServiceConfig, opts: RoundOptions): Prom
     if (!(err instanceof TransientCaptureError)) throw err;
     opts.log(`${service.name} r${opts.round}: ${err.message}; running the round again (once)`);
     const again = await runRoundOnce(service, opts);
-    const note = `round ${opts.round} was run a second time because its first capture failed: ${err.message}`;
-    return {
-      result: again.result.then((r) => {
-        const notes = [...r.notes, note];
-        return { ...r, notes, record: { ...r.record, notes } };
-      }),
-    };
+    return withNote(
+      again,
+      `round ${opts.round} was run a second time because its first capture failed: ${err.message}`,
+    );
   }
+}
+
+/** The round with one more note in its result and record. */
+function withNote(pending: PendingRound, note: string): PendingRound {
+  return {
+    result: pending.result.then((r) => {
+      const notes = [...r.notes, note];
+      return { ...r, notes, record: { ...r.record, notes } };
+    }),
+  };
 }
 
 async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise<PendingRound> {
@@ -189,6 +238,8 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
     }
     live = { ...(await captureWindows(r, proc)), runtimeVersion };
   } catch (err) {
+    // A round running with this one must not wait for a window that never opens.
+    opts.together?.abandon(err);
     if (proc) await stopService(r, proc);
     removeWorkDir();
     throw err;
@@ -335,6 +386,7 @@ async function runWindow(
   const seconds = Math.min(service.load.durationSeconds ?? 0, cap ?? Infinity);
   // The previous round's conversions take CPU: no window while they run.
   await Promise.resolve(opts.windowAfter).catch(() => undefined);
+  await opts.together?.arrive();
   const window = r.profile ? await driver.startWindow(r.ctx, proc.pid, seconds, kinds) : undefined;
   opts.log(
     r.profile
