@@ -17,6 +17,7 @@ import {
   buildService,
   type ScheduledRound,
   runRounds,
+  withOwnPorts,
 } from "../session/index.js";
 
 /**
@@ -26,9 +27,10 @@ import {
  *
  * Runs the base (the config's commands with --base-dir as working
  * directory) and the head (--head-dir) of every service on this machine in
- * interleaved rounds, the order of the two drawn at random in each round,
- * then compares them paired by round: the machine's drift over time hits
- * both sides of a pair alike, and the paired tests cancel it
+ * rounds, each round's two sides at the same time (pairing: simultaneous, the
+ * head on ports of its own) or one after the other in an order drawn at
+ * random (sequential), then compares them paired by round: the machine's
+ * speed hits both sides of a pair alike, and the paired tests cancel it
  * (docs/statistics.md). Profile sets go to OUT/base and OUT/head.
  */
 
@@ -82,8 +84,8 @@ export interface AbSide {
 }
 
 /**
- * Both sides of one service: build each once, then the interleaved rounds
- * (order drawn by `coin` in each round); profile sets written to
+ * Both sides of one service: build each once, then the rounds (both sides at
+ * once, or in an order drawn by `coin` in each round); profile sets written to
  * OUT/base/<service> and OUT/head/<service>. The two sides may differ in
  * more than their directory (the evaluation injects a regression through
  * the head's env), but they share the service name.
@@ -95,7 +97,8 @@ export async function runAbService(
   coin: () => boolean = () => randomInt(2) === 1,
 ): Promise<void> {
   const name = sides.base.service.name;
-  const rounds = sides.base.service.rounds;
+  const { rounds, pairing } = sides.base.service;
+  const simultaneous = pairing === "simultaneous";
   const dirs: Record<Side, string> = {
     base: join(outDir, "base", name),
     head: join(outDir, "head", name),
@@ -124,22 +127,38 @@ export async function runAbService(
       writeProfileSet(dirs[side], set);
     }
   };
+  const services: Record<Side, ServiceConfig> = {
+    base: sides.base.service,
+    head: sides.head.service,
+  };
+  if (simultaneous) {
+    const own = await withOwnPorts(sides.head.service);
+    services.head = own.service;
+    const moved = [...own.moved].map(([from, to]) => `${to} for ${from}`).join(", ");
+    log(
+      `${name}: base and head run at the same time in each round (pairing: simultaneous)${moved ? `; the head on port ${moved}` : ""}`,
+    );
+  }
+  const scheduled = (side: Side, round: number): ScheduledRound<Side> => ({
+    key: side,
+    service: services[side],
+    options: {
+      round,
+      cwd: sides[side].cwd,
+      logFile: logs[side],
+      // The round logs its own notes through this.
+      log: (l) => log(`${side}: ${l}`),
+    },
+  });
   // A generator, so each round's progress line comes when the round starts.
-  function* schedule(): Generator<ScheduledRound<Side>> {
+  function* schedule(): Generator<ScheduledRound<Side> | ScheduledRound<Side>[]> {
     for (const plan of planRounds(rounds, coin)) {
-      log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
-      for (const side of plan.order)
-        yield {
-          key: side,
-          service: sides[side].service,
-          options: {
-            round: plan.round,
-            cwd: sides[side].cwd,
-            logFile: logs[side],
-            // The round logs its own notes through this.
-            log: (l) => log(`${side}: ${l}`),
-          },
-        };
+      log(
+        `${name}: round ${plan.round}/${rounds}: ${simultaneous ? "base and head" : plan.order.join(" then ")}`,
+      );
+      const both = plan.order.map((side) => scheduled(side, plan.round));
+      if (simultaneous) yield both;
+      else yield* both;
     }
   }
   const bySide = (m: Map<Side, RoundResult[]>) => ({

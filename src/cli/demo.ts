@@ -6,32 +6,24 @@ import type { ServiceConfig } from "../config.js";
 import { DEMO_BUDGET } from "../config/defaults.js";
 import { FlamegateError } from "../errors.js";
 import { ReadBudget } from "../import/limits.js";
-import { writeProfileSet } from "../model/profile-set.js";
 import { flameSvgsFor, htmlFor, jsonFor, markdownFor } from "../report/files.js";
 import { renderSummary } from "../report/summary.js";
 import { fixtureDir, loadFixtureConfig } from "../session/fixtures.js";
-import { SERVICE_LOG, assembleProfileSet, runRounds } from "../session/index.js";
+import { runAbService } from "./ab.js";
 
 /**
  * flamegate demo [--out DIR] [--rounds N]: needs nothing but Node. Runs the
  * bundled Node fixture service (fixtures/services/node) as the base and, as
  * the head, the same service with its known regression switched on
  * (FLAMEGATE_REGRESSION=both, DEMO_BUDGET.regressionPct % more CPU in checksum,
- * ~1.6x the bytes in buildIndex). Rounds alternate base/head in ABBA order
- * on this one machine and are compared paired, as `ab` does, so drift of a
- * shared machine hits both sides alike. Writes both profile sets and the
+ * ~1.6x the bytes in buildIndex). Base and head run as `ab` runs them (each
+ * round's two sides at the same time, by the fixture's pairing) and are
+ * compared paired, so the shared machine's speed hits both alike. Writes both profile sets and the
  * whole report (report.json, report.md, report.html, flame*.svg) into DIR,
  * prints the summary, and exits 1 when the gate finds the regression (it should).
  */
 
 const DEFAULT_OUT = "flamegate-demo";
-
-interface Side {
-  name: "base" | "head";
-  service: ServiceConfig;
-  /** The side's run folder: <out>/<side>, holding <service>/manifest.json. */
-  dir: string;
-}
 
 export interface DemoOptions {
   out?: string;
@@ -56,49 +48,28 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
     FLAMEGATE_REGRESSION: "both",
     FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct),
   };
-  const sides: Side[] = [
-    { name: "base", service: fixture, dir: join(out, "base") },
-    {
-      name: "head",
-      service: { ...fixture, env: { ...fixture.env, ...regression } },
-      dir: join(out, "head"),
-    },
-  ];
-  for (const side of sides) {
-    rmSync(side.dir, { recursive: true, force: true });
-    mkdirSync(join(side.dir, fixture.name), { recursive: true });
-    writeFileSync(join(side.dir, fixture.name, SERVICE_LOG), "");
-  }
   const started = performance.now();
   log(
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`,
   );
-  const schedule = Array.from({ length: fixture.rounds }, (_, i) => i + 1).flatMap((round) =>
-    (round % 2 === 1 ? sides : [...sides].reverse()).map((side) => ({
-      key: side.name,
-      service: side.service,
-      options: {
-        round,
-        logFile: join(side.dir, fixture.name, SERVICE_LOG),
-        log: (line: string) => log(`${side.name}: ${line}`),
-      },
-    })),
+  for (const side of ["base", "head"]) rmSync(join(out, side), { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const head = { ...fixture, env: { ...fixture.env, ...regression } };
+  await runAbService(
+    {
+      base: { service: fixture, cwd: fixtureDir("node") },
+      head: { service: head, cwd: fixtureDir("node") },
+    },
+    out,
+    log,
   );
-  const results = await runRounds(schedule);
-  for (const side of sides) {
-    const set = assembleProfileSet(side.service, results.get(side.name) ?? [], {
-      cwd: fixtureDir("node"),
-      ref: side.name,
-      serviceLog: SERVICE_LOG,
-    });
-    writeProfileSet(join(side.dir, fixture.name), set);
-  }
+  const sides = [join(out, "base"), join(out, "head")] as const;
 
   // One reading budget for both sides, as compare has: its caps hold for the whole comparison.
   const budget = new ReadBudget();
   const { report, stacks, warnings } = compareSets(
-    readSide(sides[0]!.dir, budget),
-    readSide(sides[1]!.dir, budget),
+    readSide(sides[0], budget),
+    readSide(sides[1], budget),
     config.gate,
     { stacks: true, paired: true },
   );
@@ -117,7 +88,7 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
 
   process.stdout.write(renderSummary(report, { stacks }));
   process.stdout.write(
-    `\nflamegate demo: ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${sides.map((s) => `${s.dir}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}\n`,
+    `\nflamegate demo: ${((performance.now() - started) / 1000).toFixed(0)} s; wrote ${sides.map((s) => `${s}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}\n`,
   );
   return report.verdict === "fail" ? 1 : 0;
 }

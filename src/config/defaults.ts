@@ -4,6 +4,7 @@ import type {
   GateConfig,
   GateStatistics,
   NodeInlining,
+  Pairing,
   PythonThreads,
   Runtime,
 } from "./types.js";
@@ -79,6 +80,16 @@ export const PERF_RUNTIMES: readonly Runtime[] = ["go", "node"];
  * trampoline on 3.11, so py-spy stays.
  */
 export const DEFAULT_CPU_PROFILER: CpuProfiler = "auto";
+
+export const PAIRINGS = ["simultaneous", "sequential"] as const satisfies Pairing[];
+
+/**
+ * pairing: simultaneous. A shared machine's speed changes from one second to the
+ * next (a fixed sha256 loop alone on this project's 2-core VM: 4.4–6.6 µs a hash
+ * between half-second windows), so two sides run 20 s apart see different machines;
+ * run at the same time they see the same one (docs/lab/duets.md).
+ */
+export const DEFAULT_PAIRING: Pairing = "simultaneous";
 
 export const NODE_INLININGS = ["on", "off"] as const satisfies NodeInlining[];
 

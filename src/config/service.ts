@@ -4,6 +4,8 @@ import {
   CPU_PROFILERS,
   CPU_TOTALS,
   DEFAULT_NODE_INLINING,
+  DEFAULT_PAIRING,
+  PAIRINGS,
   NODE_INLININGS,
   PYTHON_THREADS,
   DEFAULT_PYTHON_THREADS,
@@ -105,6 +107,7 @@ export const ServiceSchema = mapping({
   pprof: url("http").nullish(),
   warmup: seconds(600).default(DEFAULT_BUDGET.warmupSeconds),
   rounds: whole(1, 100).default(DEFAULT_BUDGET.rounds),
+  pairing: z.enum(PAIRINGS, { error: "simultaneous or sequential" }).default(DEFAULT_PAIRING),
   profiles: z
     .array(
       z.custom<Kind>((p) => typeof p === "string" && isKind(p), { error: KINDS }),
@@ -173,6 +176,7 @@ export function toService(
     ...(runtime === "go" && s.pprof !== undefined && s.pprof !== null ? { pprof: s.pprof } : {}),
     warmupSeconds: s.warmup,
     rounds: s.rounds,
+    pairing: s.pairing,
     profiles: s.profiles,
     load: s.load,
     sampling: {

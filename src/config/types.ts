@@ -17,6 +17,12 @@ export type NodeInlining = "on" | "off";
 /** sampling.python-threads: which threads py-spy samples (active: every thread not waiting; gil: the one holding the GIL). */
 export type PythonThreads = "active" | "gil";
 
+/**
+ * pairing: how `ab` runs a round's base and head: at the same time (the head on
+ * ports of its own, the capture windows opened together) or one after the other.
+ */
+export type Pairing = "simultaneous" | "sequential";
+
 /** sampling.cpu-total: whose count a CPU profile's total is (defaults.ts, DEFAULT_CPU_TOTAL). */
 export type CpuTotal = "auto" | "os" | "profiler";
 
@@ -66,6 +72,8 @@ export interface ServiceConfig {
   pprof?: string;
   warmupSeconds: number;
   rounds: number;
+  /** How `ab` runs a round's two sides (Pairing). */
+  pairing: Pairing;
   profiles: Kind[];
   load: BuiltinLoad | CommandLoad;
   /** Sampling settings; each runtime reads its own. */

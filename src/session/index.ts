@@ -1,6 +1,7 @@
 /** The session: boot, readiness, warm-up, load + capture window per round, stop, profile set. */
 export { type RoundOptions, type RoundResult, checkKinds, runRound } from "./round.js";
 export { type ScheduledRound, runRounds } from "./pipeline.js";
+export { withOwnPorts } from "./ports.js";
 export {
   type RunServiceOptions,
   SERVICE_LOG,

@@ -55,6 +55,7 @@ export function startBuiltinLoad(
   const latencies: number[] = [];
   const started = performance.now();
   let instance: autocannon.Instance | undefined;
+  let timer: NodeJS.Timeout | undefined;
   const done = new Promise<LoadFigures>((resolve, reject) => {
     instance = autocannon(
       {
@@ -63,9 +64,12 @@ export function startBuiltinLoad(
         headers: load.headers,
         ...(load.body === undefined ? {} : { body: load.body }),
         connections: load.connections,
-        ...("amount" in limit ? { amount: limit.amount } : { duration: limit.seconds }),
+        // Our timer ends a timed load: autocannon's own counts whole seconds on a
+        // ticker, which now and then ran a 4 s window for 5 s; its duration stays as a backstop.
+        ...("amount" in limit ? { amount: limit.amount } : { duration: limit.seconds + 1 }),
       },
       (err, result) => {
+        if (timer) clearTimeout(timer);
         if (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
           return;
@@ -95,10 +99,12 @@ export function startBuiltinLoad(
     instance.on("response", (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
     });
+    if ("seconds" in limit) timer = setTimeout(() => instance?.stop(), limit.seconds * 1000);
   });
   return {
     done,
     stop() {
+      if (timer) clearTimeout(timer);
       instance?.stop();
     },
   };

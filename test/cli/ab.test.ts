@@ -55,7 +55,7 @@ describe("ab: planning", () => {
 });
 
 describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
-  it("runs interleaved paired rounds from two checkouts, writes both profile sets, and compares them file by file", async () => {
+  it("runs paired rounds, each round's sides at the same time, from two checkouts, writes both profile sets, and compares them file by file", async () => {
     const port = await freePort();
     const dir = join(work, "aa");
     mkdirSync(dir);
@@ -107,8 +107,18 @@ services:
     // An A/A comparison that fails is a false positive, whose rate is a sampled
     // figure (npm run eval measures it); here only the exit code must agree with it.
     expect([0, 1], r.stderr).toContain(r.exitCode);
-    const orders = [...r.stderr.matchAll(/round (\d)\/3: (base|head) then (base|head)/g)];
-    expect(orders.map((m) => m[1])).toEqual(["1", "2", "3"]);
+    const rounds = [...r.stderr.matchAll(/round (\d)\/3: base and head\n/g)];
+    expect(rounds.map((m) => m[1])).toEqual(["1", "2", "3"]);
+    expect(r.stderr).toMatch(new RegExp(`the head on port \\d+ for ${port}\\n`));
+    // A round's windows open once both sides are up: neither captures before the other has started.
+    const lines = r.stderr.split("\n");
+    for (const round of [1, 2, 3]) {
+      const at = (side: string, what: string) =>
+        lines.findIndex((l) => l.includes(`${side}: orders r${round}: ${what}`));
+      const bothStarted = Math.max(at("base", "started"), at("head", "started"));
+      for (const side of ["base", "head"])
+        expect(at(side, "capturing"), `${side} r${round}`).toBeGreaterThan(bothStarted);
+    }
     for (const side of ["base", "head"]) {
       expect(readdirSync(join(out, side, "orders")).sort()).toEqual([
         "manifest.json",
@@ -212,6 +222,7 @@ services:
     ready: http://127.0.0.1:${port}/healthz
     warmup: 0s
     rounds: 2
+    pairing: sequential
     profiles: [cpu]
     load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
 `,
@@ -247,5 +258,61 @@ services:
       ) as { rounds: { round: number }[] };
       expect(manifest.rounds.map((x) => x.round)).toEqual([1]);
     }
+  });
+
+  it("stops the base when the head it runs with fails, and says why in one line, exit 2", async () => {
+    const port = await freePort();
+    const dir = join(work, "together-fails");
+    mkdirSync(dir);
+    const fixture = fixtureDir("node");
+    const head = join(dir, "head-checkout");
+    cpSync(fixture, head, { recursive: true });
+    writeFileSync(join(head, "server.mjs"), "console.error('no config'); process.exit(3);\n");
+    const config = join(dir, "flamegate.yml");
+    writeFileSync(
+      config,
+      `version: 1
+services:
+  orders:
+    runtime: node
+    cwd: .
+    start: node server.mjs
+    env: { PORT: "${port}" }
+    ready: http://127.0.0.1:${port}/healthz
+    warmup: 0s
+    rounds: 2
+    profiles: [cpu]
+    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
+`,
+    );
+    const out = join(dir, "out");
+    const r = await execa(
+      "node",
+      [
+        "--import",
+        "tsx",
+        CLI,
+        "ab",
+        "--base-dir",
+        fixture,
+        "--head-dir",
+        head,
+        "--config",
+        config,
+        "--out",
+        out,
+      ],
+      { reject: false, cwd: packageRoot() },
+    );
+    expect(r.exitCode, r.stderr).toBe(2);
+    const errors = r.stderr
+      .split("\n")
+      .filter((l) => /^flamegate ab: (?!base: |head: |orders: )/.test(l));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/service 'orders' exited before it was ready \(exit code 3\)/);
+    expect(r.stderr).not.toContain("round 2/2");
+    const pids = [...r.stderr.matchAll(/started \(pid (\d+)\)/g)].map((m) => Number(m[1]));
+    expect(pids.length).toBe(2);
+    for (const pid of pids) expect(groupMembers(pid), `process group ${pid}`).toEqual([]);
   });
 });

@@ -148,3 +148,22 @@ describe("the CPU profiler and the CPU total", () => {
     );
   });
 });
+
+describe("pairing", () => {
+  const pairing = (v: unknown) => {
+    try {
+      return parse({ svc: { ...service, ...(v === undefined ? {} : { pairing: v }) } }).services[0]!
+        .pairing;
+    } catch (err) {
+      return (err as Error).message;
+    }
+  };
+
+  it("runs ab's sides at the same time unless pairing is sequential, and refuses other values", () => {
+    expect(pairing(undefined)).toBe("simultaneous");
+    expect(pairing("sequential")).toBe("sequential");
+    expect(pairing("parallel")).toMatch(
+      /^flamegate\.yml: 'services\.svc\.pairing' must be simultaneous or sequential, but got 'parallel'$/,
+    );
+  });
+});
