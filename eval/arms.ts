@@ -38,9 +38,9 @@ import {
   buildService,
   type ScheduledRound,
   runRounds,
+  withOwnPorts,
 } from "../src/session/index.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
-import { withOwnPorts } from "../src/session/ports.js";
 import { median as describedMedian } from "../src/compare/stats/describe.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import { ISSUE_VARIANTS } from "./gate-levers.js";
