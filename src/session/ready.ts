@@ -1,3 +1,5 @@
+import { randomInt } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect, createServer } from "node:net";
@@ -77,16 +79,53 @@ export async function waitReady(
   }
 }
 
-/** A TCP port that was free on 127.0.0.1 a moment ago (the OS picks it). */
-export function freePort(): Promise<number> {
+/**
+ * A TCP port that was free on 127.0.0.1 a moment ago, for a service to listen
+ * on. Drawn below the kernel's ephemeral range, where client sockets (the
+ * load's connections, readiness probes) take their local ports: a port from
+ * that range can be taken by one of them, or answer a probe by connecting to
+ * itself, before the service binds it. The OS picks one when none is free there.
+ */
+export async function freePort(): Promise<number> {
+  const low = ephemeralLow();
+  const from = Math.min(10_000, low - 1_000);
+  for (let tries = 0; tries < 20; tries++) {
+    const port = from + randomInt(low - from);
+    if (await bindable(port)) return port;
+  }
+  return listenOn(0);
+}
+
+/** The first port of the kernel's ephemeral range (Linux's default where it cannot be read). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(
+      readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s/)[0],
+    );
+    if (Number.isInteger(low) && low > 2_000) return low;
+  } catch {
+    // Not Linux, or no /proc: the default below.
+  }
+  return 32_768;
+}
+
+async function bindable(port: number): Promise<boolean> {
+  return listenOn(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Listens on 127.0.0.1:port a moment and returns the port it got. */
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const got = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(got));
     });
   });
 }

@@ -31,6 +31,38 @@ function service(cwd: string): ServiceConfig {
   return parseConfig(doc, "/repo/flamegate.yml", "/repo").services[0]!;
 }
 
+/** The config of the Node fixture as `orders` on `port`, 1 s windows, no warm-up. */
+function ordersConfig(
+  port: number,
+  o: { rounds: number; profiles: string; start?: string; pairing?: string },
+): string {
+  return `version: 1
+services:
+  orders:
+    runtime: node
+    cwd: .
+    start: ${o.start ?? "node server.mjs"}
+    env: { PORT: "${port}" }
+    ready: http://127.0.0.1:${port}/healthz
+    warmup: 0s
+    rounds: ${o.rounds}${o.pairing ? `\n    pairing: ${o.pairing}` : ""}
+    profiles: [${o.profiles}]
+    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
+`;
+}
+
+/** flamegate ab from the sources, as a user runs it. */
+function ab(baseDir: string, headDir: string, config: string, out: string, ...more: string[]) {
+  return execa(
+    "node",
+    ["--import", "tsx", CLI, "ab", "--base-dir", baseDir, "--head-dir", headDir].concat(
+      ["--config", config, "--out", out],
+      more,
+    ),
+    { reject: false, cwd: packageRoot() },
+  );
+}
+
 describe("ab: planning", () => {
   it("draws each round's order from the coin", () => {
     const coins = [true, false, false, true];
@@ -60,22 +92,7 @@ describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
     const dir = join(work, "aa");
     mkdirSync(dir);
     const config = join(dir, "flamegate.yml");
-    writeFileSync(
-      config,
-      `version: 1
-services:
-  orders:
-    runtime: node
-    cwd: .
-    start: node server.mjs
-    env: { PORT: "${port}" }
-    ready: http://127.0.0.1:${port}/healthz
-    warmup: 0s
-    rounds: 3
-    profiles: [cpu, alloc]
-    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
-`,
-    );
+    writeFileSync(config, ordersConfig(port, { rounds: 3, profiles: "cpu, alloc" }));
     const out = join(dir, "out");
     // --json elsewhere; the markdown and HTML reports default into --out.
     const json = join(dir, "report.json");
@@ -84,26 +101,7 @@ services:
     // The base runs from another copy of the same code, as a merge-base worktree does.
     const baseCheckout = join(dir, "base-checkout");
     cpSync(fixture, baseCheckout, { recursive: true });
-    const r = await execa(
-      "node",
-      [
-        "--import",
-        "tsx",
-        CLI,
-        "ab",
-        "--base-dir",
-        baseCheckout,
-        "--head-dir",
-        fixture,
-        "--config",
-        config,
-        "--out",
-        out,
-        "--json",
-        json,
-      ],
-      { reject: false, cwd: packageRoot() },
-    );
+    const r = await ab(baseCheckout, fixture, config, out, "--json", json);
     // An A/A comparison that fails is a false positive, whose rate is a sampled
     // figure (npm run eval measures it); here only the exit code must agree with it.
     expect([0, 1], r.stderr).toContain(r.exitCode);
@@ -212,41 +210,16 @@ services:
     const config = join(dir, "flamegate.yml");
     writeFileSync(
       config,
-      `version: 1
-services:
-  orders:
-    runtime: node
-    cwd: .
-    start: ${JSON.stringify(start)}
-    env: { PORT: "${port}" }
-    ready: http://127.0.0.1:${port}/healthz
-    warmup: 0s
-    rounds: 2
-    pairing: sequential
-    profiles: [cpu]
-    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
-`,
+      ordersConfig(port, {
+        rounds: 2,
+        profiles: "cpu",
+        start: JSON.stringify(start),
+        pairing: "sequential",
+      }),
     );
     const out = join(dir, "out");
     const fixture = fixtureDir("node");
-    const r = await execa(
-      "node",
-      [
-        "--import",
-        "tsx",
-        CLI,
-        "ab",
-        "--base-dir",
-        fixture,
-        "--head-dir",
-        fixture,
-        "--config",
-        config,
-        "--out",
-        out,
-      ],
-      { reject: false, cwd: packageRoot() },
-    );
+    const r = await ab(fixture, fixture, config, out);
     expect(r.exitCode, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/exited before it was ready \(exit code 3\)/);
     expect(r.stderr).toContain(
@@ -269,41 +242,9 @@ services:
     cpSync(fixture, head, { recursive: true });
     writeFileSync(join(head, "server.mjs"), "console.error('no config'); process.exit(3);\n");
     const config = join(dir, "flamegate.yml");
-    writeFileSync(
-      config,
-      `version: 1
-services:
-  orders:
-    runtime: node
-    cwd: .
-    start: node server.mjs
-    env: { PORT: "${port}" }
-    ready: http://127.0.0.1:${port}/healthz
-    warmup: 0s
-    rounds: 2
-    profiles: [cpu]
-    load: { url: "http://127.0.0.1:${port}/work", connections: 2, duration: 1s }
-`,
-    );
+    writeFileSync(config, ordersConfig(port, { rounds: 2, profiles: "cpu" }));
     const out = join(dir, "out");
-    const r = await execa(
-      "node",
-      [
-        "--import",
-        "tsx",
-        CLI,
-        "ab",
-        "--base-dir",
-        fixture,
-        "--head-dir",
-        head,
-        "--config",
-        config,
-        "--out",
-        out,
-      ],
-      { reject: false, cwd: packageRoot() },
-    );
+    const r = await ab(fixture, head, config, out);
     expect(r.exitCode, r.stderr).toBe(2);
     const errors = r.stderr
       .split("\n")
