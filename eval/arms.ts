@@ -188,8 +188,11 @@ export function sideDir(dir: string, side: string | string[], scratch: string): 
 export interface ArmsOptions {
   runtime: Runtime;
   runs: number;
-  /** The duet design (captureDuets): each pair's sides run at once, against back to back. */
-  duets?: boolean;
+  /**
+   * A duet design (captureDuets): "compare", each pair's sides at once against back
+   * to back; "aa", four A/A pairs side by side.
+   */
+  duets?: DuetDesign;
   keep: string;
   record?: string;
   log: (line: string) => void;
@@ -295,33 +298,59 @@ const DUET_PAIRINGS: Pairing[] = (["s", "q"] as const).flatMap((m) =>
     head: `${m}-${d.duo}-b`,
   })),
 );
-/** Marks a run captured by captureDuets. */
+/** Four A/A duos side by side: simultaneous pairing's false alarms, four a run. */
+const DUET_AA_PAIRINGS: Pairing[] = [1, 2, 3, 4].map((k) => ({
+  cell: "A/A",
+  setup: DUET_MODES.s,
+  base: `s-aa${k}-a`,
+  head: `s-aa${k}-b`,
+}));
+export const DUET_DESIGNS = { compare: DUET_PAIRINGS, aa: DUET_AA_PAIRINGS };
+export type DuetDesign = keyof typeof DUET_DESIGNS;
+/** Marks a run captured by captureDuets; holds its pairings (empty: DUET_PAIRINGS). */
 const DUETS = "duets";
 
-async function captureDuets(runtime: Runtime, dir: string, log: (l: string) => void) {
+/** The pairings of a duet run, or undefined for another design. */
+function duetPairings(dir: string): Pairing[] | undefined {
+  const file = join(dir, DUETS);
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, "utf8");
+  return text.trim() === "" ? DUET_PAIRINGS : (JSON.parse(text) as Pairing[]);
+}
+
+async function captureDuets(
+  runtime: Runtime,
+  dir: string,
+  log: (l: string) => void,
+  design: DuetDesign,
+) {
+  const pairings = DUET_DESIGNS[design];
   const fixture = (await loadFixtureConfig(runtime)).services[0];
   if (!fixture) throw new Error(`the ${runtime} fixture config names no service`);
   const cwd = fixtureDir(runtime);
   const envOf = Object.fromEntries(armsOf(runtime).map((a) => [a.name.replace(/-\d$/, ""), a.env]));
   const arms = await Promise.all(
-    DUET_PAIRINGS.flatMap((p) => [p.base as string, p.head as string]).map(async (name) => {
-      const [mode, duo, side] = name.split("-") as [string, string, string];
-      const head = DUOS.find((d) => d.duo === duo)!.head;
-      let service: ServiceConfig = {
-        ...fixture,
-        rounds: DEFAULT_BUDGET.rounds,
-        warmupSeconds: DEFAULT_BUDGET.warmupSeconds,
-        load: { ...fixture.load, durationSeconds: DEFAULT_BUDGET.durationSeconds },
-        env: { ...fixture.env, ...(side === "b" ? envOf[head] : {}) },
-      };
-      if (mode === "s" && side === "b") service = (await withOwnPorts(service)).service;
-      const out = join(dir, name, service.name);
-      mkdirSync(out, { recursive: true });
-      writeFileSync(join(out, SERVICE_LOG), "");
-      return { name, mode, duo, side, service, out };
-    }),
+    pairings
+      .flatMap((p) => [p.base as string, p.head as string])
+      .map(async (name) => {
+        const [mode, duo, side] = name.split("-") as [string, string, string];
+        const head = DUOS.find((d) => d.duo === duo.replace(/\d+$/, ""))!.head;
+        let service: ServiceConfig = {
+          ...fixture,
+          rounds: DEFAULT_BUDGET.rounds,
+          warmupSeconds: DEFAULT_BUDGET.warmupSeconds,
+          load: { ...fixture.load, durationSeconds: DEFAULT_BUDGET.durationSeconds },
+          env: { ...fixture.env, ...(side === "b" ? envOf[head] : {}) },
+        };
+        if (mode === "s" && side === "b") service = (await withOwnPorts(service)).service;
+        const out = join(dir, name, service.name);
+        mkdirSync(out, { recursive: true });
+        writeFileSync(join(out, SERVICE_LOG), "");
+        return { name, mode, duo, side, service, out };
+      }),
   );
-  for (const f of [EXACT_STEPS, ADJACENT_HEADS, DUETS]) writeFileSync(join(dir, f), "");
+  for (const f of [EXACT_STEPS, ADJACENT_HEADS]) writeFileSync(join(dir, f), "");
+  writeFileSync(join(dir, DUETS), `${JSON.stringify(pairings)}\n`);
   writeFileSync(
     join(dir, "arms.json"),
     `${JSON.stringify(Object.fromEntries(arms.map((a) => [a.name, a.service.env])), null, 1)}\n`,
@@ -335,7 +364,7 @@ async function captureDuets(runtime: Runtime, dir: string, log: (l: string) => v
   });
   function* schedule(): Generator<ScheduledRound<string> | ScheduledRound<string>[]> {
     for (let round = 1; round <= DEFAULT_BUDGET.rounds; round++) {
-      const slots = shuffled(DUET_PAIRINGS).map((p) => ({
+      const slots = shuffled(pairings).map((p) => ({
         mode: p.setup!,
         sides: [arm(p.base as string), arm(p.head as string)],
       }));
@@ -466,6 +495,7 @@ export function judgeArms(
   run: string,
   aa: Report[] = [],
   aaPooled: Report[] = [],
+  aaDuets = new Map<string, Report[]>(),
 ): ArmRecord[] {
   // A run whose total arm grew the hot frame by another amount than armsOf's now is not a
   // +10 % total: its total pairings are left out.
@@ -474,8 +504,10 @@ export function judgeArms(
     ? (JSON.parse(readFileSync(recorded, "utf8")) as Record<string, Record<string, string>>)
     : undefined;
   const totalNow = armsOf(runtime).find((a) => a.name === "total10-1")!.env;
+  const duets = duetPairings(dir);
   const totalOk =
-    injected?.["total10-1"]?.FLAMEGATE_REGRESSION_PCT === totalNow.FLAMEGATE_REGRESSION_PCT;
+    injected?.[duets ? "s-tot-b" : "total10-1"]?.FLAMEGATE_REGRESSION_PCT ===
+    totalNow.FLAMEGATE_REGRESSION_PCT;
   const setup = setupOf(runtime, dir);
   const wholeStep = existsSync(join(dir, EXACT_STEPS)) ? undefined : WHOLE_STEP_HOT[runtime];
   // Before adjacent heads, a pair's sides ran up to eight arm-rounds (~100 s) apart.
@@ -487,12 +519,12 @@ export function judgeArms(
         ? loose
         : undefined;
   const secondsFile = join(dir, "capture-seconds");
-  const captureSeconds = existsSync(secondsFile)
-    ? Number(readFileSync(secondsFile, "utf8"))
-    : undefined;
+  // A duet run's capture holds both ways at once: no wall time of one ab (bench it apart).
+  const captureSeconds =
+    !duets && existsSync(secondsFile) ? Number(readFileSync(secondsFile, "utf8")) : undefined;
   const scratch = mkdtempSync(join(tmpdir(), "flamegate-arms-"));
-  const pairings = existsSync(join(dir, DUETS))
-    ? DUET_PAIRINGS.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds }))
+  const pairings = duets
+    ? duets.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds }))
     : [
         ...PAIRINGS.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds })),
         ...PAIRINGS_20.map((p) => ({ ...p, rounds: 2 * DEFAULT_BUDGET.rounds })),
@@ -509,8 +541,11 @@ export function judgeArms(
       const report = compareSets(readSide(base), readSide(head), DEFAULT_GATE, {
         paired: true,
       }).report;
-      // The noise file and the pooled calibration describe the default budget.
-      if (p.cell === "A/A") (p.rounds === DEFAULT_BUDGET.rounds ? aa : aaPooled).push(report);
+      // The noise file and the pooled calibration describe the default budget;
+      // a duet run's A/A comparisons are calibrated per way of pairing, apart.
+      if (p.cell === "A/A" && p.setup !== undefined)
+        aaDuets.set(p.setup, [...(aaDuets.get(p.setup) ?? []), report]);
+      else if (p.cell === "A/A") (p.rounds === DEFAULT_BUDGET.rounds ? aa : aaPooled).push(report);
       const old = compareSets(readSide(base), readSide(head), DEFAULT_GATE, {
         paired: true,
         variant: ISSUE_VARIANTS[0]!.variant,
@@ -558,7 +593,8 @@ export async function runArms(o: ArmsOptions): Promise<ArmRecord[]> {
     const dir = join(o.keep, run);
     const started = Date.now();
     o.log(`${run}: run ${i + 1}/${o.runs}`);
-    await (o.duets ? captureDuets : captureArms)(o.runtime, dir, o.log);
+    if (o.duets) await captureDuets(o.runtime, dir, o.log, o.duets);
+    else await captureArms(o.runtime, dir, o.log);
     const secs = (Date.now() - started) / 1000;
     writeFileSync(join(dir, "capture-seconds"), `${secs.toFixed(0)}\n`);
     const recs = judgeArms(o.runtime, dir, run);
@@ -586,6 +622,7 @@ export function rejudgeArms(
   const out: ArmRecord[] = [];
   const aa = new Map<Runtime, Report[]>();
   const aaPooled = new Map<Runtime, Report[]>();
+  const aaDuets = new Map<Runtime, Map<string, Report[]>>();
   const listOf = (m: Map<Runtime, Report[]>, runtime: Runtime) => {
     const list = m.get(runtime) ?? [];
     m.set(runtime, list);
@@ -601,6 +638,7 @@ export function rejudgeArms(
       run,
       listOf(aa, runtime),
       listOf(aaPooled, runtime),
+      aaDuets.get(runtime) ?? aaDuets.set(runtime, new Map()).get(runtime),
     );
     for (const r of recs) if (record) appendFileSync(record, `${JSON.stringify(r)}\n`);
     out.push(...recs);
@@ -620,6 +658,9 @@ export function rejudgeArms(
     );
     writeFileSync(armsNoiseFile(runtime), `${JSON.stringify(noise, null, 2)}\n`);
   }
+  for (const [runtime, bySetup] of aaDuets)
+    for (const [setup, reports] of bySetup)
+      calibration.push(calibrationLine(`${runtime}, duets, ${setup}`, reports));
   for (const [runtime, reports] of aaPooled)
     if (reports.length > 0)
       calibration.push(

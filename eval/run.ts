@@ -13,7 +13,14 @@ import {
   splitTable,
 } from "./gate-levers.js";
 import { rejudgeKept, runReal } from "./real.js";
-import { type ArmRecord, armsTable, rejudgeArms, runArms } from "./arms.js";
+import {
+  type ArmRecord,
+  DUET_DESIGNS,
+  type DuetDesign,
+  armsTable,
+  rejudgeArms,
+  runArms,
+} from "./arms.js";
 
 /**
  * npm run eval [-- --scale F --seed N --noise FILE]: the offline evaluation of the gate
@@ -41,8 +48,9 @@ import { type ArmRecord, armsTable, rejudgeArms, runArms } from "./arms.js";
  * npm run eval -- --arms [--runtime go|node|python] [--pairs N] --keep DIR [--record FILE]:
  * N runs of eight interleaved arms of the fixture at the default budget (A/A and the
  * issue-19 regressions, eval/arms.ts), every arm kept under DIR and every comparison
- * appended to FILE; with --duets, the duet design instead (each pair's sides at the same
- * time against back to back, eval/arms.ts captureDuets). npm run eval -- --arms-table FILE…: their table;
+ * appended to FILE; with --duets compare|aa, a duet design instead (compare: each pair's
+ * sides at the same time against back to back; aa: four A/A pairs side by side;
+ * eval/arms.ts captureDuets). npm run eval -- --arms-table FILE…: their table;
  * npm run eval -- --rejudge-arms DIR [--record FILE]: every kept run judged again.
  *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
@@ -66,7 +74,7 @@ const { values, positionals } = parseArgs({
     keep: { type: "string" },
     rejudge: { type: "string" },
     arms: { type: "boolean", default: false },
-    duets: { type: "boolean", default: false },
+    duets: { type: "string" },
     "arms-table": { type: "string" },
     "rejudge-arms": { type: "string" },
     lever: { type: "string" },
@@ -90,17 +98,18 @@ if (values.arms) {
   if (
     !(RUNTIMES as readonly string[]).includes(runtime) ||
     !(Number.isInteger(runs) && runs > 0) ||
+    (values.duets !== undefined && !Object.keys(DUET_DESIGNS).includes(values.duets)) ||
     values.keep === undefined
   ) {
     process.stderr.write(
-      "eval: --arms needs --keep DIR, --runtime node, go or python and --pairs a whole number > 0\n",
+      "eval: --arms needs --keep DIR, --runtime node, go or python, --pairs a whole number > 0, and --duets (if given) compare or aa\n",
     );
     process.exit(2);
   }
   const recs = await runArms({
     runtime: runtime as Runtime,
     runs,
-    duets: values.duets,
+    ...(values.duets === undefined ? {} : { duets: values.duets as DuetDesign }),
     keep: values.keep,
     ...(values.record === undefined ? {} : { record: values.record }),
     log: (line) => process.stderr.write(`eval: ${line}\n`),
