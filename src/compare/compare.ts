@@ -230,6 +230,11 @@ function compareKind(job: KindJob): KindOutcome {
     {
       base: side(base, totals.base),
       head: side(head, totals.head),
+      ...(series.paired &&
+      baseService.pairing !== null &&
+      baseService.pairing === headService.pairing
+        ? { pairing: baseService.pairing }
+        : {}),
       load:
         known(base) && known(head)
           ? { base: loadFigures(base), head: loadFigures(head) }

@@ -76,7 +76,7 @@ function zeros(n: number): number[] {
 export function assembleComparison(
   series: KindSeries,
   judgement: Judgement,
-  extra: Pick<Comparison, "base" | "head" | "load"> & { notes: string[] },
+  extra: Pick<Comparison, "base" | "head" | "load" | "pairing"> & { notes: string[] },
   topFrames = TOP_FRAMES,
 ): Comparison {
   const totalBase = sum(series.totals.base);
@@ -102,6 +102,7 @@ export function assembleComparison(
     sampleType: series.sampleType,
     unitOfWork: series.unitOfWork,
     speedCorrected: !(judgement.notes ?? []).some((n) => n.code === "no-size-factors"),
+    ...(extra.pairing ? { pairing: extra.pairing } : {}),
     base: extra.base,
     head: extra.head,
     total: totalInWords(judgement.total),

@@ -3,6 +3,7 @@ import { basename } from "node:path";
 import { FlamegateError } from "../errors.js";
 import { ReadBudget } from "../import/limits.js";
 import type { Kind } from "../model/kinds.js";
+import type { Pairing } from "../config.js";
 import { readProfileSets } from "../model/profile-set-read.js";
 import { type LoadedProfile, guessViewKind, loadProfileFile, typeName } from "./load.js";
 
@@ -33,6 +34,8 @@ export interface SideService {
   unitOfWork: "request" | "second" | "profile";
   /** Runner fingerprint id; null for lone files. */
   runnerId: string | null;
+  /** How `ab` ran the rounds' two sides, from the set's config; null when it does not say. */
+  pairing: Pairing | null;
   /** What to name in messages: the set's folder or the file. */
   where: string;
   rounds: SideRound[];
@@ -75,6 +78,7 @@ export function readSide(path: string, budget: ReadBudget = new ReadBudget()): C
       runtime: m.runtime,
       unitOfWork: m.unitOfWork,
       runnerId: m.runner?.id ?? null,
+      pairing: m.config?.pairing ?? null,
       where: set.dir,
       rounds: m.rounds.map((r, i) => ({
         requests: r.requests,
@@ -120,6 +124,7 @@ function readLoneFile(path: string, budget: ReadBudget): CompareSide {
         runtime: "unknown",
         unitOfWork: "profile",
         runnerId: null,
+        pairing: null,
         where: basename(path),
         rounds: [
           {

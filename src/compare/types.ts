@@ -97,6 +97,11 @@ export interface Comparison {
   unitOfWork?: "request" | "second" | "profile";
   /** Frames' perWork values are corrected for machine speed (size factors); the total's never are. */
   speedCorrected?: boolean;
+  /**
+   * Paired comparisons (`ab`): whether each round's two sides ran at the same time or one
+   * after the other, when both sets say the same.
+   */
+  pairing?: "simultaneous" | "sequential";
   base: SideSummary;
   head: SideSummary;
   total: TotalResult;

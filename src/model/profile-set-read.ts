@@ -2,6 +2,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { z } from "zod";
 import { FlamegateError } from "../errors.js";
+import { PAIRINGS } from "../config/defaults.js";
 import { type Kind, isKind } from "./kinds.js";
 import { PROFILE_SET_SCHEMA, readManifestFile } from "./profile-set.js";
 
@@ -66,6 +67,12 @@ const ManifestSchema = z.object({
     .loose()
     .optional(),
   unitOfWork: z.enum(["request", "second"]),
+  /** Of the service's config only what compare reads; a value it does not know is left out. */
+  config: z
+    .object({ pairing: z.enum(PAIRINGS).optional().catch(undefined) })
+    .loose()
+    .optional()
+    .catch(undefined),
   rounds: z.array(RoundSchema).min(1).max(1000),
   labels: z.record(z.string(), z.string()).optional(),
 });

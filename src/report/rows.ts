@@ -126,7 +126,8 @@ export function totalChange(c: Comparison, t: TotalResult = c.total): ShownChang
 
 /**
  * The budget a comparison spent, per side: "10 rounds × 4.0 s vs 10 rounds × 4.0 s"
- * (rounds × mean capture window), or "3 rounds vs 3 rounds" when the windows are unknown.
+ * (rounds × mean capture window), or "3 rounds vs 3 rounds" when the windows are unknown,
+ * and how paired rounds ran (", side by side").
  */
 export function budgetWords(c: Comparison): string {
   const side = (s: Comparison["base"]) => {
@@ -135,5 +136,11 @@ export function budgetWords(c: Comparison): string {
       ? `${rounds} × ${(s.windowSeconds / s.rounds).toFixed(1)} s`
       : rounds;
   };
-  return `${side(c.base)} vs ${side(c.head)}`;
+  const paired =
+    c.pairing === "simultaneous"
+      ? ", side by side"
+      : c.pairing === "sequential"
+        ? ", paired one after the other"
+        : "";
+  return `${side(c.base)} vs ${side(c.head)}${paired}`;
 }

@@ -130,6 +130,8 @@ describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
       ]);
     }
     expect(readFileSync(html, "utf8")).toMatch(/^<!doctype html>/i);
+    // The summary says how the pairs ran.
+    expect(r.stdout).toMatch(/ vs 3 rounds × 1\.\d s, side by side\): /);
     expect(readFileSync(join(out, "report.md"), "utf8")).toContain("orders");
     expect(r.stdout).toContain(`flamegate ab: wrote ${json}, ${join(out, "report.md")}, ${html}`);
     const report = JSON.parse(readFileSync(json, "utf8")) as Report;
@@ -150,6 +152,7 @@ describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
       expect(c.frames.some((f) => f.file.includes("base-checkout"))).toBe(false);
       expect(c.base.rounds).toBe(3);
       expect(c.head.rounds).toBe(3);
+      expect(c.pairing).toBe("simultaneous");
       // Paired on one machine: the CPU total is gated, no other-runner note.
       expect(c.total.note).toBeUndefined();
       expect(c.noise?.totalSigma).toEqual(expect.any(Number));
