@@ -3,8 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-64TZB4VC.js";
-import "./chunk-OXUGUMN2.js";
+} from "./chunk-3DLXHFFL.js";
 import {
   require_abs,
   require_actualApply,
@@ -33,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-NSHXN4PR.js";
+} from "./chunk-BHH6LXUE.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -50,7 +49,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-OQZGWTY3.js";
+} from "./chunk-RVDGCZLI.js";
 import {
   ConfigReader,
   ReadBudget,
@@ -59,7 +58,7 @@ import {
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-K2WKMCY7.js";
+} from "./chunk-6ZDHVPTH.js";
 import {
   DEFAULT_GATE,
   FlamegateError,
@@ -69,7 +68,7 @@ import {
   __require,
   __toESM,
   errorMessage
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -6,13 +6,12 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-64TZB4VC.js";
-import "./chunk-OXUGUMN2.js";
-import "./chunk-NSHXN4PR.js";
+} from "./chunk-3DLXHFFL.js";
+import "./chunk-BHH6LXUE.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-OQZGWTY3.js";
-import "./chunk-K2WKMCY7.js";
-import "./chunk-PBW5ETMY.js";
+import "./chunk-RVDGCZLI.js";
+import "./chunk-6ZDHVPTH.js";
+import "./chunk-7JRNZNAI.js";
 export {
   abCommand,
   abReportPaths,

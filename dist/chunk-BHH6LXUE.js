@@ -14,7 +14,7 @@ import {
   toNumber,
   v8Frame,
   writeProfileSet
-} from "./chunk-K2WKMCY7.js";
+} from "./chunk-6ZDHVPTH.js";
 import {
   FlamegateError,
   __commonJS,
@@ -24,7 +24,7 @@ import {
   __toCommonJS,
   __toESM,
   errorMessage
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // node_modules/isexe/windows.js
 var require_windows = __commonJS({
@@ -22966,7 +22966,7 @@ var require_multipart = __commonJS({
   "node_modules/autocannon/lib/multipart.js"(exports2, module2) {
     "use strict";
     var { resolve, basename } = __require("path");
-    var { readFileSync: readFileSync9 } = __require("fs");
+    var { readFileSync: readFileSync10 } = __require("fs");
     var FormData = require_form_data();
     function getFormData(string) {
       try {
@@ -22974,7 +22974,7 @@ var require_multipart = __commonJS({
       } catch (error) {
         try {
           const path6 = resolve(string);
-          const data = readFileSync9(path6, "utf8");
+          const data = readFileSync10(path6, "utf8");
           return JSON.parse(data);
         } catch (error2) {
           throw new Error("Invalid JSON or file where to get form data");
@@ -22993,7 +22993,7 @@ var require_multipart = __commonJS({
               throw new Error(`Missing key 'path' in form object for key '${key}'`);
             }
             const opts = obj[key] && obj[key].options;
-            const buffer = readFileSync9(path6);
+            const buffer = readFileSync10(path6);
             form.append(key, buffer, Object.assign({}, {
               filename: basename(path6)
             }, opts));
@@ -38945,6 +38945,7 @@ function startBuiltinLoad(load2, limit) {
   const latencies = [];
   const started = performance.now();
   let instance;
+  let timer;
   const done = new Promise((resolve, reject) => {
     instance = (0, import_autocannon.default)(
       {
@@ -38953,9 +38954,15 @@ function startBuiltinLoad(load2, limit) {
         headers: load2.headers,
         ...load2.body === void 0 ? {} : { body: load2.body },
         connections: load2.connections,
-        ..."amount" in limit ? { amount: limit.amount } : { duration: limit.seconds }
+        // Our timer ends a timed load. autocannon acts on a stop (its own duration's
+        // too) at its next sampling tick, 1 s by default, which now and then ran a 4 s
+        // window for 5 s; at 50 ms ticks a window ends within 50 ms of its time. Its
+        // duration stays as a backstop.
+        sampleInt: 50,
+        ..."amount" in limit ? { amount: limit.amount } : { duration: limit.seconds + 1 }
       },
       (err, result) => {
+        if (timer) clearTimeout(timer);
         if (err) {
           reject(err instanceof Error ? err : new Error(String(err)));
           return;
@@ -38981,10 +38988,12 @@ function startBuiltinLoad(load2, limit) {
     instance.on("response", (_client, _status, _bytes, responseTime) => {
       latencies.push(responseTime);
     });
+    if ("seconds" in limit) timer = setTimeout(() => instance?.stop(), limit.seconds * 1e3);
   });
   return {
     done,
     stop() {
+      if (timer) clearTimeout(timer);
       instance?.stop();
     }
   };
@@ -39084,6 +39093,8 @@ function describeFigures(kinds, figures2, seconds, windows) {
 }
 
 // src/session/ready.ts
+import { randomInt } from "node:crypto";
+import { readFileSync as readFileSync9 } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as connect2, createServer } from "node:net";
@@ -39134,15 +39145,40 @@ async function waitReady(url, timeoutSeconds, exited) {
     await sleep(PROBE_INTERVAL_MS);
   }
 }
-function freePort() {
+async function freePort() {
+  const low = ephemeralLow();
+  const from = Math.min(1e4, low - 1e3);
+  for (let tries = 0; tries < 20; tries++) {
+    const port = from + randomInt(low - from);
+    if (await bindable(port)) return port;
+  }
+  return listenOn(0);
+}
+function ephemeralLow() {
+  try {
+    const low = Number(
+      readFileSync9("/proc/sys/net/ipv4/ip_local_port_range", "utf8").split(/\s/)[0]
+    );
+    if (Number.isInteger(low) && low > 2e3) return low;
+  } catch {
+  }
+  return 32768;
+}
+async function bindable(port) {
+  return listenOn(port).then(
+    () => true,
+    () => false
+  );
+}
+function listenOn(port) {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
+    server.listen(port, "127.0.0.1", () => {
       const address = server.address();
-      const port = typeof address === "object" && address ? address.port : 0;
-      server.close(() => resolve(port));
+      const got = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(got));
     });
   });
 }
@@ -39229,6 +39265,39 @@ async function watched(service, proc, when, work, stopWork) {
   return first.value;
 }
 
+// src/session/rendezvous.ts
+var Rendezvous = class {
+  constructor(parties) {
+    this.parties = parties;
+  }
+  waiting = [];
+  abandoned;
+  /** Resolves once every party has arrived; rejects when one has given up. */
+  arrive() {
+    if (this.abandoned) return Promise.reject(this.abandoned);
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ resolve, reject });
+      if (this.waiting.length < this.parties) return;
+      const all = this.waiting;
+      this.waiting = [];
+      for (const w of all) w.resolve();
+    });
+  }
+  /** A party failed: those waiting, and those still to come, stop with a PartnerFailed. */
+  abandon(cause) {
+    const reason = this.abandoned ??= new PartnerFailed(cause);
+    const all = this.waiting;
+    this.waiting = [];
+    for (const w of all) w.reject(reason);
+  }
+};
+var PartnerFailed = class extends Error {
+  constructor(cause) {
+    super("the round it runs with failed");
+    this.cause = cause;
+  }
+};
+
 // src/session/round.ts
 var SETTLE_MS = 200;
 function checkKinds(service, driver) {
@@ -39244,6 +39313,31 @@ async function startRound(service, opts) {
   pending.result.catch(() => void 0);
   return pending;
 }
+async function startTogether(group) {
+  let retried;
+  for (; ; ) {
+    const meet = new Rendezvous(group.length);
+    const settled = await Promise.allSettled(
+      group.map(({ service, opts: opts2 }) => runRoundOnce(service, { ...opts2, together: meet }))
+    );
+    const started = settled.flatMap((s) => s.status === "fulfilled" ? [s.value] : []);
+    for (const p of started) p.result.catch(() => void 0);
+    const failures = settled.flatMap(
+      (s) => s.status === "rejected" && !(s.reason instanceof PartnerFailed) ? [s.reason] : []
+    );
+    if (failures.length === 0) {
+      const note = retried;
+      return note === void 0 ? started : started.map((p) => withNote2(p, note));
+    }
+    await Promise.allSettled(started.map((p) => p.result));
+    const transient = failures.every((e) => e instanceof TransientCaptureError);
+    if (!transient || retried !== void 0) throw failures[0];
+    const first = failures[0];
+    const { opts } = group[0];
+    opts.log(`round ${opts.round}: ${first.message}; running the round's sides again (once)`);
+    retried = `round ${opts.round} was run a second time because a capture of it failed: ${first.message}`;
+  }
+}
 async function runRoundRetried(service, opts) {
   try {
     return await runRoundOnce(service, opts);
@@ -39251,14 +39345,19 @@ async function runRoundRetried(service, opts) {
     if (!(err instanceof TransientCaptureError)) throw err;
     opts.log(`${service.name} r${opts.round}: ${err.message}; running the round again (once)`);
     const again = await runRoundOnce(service, opts);
-    const note = `round ${opts.round} was run a second time because its first capture failed: ${err.message}`;
-    return {
-      result: again.result.then((r) => {
-        const notes = [...r.notes, note];
-        return { ...r, notes, record: { ...r.record, notes } };
-      })
-    };
+    return withNote2(
+      again,
+      `round ${opts.round} was run a second time because its first capture failed: ${err.message}`
+    );
   }
+}
+function withNote2(pending, note) {
+  return {
+    result: pending.result.then((r) => {
+      const notes = [...r.notes, note];
+      return { ...r, notes, record: { ...r.record, notes } };
+    })
+  };
 }
 async function runRoundOnce(service, opts) {
   const driver = driverFor(service.runtime);
@@ -39299,6 +39398,7 @@ async function runRoundOnce(service, opts) {
     }
     live = { ...await captureWindows(r, proc), runtimeVersion };
   } catch (err) {
+    opts.together?.abandon(err);
     if (proc) await stopService(r, proc);
     removeWorkDir();
     throw err;
@@ -39402,6 +39502,7 @@ async function runWindow(r, proc, kinds, windowsInRound) {
   const cap = separate ? driver.separateWindowSeconds : void 0;
   const seconds = Math.min(service.load.durationSeconds ?? 0, cap ?? Infinity);
   await Promise.resolve(opts.windowAfter).catch(() => void 0);
+  await opts.together?.arrive();
   const window2 = r.profile ? await driver.startWindow(r.ctx, proc.pid, seconds, kinds) : void 0;
   opts.log(
     r.profile ? `${tag}: capturing ${kinds.join(", ")} under load` : `${tag}: load without profiling`
@@ -39461,9 +39562,17 @@ var RoundPipeline = class {
    * round's conversions failed: no more rounds after a failure.
    */
   async run(service, opts) {
+    return (await this.runTogether([{ service, opts }]))[0];
+  }
+  /** Rounds at the same time, their windows opened together (startTogether); one alone is a plain round. */
+  async runTogether(group) {
     if (this.failure) throw this.failure.error;
-    const pending = await startRound(service, { ...opts, windowAfter: this.previous });
-    this.previous = pending.result.then(
+    const after = group.map(({ service, opts }) => ({
+      service,
+      opts: { ...opts, windowAfter: this.previous }
+    }));
+    const pending = after.length === 1 ? [await startRound(after[0].service, after[0].opts)] : await startTogether(after);
+    this.previous = Promise.all(pending.map((p) => p.result)).then(
       () => void 0,
       (error) => {
         this.failure ??= { error };
@@ -39481,9 +39590,14 @@ async function runRounds(schedule, keep) {
   const pipeline = new RoundPipeline();
   const pending = /* @__PURE__ */ new Map();
   try {
-    for (const { key, service, options } of schedule) {
-      const { result } = await pipeline.run(service, options);
-      pending.set(key, [...pending.get(key) ?? [], result]);
+    for (const step of schedule) {
+      const group = Array.isArray(step) ? step : [step];
+      const started = await pipeline.runTogether(
+        group.map(({ service, options }) => ({ service, opts: options }))
+      );
+      group.forEach(
+        ({ key }, i2) => pending.set(key, [...pending.get(key) ?? [], started[i2].result])
+      );
     }
     const results = /* @__PURE__ */ new Map();
     for (const [key, rounds] of pending) results.set(key, await Promise.all(rounds));
@@ -39496,6 +39610,43 @@ async function runRounds(schedule, keep) {
     }
     throw err;
   }
+}
+
+// src/session/ports.ts
+async function withOwnPorts(service) {
+  const moved = /* @__PURE__ */ new Map();
+  for (const port of configPorts(service)) if (!moved.has(port)) moved.set(port, await freePort());
+  const swap = (text) => {
+    let out = text;
+    for (const [from, to] of moved)
+      out = out.replace(new RegExp(`(?<!\\d)${from}(?!\\d)`, "g"), String(to));
+    return out;
+  };
+  const swapAll = (m) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, swap(v)]));
+  const load2 = service.load;
+  return {
+    moved,
+    service: {
+      ...service,
+      env: swapAll(service.env),
+      start: swap(service.start),
+      ready: swap(service.ready),
+      ...service.pprof === void 0 ? {} : { pprof: swap(service.pprof) },
+      load: load2.type === "builtin" ? { ...load2, url: swap(load2.url), headers: swapAll(load2.headers) } : { ...load2, command: swap(load2.command) }
+    }
+  };
+}
+function configPorts(service) {
+  const urls = [
+    service.ready,
+    service.pprof,
+    service.load.type === "builtin" ? service.load.url : void 0
+  ];
+  return urls.flatMap((u2) => {
+    if (u2 === void 0) return [];
+    const port = new URL(u2).port;
+    return port === "" ? [] : [Number(port)];
+  });
 }
 
 // src/session/run.ts
@@ -39652,6 +39803,7 @@ export {
   require_shams2,
   freePort,
   runRounds,
+  withOwnPorts,
   runnerFingerprint,
   SERVICE_LOG,
   buildService,

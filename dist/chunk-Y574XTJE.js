@@ -1,22 +1,20 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
-  needsStacks,
-  writeReportFiles
-} from "./chunk-OXUGUMN2.js";
-import {
   compareSets,
+  needsStacks,
   readSide,
-  renderSummary
-} from "./chunk-OQZGWTY3.js";
+  renderSummary,
+  writeReportFiles
+} from "./chunk-RVDGCZLI.js";
 import {
   ReadBudget,
   loadConfig
-} from "./chunk-K2WKMCY7.js";
+} from "./chunk-6ZDHVPTH.js";
 import {
   DEFAULT_GATE,
   FlamegateError
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // src/cli/compare.ts
 async function compareCommand(values) {

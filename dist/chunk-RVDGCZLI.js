@@ -27,13 +27,14 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-K2WKMCY7.js";
+} from "./chunk-6ZDHVPTH.js";
 import {
   FALLBACK_PRIOR_DF,
   FlamegateError,
   MAX_PRIOR_DF,
+  PAIRINGS,
   ProfileFormatError
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // src/report/json.ts
 function renderJson(report) {
@@ -672,7 +673,8 @@ function budgetWords(c) {
     const rounds = `${s.rounds} round${s.rounds === 1 ? "" : "s"}`;
     return typeof s.windowSeconds === "number" && s.rounds > 0 ? `${rounds} \xD7 ${(s.windowSeconds / s.rounds).toFixed(1)} s` : rounds;
   };
-  return `${side(c.base)} vs ${side(c.head)}`;
+  const paired = c.pairing === "simultaneous" ? ", side by side" : c.pairing === "sequential" ? ", paired one after the other" : "";
+  return `${side(c.base)} vs ${side(c.head)}${paired}`;
 }
 
 // src/report/flame/page-script.ts
@@ -2359,6 +2361,7 @@ function assembleComparison(series, judgement, extra, topFrames = TOP_FRAMES) {
     sampleType: series.sampleType,
     unitOfWork: series.unitOfWork,
     speedCorrected: !(judgement.notes ?? []).some((n) => n.code === "no-size-factors"),
+    ...extra.pairing ? { pairing: extra.pairing } : {},
     base: extra.base,
     head: extra.head,
     total: totalInWords(judgement.total),
@@ -3945,6 +3948,7 @@ function compareKind(job) {
     {
       base: side(base, totals.base),
       head: side(head, totals.head),
+      ...series.paired && baseService.pairing !== null && baseService.pairing === headService.pairing ? { pairing: baseService.pairing } : {},
       load: known(base) && known(head) ? { base: loadFigures(base), head: loadFigures(head) } : void 0,
       notes
     },
@@ -4069,6 +4073,8 @@ var ManifestSchema = external_exports.object({
   created: external_exports.string().max(100).optional(),
   runner: external_exports.object({ id: external_exports.string().max(200) }).loose().optional(),
   unitOfWork: external_exports.enum(["request", "second"]),
+  /** Of the service's config only what compare reads; a value it does not know is left out. */
+  config: external_exports.object({ pairing: external_exports.enum(PAIRINGS).optional().catch(void 0) }).loose().optional().catch(void 0),
   rounds: external_exports.array(RoundSchema).min(1).max(1e3),
   labels: external_exports.record(external_exports.string(), external_exports.string()).optional()
 });
@@ -4167,6 +4173,7 @@ function readSide(path, budget = new ReadBudget()) {
       runtime: m.runtime,
       unitOfWork: m.unitOfWork,
       runnerId: m.runner?.id ?? null,
+      pairing: m.config?.pairing ?? null,
       where: set.dir,
       rounds: m.rounds.map((r, i) => ({
         requests: r.requests,
@@ -4209,6 +4216,7 @@ function readLoneFile(path, budget) {
         runtime: "unknown",
         unitOfWork: "profile",
         runnerId: null,
+        pairing: null,
         where: basename(path),
         rounds: [
           {
@@ -4266,6 +4274,38 @@ function renderSummary(report, options = {}) {
 `;
 }
 
+// src/cli/report-files.ts
+import { writeFile } from "node:fs/promises";
+function needsStacks(paths) {
+  return paths.markdown !== void 0 || paths.html !== void 0 || paths.svg !== void 0;
+}
+function safeName(s) {
+  return s.replace(/[^A-Za-z0-9._-]/g, "_").replace(/^\.+/, "_");
+}
+async function writeReportFiles(report, stacks, paths, title) {
+  const files = [];
+  if (paths.json !== void 0) files.push([paths.json, () => renderJson(report)]);
+  if (paths.markdown !== void 0) files.push([paths.markdown, () => markdownFor(report, stacks)]);
+  if (paths.html !== void 0) files.push([paths.html, () => htmlFor(report, stacks, title)]);
+  if (paths.svg !== void 0) {
+    const stem = paths.svg.replace(/\.svg$/i, "");
+    for (const f of flameSvgsFor(report, stacks)) {
+      const path = f.headline ? paths.svg : `${stem}.${safeName(f.service)}.${f.kind}.svg`;
+      files.push([path, () => f.svg]);
+    }
+  }
+  for (const [path, render] of files) {
+    try {
+      await writeFile(path, render());
+    } catch (err) {
+      throw new FlamegateError(
+        `${path}: cannot write the report (${err.code ?? String(err)}); check that the folder exists and is writable`
+      );
+    }
+  }
+  return files.map(([path]) => path);
+}
+
 export {
   readProfileSetDir,
   worstFirst,
@@ -4284,5 +4324,7 @@ export {
   htmlFor,
   compareSets,
   readSide,
-  renderSummary
+  renderSummary,
+  needsStacks,
+  writeReportFiles
 };

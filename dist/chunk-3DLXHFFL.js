@@ -1,28 +1,27 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
-  needsStacks,
-  writeReportFiles
-} from "./chunk-OXUGUMN2.js";
-import {
   SERVICE_LOG,
   assembleProfileSet,
   buildService,
-  runRounds
-} from "./chunk-NSHXN4PR.js";
+  runRounds,
+  withOwnPorts
+} from "./chunk-BHH6LXUE.js";
 import {
   compareSets,
+  needsStacks,
   readSide,
-  renderSummary
-} from "./chunk-OQZGWTY3.js";
+  renderSummary,
+  writeReportFiles
+} from "./chunk-RVDGCZLI.js";
 import {
   ReadBudget,
   loadConfig,
   writeProfileSet
-} from "./chunk-K2WKMCY7.js";
+} from "./chunk-6ZDHVPTH.js";
 import {
   FlamegateError
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // src/cli/ab.ts
 import { randomInt } from "node:crypto";
@@ -94,7 +93,8 @@ function directory(flag, path) {
 }
 async function runAbService(sides, outDir, log, coin = () => randomInt(2) === 1) {
   const name = sides.base.service.name;
-  const rounds = sides.base.service.rounds;
+  const { rounds, pairing } = sides.base.service;
+  const simultaneous = pairing === "simultaneous";
   const dirs = {
     base: join(outDir, "base", name),
     head: join(outDir, "head", name)
@@ -123,21 +123,37 @@ async function runAbService(sides, outDir, log, coin = () => randomInt(2) === 1)
       writeProfileSet(dirs[side], set);
     }
   };
+  const services = {
+    base: sides.base.service,
+    head: sides.head.service
+  };
+  if (simultaneous) {
+    const own = await withOwnPorts(sides.head.service);
+    services.head = own.service;
+    const moved = [...own.moved].map(([from, to]) => `${to} for ${from}`).join(", ");
+    log(
+      `${name}: base and head run at the same time in each round (pairing: simultaneous)${moved ? `; the head on port ${moved}` : ""}`
+    );
+  }
+  const scheduled = (side, round) => ({
+    key: side,
+    service: services[side],
+    options: {
+      round,
+      cwd: sides[side].cwd,
+      logFile: logs[side],
+      // The round logs its own notes through this.
+      log: (l) => log(`${side}: ${l}`)
+    }
+  });
   function* schedule() {
     for (const plan of planRounds(rounds, coin)) {
-      log(`${name}: round ${plan.round}/${rounds}: ${plan.order.join(" then ")}`);
-      for (const side of plan.order)
-        yield {
-          key: side,
-          service: sides[side].service,
-          options: {
-            round: plan.round,
-            cwd: sides[side].cwd,
-            logFile: logs[side],
-            // The round logs its own notes through this.
-            log: (l) => log(`${side}: ${l}`)
-          }
-        };
+      log(
+        `${name}: round ${plan.round}/${rounds}: ${simultaneous ? "base and head" : plan.order.join(" then ")}`
+      );
+      const both = plan.order.map((side) => scheduled(side, plan.round));
+      if (simultaneous) yield both;
+      else yield* both;
     }
   }
   const bySide = (m) => ({

@@ -11,12 +11,14 @@ import {
   DEFAULT_GATE_STATISTICS,
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_NODE_INLINING,
+  DEFAULT_PAIRING,
   DEFAULT_PROFILES,
   DEFAULT_PYTHON_THREADS,
   DEFAULT_READY_TIMEOUT_SECONDS,
   DEFAULT_SAMPLING,
   FlamegateError,
   NODE_INLININGS,
+  PAIRINGS,
   PERF_RUNTIMES,
   PYTHON_THREADS,
   ProfileFormatError,
@@ -24,7 +26,7 @@ import {
   __export,
   __require,
   __toESM
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -28386,6 +28388,7 @@ var ServiceSchema = mapping({
   pprof: url2("http").nullish(),
   warmup: seconds(600).default(DEFAULT_BUDGET.warmupSeconds),
   rounds: whole(1, 100).default(DEFAULT_BUDGET.rounds),
+  pairing: external_exports.enum(PAIRINGS, { error: "simultaneous or sequential" }).default(DEFAULT_PAIRING),
   profiles: external_exports.array(
     external_exports.custom((p) => typeof p === "string" && isKind(p), { error: KINDS2 }),
     {
@@ -28437,6 +28440,7 @@ function toService(name, s, baseDir) {
     ...runtime === "go" && s.pprof !== void 0 && s.pprof !== null ? { pprof: s.pprof } : {},
     warmupSeconds: s.warmup,
     rounds: s.rounds,
+    pairing: s.pairing,
     profiles: s.profiles,
     load: s.load,
     sampling: {

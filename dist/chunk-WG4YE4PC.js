@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
-  SERVICE_LOG,
-  assembleProfileSet,
-  freePort,
-  runRounds
-} from "./chunk-NSHXN4PR.js";
+  runAbService
+} from "./chunk-3DLXHFFL.js";
+import {
+  freePort
+} from "./chunk-BHH6LXUE.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,18 +17,17 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-OQZGWTY3.js";
+} from "./chunk-RVDGCZLI.js";
 import {
   ReadBudget,
   parseConfig,
-  require_dist,
-  writeProfileSet
-} from "./chunk-K2WKMCY7.js";
+  require_dist
+} from "./chunk-6ZDHVPTH.js";
 import {
   DEMO_BUDGET,
   FlamegateError,
   __toESM
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // src/cli/demo.ts
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
@@ -74,47 +73,26 @@ async function demoCommand(values) {
     FLAMEGATE_REGRESSION: "both",
     FLAMEGATE_REGRESSION_PCT: String(DEMO_BUDGET.regressionPct)
   };
-  const sides = [
-    { name: "base", service: fixture, dir: join2(out, "base") },
-    {
-      name: "head",
-      service: { ...fixture, env: { ...fixture.env, ...regression } },
-      dir: join2(out, "head")
-    }
-  ];
-  for (const side of sides) {
-    rmSync(side.dir, { recursive: true, force: true });
-    mkdirSync(join2(side.dir, fixture.name), { recursive: true });
-    writeFileSync(join2(side.dir, fixture.name, SERVICE_LOG), "");
-  }
   const started = performance.now();
   log(
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`
   );
-  const schedule = Array.from({ length: fixture.rounds }, (_, i) => i + 1).flatMap(
-    (round) => (round % 2 === 1 ? sides : [...sides].reverse()).map((side) => ({
-      key: side.name,
-      service: side.service,
-      options: {
-        round,
-        logFile: join2(side.dir, fixture.name, SERVICE_LOG),
-        log: (line) => log(`${side.name}: ${line}`)
-      }
-    }))
+  for (const side of ["base", "head"]) rmSync(join2(out, side), { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  const head = { ...fixture, env: { ...fixture.env, ...regression } };
+  await runAbService(
+    {
+      base: { service: fixture, cwd: fixtureDir("node") },
+      head: { service: head, cwd: fixtureDir("node") }
+    },
+    out,
+    log
   );
-  const results = await runRounds(schedule);
-  for (const side of sides) {
-    const set = assembleProfileSet(side.service, results.get(side.name) ?? [], {
-      cwd: fixtureDir("node"),
-      ref: side.name,
-      serviceLog: SERVICE_LOG
-    });
-    writeProfileSet(join2(side.dir, fixture.name), set);
-  }
+  const sides = [join2(out, "base"), join2(out, "head")];
   const budget = new ReadBudget();
   const { report, stacks, warnings } = compareSets(
-    readSide(sides[0].dir, budget),
-    readSide(sides[1].dir, budget),
+    readSide(sides[0], budget),
+    readSide(sides[1], budget),
     config.gate,
     { stacks: true, paired: true }
   );
@@ -132,7 +110,7 @@ async function demoCommand(values) {
   process.stdout.write(renderSummary(report, { stacks }));
   process.stdout.write(
     `
-flamegate demo: ${((performance.now() - started) / 1e3).toFixed(0)} s; wrote ${sides.map((s) => `${s.dir}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}
+flamegate demo: ${((performance.now() - started) / 1e3).toFixed(0)} s; wrote ${sides.map((s) => `${s}/`).join(", ")} and ${files.map(([n]) => n).join(", ")} to ${out}
 `
   );
   return report.verdict === "fail" ? 1 : 0;

@@ -2,15 +2,15 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-NSHXN4PR.js";
+} from "./chunk-BHH6LXUE.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-K2WKMCY7.js";
+} from "./chunk-6ZDHVPTH.js";
 import {
   FlamegateError
-} from "./chunk-PBW5ETMY.js";
+} from "./chunk-7JRNZNAI.js";
 
 // src/cli/run.ts
 import { resolve } from "node:path";

@@ -77,6 +77,8 @@ var DEFAULT_SAMPLING = {
 var CPU_PROFILERS = ["auto", "perf", "runtime"];
 var PERF_RUNTIMES = ["go", "node"];
 var DEFAULT_CPU_PROFILER = "auto";
+var PAIRINGS = ["simultaneous", "sequential"];
+var DEFAULT_PAIRING = "simultaneous";
 var NODE_INLININGS = ["on", "off"];
 var DEFAULT_NODE_INLINING = "off";
 var PYTHON_THREADS = ["active", "gil"];
@@ -122,6 +124,8 @@ export {
   CPU_PROFILERS,
   PERF_RUNTIMES,
   DEFAULT_CPU_PROFILER,
+  PAIRINGS,
+  DEFAULT_PAIRING,
   NODE_INLININGS,
   DEFAULT_NODE_INLINING,
   PYTHON_THREADS,
