@@ -519,9 +519,11 @@ export function judgeArms(
         ? loose
         : undefined;
   const secondsFile = join(dir, "capture-seconds");
-  // A duet run's capture holds both ways at once: no wall time of one ab (bench it apart).
+  // A duet run that compares both ways holds both at once: no wall time of one ab. An aa
+  // run is four simultaneous ab runs (four pairs × the default rounds), as 8 arms are.
+  const oneWay = duets === undefined || duets.every((p) => p.setup === DUET_MODES.s);
   const captureSeconds =
-    !duets && existsSync(secondsFile) ? Number(readFileSync(secondsFile, "utf8")) : undefined;
+    oneWay && existsSync(secondsFile) ? Number(readFileSync(secondsFile, "utf8")) : undefined;
   const scratch = mkdtempSync(join(tmpdir(), "flamegate-arms-"));
   const pairings = duets
     ? duets.map((p) => ({ ...p, rounds: DEFAULT_BUDGET.rounds }))
