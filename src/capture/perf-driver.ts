@@ -30,8 +30,27 @@ const withoutCpu = (ctx: CaptureContext): CaptureContext => ({
   service: { ...ctx.service, profiles: ctx.service.profiles.filter((k) => k !== "cpu") },
 });
 
+/** The V8 perf maps of a round's service processes, tracked so far (by round context). */
+const trackedMaps = new WeakMap<CaptureContext, Set<string>>();
+
+/**
+ * Tracks (trackTempDir) the perf map of every process in the service's group:
+ * V8 writes /tmp/perf-<pid>.map from the process's start. Returns all the
+ * round's maps so far.
+ */
+function trackMaps(ctx: CaptureContext, pid: number): string[] {
+  const maps = trackedMaps.get(ctx) ?? new Set<string>();
+  trackedMaps.set(ctx, maps);
+  for (const p of groupMembers(pid)) {
+    const m = `/tmp/perf-${p}.map`;
+    if (!maps.has(m)) trackTempDir(m);
+    maps.add(m);
+  }
+  return [...maps];
+}
+
 export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriver {
-  // prepare() and startWindow() of one round get the same context object.
+  // prepare(), ready() and startWindow() of one round get the same context object.
   const decisions = new WeakMap<CaptureContext, Decision>();
 
   // sampling.cpu-profiler (config/defaults.ts): perf must record; auto falls back with a note.
@@ -66,6 +85,10 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
         },
       };
     },
+    ready(ctx, pid) {
+      inner.ready?.(ctx, pid);
+      if (runtime === "node" && decisions.get(ctx)?.perf) trackMaps(ctx, pid);
+    },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles): Promise<CaptureWindow> {
       const d = decisions.get(ctx) ?? {};
       if (!d.perf || !kinds.includes("cpu")) {
@@ -75,7 +98,7 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       const hz = ctx.service.sampling.cpuHz;
       const rest = kinds.filter((k) => k !== "cpu");
       // V8 names its map after the pid; read now, as the service may be gone when the window ends.
-      const mapped = runtime === "node" ? groupMembers(pid) : [];
+      const maps = runtime === "node" ? trackMaps(ctx, pid) : [];
       const recording = await startPerfRecord(
         d.perf.exe,
         pid,
@@ -86,9 +109,7 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
         rest.length > 0 ? await inner.startWindow(withoutCpu(ctx), pid, seconds, rest) : undefined;
       const perf = d.perf;
       const data = join(ctx.workDir, "cpu.perf.data");
-      const maps = mapped.map((p) => `/tmp/perf-${p}.map`);
       // perf script reads the maps after the service has stopped; gone at exit at the latest.
-      for (const m of maps) trackTempDir(m);
       const cleanUp = () => {
         rmSync(data, { force: true });
         for (const m of maps) {

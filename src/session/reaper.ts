@@ -138,6 +138,11 @@ export function trackedGroups(): number[] {
   return [...groups];
 }
 
+/** Temporary paths currently tracked (for tests and diagnostics). */
+export function trackedTempPaths(): string[] {
+  return [...tempDirs];
+}
+
 export function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);

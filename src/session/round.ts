@@ -230,6 +230,7 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
       throw new FlamegateError(portInUseMessage(service, port));
     proc = startService(r, prepared);
     await untilReady(r, proc);
+    if (r.profile) driver.ready?.(ctx, proc.pid);
     const runtimeVersion = await driver.version(ctx);
     if (service.warmupSeconds > 0) {
       opts.log(`${r.tag}: warming up for ${service.warmupSeconds} s`);

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -6,7 +6,7 @@ import { probePerf } from "../../src/capture/perf.js";
 import type { Runtime } from "../../src/config.js";
 import { buildService, runRound } from "../../src/session/index.js";
 import { loadFixtureConfig } from "../../src/session/fixtures.js";
-import { trackedGroups } from "../../src/session/reaper.js";
+import { trackedGroups, trackedTempPaths, untrackTempDir } from "../../src/session/reaper.js";
 import { cumByFunction } from "./go-python-service.js";
 
 /**
@@ -20,7 +20,11 @@ beforeAll(async () => {
   perfOk = (await probePerf()).ok;
 });
 
-async function perfRound(runtime: Runtime, cwd?: string) {
+async function perfRound(
+  runtime: Runtime,
+  cwd?: string,
+  log: (l: string) => void = () => undefined,
+) {
   const loaded = (await loadFixtureConfig(runtime)).services[0]!;
   const fixture = cwd ? { ...loaded, cwd } : loaded;
   if (fixture.load.type !== "builtin") throw new Error("the fixture's load must be built in");
@@ -31,7 +35,7 @@ async function perfRound(runtime: Runtime, cwd?: string) {
     load: { ...fixture.load, durationSeconds: 2 },
   };
   await buildService(service, service.cwd, () => undefined);
-  return runRound(service, { round: 1, log: () => undefined });
+  return runRound(service, { round: 1, log });
 }
 
 describe("perf as the CPU profiler", () => {
@@ -61,6 +65,34 @@ describe("perf as the CPU profiler", () => {
     expect(trackedGroups()).toEqual([]);
     // --perf-basic-prof makes V8 open isolate-0x…-<pid>-v8.log in the working directory.
     expect(readdirSync(cwd)).toEqual(["server.mjs"]);
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("tracks a Node service's perf map from its readiness, so a round that fails in its warm-up leaves none", async (t) => {
+    if (!perfOk) t.skip();
+    const cwd = mkdtempSync(join(tmpdir(), "flamegate-node-perf-"));
+    // Ready, then gone at the warm-up's first request.
+    writeFileSync(
+      join(cwd, "server.mjs"),
+      `import { createServer } from "node:http";
+createServer((req, res) => (req.url === "/healthz" ? res.end("ok") : process.exit(4))).listen(Number(process.env.PORT), "127.0.0.1");
+`,
+    );
+    const lines: string[] = [];
+    await expect(perfRound("node", cwd, (l) => lines.push(l))).rejects.toThrow(
+      /exited during the warm-up/,
+    );
+    // The group's node process (under the start command's shell) wrote it.
+    const maps = trackedTempPaths().filter((p) => /^\/tmp\/perf-\d+\.map$/.test(p));
+    expect(
+      maps.filter((m) => existsSync(m)),
+      lines.join("\n"),
+    ).toHaveLength(1);
+    // Removed when flamegate exits (or by the watchdog after a SIGKILL): here by hand.
+    for (const m of maps) {
+      rmSync(m, { force: true });
+      untrackTempDir(m);
+    }
     rmSync(cwd, { recursive: true, force: true });
   });
 });
