@@ -478,7 +478,8 @@ const WHOLE_STEP_HOT: Partial<Record<Runtime, string>> = { go: "+9.4 %", node: "
 
 /** Node runs captured before sampling.node-inlining existed (or with it on) ran with V8's inlining. */
 function setupOf(runtime: Runtime, dir: string): string | undefined {
-  if (runtime !== "node") return undefined;
+  // Duet runs name their arms otherwise; they ran with today's sampling.
+  if (runtime !== "node" || !existsSync(join(dir, "base-1"))) return undefined;
   const set = readdirSync(join(dir, "base-1"))[0];
   const manifest = set === undefined ? undefined : join(dir, "base-1", set, "manifest.json");
   if (!manifest || !existsSync(manifest)) return undefined;
