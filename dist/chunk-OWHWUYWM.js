@@ -38643,6 +38643,17 @@ var withoutCpu = (ctx) => ({
   ...ctx,
   service: { ...ctx.service, profiles: ctx.service.profiles.filter((k) => k !== "cpu") }
 });
+var trackedMaps = /* @__PURE__ */ new WeakMap();
+function trackMaps(ctx, pid) {
+  const maps = trackedMaps.get(ctx) ?? /* @__PURE__ */ new Set();
+  trackedMaps.set(ctx, maps);
+  for (const p of groupMembers(pid)) {
+    const m = `/tmp/perf-${p}.map`;
+    if (!maps.has(m)) trackTempDir(m);
+    maps.add(m);
+  }
+  return [...maps];
+}
 function withPerfCpu(inner, runtime) {
   const decisions = /* @__PURE__ */ new WeakMap();
   async function decide(ctx) {
@@ -38675,6 +38686,10 @@ function withPerfCpu(inner, runtime) {
         }
       };
     },
+    ready(ctx, pid) {
+      inner.ready?.(ctx, pid);
+      if (runtime === "node" && decisions.get(ctx)?.perf) trackMaps(ctx, pid);
+    },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles) {
       const d = decisions.get(ctx) ?? {};
       if (!d.perf || !kinds.includes("cpu")) {
@@ -38683,7 +38698,7 @@ function withPerfCpu(inner, runtime) {
       }
       const hz = ctx.service.sampling.cpuHz;
       const rest = kinds.filter((k) => k !== "cpu");
-      const mapped = runtime === "node" ? groupMembers(pid) : [];
+      const maps = runtime === "node" ? trackMaps(ctx, pid) : [];
       const recording = await startPerfRecord(
         d.perf.exe,
         pid,
@@ -38693,8 +38708,6 @@ function withPerfCpu(inner, runtime) {
       const others = rest.length > 0 ? await inner.startWindow(withoutCpu(ctx), pid, seconds, rest) : void 0;
       const perf = d.perf;
       const data = join7(ctx.workDir, "cpu.perf.data");
-      const maps = mapped.map((p) => `/tmp/perf-${p}.map`);
-      for (const m of maps) trackTempDir(m);
       const cleanUp = () => {
         rmSync4(data, { force: true });
         for (const m of maps) {
@@ -39390,6 +39403,7 @@ async function runRoundOnce(service, opts) {
       throw new FlamegateError(portInUseMessage(service, port));
     proc = startService(r, prepared);
     await untilReady(r, proc);
+    if (r.profile) driver.ready?.(ctx, proc.pid);
     const runtimeVersion = await driver.version(ctx);
     if (service.warmupSeconds > 0) {
       opts.log(`${r.tag}: warming up for ${service.warmupSeconds} s`);

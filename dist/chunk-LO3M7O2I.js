@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-3DLXHFFL.js";
+} from "./chunk-IZQNEHHD.js";
 import {
   freePort
-} from "./chunk-BHH6LXUE.js";
+} from "./chunk-OWHWUYWM.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-3DLXHFFL.js";
-import "./chunk-BHH6LXUE.js";
+} from "./chunk-IZQNEHHD.js";
+import "./chunk-OWHWUYWM.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-RVDGCZLI.js";
 import "./chunk-6ZDHVPTH.js";

@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-BHH6LXUE.js";
+} from "./chunk-OWHWUYWM.js";
 import {
   compareSets,
   needsStacks,
