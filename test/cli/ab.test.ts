@@ -180,29 +180,27 @@ describe("flamegate ab (real CLI, the Node fixture on both sides)", () => {
   });
 
   it("names a missing directory in one line, exit 2", async () => {
-    const r = await execa(
-      "node",
-      [
-        "--import",
-        "tsx",
-        CLI,
-        "ab",
-        "--base-dir",
-        join(work, "nope"),
-        "--head-dir",
-        work,
-        "--config",
-        "x.yml",
-        "--out",
-        work,
-      ],
-      { reject: false, cwd: packageRoot() },
-    );
+    const r = await ab(join(work, "nope"), work, "x.yml", work);
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim()).toBe(
       `flamegate ab: --base-dir '${join(work, "nope")}' is not a directory`,
     );
   });
+  it("refuses simultaneous pairing when the config names no port to move the head to, exit 2", async () => {
+    const dir = join(work, "no-port");
+    mkdirSync(dir);
+    const config = join(dir, "flamegate.yml");
+    writeFileSync(
+      config,
+      ordersConfig(0, { rounds: 2, profiles: "cpu" }).replaceAll("127.0.0.1:0", "localhost"),
+    );
+    const r = await ab(fixtureDir("node"), fixtureDir("node"), config, join(dir, "out"));
+    expect(r.exitCode, r.stderr).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      "flamegate ab: services.orders: pairing is simultaneous, which runs the head beside the base on ports of its own, but ready, pprof and load.url name no port to move; write the port in them (http://127.0.0.1:8080/healthz) or set pairing: sequential",
+    );
+  });
+
   it("keeps the rounds both sides already have when a later round fails, exit 2", async () => {
     const port = await freePort();
     const dir = join(work, "partial");
