@@ -3517,7 +3517,7 @@ ${example(
       "  git worktree add ../base origin/main\n  flamegate ab --base-dir ../base --head-dir . --config flamegate.yml --out flamegate-ab"
     )}`
   ).action(async (opts) => {
-    exit(await (await import("./chunk-C3IJAHC6.js")).abCommand(opts));
+    exit(await (await import("./chunk-65HQQC3U.js")).abCommand(opts));
   });
 }
 function addDemo(program2, exit) {
@@ -3527,7 +3527,7 @@ function addDemo(program2, exit) {
     roundsOption,
     DEMO_BUDGET.rounds
   ).addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
-    exit(await (await import("./chunk-LO3M7O2I.js")).demoCommand(opts));
+    exit(await (await import("./chunk-RTEKE5UX.js")).demoCommand(opts));
   });
 }
 function buildProgram(exit) {

@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-IZQNEHHD.js";
+} from "./chunk-C7T2UMPG.js";
 import {
   require_abs,
   require_actualApply,

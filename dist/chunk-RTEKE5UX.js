@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-IZQNEHHD.js";
+} from "./chunk-C7T2UMPG.js";
 import {
   freePort
 } from "./chunk-OWHWUYWM.js";

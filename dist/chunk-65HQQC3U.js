@@ -6,7 +6,7 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-IZQNEHHD.js";
+} from "./chunk-C7T2UMPG.js";
 import "./chunk-OWHWUYWM.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-RVDGCZLI.js";

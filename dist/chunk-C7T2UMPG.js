@@ -129,6 +129,10 @@ async function runAbService(sides, outDir, log, coin = () => randomInt(2) === 1)
   };
   if (simultaneous) {
     const own = await withOwnPorts(sides.head.service);
+    if (own.moved.size === 0)
+      throw new FlamegateError(
+        `services.${name}: pairing is simultaneous, which runs the head beside the base on ports of its own, but ready, pprof and load.url name no port to move; write the port in them (http://127.0.0.1:8080/healthz) or set pairing: sequential`
+      );
     services.head = own.service;
     const moved = [...own.moved].map(([from, to]) => `${to} for ${from}`).join(", ");
     log(
