@@ -21,6 +21,8 @@ const PURE = [
   "capture/pyspy-read.test.ts",
   "capture/pyspy.test.ts",
   "session/error-rate.test.ts",
+  "session/ports.test.ts",
+  "session/rendezvous.test.ts",
   "session/windows.test.ts",
 ];
 const E2E = readdirSync(fileURLToPath(new URL("test", import.meta.url)), { recursive: true })
