@@ -80,12 +80,12 @@ export interface RuntimeDriver {
   /** Wraps the start command and environment before the service is spawned. */
   prepare(ctx: CaptureContext): Promise<PreparedStart>;
   /**
-   * Called once the service answers its ready check, with its process group's
-   * leader: files the service's processes write from their start (V8's perf
-   * maps) are tracked from here, so a round that fails before its window
-   * leaves none behind.
+   * Called as the service is spawned and again once it answers its ready
+   * check, with its process group's leader: files the service's processes
+   * write from their start (V8's perf maps) are tracked from here, so a round
+   * that fails before its window leaves none behind.
    */
-  ready?(ctx: CaptureContext, pid: number): void;
+  track?(ctx: CaptureContext, pid: number): void;
   /**
    * Starts the profilers for a window expected to last `seconds` (Go needs it
    * up front); `pid` is the service process (group leader). `kinds`: what this

@@ -50,7 +50,7 @@ function trackMaps(ctx: CaptureContext, pid: number): string[] {
 }
 
 export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriver {
-  // prepare(), ready() and startWindow() of one round get the same context object.
+  // prepare(), track() and startWindow() of one round get the same context object.
   const decisions = new WeakMap<CaptureContext, Decision>();
 
   // sampling.cpu-profiler (config/defaults.ts): perf must record; auto falls back with a note.
@@ -85,8 +85,8 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
         },
       };
     },
-    ready(ctx, pid) {
-      inner.ready?.(ctx, pid);
+    track(ctx, pid) {
+      inner.track?.(ctx, pid);
       if (runtime === "node" && decisions.get(ctx)?.perf) trackMaps(ctx, pid);
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles): Promise<CaptureWindow> {

@@ -229,8 +229,10 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
     if (Number.isFinite(port) && (await tcpOpen(host, port)))
       throw new FlamegateError(portInUseMessage(service, port));
     proc = startService(r, prepared);
+    if (r.profile) driver.track?.(ctx, proc.pid);
     await untilReady(r, proc);
-    if (r.profile) driver.ready?.(ctx, proc.pid);
+    // The group's other processes (a start script's node) exist by now.
+    if (r.profile) driver.track?.(ctx, proc.pid);
     const runtimeVersion = await driver.version(ctx);
     if (service.warmupSeconds > 0) {
       opts.log(`${r.tag}: warming up for ${service.warmupSeconds} s`);

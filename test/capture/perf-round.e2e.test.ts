@@ -68,7 +68,7 @@ describe("perf as the CPU profiler", () => {
     rmSync(cwd, { recursive: true, force: true });
   });
 
-  it("tracks a Node service's perf map from its readiness, so a round that fails in its warm-up leaves none", async (t) => {
+  it("tracks a Node service's perf map from its start, so a round that fails in its warm-up leaves none", async (t) => {
     if (!perfOk) t.skip();
     const cwd = mkdtempSync(join(tmpdir(), "flamegate-node-perf-"));
     // Ready, then gone at the warm-up's first request.
@@ -89,6 +89,20 @@ createServer((req, res) => (req.url === "/healthz" ? res.end("ok") : process.exi
       lines.join("\n"),
     ).toHaveLength(1);
     // Removed when flamegate exits (or by the watchdog after a SIGKILL): here by hand.
+    for (const m of maps) {
+      rmSync(m, { force: true });
+      untrackTempDir(m);
+    }
+    rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("tracks the perf map of a Node service that exits before it is ready", async (t) => {
+    if (!perfOk) t.skip();
+    const cwd = mkdtempSync(join(tmpdir(), "flamegate-node-perf-"));
+    writeFileSync(join(cwd, "server.mjs"), "setTimeout(() => process.exit(3), 500);\n");
+    await expect(perfRound("node", cwd)).rejects.toThrow(/exited before it was ready/);
+    const maps = trackedTempPaths().filter((p) => /^\/tmp\/perf-\d+\.map$/.test(p));
+    expect(maps.filter((m) => existsSync(m))).toHaveLength(1);
     for (const m of maps) {
       rmSync(m, { force: true });
       untrackTempDir(m);
