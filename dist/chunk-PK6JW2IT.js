@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-C7T2UMPG.js";
-import "./chunk-OWHWUYWM.js";
+} from "./chunk-YLLHNQEI.js";
+import "./chunk-K626IUDZ.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-RVDGCZLI.js";
 import "./chunk-6ZDHVPTH.js";

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-C7T2UMPG.js";
+} from "./chunk-YLLHNQEI.js";
 import {
   freePort
-} from "./chunk-OWHWUYWM.js";
+} from "./chunk-K626IUDZ.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

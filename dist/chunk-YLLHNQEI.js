@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-OWHWUYWM.js";
+} from "./chunk-K626IUDZ.js";
 import {
   compareSets,
   needsStacks,

@@ -38686,8 +38686,8 @@ function withPerfCpu(inner, runtime) {
         }
       };
     },
-    ready(ctx, pid) {
-      inner.ready?.(ctx, pid);
+    track(ctx, pid) {
+      inner.track?.(ctx, pid);
       if (runtime === "node" && decisions.get(ctx)?.perf) trackMaps(ctx, pid);
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles) {
@@ -39402,8 +39402,9 @@ async function runRoundOnce(service, opts) {
     if (Number.isFinite(port) && await tcpOpen(host, port))
       throw new FlamegateError(portInUseMessage(service, port));
     proc = startService(r, prepared);
+    if (r.profile) driver.track?.(ctx, proc.pid);
     await untilReady(r, proc);
-    if (r.profile) driver.ready?.(ctx, proc.pid);
+    if (r.profile) driver.track?.(ctx, proc.pid);
     const runtimeVersion = await driver.version(ctx);
     if (service.warmupSeconds > 0) {
       opts.log(`${r.tag}: warming up for ${service.warmupSeconds} s`);
