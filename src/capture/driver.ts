@@ -80,10 +80,10 @@ export interface RuntimeDriver {
   /** Wraps the start command and environment before the service is spawned. */
   prepare(ctx: CaptureContext): Promise<PreparedStart>;
   /**
-   * Called as the service is spawned and again once it answers its ready
-   * check, with its process group's leader: files the service's processes
-   * write from their start (V8's perf maps) are tracked from here, so a round
-   * that fails before its window leaves none behind.
+   * Called as the service is spawned, once it answers its ready check, and
+   * when its round fails, with its process group's leader: files the
+   * service's processes write from their start (V8's perf maps) are tracked
+   * from here, so a round that fails before its window leaves none behind.
    */
   track?(ctx: CaptureContext, pid: number): void;
   /**

@@ -54,6 +54,18 @@ function readAgent(ctx: CaptureContext): AgentInfo | undefined {
   return JSON.parse(readFileSync(file, "utf8")) as AgentInfo;
 }
 
+/**
+ * The pid of the service's process that runs the agent, once it has written
+ * agent.json (at its start): V8's perf map is named after it.
+ */
+export function agentPid(ctx: CaptureContext): number | undefined {
+  try {
+    return readAgent(ctx)?.pid;
+  } catch {
+    return undefined;
+  }
+}
+
 async function waitAgent(ctx: CaptureContext): Promise<AgentInfo> {
   const deadline = Date.now() + AGENT_WAIT_MS;
   for (;;) {

@@ -5,6 +5,7 @@ import { groupMembers, trackTempDir, untrackTempDir } from "../session/reaper.js
 import type { Profile } from "pprof-format";
 import type { CaptureContext, CaptureWindow, CapturedProfiles, RuntimeDriver } from "./driver.js";
 import { FlamegateError } from "../errors.js";
+import { agentPid } from "./node.js";
 import { probePerf, startPerfRecord } from "./perf.js";
 
 /**
@@ -41,7 +42,9 @@ const trackedMaps = new WeakMap<CaptureContext, Set<string>>();
 function trackMaps(ctx: CaptureContext, pid: number): string[] {
   const maps = trackedMaps.get(ctx) ?? new Set<string>();
   trackedMaps.set(ctx, maps);
-  for (const p of groupMembers(pid)) {
+  // The agent names its process as it starts: a start script's node may be gone before the group is read.
+  const agent = agentPid(ctx);
+  for (const p of new Set([...groupMembers(pid), ...(agent === undefined ? [] : [agent])])) {
     const m = `/tmp/perf-${p}.map`;
     if (!maps.has(m)) trackTempDir(m);
     maps.add(m);

@@ -243,6 +243,8 @@ async function runRoundOnce(service: ServiceConfig, opts: RoundOptions): Promise
   } catch (err) {
     // A round running with this one must not wait for a window that never opens.
     opts.together?.abandon(err);
+    // What the service's processes wrote from their start, also of those already gone.
+    if (proc && r.profile) driver.track?.(ctx, proc.pid);
     if (proc) await stopService(r, proc);
     removeWorkDir();
     throw err;
