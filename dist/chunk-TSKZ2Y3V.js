@@ -37306,6 +37306,13 @@ function readAgent(ctx) {
   if (!existsSync(file)) return void 0;
   return JSON.parse(readFileSync3(file, "utf8"));
 }
+function agentPid(ctx) {
+  try {
+    return readAgent(ctx)?.pid;
+  } catch {
+    return void 0;
+  }
+}
 async function waitAgent(ctx) {
   const deadline = Date.now() + AGENT_WAIT_MS;
   for (; ; ) {
@@ -38647,7 +38654,8 @@ var trackedMaps = /* @__PURE__ */ new WeakMap();
 function trackMaps(ctx, pid) {
   const maps = trackedMaps.get(ctx) ?? /* @__PURE__ */ new Set();
   trackedMaps.set(ctx, maps);
-  for (const p of groupMembers(pid)) {
+  const agent = agentPid(ctx);
+  for (const p of /* @__PURE__ */ new Set([...groupMembers(pid), ...agent === void 0 ? [] : [agent]])) {
     const m = `/tmp/perf-${p}.map`;
     if (!maps.has(m)) trackTempDir(m);
     maps.add(m);
@@ -39414,6 +39422,7 @@ async function runRoundOnce(service, opts) {
     live = { ...await captureWindows(r, proc), runtimeVersion };
   } catch (err) {
     opts.together?.abandon(err);
+    if (proc && r.profile) driver.track?.(ctx, proc.pid);
     if (proc) await stopService(r, proc);
     removeWorkDir();
     throw err;

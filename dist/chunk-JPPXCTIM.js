@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-YLLHNQEI.js";
+} from "./chunk-LFPADTBE.js";
 import {
   freePort
-} from "./chunk-K626IUDZ.js";
+} from "./chunk-TSKZ2Y3V.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

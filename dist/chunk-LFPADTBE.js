@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-K626IUDZ.js";
+} from "./chunk-TSKZ2Y3V.js";
 import {
   compareSets,
   needsStacks,

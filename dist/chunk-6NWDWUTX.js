@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-YLLHNQEI.js";
-import "./chunk-K626IUDZ.js";
+} from "./chunk-LFPADTBE.js";
+import "./chunk-TSKZ2Y3V.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-RVDGCZLI.js";
 import "./chunk-6ZDHVPTH.js";
