@@ -140,7 +140,7 @@ export async function runAbService(
     services.head = own.service;
     const moved = [...own.moved].map(([from, to]) => `${to} for ${from}`).join(", ");
     log(
-      `${name}: base and head run at the same time in each round (pairing: simultaneous)${moved ? `; the head on port ${moved}` : ""}`,
+      `${name}: base and head run at the same time in each round (pairing: simultaneous); the head on port ${moved}`,
     );
   }
   const scheduled = (side: Side, round: number): ScheduledRound<Side> => ({

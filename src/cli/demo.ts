@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { compareSets } from "../compare/compare.js";
 import { readSide } from "../compare/inputs.js";
@@ -52,8 +52,8 @@ export async function demoCommand(values: DemoOptions): Promise<number> {
   log(
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`,
   );
+  // runAbService creates both folders afresh; rounds of an earlier, longer run must not linger in them.
   for (const side of ["base", "head"]) rmSync(join(out, side), { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
   const head = { ...fixture, env: { ...fixture.env, ...regression } };
   await runAbService(
     {
