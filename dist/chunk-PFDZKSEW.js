@@ -39825,7 +39825,6 @@ export {
   require_hasown,
   require_get_intrinsic,
   require_shams2,
-  freePort,
   runRounds,
   withOwnPorts,
   runnerFingerprint,

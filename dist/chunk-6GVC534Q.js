@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-LFPADTBE.js";
-import "./chunk-TSKZ2Y3V.js";
+} from "./chunk-IETGJYCA.js";
+import "./chunk-PFDZKSEW.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-RVDGCZLI.js";
 import "./chunk-6ZDHVPTH.js";

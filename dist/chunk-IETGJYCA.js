@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-TSKZ2Y3V.js";
+} from "./chunk-PFDZKSEW.js";
 import {
   compareSets,
   needsStacks,
@@ -136,7 +136,7 @@ async function runAbService(sides, outDir, log, coin = () => randomInt(2) === 1)
     services.head = own.service;
     const moved = [...own.moved].map(([from, to]) => `${to} for ${from}`).join(", ");
     log(
-      `${name}: base and head run at the same time in each round (pairing: simultaneous)${moved ? `; the head on port ${moved}` : ""}`
+      `${name}: base and head run at the same time in each round (pairing: simultaneous); the head on port ${moved}`
     );
   }
   const scheduled = (side, round) => ({

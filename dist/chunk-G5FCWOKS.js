@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-LFPADTBE.js";
+} from "./chunk-IETGJYCA.js";
 import {
-  freePort
-} from "./chunk-TSKZ2Y3V.js";
+  withOwnPorts
+} from "./chunk-PFDZKSEW.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -30,7 +30,7 @@ import {
 } from "./chunk-7JRNZNAI.js";
 
 // src/cli/demo.ts
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join as join2, resolve } from "node:path";
 
 // src/session/fixtures.ts
@@ -47,12 +47,10 @@ async function loadFixtureConfig(runtime) {
     throw new FlamegateError(
       `${file}: the ${runtime} fixture service is missing from this flamegate package; reinstall it`
     );
-  let text = readFileSync(file, "utf8");
-  const ports = new Set([...text.matchAll(/127\.0\.0\.1:(\d{2,5})\b/g)].map((m) => m[1] ?? ""));
-  for (const port of ports) {
-    text = text.replace(new RegExp(`\\b${port}\\b`, "g"), String(await freePort()));
-  }
-  return parseConfig((0, import_yaml.parse)(text), file, dir);
+  const config = parseConfig((0, import_yaml.parse)(readFileSync(file, "utf8")), file, dir);
+  const services = [];
+  for (const service of config.services) services.push((await withOwnPorts(service)).service);
+  return { ...config, services };
 }
 
 // src/cli/demo.ts
@@ -78,7 +76,6 @@ async function demoCommand(values) {
     `base = ${fixture.start} in ${fixtureDir("node")}; head = the same with FLAMEGATE_REGRESSION=both (+${DEMO_BUDGET.regressionPct} % in checksum); ${fixture.rounds} rounds each, ${fixture.warmupSeconds} s warm-up, ${fixture.load.type === "builtin" ? `${fixture.load.durationSeconds} s` : "the load command"} captured`
   );
   for (const side of ["base", "head"]) rmSync(join2(out, side), { recursive: true, force: true });
-  mkdirSync(out, { recursive: true });
   const head = { ...fixture, env: { ...fixture.env, ...regression } };
   await runAbService(
     {
