@@ -1,4 +1,4 @@
-import { randomInt } from "node:crypto";
+import { shuffled } from "../src/session/shuffled.js";
 import {
   appendFileSync,
   existsSync,
@@ -196,15 +196,6 @@ export interface ArmsOptions {
   keep: string;
   record?: string;
   log: (line: string) => void;
-}
-
-function shuffled<T>(xs: T[]): T[] {
-  const out = [...xs];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = randomInt(i + 1);
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
 }
 
 /** Captures one run of all arms into `dir`/<arm>/<service>. */

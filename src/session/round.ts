@@ -30,6 +30,7 @@ import { addOsCpuTime } from "../model/cpu-time.js";
 import { osCpuTotal } from "./os-cpu.js";
 import { exitedError, portInUseMessage, watched } from "./service-errors.js";
 import { PartnerFailed, Rendezvous } from "./rendezvous.js";
+import { shuffled } from "./shuffled.js";
 
 /**
  * One round: a fresh service process, readiness, warm-up (load, not
@@ -143,6 +144,10 @@ export async function startRound(
  * others stop at their next window. A capture failure that may not recur
  * (TransientCaptureError) runs the whole group once more, so its rounds still
  * share their windows; any other failure is thrown, the first round's first.
+ * The rounds start in an order drawn afresh each time: the one started first
+ * is ready first, opens its window first and its load gets the first
+ * connections, so a fixed order would favour one side (base) in every round,
+ * a bias the paired test cannot see; drawn, it is noise that the test counts.
  */
 export async function startTogether(
   group: ReadonlyArray<{ service: ServiceConfig; opts: RoundOptions }>,
@@ -150,9 +155,13 @@ export async function startTogether(
   let retried: string | undefined;
   for (;;) {
     const meet = new Rendezvous(group.length);
-    const settled = await Promise.allSettled(
-      group.map(({ service, opts }) => runRoundOnce(service, { ...opts, together: meet })),
-    );
+    const order = shuffled(group.map((_, i) => i));
+    const launched = order.map((i) => {
+      const { service, opts } = group[i]!;
+      return runRoundOnce(service, { ...opts, together: meet });
+    });
+    // Back in the group's order: callers pair results by position.
+    const settled = await Promise.allSettled(order.map((_, i) => launched[order.indexOf(i)]!));
     const started = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     for (const p of started) p.result.catch(() => undefined);
     const failures = settled.flatMap((s) =>
