@@ -39319,6 +39319,17 @@ var PartnerFailed = class extends Error {
   }
 };
 
+// src/session/shuffled.ts
+import { randomInt as randomInt2 } from "node:crypto";
+function shuffled(xs) {
+  const out = [...xs];
+  for (let i2 = out.length - 1; i2 > 0; i2--) {
+    const j = randomInt2(i2 + 1);
+    [out[i2], out[j]] = [out[j], out[i2]];
+  }
+  return out;
+}
+
 // src/session/round.ts
 var SETTLE_MS = 200;
 function checkKinds(service, driver) {
@@ -39338,9 +39349,12 @@ async function startTogether(group) {
   let retried;
   for (; ; ) {
     const meet = new Rendezvous(group.length);
-    const settled = await Promise.allSettled(
-      group.map(({ service, opts: opts2 }) => runRoundOnce(service, { ...opts2, together: meet }))
-    );
+    const order = shuffled(group.map((_, i2) => i2));
+    const launched = order.map((i2) => {
+      const { service, opts: opts2 } = group[i2];
+      return runRoundOnce(service, { ...opts2, together: meet });
+    });
+    const settled = await Promise.allSettled(order.map((_, i2) => launched[order.indexOf(i2)]));
     const started = settled.flatMap((s) => s.status === "fulfilled" ? [s.value] : []);
     for (const p of started) p.result.catch(() => void 0);
     const failures = settled.flatMap(

@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-IETGJYCA.js";
-import "./chunk-PFDZKSEW.js";
+} from "./chunk-PIAXXHCM.js";
+import "./chunk-STR5K24F.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-RVDGCZLI.js";
 import "./chunk-6ZDHVPTH.js";

@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-PFDZKSEW.js";
+} from "./chunk-STR5K24F.js";
 import {
   compareSets,
   needsStacks,

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-IETGJYCA.js";
+} from "./chunk-PIAXXHCM.js";
 import {
   withOwnPorts
-} from "./chunk-PFDZKSEW.js";
+} from "./chunk-STR5K24F.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
