@@ -34,6 +34,7 @@ const WindowSchema = z.object({
   throughput: finite.min(0).nullable().optional(),
   latency: z.object({ p50: finite, p95: finite, p99: finite }).nullable().optional(),
   cpuSeconds: finite.min(0).optional(),
+  loadStarted: z.string().max(40).optional(),
 });
 
 /** A round's own figures are its first window's (RoundRecord extends WindowRecord). */

@@ -46,6 +46,11 @@ export interface WindowRecord {
    * own group) is not. Absent off Linux.
    */
   cpuSeconds?: number;
+  /**
+   * When the window's load started (ISO 8601, milliseconds): a simultaneous pair's
+   * two rounds show how far apart their windows opened, and which side went first.
+   */
+  loadStarted?: string;
 }
 
 /** One round: its (first) window's load figures, its files, and how it was captured. */

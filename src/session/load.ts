@@ -239,8 +239,13 @@ export function errorRateProblem(
 }
 
 /** A window's load figures as the profile set records them. */
-export function windowRecord(figures: LoadFigures, cpuSeconds: number | undefined): WindowRecord {
+export function windowRecord(
+  figures: LoadFigures,
+  cpuSeconds: number | undefined,
+  loadStarted: Date,
+): WindowRecord {
   return {
+    loadStarted: loadStarted.toISOString(),
     windowSeconds: round3(figures.seconds),
     requests: figures.requests,
     errors: figures.errors,

@@ -409,6 +409,7 @@ async function runWindow(
   );
   const endWatch = await opts.watchLoad?.(proc.pid, kinds);
   const cpuBefore = groupCpuSeconds(proc.pid);
+  const loadStarted = new Date();
   const running = startLoad(service, r.cwd, undefined, cap);
   let figures: LoadFigures;
   try {
@@ -428,7 +429,7 @@ async function runWindow(
     cpuBefore === null || cpuAfter === null ? undefined : Math.max(0, cpuAfter - cpuBefore);
   await endWatch?.();
   const got = window ? await closeWindow(r, proc, window) : undefined;
-  const record = windowRecord(figures, cpuSeconds);
+  const record = windowRecord(figures, cpuSeconds, loadStarted);
   opts.log(`${tag}: ${describeFigures(kinds, figures, record.windowSeconds, windowsInRound)}`);
   return { figures: record, got, cpuSeconds };
 }

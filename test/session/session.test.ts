@@ -54,6 +54,12 @@ console.log("load done", n);`,
     expect(manifest.unitOfWork).toBe("second");
     expect(manifest.ref).toBe("feature-x");
     expect(manifest.rounds.map((r) => r.round)).toEqual([1, 2]);
+    // Each window's load start, in order, before the set was assembled (round 2 after round 1's window).
+    const starts = manifest.rounds.map((r) => Date.parse(r.loadStarted ?? ""));
+    expect(starts[1]! - starts[0]!).toBeGreaterThan(manifest.rounds[0]!.windowSeconds * 1000);
+    expect(starts[1]! + manifest.rounds[1]!.windowSeconds * 1000).toBeLessThanOrEqual(
+      Date.parse(manifest.created),
+    );
     for (const r of manifest.rounds) {
       expect(r.requests).toBeNull();
       expect(r.throughput).toBeNull();
