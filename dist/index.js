@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-PIAXXHCM.js";
+} from "./chunk-TRD4GVXU.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-STR5K24F.js";
+} from "./chunk-CYJGUVNU.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -49,7 +49,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-RVDGCZLI.js";
+} from "./chunk-RF7PSBXI.js";
 import {
   ConfigReader,
   ReadBudget,

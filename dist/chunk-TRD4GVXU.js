@@ -6,14 +6,14 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-STR5K24F.js";
+} from "./chunk-CYJGUVNU.js";
 import {
   compareSets,
   needsStacks,
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-RVDGCZLI.js";
+} from "./chunk-RF7PSBXI.js";
 import {
   ReadBudget,
   loadConfig,

@@ -6,7 +6,7 @@ import {
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-RVDGCZLI.js";
+} from "./chunk-RF7PSBXI.js";
 import {
   ReadBudget,
   loadConfig

@@ -6,10 +6,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-PIAXXHCM.js";
-import "./chunk-STR5K24F.js";
+} from "./chunk-TRD4GVXU.js";
+import "./chunk-CYJGUVNU.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-RVDGCZLI.js";
+import "./chunk-RF7PSBXI.js";
 import "./chunk-6ZDHVPTH.js";
 import "./chunk-7JRNZNAI.js";
 export {

@@ -39095,8 +39095,9 @@ function errorRateProblem(service, figures2, where) {
     `service '${service.name}': ${failed} of ${sent} requests in ${where} failed (${what}; ${percent(failed / sent)}, above load.max-error-rate ${percent(load2.maxErrorRate)}) at ${load2.method} ${load2.url}; make the load's URL, method, headers and body answer 2xx (check the service's log), or raise load.max-error-rate`
   );
 }
-function windowRecord(figures2, cpuSeconds) {
+function windowRecord(figures2, cpuSeconds, loadStarted) {
   return {
+    loadStarted: loadStarted.toISOString(),
     windowSeconds: round3(figures2.seconds),
     requests: figures2.requests,
     errors: figures2.errors,
@@ -39547,6 +39548,7 @@ async function runWindow(r, proc, kinds, windowsInRound) {
   );
   const endWatch = await opts.watchLoad?.(proc.pid, kinds);
   const cpuBefore = groupCpuSeconds(proc.pid);
+  const loadStarted = /* @__PURE__ */ new Date();
   const running = startLoad(service, r.cwd, void 0, cap);
   let figures2;
   try {
@@ -39563,7 +39565,7 @@ async function runWindow(r, proc, kinds, windowsInRound) {
   const cpuSeconds = cpuBefore === null || cpuAfter === null ? void 0 : Math.max(0, cpuAfter - cpuBefore);
   await endWatch?.();
   const got = window2 ? await closeWindow2(r, proc, window2) : void 0;
-  const record = windowRecord(figures2, cpuSeconds);
+  const record = windowRecord(figures2, cpuSeconds, loadStarted);
   opts.log(`${tag}: ${describeFigures(kinds, figures2, record.windowSeconds, windowsInRound)}`);
   return { figures: record, got, cpuSeconds };
 }

@@ -4049,7 +4049,8 @@ var WindowSchema = external_exports.object({
   requests: count.nullable(),
   throughput: finite.min(0).nullable().optional(),
   latency: external_exports.object({ p50: finite, p95: finite, p99: finite }).nullable().optional(),
-  cpuSeconds: finite.min(0).optional()
+  cpuSeconds: finite.min(0).optional(),
+  loadStarted: external_exports.string().max(40).optional()
 });
 var RoundSchema = external_exports.object({
   round: count,

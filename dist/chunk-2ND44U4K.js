@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-PIAXXHCM.js";
+} from "./chunk-TRD4GVXU.js";
 import {
   withOwnPorts
-} from "./chunk-STR5K24F.js";
+} from "./chunk-CYJGUVNU.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,7 +17,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-RVDGCZLI.js";
+} from "./chunk-RF7PSBXI.js";
 import {
   ReadBudget,
   parseConfig,
