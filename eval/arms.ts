@@ -115,7 +115,24 @@ const ALLOC_FRAME: Record<Runtime, RegExp> = {
   python: /build_index/,
 };
 
-export type ArmCell = "A/A" | "A/B hottest +10 %" | "A/B total +10 %" | "A/B alloc +30 %";
+export type ArmCell =
+  "A/A" | "A/B hottest +10 %" | "A/B total +10 %" | "A/B alloc +30 %" | "A/B 10 % frame +25 %";
+
+/**
+ * +25 % in a frame of ~10 % of the CPU (duet designs only): the fixtures' mid regression,
+ * in matchTokens (Go, ~13 %) and hashRecords (Node, ~13 %). The Python fixture has no
+ * frame of that size (match_tokens holds ~2 %), so its runs leave the case out.
+ */
+const MID_ARM: Partial<Record<Runtime, Record<string, string>>> = {
+  go: { FLAMEGATE_REGRESSION: "mid", FLAMEGATE_REGRESSION_PCT: "25" },
+  node: { FLAMEGATE_REGRESSION: "mid", FLAMEGATE_REGRESSION_PCT: "25" },
+};
+/** The mid regression's frame and what it calls (a failing callee names it too). */
+const MID_FRAME: Record<Runtime, RegExp> = {
+  go: /matchTokens|regexp\./,
+  node: /hashRecords|createHash|^Hash|digest/,
+  python: /match_tokens/,
+};
 
 interface Pairing {
   cell: ArmCell;
@@ -278,6 +295,7 @@ const DUOS = [
   { duo: "hot", cell: "A/B hottest +10 %", head: "hot10" },
   { duo: "tot", cell: "A/B total +10 %", head: "total10" },
   { duo: "alloc", cell: "A/B alloc +30 %", head: "alloc30" },
+  { duo: "mid", cell: "A/B 10 % frame +25 %", head: "mid25" },
 ] as const;
 const DUET_MODES = { s: "simultaneous", q: "sequential" } as const;
 /** Sequential alloc duos are left out: bytes per request do not depend on the machine's speed. */
@@ -302,13 +320,13 @@ const sideBySide = (duos: (typeof DUOS)[number]["duo"][]): Pairing[] =>
   });
 /**
  * aa: four A/A duos side by side, simultaneous pairing's false alarms. ab: the product's
- * default alone, every case a run (two A/A, two hottest +10 %, total, alloc), so the
+ * default alone, every case a run (two A/A, two hottest +10 %, total, alloc, mid), so the
  * counts the issue asks for (≥ 20 A/A, ≥ 10 hottest, ≥ 5 of the rest) grow fastest.
  */
 export const DUET_DESIGNS = {
   compare: DUET_PAIRINGS,
   aa: sideBySide(["aa", "aa", "aa", "aa"]),
-  ab: sideBySide(["aa", "hot", "tot", "alloc", "aa", "hot"]),
+  ab: sideBySide(["aa", "hot", "tot", "alloc", "mid", "aa", "hot"]),
 };
 export type DuetDesign = keyof typeof DUET_DESIGNS;
 /** Marks a run captured by captureDuets; holds its pairings (empty: DUET_PAIRINGS). */
@@ -328,11 +346,16 @@ async function captureDuets(
   log: (l: string) => void,
   design: DuetDesign,
 ) {
-  const pairings = DUET_DESIGNS[design];
   const fixture = (await loadFixtureConfig(runtime)).services[0];
   if (!fixture) throw new Error(`the ${runtime} fixture config names no service`);
   const cwd = fixtureDir(runtime);
-  const envOf = Object.fromEntries(armsOf(runtime).map((a) => [a.name.replace(/-\d$/, ""), a.env]));
+  const envOf: Record<string, Record<string, string>> = {
+    ...Object.fromEntries(armsOf(runtime).map((a) => [a.name.replace(/-\d$/, ""), a.env])),
+    ...(MID_ARM[runtime] ? { mid25: MID_ARM[runtime] } : {}),
+  };
+  const headOf = (p: Pairing) => DUOS.find((d) => d.cell === p.cell)!.head;
+  // A case the runtime's fixture cannot inject is left out of its runs.
+  const pairings = DUET_DESIGNS[design].filter((p) => envOf[headOf(p)] !== undefined);
   const arms = await Promise.all(
     pairings
       .flatMap((p) => [p.base as string, p.head as string])
@@ -407,13 +430,20 @@ export function detected(runtime: Runtime, cell: ArmCell, r: Report): boolean {
       return byKind(r, "cpu")?.total.verdict === "fail";
     case "A/B alloc +30 %":
       return failsIn("alloc", ALLOC_FRAME[runtime]);
+    case "A/B 10 % frame +25 %":
+      return failsIn("cpu", MID_FRAME[runtime]);
   }
 }
 
 /** The regressed frame of a cell as the gate saw it: estimate, raw p, verdict. */
 function target(runtime: Runtime, cell: ArmCell, r: Report) {
   const kind = cell === "A/B alloc +30 %" ? "alloc" : "cpu";
-  const re = kind === "alloc" ? ALLOC_TARGET[runtime] : HOT_FRAME[runtime];
+  const re =
+    kind === "alloc"
+      ? ALLOC_TARGET[runtime]
+      : cell === "A/B 10 % frame +25 %"
+        ? MID_FRAME[runtime]
+        : HOT_FRAME[runtime];
   const c = byKind(r, kind);
   if (!c) return undefined;
   if (cell === "A/B total +10 %")
@@ -695,7 +725,13 @@ export function armsTable(recs: ArmRecord[]): string {
     "| runtime | cell | comparisons | gate before: detected (A/A: failed) | 95 % CI | gate now: detected (A/A: failed) | 95 % CI (Wilson) | median estimate of the target | median p (adjusted) | CPU samples / round | σ0 | MDE hottest / 5 % frame / total (now) | wall time per ab | runs whose comparisons of the cell agree (a rerun's verdict) |",
     "|---|---|---:|---:|---|---:|---|---:|---:|---:|---:|---|---:|---:|",
   ];
-  const cells: ArmCell[] = ["A/A", "A/B hottest +10 %", "A/B total +10 %", "A/B alloc +30 %"];
+  const cells: ArmCell[] = [
+    "A/A",
+    "A/B hottest +10 %",
+    "A/B total +10 %",
+    "A/B alloc +30 %",
+    "A/B 10 % frame +25 %",
+  ];
   const groupOf = (r: ArmRecord) =>
     `${r.runtime}${r.setup ? `, ${r.setup}` : ""}${r.rounds ? `, ${r.rounds} rounds pooled` : ""}`;
   const groups = [...new Set(recs.map(groupOf))].sort();
