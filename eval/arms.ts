@@ -1,4 +1,5 @@
 import { shuffled } from "../src/session/shuffled.js";
+import { DEFAULT_VARIANT } from "../src/compare/verdict/policy.js";
 import {
   appendFileSync,
   existsSync,
@@ -420,6 +421,8 @@ async function captureDuets(
     );
 }
 
+const SPEED_FACTORS_SIMULTANEOUS = { ...DEFAULT_VARIANT, speedFactorsSimultaneous: true };
+
 /** Whether a comparison found what its cell injected (A/A: whether the gate failed at all). */
 export function detected(runtime: Runtime, cell: ArmCell, r: Report): boolean {
   const failsIn = (kind: string, re: RegExp) =>
@@ -588,9 +591,11 @@ export function judgeArms(
       if (p.cell === "A/A" && p.setup !== undefined)
         aaDuets.set(p.setup, [...(aaDuets.get(p.setup) ?? []), report]);
       else if (p.cell === "A/A") (p.rounds === DEFAULT_BUDGET.rounds ? aa : aaPooled).push(report);
+      // "Before": for a duet run, today's gate with size factors on pairs run at once (the
+      // gate until 2026-12-06); for the others, the gate before issue 19's gate levers.
       const old = compareSets(readSide(base), readSide(head), DEFAULT_GATE, {
         paired: true,
-        variant: ISSUE_VARIANTS[0]!.variant,
+        variant: duets ? SPEED_FACTORS_SIMULTANEOUS : ISSUE_VARIANTS[0]!.variant,
       }).report;
       const figures = kindFigures(byKind(report, "cpu"), p.rounds);
       return {

@@ -157,6 +157,18 @@ function readNotes(
   return notes;
 }
 
+/** A side's rounds, requests (when counted), window seconds (when known) and total. */
+function sideSummary(d: SideData, total: number, unitOfWork: string) {
+  return {
+    rounds: d.tables.length,
+    requests: unitOfWork === "request" ? sum(d.rounds.map((r) => r.requests ?? 0)) : null,
+    windowSeconds: d.rounds.every((r) => r.windowSeconds !== null)
+      ? sum(d.rounds.map((r) => r.windowSeconds ?? 0))
+      : null,
+    total,
+  };
+}
+
 function compareKind(job: KindJob): KindOutcome {
   const { baseService, headService, kind } = job;
   const sides = readBothSides({
@@ -190,6 +202,12 @@ function compareKind(job: KindJob): KindOutcome {
   if (note !== undefined) notes.push(note);
   if (baseService.runtime !== headService.runtime)
     notes.push(`base runtime is ${baseService.runtime}, head runtime is ${headService.runtime}`);
+  const paired = job.options.paired === true && base.tables.length === head.tables.length;
+  // How the pairs ran, when both sets say the same.
+  const pairing =
+    paired && baseService.pairing !== null && baseService.pairing === headService.pairing
+      ? baseService.pairing
+      : undefined;
   const series = buildSeries(
     {
       service: headService.service,
@@ -202,7 +220,8 @@ function compareKind(job: KindJob): KindOutcome {
       samplePeriod: commonPeriod(base, head),
       ...roundPeriods(base, head),
       ...([...base.osCounted, ...head.osCounted].every(Boolean) ? { osCountedValues: true } : {}),
-      paired: job.options.paired === true && base.tables.length === head.tables.length,
+      paired,
+      ...(pairing === "simultaneous" ? { simultaneous: true } : {}),
       sameRunner:
         baseService.runnerId === null ||
         headService.runnerId === null ||
@@ -211,30 +230,14 @@ function compareKind(job: KindJob): KindOutcome {
     base.tables,
     head.tables,
   );
-  const requests = (d: SideData) =>
-    unitOfWork === "request" ? sum(d.rounds.map((r) => r.requests ?? 0)) : null;
-  const windowSeconds = (d: SideData) =>
-    d.rounds.every((r) => r.windowSeconds !== null)
-      ? sum(d.rounds.map((r) => r.windowSeconds ?? 0))
-      : null;
-  const side = (d: SideData, total: number) => ({
-    rounds: d.tables.length,
-    requests: requests(d),
-    windowSeconds: windowSeconds(d),
-    total,
-  });
   const known = (d: SideData) => d.rounds.some((r) => r.throughput !== null || r.latency !== null);
   const comparison = assembleComparison(
     series,
     judge(series, job.gate, undefined, job.options.variant),
     {
-      base: side(base, totals.base),
-      head: side(head, totals.head),
-      ...(series.paired &&
-      baseService.pairing !== null &&
-      baseService.pairing === headService.pairing
-        ? { pairing: baseService.pairing }
-        : {}),
+      base: sideSummary(base, totals.base, unitOfWork),
+      head: sideSummary(head, totals.head, unitOfWork),
+      ...(pairing ? { pairing } : {}),
       load:
         known(base) && known(head)
           ? { base: loadFigures(base), head: loadFigures(head) }

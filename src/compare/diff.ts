@@ -101,7 +101,9 @@ export function assembleComparison(
     unit: series.unit,
     sampleType: series.sampleType,
     unitOfWork: series.unitOfWork,
-    speedCorrected: !(judgement.notes ?? []).some((n) => n.code === "no-size-factors"),
+    speedCorrected: !(judgement.notes ?? []).some(
+      (n) => n.code === "no-size-factors" || n.code === "same-seconds",
+    ),
     ...(extra.pairing ? { pairing: extra.pairing } : {}),
     base: extra.base,
     head: extra.head,

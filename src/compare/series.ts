@@ -59,6 +59,11 @@ export interface KindSeries {
   osCountedValues?: boolean;
   /** True when round i of base and head ran side by side (ab / rerun mode). */
   paired: boolean;
+  /**
+   * Paired rounds whose base and head ran at the same time (both sets say
+   * pairing: simultaneous): each pair saw the same machine speed.
+   */
+  simultaneous?: boolean;
   /** False when the baseline came from a different runner fingerprint. */
   sameRunner: boolean;
   frames: FrameSeries[];

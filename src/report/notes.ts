@@ -30,6 +30,8 @@ export function noteText(note: VerdictNote): string {
       return "no units of work known: frames are compared on machine-normalised values; the total is a raw profile total";
     case "no-size-factors":
       return `fewer than ${note.minFrames} frames hold ${note.minCount} samples per round: frames are not normalised for machine speed`;
+    case "same-seconds":
+      return "base and head ran in the same seconds: frames are compared as measured, not normalised for machine speed (the pairing cancels it)";
     case "one-round":
       return `indicative: one round per side, so no round-to-round variance could be estimated; frame tests assume ${(note.frameSigma * 100).toFixed(1)} % frame noise between runs (gate.prior-sigma) plus Poisson sampling noise, the total ${(note.totalSigma * 100).toFixed(0)} % (gate.total-sigma); run 3 or more rounds per side for a verdict you can rely on`;
     case "frame-noise":

@@ -43,9 +43,11 @@ export function perWords(c: Comparison): string {
 /** Once per comparison, in words: what the shown pairs are. */
 export function scopeWords(c: Comparison): string {
   const speed =
-    c.speedCorrected === false
-      ? "frames not corrected for machine speed (too few frames to estimate it)"
-      : "frames corrected for machine speed";
+    c.speedCorrected !== false
+      ? "frames corrected for machine speed"
+      : c.pairing === "simultaneous" && c.kind !== "alloc"
+        ? "frames not corrected for machine speed (base and head ran in the same seconds)"
+        : "frames not corrected for machine speed (too few frames to estimate it)";
   return `Values are ${perWords(c)}, geometric means over rounds; ${speed}. The raw sums are in the JSON report and the HTML tooltips.`;
 }
 

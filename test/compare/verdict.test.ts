@@ -161,6 +161,32 @@ describe("judge: the statistical gate", () => {
     expect(j.verdict).toBe("fail");
   });
 
+  it("pairs run in the same seconds: CPU frames are compared as measured, allocations still normalised", () => {
+    const s = {
+      ...series({ kind: "cpu", rounds: 5, paired: true, uniform: 1.2 }, 4),
+      simultaneous: true,
+    };
+    const hottest = (j: Judgement) => j.frames.find((f) => f.function === "leaf0")!;
+    const asMeasured = judge(s, DEFAULT_GATE);
+    expect(words(asMeasured)).toContain(noteText({ code: "same-seconds" }));
+    // Every frame really grew by 20 % per request: nothing takes it for the machine's speed.
+    expect(hottest(asMeasured).self.deltaPct).toBeGreaterThan(15);
+    const corrected = judge(s, DEFAULT_GATE, undefined, {
+      ...DEFAULT_VARIANT,
+      speedFactorsSimultaneous: true,
+    });
+    expect(words(corrected)).not.toContain(noteText({ code: "same-seconds" }));
+    expect(Math.abs(hottest(corrected).self.deltaPct!)).toBeLessThan(5);
+    const alloc = judge(
+      {
+        ...series({ kind: "alloc", rounds: 5, paired: true, uniform: 1.2 }, 4),
+        simultaneous: true,
+      },
+      DEFAULT_GATE,
+    );
+    expect(words(alloc)).not.toContain(noteText({ code: "same-seconds" }));
+  });
+
   it("another runner: CPU total reported not gated, with a note; allocation totals still gated", () => {
     const s = {
       ...series({ kind: "cpu", rounds: 5, paired: false, uniform: 1.5 }, 5),

@@ -3,7 +3,7 @@ import type { KindSeries } from "../series.js";
 import { sum } from "../stats/describe.js";
 import { worst } from "../severity.js";
 import type { Comparison, FrameResult, NoiseEstimate, Verdict } from "../types.js";
-import { layOut, normaliseSpeed, roundValues, usable } from "./design.js";
+import { type Design, layOut, normaliseSpeed, roundValues, usable } from "./design.js";
 import {
   FrameStatistics,
   type ValueStats,
@@ -57,6 +57,33 @@ export interface Judgement {
  * the TOP_FRAMES largest, so judging costs what the tested and listed frames cost, not
  * what a 23k-function profile's tail would.
  */
+/**
+ * Whether frames get size factors (design.ts normaliseSpeed). Not for time when each
+ * pair's sides ran in the same seconds: the pairing cancels the machine's speed, and
+ * the median frame, which a memory-bound majority of frames makes follow each
+ * process's own speed, would only add its noise and take part of a hot frame's real
+ * growth (docs/lab/duets.md). Values that are the OS's CPU spread over the samples
+ * (Python) keep them: each process's own ratio of samples to CPU (py-spy counts threads
+ * waiting in a socket write) is a factor common to its frames that pairing cannot cancel.
+ */
+function speedCorrection(
+  series: KindSeries,
+  design: Design,
+  variant: ProcedureVariant,
+  notes: VerdictNote[],
+): boolean {
+  if (
+    !TIME_KINDS.has(series.kind) ||
+    !design.paired ||
+    series.simultaneous !== true ||
+    series.osCountedValues === true ||
+    variant.speedFactorsSimultaneous
+  )
+    return true;
+  notes.push({ code: "same-seconds" });
+  return false;
+}
+
 export function judge(
   input: KindSeries,
   gate: GateConfig,
@@ -73,7 +100,8 @@ export function judge(
   const design = layOut(series, notes);
   const frames = new FrameStatistics(series, design, stats.minCount, variant);
   const idle = series.frames.map((f) => isIdle(series, f));
-  normaliseSpeed(frames.selfCounts, idle, design, stats.minCount, notes);
+  if (speedCorrection(series, design, variant, notes))
+    normaliseSpeed(frames.selfCounts, idle, design, stats.minCount, notes);
 
   // The Holm family: the hottest frames that are gated, by their count per round (pooled, or
   // the side that has it for a frame new or gone: floorCount).

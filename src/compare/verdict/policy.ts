@@ -88,6 +88,8 @@ export interface ProcedureVariant {
   intervalThreshold: boolean;
   /** The part of the frames' alpha shared in proportion to each frame's share of the samples (frames.ts valueWeight); 0: equal parts. */
   alphaByShare: number;
+  /** Time kinds of pairs run at the same time get size factors too (judge.ts speedCorrection). */
+  speedFactorsSimultaneous: boolean;
 }
 
 /**
@@ -105,6 +107,7 @@ export const DEFAULT_VARIANT: ProcedureVariant = {
   inliningViaCaller: true,
   intervalThreshold: true,
   alphaByShare: SHARE_WEIGHTED_ALPHA,
+  speedFactorsSimultaneous: false,
 };
 
 /**
