@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-TRD4GVXU.js";
+} from "./chunk-26H4MCNS.js";
 import {
   require_abs,
   require_actualApply,
@@ -49,7 +49,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-RF7PSBXI.js";
+} from "./chunk-ROQM2VR7.js";
 import {
   ConfigReader,
   ReadBudget,

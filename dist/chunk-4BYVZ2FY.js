@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-TRD4GVXU.js";
+} from "./chunk-26H4MCNS.js";
 import {
   withOwnPorts
 } from "./chunk-CYJGUVNU.js";
@@ -17,7 +17,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-RF7PSBXI.js";
+} from "./chunk-ROQM2VR7.js";
 import {
   ReadBudget,
   parseConfig,

@@ -6,7 +6,7 @@ import {
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-RF7PSBXI.js";
+} from "./chunk-ROQM2VR7.js";
 import {
   ReadBudget,
   loadConfig

@@ -6,10 +6,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-TRD4GVXU.js";
+} from "./chunk-26H4MCNS.js";
 import "./chunk-CYJGUVNU.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-RF7PSBXI.js";
+import "./chunk-ROQM2VR7.js";
 import "./chunk-6ZDHVPTH.js";
 import "./chunk-7JRNZNAI.js";
 export {

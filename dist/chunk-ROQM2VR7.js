@@ -612,7 +612,7 @@ function perWords(c) {
   }[unitOfWork(c)];
 }
 function scopeWords(c) {
-  const speed = c.speedCorrected === false ? "frames not corrected for machine speed (too few frames to estimate it)" : "frames corrected for machine speed";
+  const speed = c.speedCorrected !== false ? "frames corrected for machine speed" : c.pairing === "simultaneous" && c.kind !== "alloc" ? "frames not corrected for machine speed (base and head ran in the same seconds)" : "frames not corrected for machine speed (too few frames to estimate it)";
   return `Values are ${perWords(c)}, geometric means over rounds; ${speed}. The raw sums are in the JSON report and the HTML tooltips.`;
 }
 function testedValue(f) {
@@ -1349,6 +1349,8 @@ function noteText(note) {
       return "no units of work known: frames are compared on machine-normalised values; the total is a raw profile total";
     case "no-size-factors":
       return `fewer than ${note.minFrames} frames hold ${note.minCount} samples per round: frames are not normalised for machine speed`;
+    case "same-seconds":
+      return "base and head ran in the same seconds: frames are compared as measured, not normalised for machine speed (the pairing cancels it)";
     case "one-round":
       return `indicative: one round per side, so no round-to-round variance could be estimated; frame tests assume ${(note.frameSigma * 100).toFixed(1)} % frame noise between runs (gate.prior-sigma) plus Poisson sampling noise, the total ${(note.totalSigma * 100).toFixed(0)} % (gate.total-sigma); run 3 or more rounds per side for a verdict you can rely on`;
     case "frame-noise":
@@ -2172,7 +2174,8 @@ var DEFAULT_VARIANT = {
   oneSidedFloor: true,
   inliningViaCaller: true,
   intervalThreshold: true,
-  alphaByShare: SHARE_WEIGHTED_ALPHA
+  alphaByShare: SHARE_WEIGHTED_ALPHA,
+  speedFactorsSimultaneous: false
 };
 var MIN_ONE_SIDED_ROUNDS = 5;
 
@@ -2360,7 +2363,9 @@ function assembleComparison(series, judgement, extra, topFrames = TOP_FRAMES) {
     unit: series.unit,
     sampleType: series.sampleType,
     unitOfWork: series.unitOfWork,
-    speedCorrected: !(judgement.notes ?? []).some((n) => n.code === "no-size-factors"),
+    speedCorrected: !(judgement.notes ?? []).some(
+      (n) => n.code === "no-size-factors" || n.code === "same-seconds"
+    ),
     ...extra.pairing ? { pairing: extra.pairing } : {},
     base: extra.base,
     head: extra.head,
@@ -3675,6 +3680,12 @@ function totalTest(series, design, stats, threshold, alpha, variant = DEFAULT_VA
 }
 
 // src/compare/verdict/judge.ts
+function speedCorrection(series, design, variant, notes) {
+  if (!TIME_KINDS.has(series.kind) || !design.paired || series.simultaneous !== true || series.osCountedValues === true || variant.speedFactorsSimultaneous)
+    return true;
+  notes.push({ code: "same-seconds" });
+  return false;
+}
 function judge(input, gate, listed = TOP_FRAMES, variant = DEFAULT_VARIANT) {
   const stats = gate.stats;
   const thresholds = TIME_KINDS.has(input.kind) ? gate.cpu : gate.alloc;
@@ -3686,7 +3697,8 @@ function judge(input, gate, listed = TOP_FRAMES, variant = DEFAULT_VARIANT) {
   const design = layOut(series, notes);
   const frames = new FrameStatistics(series, design, stats.minCount, variant);
   const idle = series.frames.map((f) => isIdle(series, f));
-  normaliseSpeed(frames.selfCounts, idle, design, stats.minCount, notes);
+  if (speedCorrection(series, design, variant, notes))
+    normaliseSpeed(frames.selfCounts, idle, design, stats.minCount, notes);
   const ignored = notGated(series, gate.ignore);
   const ignoredCount = ignored.filter(Boolean).length;
   const candidates = testCandidates(frames.cumFloors(), ignored, stats.minCount);
@@ -3882,6 +3894,14 @@ function readNotes(job, sides, totals) {
   notes.push(...captureNotes("base", job.baseService), ...captureNotes("head", job.headService));
   return notes;
 }
+function sideSummary(d, total, unitOfWork2) {
+  return {
+    rounds: d.tables.length,
+    requests: unitOfWork2 === "request" ? sum(d.rounds.map((r) => r.requests ?? 0)) : null,
+    windowSeconds: d.rounds.every((r) => r.windowSeconds !== null) ? sum(d.rounds.map((r) => r.windowSeconds ?? 0)) : null,
+    total
+  };
+}
 function compareKind(job) {
   const { baseService, headService, kind } = job;
   const sides = readBothSides({
@@ -3903,9 +3923,9 @@ function compareKind(job) {
       warnings,
       skipped: `${baseService.service}: no ${kind} samples on either side; not compared`
     };
-  for (const side2 of ["base", "head"]) {
-    const d = sides[side2];
-    if (totals[side2] === 0)
+  for (const side of ["base", "head"]) {
+    const d = sides[side];
+    if (totals[side] === 0)
       throw new FlamegateError(
         `${d.where}: no ${typeName(d.type)} samples${d.rounds.length > 1 ? ` in any of its ${d.rounds.length} rounds` : ""}; nothing to compare (was the service idle during capture?)`
       );
@@ -3915,6 +3935,8 @@ function compareKind(job) {
   if (note !== void 0) notes.push(note);
   if (baseService.runtime !== headService.runtime)
     notes.push(`base runtime is ${baseService.runtime}, head runtime is ${headService.runtime}`);
+  const paired = job.options.paired === true && base.tables.length === head.tables.length;
+  const pairing = paired && baseService.pairing !== null && baseService.pairing === headService.pairing ? baseService.pairing : void 0;
   const series = buildSeries(
     {
       service: headService.service,
@@ -3927,28 +3949,21 @@ function compareKind(job) {
       samplePeriod: commonPeriod(base, head),
       ...roundPeriods(base, head),
       ...[...base.osCounted, ...head.osCounted].every(Boolean) ? { osCountedValues: true } : {},
-      paired: job.options.paired === true && base.tables.length === head.tables.length,
+      paired,
+      ...pairing === "simultaneous" ? { simultaneous: true } : {},
       sameRunner: baseService.runnerId === null || headService.runnerId === null || baseService.runnerId === headService.runnerId
     },
     base.tables,
     head.tables
   );
-  const requests = (d) => unitOfWork2 === "request" ? sum(d.rounds.map((r) => r.requests ?? 0)) : null;
-  const windowSeconds = (d) => d.rounds.every((r) => r.windowSeconds !== null) ? sum(d.rounds.map((r) => r.windowSeconds ?? 0)) : null;
-  const side = (d, total) => ({
-    rounds: d.tables.length,
-    requests: requests(d),
-    windowSeconds: windowSeconds(d),
-    total
-  });
   const known = (d) => d.rounds.some((r) => r.throughput !== null || r.latency !== null);
   const comparison = assembleComparison(
     series,
     judge(series, job.gate, void 0, job.options.variant),
     {
-      base: side(base, totals.base),
-      head: side(head, totals.head),
-      ...series.paired && baseService.pairing !== null && baseService.pairing === headService.pairing ? { pairing: baseService.pairing } : {},
+      base: sideSummary(base, totals.base, unitOfWork2),
+      head: sideSummary(head, totals.head, unitOfWork2),
+      ...pairing ? { pairing } : {},
       load: known(base) && known(head) ? { base: loadFigures(base), head: loadFigures(head) } : void 0,
       notes
     },

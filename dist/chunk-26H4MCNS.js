@@ -13,7 +13,7 @@ import {
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-RF7PSBXI.js";
+} from "./chunk-ROQM2VR7.js";
 import {
   ReadBudget,
   loadConfig,
