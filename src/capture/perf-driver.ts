@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { existsSync, rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import type { Runtime } from "../config.js";
 import { groupMembers, trackTempDir, untrackTempDir } from "../session/reaper.js";
@@ -137,12 +137,14 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
             cleanUp();
             throw err;
           }
+          const mapsAtClose = mapsAsOfNow(maps);
           got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
           const innerLater = got.later;
           // perf script needs neither the service nor a quiet machine: the session runs it later.
           got.later = async () => {
             try {
               await innerLater?.();
+              mapsAtClose();
               got.profiles.cpu = await convert();
             } finally {
               cleanUp();
@@ -153,6 +155,22 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       };
     },
   };
+}
+
+/**
+ * The perf maps as they are now (V8 writes them line-buffered): the returned function
+ * cuts each back to that length. V8 never says when code is freed, so an address can
+ * hold a hot function in the window and, later, code compiled at shutdown (a Node demo
+ * round named checksum's samples Server.closeIdleConnections); perf script, run after
+ * the service stopped, must not see what came after the window.
+ */
+export function mapsAsOfNow(maps: readonly string[]): () => void {
+  const sizes = maps.map((m) => (existsSync(m) ? statSync(m).size : undefined));
+  return () =>
+    maps.forEach((m, i) => {
+      const size = sizes[i];
+      if (size !== undefined && existsSync(m) && statSync(m).size > size) truncateSync(m, size);
+    });
 }
 
 function withNote(w: CaptureWindow, note: string): CaptureWindow {

@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Profile } from "pprof-format";
 import { describe, expect, it } from "vitest";
-import { withPerfCpu } from "../../src/capture/perf-driver.js";
+import { mapsAsOfNow, withPerfCpu } from "../../src/capture/perf-driver.js";
 import { probePerf } from "../../src/capture/perf.js";
 import { parsePerfScript, perfFrame, perfProfile } from "../../src/capture/perf-script.js";
 import type { CaptureContext, RuntimeDriver } from "../../src/capture/driver.js";
@@ -75,6 +76,27 @@ describe("perf script to pprof", () => {
       { hz: 1000 },
     );
     expect(names(profile)).toEqual(new Set(["[kernel]"]));
+  });
+});
+
+describe("V8's perf maps", () => {
+  it("are cut back to what they held when the window closed: code compiled later cannot rename a sample", () => {
+    const dir = mkdtempSync(join(tmpdir(), "flamegate-maps-"));
+    try {
+      const map = join(dir, "perf-1.map");
+      const later = join(dir, "perf-2.map");
+      const inWindow = "7f0000001000 80 JS:*checksum file:///s.mjs:70:18\n";
+      writeFileSync(map, inWindow);
+      const cut = mapsAsOfNow([map, later, join(dir, "perf-3.map")]);
+      appendFileSync(map, "7f0000001000 40 JS:^closeIdleConnections node:_http_server:1:1\n");
+      writeFileSync(later, "7f0000002000 10 JS:*x file:///s.mjs:1:1\n");
+      cut();
+      expect(readFileSync(map, "utf8")).toBe(inWindow);
+      // A map that did not exist at the window's close is not the window's: left as it is.
+      expect(readFileSync(later, "utf8")).toContain("JS:*x");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
