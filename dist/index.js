@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-26H4MCNS.js";
+} from "./chunk-IW7BYHJN.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-CYJGUVNU.js";
+} from "./chunk-XRONNHWV.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,

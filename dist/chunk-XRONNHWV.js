@@ -37464,7 +37464,7 @@ var nodeDriver = {
 };
 
 // src/capture/perf-driver.ts
-import { rmSync as rmSync4 } from "node:fs";
+import { existsSync as existsSync5, rmSync as rmSync4, statSync as statSync2, truncateSync } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/session/reaper.ts
@@ -38740,11 +38740,13 @@ function withPerfCpu(inner, runtime) {
             cleanUp();
             throw err;
           }
+          const mapsAtClose = mapsAsOfNow(maps);
           got.profilers.cpu = `${perf.version} record -e task-clock -F ${hz} -g (on-CPU time, all threads)`;
           const innerLater = got.later;
           got.later = async () => {
             try {
               await innerLater?.();
+              mapsAtClose();
               got.profiles.cpu = await convert();
             } finally {
               cleanUp();
@@ -38755,6 +38757,13 @@ function withPerfCpu(inner, runtime) {
       };
     }
   };
+}
+function mapsAsOfNow(maps) {
+  const sizes = maps.map((m) => existsSync5(m) ? statSync2(m).size : void 0);
+  return () => maps.forEach((m, i2) => {
+    const size = sizes[i2];
+    if (size !== void 0 && existsSync5(m) && statSync2(m).size > size) truncateSync(m, size);
+  });
 }
 function withNote(w, note) {
   return {
@@ -38786,7 +38795,7 @@ var import_autocannon = __toESM(require_autocannon(), 1);
 
 // src/session/process.ts
 import { spawn as spawn5 } from "node:child_process";
-import { appendFileSync as appendFileSync2, existsSync as existsSync5, statSync as statSync2 } from "node:fs";
+import { appendFileSync as appendFileSync2, existsSync as existsSync6, statSync as statSync3 } from "node:fs";
 var TAIL_LINES = 50;
 var DETAIL_LINES = 20;
 var STOP_GRACE_MS = { SIGINT: 5e3, SIGTERM: 3e3, SIGKILL: 2e3 };
@@ -38794,7 +38803,7 @@ var SETPRIV = process.platform === "linux" ? onPath("setpriv") : void 0;
 var GroupProcess = class {
   constructor(command, options) {
     this.command = command;
-    if (!existsSync5(options.cwd) || !statSync2(options.cwd).isDirectory())
+    if (!existsSync6(options.cwd) || !statSync3(options.cwd).isDirectory())
       throw new FlamegateError(
         `directory '${options.cwd}' does not exist; check 'cwd' in the config (command: ${command})`
       );

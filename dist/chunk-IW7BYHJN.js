@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-CYJGUVNU.js";
+} from "./chunk-XRONNHWV.js";
 import {
   compareSets,
   needsStacks,

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-26H4MCNS.js";
+} from "./chunk-IW7BYHJN.js";
 import {
   withOwnPorts
-} from "./chunk-CYJGUVNU.js";
+} from "./chunk-XRONNHWV.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

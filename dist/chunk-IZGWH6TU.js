@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-26H4MCNS.js";
-import "./chunk-CYJGUVNU.js";
+} from "./chunk-IW7BYHJN.js";
+import "./chunk-XRONNHWV.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-ROQM2VR7.js";
 import "./chunk-6ZDHVPTH.js";
