@@ -8,8 +8,8 @@ import { loadFixtureConfig } from "../../src/session/fixtures.js";
  * The gate's verdict on a recorded `flamegate demo` (fixtures/captured/README.md):
  * the Node fixture as base, and as head with FLAMEGATE_REGRESSION=both and
  * FLAMEGATE_REGRESSION_PCT=100 (twice checksum's passes, an extra copy of every
- * buildIndex entry), 5 ABBA rounds each on the shared 2-core machine, perf at
- * 1 kHz, TurboFan's inlining off. A fresh run's figures vary with the machine's
+ * buildIndex entry), 5 rounds each, base and head side by side, on the shared
+ * 2-core machine, perf at 1 kHz, TurboFan's inlining off. A fresh run's figures vary with the machine's
  * load; these are fixed, so the verdict on them is too.
  */
 const DEMO = join(import.meta.dirname, "../../fixtures/captured/demo");
