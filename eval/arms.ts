@@ -228,6 +228,7 @@ async function captureArms(runtime: Runtime, dir: string, log: (l: string) => vo
       warmupSeconds: DEFAULT_BUDGET.warmupSeconds,
       load: { ...fixture.load, durationSeconds: DEFAULT_BUDGET.durationSeconds },
       env: { ...fixture.env, ...arm.env },
+      pairing: "sequential",
     };
     const out = join(dir, arm.name, service.name);
     mkdirSync(out, { recursive: true });
@@ -372,6 +373,8 @@ async function captureDuets(
           warmupSeconds: DEFAULT_BUDGET.warmupSeconds,
           load: { ...fixture.load, durationSeconds: DEFAULT_BUDGET.durationSeconds },
           env: { ...fixture.env, ...(side === "b" ? envOf[head] : {}) },
+          // As the arm runs: its manifest tells the gate whether the pair shared its seconds.
+          pairing: mode === "s" ? "simultaneous" : "sequential",
         };
         if (mode === "s" && side === "b") service = (await withOwnPorts(service)).service;
         const out = join(dir, name, service.name);
