@@ -31,11 +31,12 @@ export function noteText(note: VerdictNote): string {
     case "no-size-factors":
       return `fewer than ${note.minFrames} frames hold ${note.minCount} samples per round: frames are not normalised for machine speed`;
     case "same-seconds":
-      return "base and head ran in the same seconds: frames are compared as measured, not normalised for machine speed (the pairing cancels it)";
+      return "base and head ran side by side: frames are compared as measured, without size factors (the pairing cancels the machine's speed)";
     case "one-round":
       return `indicative: one round per side, so no round-to-round variance could be estimated; frame tests assume ${(note.frameSigma * 100).toFixed(1)} % frame noise between runs (gate.prior-sigma) plus Poisson sampling noise, the total ${(note.totalSigma * 100).toFixed(0)} % (gate.total-sigma); run 3 or more rounds per side for a verdict you can rely on`;
     case "frame-noise":
-      return `frames vary ±${(note.frameSigma * 100).toFixed(0)} % between rounds beyond sampling noise (σ0 = ${(note.frameSigma * 100).toFixed(1)} %, prior df ${note.priorDf >= note.maxPriorDf ? `≥ ${note.maxPriorDf}` : note.priorDf.toFixed(1)}${note.estimated ? ", estimated" : ""})`;
+      // The same figure as σ0, at its precision below 10 %: "±1 % (σ0 = 0.5 %)" read as two.
+      return `frames vary ±${(note.frameSigma * 100).toFixed(note.frameSigma < 0.1 ? 1 : 0)} % between rounds beyond sampling noise (σ0 = ${(note.frameSigma * 100).toFixed(1)} %, prior df ${note.priorDf >= note.maxPriorDf ? `≥ ${note.maxPriorDf}` : note.priorDf.toFixed(1)}${note.estimated ? ", estimated" : ""})`;
     case "total-other-runner":
       return `${note.kind} total not gated: the baseline ran on a different runner; frame tests still run on machine-normalised values`;
     case "total-unproven":

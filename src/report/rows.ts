@@ -45,8 +45,8 @@ export function scopeWords(c: Comparison): string {
   const speed =
     c.speedCorrected !== false
       ? "frames corrected for machine speed"
-      : c.pairing === "simultaneous" && c.kind !== "alloc"
-        ? "frames not corrected for machine speed (base and head ran in the same seconds)"
+      : c.pairing === "simultaneous"
+        ? "frames as measured (base and head ran side by side)"
         : "frames not corrected for machine speed (too few frames to estimate it)";
   return `Values are ${perWords(c)}, geometric means over rounds; ${speed}. The raw sums are in the JSON report and the HTML tooltips.`;
 }

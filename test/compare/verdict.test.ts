@@ -161,11 +161,9 @@ describe("judge: the statistical gate", () => {
     expect(j.verdict).toBe("fail");
   });
 
-  it("pairs run in the same seconds: CPU frames are compared as measured, allocations still normalised", () => {
-    const s = {
-      ...series({ kind: "cpu", rounds: 5, paired: true, uniform: 1.2 }, 4),
-      simultaneous: true,
-    };
+  it("pairs run side by side: frames are compared as measured, without size factors", () => {
+    const uniform = { kind: "cpu", rounds: 5, paired: true, uniform: 1.2 } as const;
+    const s = { ...series(uniform, 4), simultaneous: true };
     const hottest = (j: Judgement) => j.frames.find((f) => f.function === "leaf0")!;
     const asMeasured = judge(s, DEFAULT_GATE);
     expect(words(asMeasured)).toContain(noteText({ code: "same-seconds" }));
@@ -177,14 +175,12 @@ describe("judge: the statistical gate", () => {
     });
     expect(words(corrected)).not.toContain(noteText({ code: "same-seconds" }));
     expect(Math.abs(hottest(corrected).self.deltaPct!)).toBeLessThan(5);
-    const alloc = judge(
-      {
-        ...series({ kind: "alloc", rounds: 5, paired: true, uniform: 1.2 }, 4),
-        simultaneous: true,
-      },
-      DEFAULT_GATE,
-    );
-    expect(words(alloc)).not.toContain(noteText({ code: "same-seconds" }));
+    // Allocations side by side too; pairs one after the other, and Python's CPU (the OS's
+    // count spread over py-spy's samples), keep the size factors.
+    const alloc = { ...series({ ...uniform, kind: "alloc" }, 4), simultaneous: true };
+    expect(words(judge(alloc, DEFAULT_GATE))).toContain(noteText({ code: "same-seconds" }));
+    for (const kept of [series(uniform, 4), { ...s, osCountedValues: true }])
+      expect(words(judge(kept, DEFAULT_GATE))).not.toContain(noteText({ code: "same-seconds" }));
   });
 
   it("another runner: CPU total reported not gated, with a note; allocation totals still gated", () => {

@@ -51,19 +51,12 @@ export interface Judgement {
 }
 
 /**
- * `listed`: how many untested frames (below min-count, or ignored) the judgement carries
- * besides every tested frame, the largest by cumulative share; the others are only
- * counted (Judgement.functionCount). The report lists every frame that does not pass and
- * the TOP_FRAMES largest, so judging costs what the tested and listed frames cost, not
- * what a 23k-function profile's tail would.
- */
-/**
- * Whether frames get size factors (design.ts normaliseSpeed). Not for time when each
- * pair's sides ran in the same seconds: the pairing cancels the machine's speed, and
- * the median frame, which a memory-bound majority of frames makes follow each
- * process's own speed, would only add its noise and take part of a hot frame's real
- * growth (docs/lab/duets.md). Values that are the OS's CPU spread over the samples
- * (Python) keep them: each process's own ratio of samples to CPU (py-spy counts threads
+ * Whether frames get size factors (design.ts normaliseSpeed). Not when each pair's
+ * sides ran in the same seconds: the pairing cancels the machine's speed, and the
+ * median frame would only add its own noise — and, for time, take part of a hot
+ * frame's real growth, as it follows each process's memory-bound code
+ * (docs/lab/duets.md). Values that are the OS's CPU spread over the samples (Python)
+ * keep them: each process's own ratio of samples to CPU (py-spy counts threads
  * waiting in a socket write) is a factor common to its frames that pairing cannot cancel.
  */
 function speedCorrection(
@@ -73,10 +66,9 @@ function speedCorrection(
   notes: VerdictNote[],
 ): boolean {
   if (
-    !TIME_KINDS.has(series.kind) ||
     !design.paired ||
     series.simultaneous !== true ||
-    series.osCountedValues === true ||
+    (TIME_KINDS.has(series.kind) && series.osCountedValues === true) ||
     variant.speedFactorsSimultaneous
   )
     return true;
@@ -84,6 +76,13 @@ function speedCorrection(
   return false;
 }
 
+/**
+ * `listed`: how many untested frames (below min-count, or ignored) the judgement carries
+ * besides every tested frame, the largest by cumulative share; the others are only
+ * counted (Judgement.functionCount). The report lists every frame that does not pass and
+ * the TOP_FRAMES largest, so judging costs what the tested and listed frames cost, not
+ * what a 23k-function profile's tail would.
+ */
 export function judge(
   input: KindSeries,
   gate: GateConfig,

@@ -16,7 +16,7 @@ export type VerdictNote =
   | { code: "no-work-unit" }
   /** Too few frames hold minCount samples per round to estimate size factors. */
   | { code: "no-size-factors"; minFrames: number; minCount: number }
-  /** Time, paired rounds run at the same time: no size factors (the pairing cancels speed). */
+  /** Paired rounds run at the same time: no size factors (the pairing cancels speed). */
   | { code: "same-seconds" }
   /** One round per side: the frame noise (log-scale SD, fraction) and the total's are assumed. */
   | { code: "one-round"; frameSigma: number; totalSigma: number }

@@ -88,7 +88,7 @@ export interface ProcedureVariant {
   intervalThreshold: boolean;
   /** The part of the frames' alpha shared in proportion to each frame's share of the samples (frames.ts valueWeight); 0: equal parts. */
   alphaByShare: number;
-  /** Time kinds of pairs run at the same time get size factors too (judge.ts speedCorrection). */
+  /** Pairs run at the same time get size factors too (judge.ts speedCorrection). */
   speedFactorsSimultaneous: boolean;
 }
 
