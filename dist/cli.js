@@ -3497,7 +3497,7 @@ function addCompare(program2, exit) {
       "  flamegate compare --base profiles/base --head profiles/head \\\n    --config flamegate.yml --markdown report.md --html report.html\n  flamegate compare --base before.pb.gz --head after.pb.gz\n\nRounds are compared as independent samples unless --paired; `ab` writes its own report."
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-BP5E7XJO.js")).compareCommand(opts));
+    exit(await (await import("./chunk-OSACL7E7.js")).compareCommand(opts));
   });
 }
 function addAb(program2, exit) {
@@ -3517,7 +3517,7 @@ ${example(
       "  git worktree add ../base origin/main\n  flamegate ab --base-dir ../base --head-dir . --config flamegate.yml --out flamegate-ab"
     )}`
   ).action(async (opts) => {
-    exit(await (await import("./chunk-IZGWH6TU.js")).abCommand(opts));
+    exit(await (await import("./chunk-M5MN2JDM.js")).abCommand(opts));
   });
 }
 function addDemo(program2, exit) {
@@ -3527,7 +3527,7 @@ function addDemo(program2, exit) {
     roundsOption,
     DEMO_BUDGET.rounds
   ).addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
-    exit(await (await import("./chunk-ZFXL4PVZ.js")).demoCommand(opts));
+    exit(await (await import("./chunk-7A27UO7A.js")).demoCommand(opts));
   });
 }
 function buildProgram(exit) {

@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-IW7BYHJN.js";
+} from "./chunk-Y4BXTHMM.js";
 import {
   require_abs,
   require_actualApply,
@@ -49,7 +49,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-ROQM2VR7.js";
+} from "./chunk-JZ2OSKPB.js";
 import {
   ConfigReader,
   ReadBudget,

@@ -6,10 +6,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-IW7BYHJN.js";
+} from "./chunk-Y4BXTHMM.js";
 import "./chunk-XRONNHWV.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-ROQM2VR7.js";
+import "./chunk-JZ2OSKPB.js";
 import "./chunk-6ZDHVPTH.js";
 import "./chunk-7JRNZNAI.js";
 export {

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-IW7BYHJN.js";
+} from "./chunk-Y4BXTHMM.js";
 import {
   withOwnPorts
 } from "./chunk-XRONNHWV.js";
@@ -17,7 +17,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-ROQM2VR7.js";
+} from "./chunk-JZ2OSKPB.js";
 import {
   ReadBudget,
   parseConfig,

@@ -6,7 +6,7 @@ import {
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-ROQM2VR7.js";
+} from "./chunk-JZ2OSKPB.js";
 import {
   ReadBudget,
   loadConfig

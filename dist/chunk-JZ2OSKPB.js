@@ -612,7 +612,7 @@ function perWords(c) {
   }[unitOfWork(c)];
 }
 function scopeWords(c) {
-  const speed = c.speedCorrected !== false ? "frames corrected for machine speed" : c.pairing === "simultaneous" && c.kind !== "alloc" ? "frames not corrected for machine speed (base and head ran in the same seconds)" : "frames not corrected for machine speed (too few frames to estimate it)";
+  const speed = c.speedCorrected !== false ? "frames corrected for machine speed" : c.pairing === "simultaneous" ? "frames as measured (base and head ran side by side)" : "frames not corrected for machine speed (too few frames to estimate it)";
   return `Values are ${perWords(c)}, geometric means over rounds; ${speed}. The raw sums are in the JSON report and the HTML tooltips.`;
 }
 function testedValue(f) {
@@ -1350,11 +1350,11 @@ function noteText(note) {
     case "no-size-factors":
       return `fewer than ${note.minFrames} frames hold ${note.minCount} samples per round: frames are not normalised for machine speed`;
     case "same-seconds":
-      return "base and head ran in the same seconds: frames are compared as measured, not normalised for machine speed (the pairing cancels it)";
+      return "base and head ran side by side: frames are compared as measured, without size factors (the pairing cancels the machine's speed)";
     case "one-round":
       return `indicative: one round per side, so no round-to-round variance could be estimated; frame tests assume ${(note.frameSigma * 100).toFixed(1)} % frame noise between runs (gate.prior-sigma) plus Poisson sampling noise, the total ${(note.totalSigma * 100).toFixed(0)} % (gate.total-sigma); run 3 or more rounds per side for a verdict you can rely on`;
     case "frame-noise":
-      return `frames vary \xB1${(note.frameSigma * 100).toFixed(0)} % between rounds beyond sampling noise (\u03C30 = ${(note.frameSigma * 100).toFixed(1)} %, prior df ${note.priorDf >= note.maxPriorDf ? `\u2265 ${note.maxPriorDf}` : note.priorDf.toFixed(1)}${note.estimated ? ", estimated" : ""})`;
+      return `frames vary \xB1${(note.frameSigma * 100).toFixed(note.frameSigma < 0.1 ? 1 : 0)} % between rounds beyond sampling noise (\u03C30 = ${(note.frameSigma * 100).toFixed(1)} %, prior df ${note.priorDf >= note.maxPriorDf ? `\u2265 ${note.maxPriorDf}` : note.priorDf.toFixed(1)}${note.estimated ? ", estimated" : ""})`;
     case "total-other-runner":
       return `${note.kind} total not gated: the baseline ran on a different runner; frame tests still run on machine-normalised values`;
     case "total-unproven":
@@ -3681,7 +3681,7 @@ function totalTest(series, design, stats, threshold, alpha, variant = DEFAULT_VA
 
 // src/compare/verdict/judge.ts
 function speedCorrection(series, design, variant, notes) {
-  if (!TIME_KINDS.has(series.kind) || !design.paired || series.simultaneous !== true || series.osCountedValues === true || variant.speedFactorsSimultaneous)
+  if (!design.paired || series.simultaneous !== true || TIME_KINDS.has(series.kind) && series.osCountedValues === true || variant.speedFactorsSimultaneous)
     return true;
   notes.push({ code: "same-seconds" });
   return false;
