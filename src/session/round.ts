@@ -145,9 +145,10 @@ export async function startRound(
  * (TransientCaptureError) runs the whole group once more, so its rounds still
  * share their windows; any other failure is thrown, the first round's first.
  * The rounds start in an order drawn afresh each time: the one started first
- * is ready first, opens its window first and its load gets the first
- * connections, so a fixed order would favour one side (base) in every round,
- * a bias the paired test cannot see; drawn, it is noise that the test counts.
+ * is ready first and opens its window first (by 4–5 ms), so with a fixed
+ * order whatever that is worth would fall on the base in every round, a bias
+ * the paired test cannot see; drawn, it is noise the test counts (measured:
+ * within ±0.5 % of CPU per request, docs/lab/duets.md).
  */
 export async function startTogether(
   group: ReadonlyArray<{ service: ServiceConfig; opts: RoundOptions }>,
