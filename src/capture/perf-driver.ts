@@ -1,4 +1,4 @@
-import { existsSync, rmSync, statSync, truncateSync } from "node:fs";
+import { rmSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import type { Runtime } from "../config.js";
 import { groupMembers, trackTempDir, untrackTempDir } from "../session/reaper.js";
@@ -165,11 +165,12 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
  * the service stopped, must not see what came after the window.
  */
 export function mapsAsOfNow(maps: readonly string[]): () => void {
-  const sizes = maps.map((m) => (existsSync(m) ? statSync(m).size : undefined));
+  const sizeOf = (m: string) => statSync(m, { throwIfNoEntry: false })?.size;
+  const sizes = maps.map(sizeOf);
   return () =>
     maps.forEach((m, i) => {
       const size = sizes[i];
-      if (size !== undefined && existsSync(m) && statSync(m).size > size) truncateSync(m, size);
+      if (size !== undefined && (sizeOf(m) ?? 0) > size) truncateSync(m, size);
     });
 }
 

@@ -156,13 +156,13 @@ export async function startTogether(
   let retried: string | undefined;
   for (;;) {
     const meet = new Rendezvous(group.length);
-    const order = shuffled(group.map((_, i) => i));
-    const launched = order.map((i) => {
+    // Launched in a drawn order, kept in the group's: callers pair results by position.
+    const launched = new Array<Promise<PendingRound>>(group.length);
+    for (const i of shuffled(group.map((_, k) => k))) {
       const { service, opts } = group[i]!;
-      return runRoundOnce(service, { ...opts, together: meet });
-    });
-    // Back in the group's order: callers pair results by position.
-    const settled = await Promise.allSettled(order.map((_, i) => launched[order.indexOf(i)]!));
+      launched[i] = runRoundOnce(service, { ...opts, together: meet });
+    }
+    const settled = await Promise.allSettled(launched);
     const started = settled.flatMap((s) => (s.status === "fulfilled" ? [s.value] : []));
     for (const p of started) p.result.catch(() => undefined);
     const failures = settled.flatMap((s) =>
