@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-Y4BXTHMM.js";
+} from "./chunk-KOPS5AFY.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-XRONNHWV.js";
+} from "./chunk-MN2KQIE5.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,

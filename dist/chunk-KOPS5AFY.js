@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-XRONNHWV.js";
+} from "./chunk-MN2KQIE5.js";
 import {
   compareSets,
   needsStacks,

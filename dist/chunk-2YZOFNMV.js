@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-Y4BXTHMM.js";
+} from "./chunk-KOPS5AFY.js";
 import {
   withOwnPorts
-} from "./chunk-XRONNHWV.js";
+} from "./chunk-MN2KQIE5.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

@@ -37464,7 +37464,7 @@ var nodeDriver = {
 };
 
 // src/capture/perf-driver.ts
-import { existsSync as existsSync5, rmSync as rmSync4, statSync as statSync2, truncateSync } from "node:fs";
+import { rmSync as rmSync4, statSync as statSync2, truncateSync } from "node:fs";
 import { join as join7 } from "node:path";
 
 // src/session/reaper.ts
@@ -38759,10 +38759,11 @@ function withPerfCpu(inner, runtime) {
   };
 }
 function mapsAsOfNow(maps) {
-  const sizes = maps.map((m) => existsSync5(m) ? statSync2(m).size : void 0);
+  const sizeOf = (m) => statSync2(m, { throwIfNoEntry: false })?.size;
+  const sizes = maps.map(sizeOf);
   return () => maps.forEach((m, i2) => {
     const size = sizes[i2];
-    if (size !== void 0 && existsSync5(m) && statSync2(m).size > size) truncateSync(m, size);
+    if (size !== void 0 && (sizeOf(m) ?? 0) > size) truncateSync(m, size);
   });
 }
 function withNote(w, note) {
@@ -38795,7 +38796,7 @@ var import_autocannon = __toESM(require_autocannon(), 1);
 
 // src/session/process.ts
 import { spawn as spawn5 } from "node:child_process";
-import { appendFileSync as appendFileSync2, existsSync as existsSync6, statSync as statSync3 } from "node:fs";
+import { appendFileSync as appendFileSync2, existsSync as existsSync5, statSync as statSync3 } from "node:fs";
 var TAIL_LINES = 50;
 var DETAIL_LINES = 20;
 var STOP_GRACE_MS = { SIGINT: 5e3, SIGTERM: 3e3, SIGKILL: 2e3 };
@@ -38803,7 +38804,7 @@ var SETPRIV = process.platform === "linux" ? onPath("setpriv") : void 0;
 var GroupProcess = class {
   constructor(command, options) {
     this.command = command;
-    if (!existsSync6(options.cwd) || !statSync3(options.cwd).isDirectory())
+    if (!existsSync5(options.cwd) || !statSync3(options.cwd).isDirectory())
       throw new FlamegateError(
         `directory '${options.cwd}' does not exist; check 'cwd' in the config (command: ${command})`
       );
@@ -39359,12 +39360,12 @@ async function startTogether(group) {
   let retried;
   for (; ; ) {
     const meet = new Rendezvous(group.length);
-    const order = shuffled(group.map((_, i2) => i2));
-    const launched = order.map((i2) => {
+    const launched = new Array(group.length);
+    for (const i2 of shuffled(group.map((_, k) => k))) {
       const { service, opts: opts2 } = group[i2];
-      return runRoundOnce(service, { ...opts2, together: meet });
-    });
-    const settled = await Promise.allSettled(order.map((_, i2) => launched[order.indexOf(i2)]));
+      launched[i2] = runRoundOnce(service, { ...opts2, together: meet });
+    }
+    const settled = await Promise.allSettled(launched);
     const started = settled.flatMap((s) => s.status === "fulfilled" ? [s.value] : []);
     for (const p of started) p.result.catch(() => void 0);
     const failures = settled.flatMap(

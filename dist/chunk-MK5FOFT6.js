@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-Y4BXTHMM.js";
-import "./chunk-XRONNHWV.js";
+} from "./chunk-KOPS5AFY.js";
+import "./chunk-MN2KQIE5.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-JZ2OSKPB.js";
 import "./chunk-6ZDHVPTH.js";
