@@ -12,7 +12,6 @@ export {
   DEFAULT_MAX_ERROR_RATE,
   FALLBACK_PRIOR_DF,
   MAX_PRIOR_DF,
-  PERF_RUNTIMES,
   RUNTIMES,
 } from "./config/defaults.js";
 export { MAX_SERVICES, SERVICE_NAME, parseConfig } from "./config/document.js";

@@ -35,6 +35,13 @@ export interface CapturedProfiles {
   /** Notes for the manifest and report (e.g. "py-spy refused; built-in sampler ran"). */
   notes: string[];
   /**
+   * True when the CPU profile's samples count active threads, not CPU time
+   * (py-spy, and the built-in sampler that stands in for it): the round then
+   * adds a cpu/nanoseconds type whose total is the window's OS-counted CPU
+   * (model/cpu-time.ts), so CPU per request is what the OS measured.
+   */
+  cpuCountsThreads?: boolean;
+  /**
    * What is left to do once the window has closed and that needs neither the
    * service nor a quiet machine: perf script, memray's export (seconds of CPU a
    * round). It completes `profiles`, `profilers` and `notes` of this object. The
@@ -68,13 +75,6 @@ export interface RuntimeDriver {
    * duration only; a request count or a load command runs as configured.
    */
   separateWindowSeconds?: number;
-  /**
-   * True when the CPU profile's samples count active threads, not CPU time
-   * (py-spy, and the built-in sampler that stands in for it): the round then
-   * adds a cpu/nanoseconds type whose total is the window's OS-counted CPU
-   * (model/cpu-time.ts), so CPU per request is what the OS measured.
-   */
-  cpuSamplesCountThreads?: boolean;
   /** The runtime's version for the manifest, e.g. "go1.26.8", "v20.20.2", "3.11.7". */
   version(ctx: CaptureContext): Promise<string>;
   /** Wraps the start command and environment before the service is spawned. */

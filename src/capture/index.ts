@@ -10,7 +10,7 @@ import { pythonDriver } from "./python.js";
 export const DRIVERS: Partial<Record<Runtime, RuntimeDriver>> = {
   node: withPerfCpu(nodeDriver, "node"),
   go: withPerfCpu(goDriver, "go"),
-  python: pythonDriver,
+  python: withPerfCpu(pythonDriver, "python"),
 };
 
 export function driverFor(runtime: Runtime): RuntimeDriver {

@@ -3,10 +3,20 @@ import { join } from "node:path";
 import type { Runtime } from "../config.js";
 import { groupMembers, trackTempDir, untrackTempDir } from "../session/reaper.js";
 import type { Profile } from "pprof-format";
-import type { CaptureContext, CaptureWindow, CapturedProfiles, RuntimeDriver } from "./driver.js";
+import type { Kind } from "../model/kinds.js";
+import type {
+  CaptureContext,
+  CaptureWindow,
+  CapturedProfiles,
+  PreparedStart,
+  RuntimeDriver,
+} from "./driver.js";
 import { FlamegateError } from "../errors.js";
 import { agentPid } from "./node.js";
 import { probePerf, startPerfRecord } from "./perf.js";
+import { perfUnfitReason } from "./python.js";
+import { readHellos } from "./python-agents.js";
+import { controlDir } from "./python-window.js";
 
 /**
  * A runtime driver whose CPU profile comes from Linux perf (perf.ts) when
@@ -14,7 +24,10 @@ import { probePerf, startPerfRecord } from "./perf.js";
  * inner driver captures every other kind as before; it is told the service
  * profiles no cpu, so its own CPU profiler stays off. Node gets V8's perf map
  * (--perf-basic-prof, interpreted frames on the native stack) so perf can
- * name JS functions.
+ * name JS functions. Python gets its perf trampolines (PYTHONPERFSUPPORT,
+ * 3.12+; earlier versions ignore it); whether they name its functions is
+ * known only once the interpreter runs, so each window asks its agent and
+ * falls back to py-spy, which stays prepared.
  */
 
 /** V8 flags (allowed in NODE_OPTIONS) that let perf name JS frames, interpreted ones included. */
@@ -31,25 +44,80 @@ const withoutCpu = (ctx: CaptureContext): CaptureContext => ({
   service: { ...ctx.service, profiles: ctx.service.profiles.filter((k) => k !== "cpu") },
 });
 
-/** The V8 perf maps of a round's service processes, tracked so far (by round context). */
+/** The perf maps of a round's service processes, tracked so far (by round context). */
 const trackedMaps = new WeakMap<CaptureContext, Set<string>>();
 
 /**
- * Tracks (trackTempDir) the perf map of every process in the service's group:
- * V8 writes /tmp/perf-<pid>.map from the process's start. Returns all the
- * round's maps so far.
+ * The processes the runtime's agents announced as they started: a start
+ * script's node or python may be gone before the group is read.
  */
-function trackMaps(ctx: CaptureContext, pid: number): string[] {
+function agentPids(ctx: CaptureContext, runtime: Runtime): number[] {
+  if (runtime === "python") return readHellos(controlDir(ctx)).map((h) => h.pid);
+  const agent = agentPid(ctx);
+  return agent === undefined ? [] : [agent];
+}
+
+/**
+ * Tracks (trackTempDir) the perf map of every process in the service's group:
+ * V8 and CPython write /tmp/perf-<pid>.map from the process's start and never
+ * remove it. Returns all the round's maps so far.
+ */
+function trackMaps(ctx: CaptureContext, pid: number, runtime: Runtime): string[] {
   const maps = trackedMaps.get(ctx) ?? new Set<string>();
   trackedMaps.set(ctx, maps);
-  // The agent names its process as it starts: a start script's node may be gone before the group is read.
-  const agent = agentPid(ctx);
-  for (const p of new Set([...groupMembers(pid), ...(agent === undefined ? [] : [agent])])) {
+  for (const p of new Set([...groupMembers(pid), ...agentPids(ctx, runtime)])) {
     const m = `/tmp/perf-${p}.map`;
     if (!maps.has(m)) trackTempDir(m);
     maps.add(m);
   }
   return [...maps];
+}
+
+/** The service's start with what perf needs to name its frames. */
+async function preparePerf(
+  inner: RuntimeDriver,
+  runtime: Runtime,
+  ctx: CaptureContext,
+): Promise<PreparedStart> {
+  // Whether perf can follow a Python is known once its interpreter runs: py-spy stays prepared.
+  if (runtime === "python") {
+    const prepared = await inner.prepare(ctx);
+    return { ...prepared, env: { ...prepared.env, PYTHONPERFSUPPORT: "1" } };
+  }
+  const prepared = await inner.prepare(withoutCpu(ctx));
+  if (runtime !== "node") return prepared;
+  const inherited = prepared.env.NODE_OPTIONS ?? ctx.service.env.NODE_OPTIONS ?? "";
+  return {
+    ...prepared,
+    env: {
+      ...prepared.env,
+      NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim(),
+      // The agent removes the log file V8 opens for the flags (node-agent.cjs).
+      FLAMEGATE_DROP_V8_LOG: "1",
+    },
+  };
+}
+
+/**
+ * The round's decision for one window: a Python whose interpreter perf cannot
+ * follow (before 3.12, or no frame pointers) gets py-spy with a note, or, when
+ * perf was required, an error.
+ */
+async function windowDecision(
+  ctx: CaptureContext,
+  pid: number,
+  runtime: Runtime,
+  d: Decision,
+  kinds: readonly Kind[],
+): Promise<Decision> {
+  if (!d.perf || runtime !== "python" || !kinds.includes("cpu")) return d;
+  const why = await perfUnfitReason(ctx, pid);
+  if (why === undefined) return d;
+  if (ctx.service.sampling.cpuProfiler === "perf")
+    throw new FlamegateError(
+      `service '${ctx.service.name}': sampling.cpu-profiler is perf, but ${why}; or set it to auto (py-spy when perf cannot name Python's frames)`,
+    );
+  return { fallback: `cpu: ${why}; the runtime's own profiler ran instead` };
 }
 
 export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriver {
@@ -74,34 +142,22 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
     async prepare(ctx) {
       const d = await decide(ctx);
       decisions.set(ctx, d);
-      if (!d.perf) return inner.prepare(ctx);
-      const prepared = await inner.prepare(withoutCpu(ctx));
-      if (runtime !== "node") return prepared;
-      const inherited = prepared.env.NODE_OPTIONS ?? ctx.service.env.NODE_OPTIONS ?? "";
-      return {
-        ...prepared,
-        env: {
-          ...prepared.env,
-          NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim(),
-          // The agent removes the log file V8 opens for the flags (node-agent.cjs).
-          FLAMEGATE_DROP_V8_LOG: "1",
-        },
-      };
+      return d.perf ? preparePerf(inner, runtime, ctx) : inner.prepare(ctx);
     },
     track(ctx, pid) {
       inner.track?.(ctx, pid);
-      if (runtime === "node" && decisions.get(ctx)?.perf) trackMaps(ctx, pid);
+      if (runtime !== "go" && decisions.get(ctx)?.perf) trackMaps(ctx, pid, runtime);
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles): Promise<CaptureWindow> {
-      const d = decisions.get(ctx) ?? {};
+      const d = await windowDecision(ctx, pid, runtime, decisions.get(ctx) ?? {}, kinds);
       if (!d.perf || !kinds.includes("cpu")) {
         const w = await inner.startWindow(ctx, pid, seconds, kinds);
         return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;
       }
       const hz = ctx.service.sampling.cpuHz;
       const rest = kinds.filter((k) => k !== "cpu");
-      // V8 names its map after the pid; read now, as the service may be gone when the window ends.
-      const maps = runtime === "node" ? trackMaps(ctx, pid) : [];
+      // The runtimes name their maps after the pid; read now, as the service may be gone when the window ends.
+      const maps = runtime === "go" ? [] : trackMaps(ctx, pid, runtime);
       const recording = await startPerfRecord(
         d.perf.exe,
         pid,

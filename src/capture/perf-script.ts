@@ -14,6 +14,11 @@ import { v8Frame } from "../import/v8-frames.js";
  * - Node (`--perf-basic-prof` map): `JS:*name file:///x.mjs:12:3` becomes
  *   the frame V8's own profiler names (import/v8-frames.ts), so both
  *   profilers name a JS function alike.
+ * - Python (3.12+ perf trampolines): `py::Handler.do_GET:/srv/app.py`
+ *   becomes the frame py-spy names. A sample in Python code keeps only its
+ *   Python frames: the interpreter's C frames between them (the eval loop,
+ *   calls, C functions such as hashing) count at the Python function that
+ *   ran them, as py-spy shows it.
  * - Kernel frames are dropped: their time counts at the user frame that
  *   entered the kernel, as with the runtimes' own profilers.
  */
@@ -68,6 +73,8 @@ export function parsePerfScript(text: string): PerfSample[] {
 const KERNEL = /^\[kernel|^\[vdso\]$/;
 /** Go's assembly and ABI wrappers carry these suffixes in the symbol table, not in runtime/pprof. */
 const GO_ABI_SUFFIX = /\.abi(?:0|internal)$/;
+/** `py::<qualified name>:<file>` (a qualified name holds no colon). */
+const PYTHON = /^py::([^:]*):(.*)$/;
 /** `JS:<mark><name> <url>:<line>:<column>`; the mark says the tier (~ interpreted, ^ baseline, + Maglev, * TurboFan). */
 const V8_JS = /^JS:[~^+*]?(.*?) ?(\S+):(\d+):(\d+)$/;
 
@@ -79,6 +86,8 @@ export function perfFrame(sym: string, dso: string, ip: string): Frame | undefin
     const lib = dso.slice(dso.lastIndexOf("/") + 1);
     return { name: `[unknown] ${lib === "[unknown]" ? "" : lib}`.trim(), file: "" };
   }
+  const py = PYTHON.exec(sym);
+  if (py) return { name: py[1]!, file: py[2]! };
   const js = V8_JS.exec(sym);
   if (js)
     return v8Frame({
@@ -114,7 +123,8 @@ export function perfProfile(samples: readonly PerfSample[], o: PerfProfileOption
     ...(o.comments === undefined ? {} : { comments: o.comments }),
   });
   for (const s of samples) {
-    const stack = s.frames
+    const python = s.frames.filter((f) => PYTHON.test(f.sym));
+    const stack = (python.length > 0 ? python : s.frames)
       .map((f) => perfFrame(f.sym, f.dso, f.ip))
       .filter((f): f is Frame => f !== undefined);
     builder.addSample(stack.length > 0 ? stack : [{ name: "[kernel]", file: "" }], [

@@ -21,6 +21,8 @@ export interface Hello {
   sys_path: string[];
   cwd: string;
   memray: string | null;
+  /** Whether perf can name its Python frames: trampolines on (3.12+, PYTHONPERFSUPPORT) and frame pointers. */
+  perf?: { trampoline: boolean; frame_pointers: boolean };
 }
 
 export interface AgentReply {

@@ -244,6 +244,9 @@ export async function closeWindow(w: PyWindow): Promise<CapturedProfiles> {
   const durationNanos = Number(process.hrtime.bigint() - w.opened);
   const out: CapturedProfiles = { profiles: {}, profilers: w.profilers, notes: w.notes };
   const replies = await closeAgents(w);
+  // py-spy counts every thread that is not idle, those waiting for the GIL
+  // included, so its samples say where threads are, not how much CPU they used.
+  if (w.spy || w.builtinHz !== null) out.cpuCountsThreads = true;
   if (w.spy) {
     const window = { target: w.target, workers: w.workers.length, durationNanos, hz: w.hz };
     out.profiles.cpu = readPySpy(w.spy, window, w.notes);

@@ -110,6 +110,29 @@ function interpreterOf(start: string): string {
   return /python[\d.]*$/.test(first) ? first : "python3";
 }
 
+/**
+ * Why Linux perf cannot name the service's Python functions, or undefined
+ * when it can: the outermost agent's interpreter has its perf trampolines on
+ * (Python 3.12+ with PYTHONPERFSUPPORT=1, which writes /tmp/perf-PID.map) and
+ * was built with frame pointers, which perf follows between trampolines.
+ */
+export async function perfUnfitReason(
+  ctx: CaptureContext,
+  pid: number,
+): Promise<string | undefined> {
+  const hellos = await waitHellos(controlDir(ctx), HELLO_WAIT_MS, (hs) => hs.length > 0);
+  const root = topmostAgent(
+    pid,
+    hellos.filter((h) => isRunning(h.pid)),
+  );
+  if (!root) return "flamegate's agent did not load, so the interpreter is unknown";
+  if (!root.perf?.trampoline)
+    return `Python ${root.python} has no perf trampolines (Python 3.12 or later names its functions to perf)`;
+  if (!root.perf.frame_pointers)
+    return `Python ${root.python} at ${root.executable} was built without frame pointers, which perf needs to walk its stack`;
+  return undefined;
+}
+
 export const pythonDriver: RuntimeDriver = {
   supports: SUPPORTS,
   // memray (and tracemalloc) cost about 2x CPU per request and hit
@@ -120,10 +143,6 @@ export const pythonDriver: RuntimeDriver = {
   // bytes per request without sampling noise, while exporting the records takes
   // several times as long as the window; a longer window buys only waiting.
   separateWindowSeconds: 2,
-  // py-spy counts every thread that is not idle, those waiting for the GIL
-  // included, so its samples say where threads are, not how much CPU they used.
-  cpuSamplesCountThreads: true,
-
   async version(ctx: CaptureContext): Promise<string> {
     const hello = readHellos(controlDir(ctx))[0];
     if (hello) return hello.python;

@@ -69,15 +69,11 @@ export const DEFAULT_SAMPLING: Record<Runtime, { cpuHz: number; allocBytes: numb
 
 export const CPU_PROFILERS = ["auto", "perf", "runtime"] as const satisfies CpuProfiler[];
 
-/** Runtimes whose frames perf can name: Go from its symbol table, Node through V8's perf map. */
-export const PERF_RUNTIMES: readonly Runtime[] = ["go", "node"];
-
 /**
- * sampling.cpu-profiler: perf wherever it may record (Go and Node), else the
- * runtime's own profiler with a note. perf's on-CPU samples of every thread cut
- * the frame noise and the MDEs several-fold on a loaded 2-core machine, for
- * more wall time per ab (docs/lab/measurement-levers.md). Python has no perf
- * trampoline on 3.11, so py-spy stays.
+ * sampling.cpu-profiler: perf wherever it may record and name the frames (Go,
+ * Node, Python 3.12+ built with frame pointers), else the runtime's own profiler
+ * with a note. perf's on-CPU samples of every thread cut the frame noise and the
+ * MDEs several-fold on a loaded 2-core machine (docs/lab/measurement-levers.md).
  */
 export const DEFAULT_CPU_PROFILER: CpuProfiler = "auto";
 

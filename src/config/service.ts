@@ -17,7 +17,6 @@ import {
   DEFAULT_PROFILES,
   DEFAULT_READY_TIMEOUT_SECONDS,
   DEFAULT_SAMPLING,
-  PERF_RUNTIMES,
 } from "./defaults.js";
 import {
   fractionIn,
@@ -143,13 +142,6 @@ export const ServiceSchema = mapping({
         "is required for runtime go with a load command: net/http/pprof needs the capture window's length up front (e.g. duration: 30s; the command is stopped when the window ends)",
       params: { sentence: true },
     });
-  if (s.sampling["cpu-profiler"] === "perf" && !PERF_RUNTIMES.includes(s.runtime))
-    ctx.addIssue({
-      code: "custom",
-      path: ["sampling", "cpu-profiler"],
-      message: `is perf, which names only ${PERF_RUNTIMES.join(" and ")} frames; for runtime ${s.runtime} use auto or runtime (its own profiler)`,
-      params: { sentence: true },
-    });
 });
 
 function resolvePath(baseDir: string, p: string): string {
@@ -182,7 +174,7 @@ export function toService(
     sampling: {
       cpuHz: s.sampling["cpu-hz"] ?? sampling.cpuHz,
       allocBytes: s.sampling["alloc-bytes"] ?? sampling.allocBytes,
-      cpuProfiler: PERF_RUNTIMES.includes(runtime) ? s.sampling["cpu-profiler"] : "runtime",
+      cpuProfiler: s.sampling["cpu-profiler"],
       cpuTotal: s.sampling["cpu-total"],
       nodeInlining: s.sampling["node-inlining"],
       pythonThreads: s.sampling["python-threads"],

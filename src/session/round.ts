@@ -366,9 +366,8 @@ async function finishWindows(r: Round, windows: ClosedWindow[]): Promise<Capture
   for (const { got, cpuSeconds } of windows) {
     await got.later?.();
     const replace =
-      osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) &&
-      !r.driver.cpuSamplesCountThreads;
-    if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
+      osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) && !got.cpuCountsThreads;
+    if ((got.cpuCountsThreads || replace) && got.profiles.cpu)
       osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
     // Paths relative to the service's directory, so base and head from two checkouts match.
     for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);

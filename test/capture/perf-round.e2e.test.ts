@@ -1,8 +1,9 @@
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { probePerf } from "../../src/capture/perf.js";
+import { OS_CPU_COMMENT } from "../../src/model/cpu-time.js";
 import type { Runtime } from "../../src/config.js";
 import { buildService, runRound } from "../../src/session/index.js";
 import { loadFixtureConfig } from "../../src/session/fixtures.js";
@@ -10,10 +11,17 @@ import { trackedGroups, trackedTempPaths, untrackTempDir } from "../../src/sessi
 import { cumByFunction } from "./go-python-service.js";
 
 /**
- * A real round of the Go and Node fixtures with sampling.cpu-profiler: perf:
- * the CPU profile comes from perf, names the service's own functions, and
- * the manifest says which profiler ran. Skipped where perf may not record.
+ * A real round of the Go, Node and Python fixtures with sampling.cpu-profiler:
+ * perf: the CPU profile comes from perf, names the service's own functions,
+ * and the manifest says which profiler ran. Skipped where perf may not record.
+ * Python's needs an interpreter perf can follow (3.12+, frame pointers), which
+ * scripts/install-python-perf.sh puts here.
  */
+
+const PYTHON_PERF = join(
+  process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"),
+  "flamegate/python3.14/bin/python3",
+);
 
 let perfOk = false;
 beforeAll(async () => {
@@ -24,13 +32,14 @@ async function perfRound(
   runtime: Runtime,
   cwd?: string,
   log: (l: string) => void = () => undefined,
+  o: { start?: string; cpuProfiler?: "perf" | "auto" } = {},
 ) {
   const loaded = (await loadFixtureConfig(runtime)).services[0]!;
-  const fixture = cwd ? { ...loaded, cwd } : loaded;
+  const fixture = { ...loaded, ...(cwd ? { cwd } : {}), ...(o.start ? { start: o.start } : {}) };
   if (fixture.load.type !== "builtin") throw new Error("the fixture's load must be built in");
   const service = {
     ...fixture,
-    sampling: { ...fixture.sampling, cpuProfiler: "perf" as const },
+    sampling: { ...fixture.sampling, cpuProfiler: o.cpuProfiler ?? "perf" },
     warmupSeconds: 1,
     load: { ...fixture.load, durationSeconds: 2 },
   };
@@ -108,5 +117,50 @@ createServer((req, res) => (req.url === "/healthz" ? res.end("ok") : process.exi
       untrackTempDir(m);
     }
     rmSync(cwd, { recursive: true, force: true });
+  });
+
+  it("names the Python fixture's functions through CPython's perf trampolines (3.12+)", async (t) => {
+    if (!perfOk) t.skip();
+    expect(existsSync(PYTHON_PERF), `${PYTHON_PERF}: run scripts/install-python-perf.sh`).toBe(
+      true,
+    );
+    const r = await perfRound("python", undefined, undefined, { start: `${PYTHON_PERF} app.py` });
+    expect(r.record.profilers.cpu).toMatch(/^perf .* record -e task-clock/);
+    const cpu = cumByFunction(r.profiles.cpu!, "cpu");
+    expect(cpu.cum.get("hash_payload")?.file).toBe("app.py");
+    expect(cpu.cum.has("Handler.do_GET")).toBe(true);
+    // Samples in Python code keep only its frames: none of the interpreter's own.
+    expect([...cpu.cum.keys()].filter((f) => /_PyEval_EvalFrameDefault/.test(f))).toEqual([]);
+    // perf's samples are CPU time: the round adds no OS count spread over them.
+    const comments = r.profiles.cpu!.comment.map(
+      (i) => r.profiles.cpu!.stringTable.strings[Number(i)],
+    );
+    expect(comments).not.toContain(OS_CPU_COMMENT);
+    expect(trackedGroups()).toEqual([]);
+    const maps = trackedTempPaths().filter((p) => /^\/tmp\/perf-\d+\.map$/.test(p));
+    expect(maps.filter((m) => existsSync(m))).toEqual([]);
+  });
+
+  it("falls back to py-spy, and says why, for a Python without perf trampolines", async (t) => {
+    if (!perfOk) t.skip();
+    const lines: string[] = [];
+    const r = await perfRound("python", undefined, (l) => lines.push(l), {
+      start: "python3 app.py",
+      cpuProfiler: "auto",
+    });
+    expect(r.record.profilers.cpu).toMatch(/^py-spy/);
+    expect(lines.join("\n")).toMatch(
+      /cpu: Python 3\.11\.\d+ has no perf trampolines \(Python 3\.12 or later names its functions to perf\); the runtime's own profiler ran instead/,
+    );
+  });
+
+  it("refuses cpu-profiler perf, in one line, for a Python without perf trampolines", async (t) => {
+    if (!perfOk) t.skip();
+    await expect(
+      perfRound("python", undefined, undefined, { start: "python3 app.py" }),
+    ).rejects.toThrow(
+      /^service 'python-fixture': sampling\.cpu-profiler is perf, but Python 3\.11\.\d+ has no perf trampolines [^\n]*; or set it to auto/,
+    );
+    expect(trackedGroups()).toEqual([]);
   });
 });

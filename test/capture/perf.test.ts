@@ -60,6 +60,35 @@ describe("perf script to pprof", () => {
     expect(build?.file).toMatch(/server\.mjs$/);
   });
 
+  it("names Python's functions as py-spy does, each sample in Python code keeping only its Python frames", () => {
+    const samples = parsePerfScript(captured("python.perf-script.txt"));
+    const profile = perfProfile(samples, { hz: 999 });
+    const got = names(profile);
+    for (const fn of ["hash_payload", "work", "Handler.do_GET", "BaseHTTPRequestHandler.handle"])
+      expect(got).toContain(fn);
+    // The interpreter's C frames, the kernel's and the perf map's raw symbols are gone ...
+    expect([...got].filter((n) => /^py::|_PyEval|\[unknown\] python|kernel/.test(n))).toEqual([]);
+    // ... but a sample whose frame chain broke in a C library without frame pointers keeps what it has.
+    expect(got).toContain("malloc");
+    const frames = [...locationFrames(profile).values()].flat();
+    expect(frames.find((f) => f.name === "hash_payload")?.file).toBe(
+      "/work/flamegate/fixtures/services/python/app.py",
+    );
+    // Every sample counts, hash_payload's at the Python function: it is the leaf of each of its samples.
+    const leaves = profile.sample.map(
+      (s) => locationFrames(profile).get(toNumber(s.locationId[0]))?.[0]?.name,
+    );
+    expect(leaves.filter((n) => n === "hash_payload")).toHaveLength(
+      samples.filter((s) =>
+        s.frames.find((f) => f.sym.startsWith("py::"))?.sym.startsWith("py::hash_payload:"),
+      ).length,
+    );
+    expect(perfFrame("py::<module>:/srv/app.py", "/tmp/perf-1.map", "7f00")).toEqual({
+      name: "<module>",
+      file: "/srv/app.py",
+    });
+  });
+
   it("drops the end of a broken frame chain and keeps a sample with only kernel frames", () => {
     expect(perfFrame("[unknown]", "[unknown]", "0")).toBeUndefined();
     expect(perfFrame("[unknown]", "/usr/lib/libc.so.6", "7f00")?.name).toBe("[unknown] libc.so.6");
