@@ -43,6 +43,11 @@ export const LEVERS: Record<
     before: { cpuProfiler: "perf" },
     after: { cpuProfiler: "perf", cpuHz: 4000 },
   },
+  // perf at the config's sampling rate (Python's 200 Hz, set for py-spy) against 1000 Hz.
+  perf1k: {
+    before: { cpuProfiler: "perf" },
+    after: { cpuProfiler: "perf", cpuHz: 1000 },
+  },
   // py-spy sampling only the thread that holds the GIL, at 1 kHz (it sees ~0.4 of the threads' samples).
   pygil: {
     before: {},

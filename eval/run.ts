@@ -34,7 +34,7 @@ import {
  * again) and writes the measured noise to eval/noise-<runtime>.json,
  * which the offline mode reads with --noise.
  *
- * npm run eval -- --real --lever perf|perfhz|oscpu [--ab-cpu] [--runtime …] [--pairs N]
+ * npm run eval -- --real --lever perf|perfhz|perf1k|oscpu [--ab-cpu] [--runtime …] [--pairs N]
  *   [--rounds K] [--seconds S] [--record FILE]: one capture lever, before and
  *   after interleaved in pairs of ab runs (A/A, or the fixture's CPU
  *   regression with --ab-cpu), side by side (eval/levers.ts).
