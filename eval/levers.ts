@@ -41,12 +41,12 @@ export const LEVERS: Record<
   // perf at the config's sampling rate (1000 Hz) against 4000 Hz.
   perfhz: {
     before: { cpuProfiler: "perf" },
-    after: { cpuProfiler: "perf", cpuHz: 4000 },
+    after: { cpuProfiler: "perf", perfHz: 4000 },
   },
-  // perf at the config's sampling rate (Python's 200 Hz, set for py-spy) against 1000 Hz.
+  // perf at py-spy's 200 Hz against 1000 Hz.
   perf1k: {
-    before: { cpuProfiler: "perf" },
-    after: { cpuProfiler: "perf", cpuHz: 1000 },
+    before: { cpuProfiler: "perf", perfHz: 200 },
+    after: { cpuProfiler: "perf", perfHz: 1000 },
   },
   // py-spy sampling only the thread that holds the GIL, at 1 kHz (it sees ~0.4 of the threads' samples).
   pygil: {

@@ -154,7 +154,7 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
         const w = await inner.startWindow(ctx, pid, seconds, kinds);
         return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;
       }
-      const hz = ctx.service.sampling.cpuHz;
+      const hz = ctx.service.sampling.perfHz;
       const rest = kinds.filter((k) => k !== "cpu");
       // The runtimes name their maps after the pid; read now, as the service may be gone when the window ends.
       const maps = runtime === "go" ? [] : trackMaps(ctx, pid, runtime);

@@ -67,6 +67,13 @@ export const DEFAULT_SAMPLING: Record<Runtime, { cpuHz: number; allocBytes: numb
   node: { cpuHz: 1000, allocBytes: 32 * 1024 },
 };
 
+/**
+ * perf's rate in every runtime, py-spy's 200 Hz included: perf's samples cost the
+ * service nothing but the kernel's timer, and at 200 Hz a Python round held ~760
+ * samples, too few for a 5 % frame (docs/lab/python-perf.md).
+ */
+export const DEFAULT_PERF_HZ = 1000;
+
 export const CPU_PROFILERS = ["auto", "perf", "runtime"] as const satisfies CpuProfiler[];
 
 /**

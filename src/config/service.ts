@@ -12,6 +12,7 @@ import {
   DEFAULT_BUDGET,
   DEFAULT_CONNECTIONS,
   DEFAULT_CPU_PROFILER,
+  DEFAULT_PERF_HZ,
   DEFAULT_CPU_TOTAL,
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_PROFILES,
@@ -173,6 +174,7 @@ export function toService(
     load: s.load,
     sampling: {
       cpuHz: s.sampling["cpu-hz"] ?? sampling.cpuHz,
+      perfHz: s.sampling["cpu-hz"] ?? DEFAULT_PERF_HZ,
       allocBytes: s.sampling["alloc-bytes"] ?? sampling.allocBytes,
       cpuProfiler: s.sampling["cpu-profiler"],
       cpuTotal: s.sampling["cpu-total"],

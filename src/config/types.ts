@@ -80,6 +80,8 @@ export interface ServiceConfig {
   sampling: {
     /** CPU sampling rate in Hz for py-spy and the Node inspector (Go is fixed at 100 Hz). */
     cpuHz: number;
+    /** perf's CPU sampling rate in Hz (sampling.cpu-hz when given, else DEFAULT_PERF_HZ). */
+    perfHz: number;
     /**
      * Go: GODEBUG=memprofilerate, bytes between samples (default 128 KiB: power against
      * overhead, docs/capture.md). Node: HeapProfiler samplingInterval. Python: memray and
@@ -87,10 +89,10 @@ export interface ServiceConfig {
      */
     allocBytes: number;
     /**
-     * Who samples CPU: perf (`perf record -e task-clock`, Go and Node only; fails the
-     * round when perf may not record), the runtime's own profiler, or auto (perf
-     * where it may record, else the runtime's own with a note). Always "runtime"
-     * for Python.
+     * Who samples CPU: perf (`perf record -e task-clock`; fails the round when perf
+     * may not record, or cannot follow the Python interpreter), the runtime's own
+     * profiler, or auto (perf where it may record and follow, else the runtime's own
+     * with a note).
      */
     cpuProfiler: CpuProfiler;
     /** Whose count a CPU profile's total is: the OS's for the process group, the profiler's, or auto. */

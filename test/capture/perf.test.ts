@@ -152,7 +152,7 @@ describe("which CPU profiler runs", () => {
       service: {
         name: "svc",
         profiles: ["cpu", "alloc"],
-        sampling: { cpuHz: 1000, cpuProfiler },
+        sampling: { cpuHz: 1000, perfHz: 1000, cpuProfiler },
       } as unknown as ServiceConfig,
       cwd: "/",
       workDir: "/",

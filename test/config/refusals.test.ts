@@ -121,6 +121,12 @@ describe("the CPU profiler and the CPU total", () => {
     expect(sampling("python", { "cpu-profiler": "perf" }).cpuProfiler).toBe("perf");
   });
 
+  it("samples at 1000 Hz under perf in every runtime and at py-spy's 200 Hz under py-spy, unless cpu-hz says", () => {
+    expect(sampling("python", {})).toMatchObject({ cpuHz: 200, perfHz: 1000 });
+    expect(sampling("go", {})).toMatchObject({ perfHz: 1000 });
+    expect(sampling("python", { "cpu-hz": 500 })).toMatchObject({ cpuHz: 500, perfHz: 500 });
+  });
+
   it("refuses an unknown value in one line", () => {
     expect(refusal("go", { "cpu-profiler": "native" })).toMatch(
       /^flamegate\.yml: 'services\.svc\.sampling\.cpu-profiler' must be auto, perf or runtime, but got 'native'$/,
