@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-KOPS5AFY.js";
+} from "./chunk-UIUMVCNI.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-MN2KQIE5.js";
+} from "./chunk-6ZL6OU6K.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -49,7 +49,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-JZ2OSKPB.js";
+} from "./chunk-INXWSUO5.js";
 import {
   ConfigReader,
   ReadBudget,
@@ -58,7 +58,7 @@ import {
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-6ZDHVPTH.js";
+} from "./chunk-37FOON2T.js";
 import {
   DEFAULT_GATE,
   FlamegateError,
@@ -68,7 +68,7 @@ import {
   __require,
   __toESM,
   errorMessage
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // node_modules/tunnel/lib/tunnel.js
 var require_tunnel = __commonJS({

@@ -21,6 +21,7 @@ import json
 import os
 import socket
 import sys
+import sysconfig
 import threading
 import time
 
@@ -56,6 +57,7 @@ def _listen():
         "sys_path": [p for p in sys.path if p],
         "cwd": os.getcwd(),
         "memray": _state["memray"],
+        "perf": _perf_support(),
     }
     name = f"agent-{os.getpid()}.json"
     tmp = os.path.join(_state["control"], f".{name}.tmp")
@@ -82,6 +84,18 @@ def _restart_in_child():
             file=sys.stderr,
             flush=True,
         )
+
+
+def _perf_support():
+    """Whether Linux perf can name this process's Python functions: 3.12+ writes
+    /tmp/perf-PID.map entries for its trampolines (PYTHONPERFSUPPORT=1), and perf
+    walks the C stack between them by frame pointers."""
+    active = getattr(sys, "is_stack_trampoline_active", None)
+    flags = f"{sysconfig.get_config_var('CFLAGS') or ''} {sysconfig.get_config_var('CONFIGURE_CFLAGS') or ''}"
+    return {
+        "trampoline": bool(active and active()),
+        "frame_pointers": "-fno-omit-frame-pointer" in flags,
+    }
 
 
 def _memray_version():

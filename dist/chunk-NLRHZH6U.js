@@ -74,8 +74,8 @@ var DEFAULT_SAMPLING = {
   python: { cpuHz: 200, allocBytes: 32 * 1024 },
   node: { cpuHz: 1e3, allocBytes: 32 * 1024 }
 };
+var DEFAULT_PERF_HZ = 1e3;
 var CPU_PROFILERS = ["auto", "perf", "runtime"];
-var PERF_RUNTIMES = ["go", "node"];
 var DEFAULT_CPU_PROFILER = "auto";
 var PAIRINGS = ["simultaneous", "sequential"];
 var DEFAULT_PAIRING = "simultaneous";
@@ -121,8 +121,8 @@ export {
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_PROFILES,
   DEFAULT_SAMPLING,
+  DEFAULT_PERF_HZ,
   CPU_PROFILERS,
-  PERF_RUNTIMES,
   DEFAULT_CPU_PROFILER,
   PAIRINGS,
   DEFAULT_PAIRING,

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-KOPS5AFY.js";
+} from "./chunk-UIUMVCNI.js";
 import {
   withOwnPorts
-} from "./chunk-MN2KQIE5.js";
+} from "./chunk-6ZL6OU6K.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,17 +17,17 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-JZ2OSKPB.js";
+} from "./chunk-INXWSUO5.js";
 import {
   ReadBudget,
   parseConfig,
   require_dist
-} from "./chunk-6ZDHVPTH.js";
+} from "./chunk-37FOON2T.js";
 import {
   DEMO_BUDGET,
   FlamegateError,
   __toESM
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // src/cli/demo.ts
 import { rmSync, writeFileSync } from "node:fs";

@@ -27,14 +27,14 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-6ZDHVPTH.js";
+} from "./chunk-37FOON2T.js";
 import {
   FALLBACK_PRIOR_DF,
   FlamegateError,
   MAX_PRIOR_DF,
   PAIRINGS,
   ProfileFormatError
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // src/report/json.ts
 function renderJson(report) {

@@ -12,6 +12,7 @@ import {
   DEFAULT_MAX_ERROR_RATE,
   DEFAULT_NODE_INLINING,
   DEFAULT_PAIRING,
+  DEFAULT_PERF_HZ,
   DEFAULT_PROFILES,
   DEFAULT_PYTHON_THREADS,
   DEFAULT_READY_TIMEOUT_SECONDS,
@@ -19,14 +20,13 @@ import {
   FlamegateError,
   NODE_INLININGS,
   PAIRINGS,
-  PERF_RUNTIMES,
   PYTHON_THREADS,
   ProfileFormatError,
   __commonJS,
   __export,
   __require,
   __toESM
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -28414,13 +28414,6 @@ var ServiceSchema = mapping({
       message: "is required for runtime go with a load command: net/http/pprof needs the capture window's length up front (e.g. duration: 30s; the command is stopped when the window ends)",
       params: { sentence: true }
     });
-  if (s.sampling["cpu-profiler"] === "perf" && !PERF_RUNTIMES.includes(s.runtime))
-    ctx.addIssue({
-      code: "custom",
-      path: ["sampling", "cpu-profiler"],
-      message: `is perf, which names only ${PERF_RUNTIMES.join(" and ")} frames; for runtime ${s.runtime} use auto or runtime (its own profiler)`,
-      params: { sentence: true }
-    });
 });
 function resolvePath(baseDir, p) {
   return p.startsWith("/") ? p : `${baseDir.replace(/\/$/, "")}/${p}`.replace(/\/\.$/, "");
@@ -28445,8 +28438,9 @@ function toService(name, s, baseDir) {
     load: s.load,
     sampling: {
       cpuHz: s.sampling["cpu-hz"] ?? sampling.cpuHz,
+      perfHz: s.sampling["cpu-hz"] ?? DEFAULT_PERF_HZ,
       allocBytes: s.sampling["alloc-bytes"] ?? sampling.allocBytes,
-      cpuProfiler: PERF_RUNTIMES.includes(runtime) ? s.sampling["cpu-profiler"] : "runtime",
+      cpuProfiler: s.sampling["cpu-profiler"],
       cpuTotal: s.sampling["cpu-total"],
       nodeInlining: s.sampling["node-inlining"],
       pythonThreads: s.sampling["python-threads"]

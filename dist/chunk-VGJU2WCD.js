@@ -6,12 +6,12 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-KOPS5AFY.js";
-import "./chunk-MN2KQIE5.js";
+} from "./chunk-UIUMVCNI.js";
+import "./chunk-6ZL6OU6K.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-JZ2OSKPB.js";
-import "./chunk-6ZDHVPTH.js";
-import "./chunk-7JRNZNAI.js";
+import "./chunk-INXWSUO5.js";
+import "./chunk-37FOON2T.js";
+import "./chunk-NLRHZH6U.js";
 export {
   abCommand,
   abReportPaths,

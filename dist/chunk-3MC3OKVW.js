@@ -2,15 +2,15 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-MN2KQIE5.js";
+} from "./chunk-6ZL6OU6K.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-6ZDHVPTH.js";
+} from "./chunk-37FOON2T.js";
 import {
   FlamegateError
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // src/cli/run.ts
 import { resolve } from "node:path";

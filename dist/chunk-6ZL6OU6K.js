@@ -14,7 +14,7 @@ import {
   toNumber,
   v8Frame,
   writeProfileSet
-} from "./chunk-6ZDHVPTH.js";
+} from "./chunk-37FOON2T.js";
 import {
   FlamegateError,
   __commonJS,
@@ -24,7 +24,7 @@ import {
   __toCommonJS,
   __toESM,
   errorMessage
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // node_modules/isexe/windows.js
 var require_windows = __commonJS({
@@ -37808,6 +37808,7 @@ function parsePerfScript(text) {
 }
 var KERNEL = /^\[kernel|^\[vdso\]$/;
 var GO_ABI_SUFFIX = /\.abi(?:0|internal)$/;
+var PYTHON = /^py::([^:]*):(.*)$/;
 var V8_JS = /^JS:[~^+*]?(.*?) ?(\S+):(\d+):(\d+)$/;
 function perfFrame(sym, dso, ip) {
   if (KERNEL.test(dso)) return void 0;
@@ -37816,6 +37817,8 @@ function perfFrame(sym, dso, ip) {
     const lib = dso.slice(dso.lastIndexOf("/") + 1);
     return { name: `[unknown] ${lib === "[unknown]" ? "" : lib}`.trim(), file: "" };
   }
+  const py = PYTHON.exec(sym);
+  if (py) return { name: py[1], file: py[2] };
   const js = V8_JS.exec(sym);
   if (js)
     return v8Frame({
@@ -37840,7 +37843,8 @@ function perfProfile(samples, o2) {
     ...o2.comments === void 0 ? {} : { comments: o2.comments }
   });
   for (const s of samples) {
-    const stack = s.frames.map((f) => perfFrame(f.sym, f.dso, f.ip)).filter((f) => f !== void 0);
+    const python = s.frames.filter((f) => PYTHON.test(f.sym));
+    const stack = (python.length > 0 ? python : s.frames).map((f) => perfFrame(f.sym, f.dso, f.ip)).filter((f) => f !== void 0);
     builder.addSample(stack.length > 0 ? stack : [{ name: "[kernel]", file: "" }], [
       1,
       s.period > 0 ? s.period : period
@@ -38367,6 +38371,7 @@ async function closeWindow(w) {
   const durationNanos = Number(process.hrtime.bigint() - w.opened);
   const out = { profiles: {}, profilers: w.profilers, notes: w.notes };
   const replies = await closeAgents(w);
+  if (w.spy || w.builtinHz !== null) out.cpuCountsThreads = true;
   if (w.spy) {
     const window2 = { target: w.target, workers: w.workers.length, durationNanos, hz: w.hz };
     out.profiles.cpu = readPySpy(w.spy, window2, w.notes);
@@ -38468,6 +38473,19 @@ function interpreterOf(start) {
   const first = start.trim().split(/\s+/)[0] ?? "";
   return /python[\d.]*$/.test(first) ? first : "python3";
 }
+async function perfUnfitReason(ctx, pid) {
+  const hellos = await waitHellos(controlDir(ctx), HELLO_WAIT_MS, (hs) => hs.length > 0);
+  const root = topmostAgent(
+    pid,
+    hellos.filter((h2) => isRunning(h2.pid))
+  );
+  if (!root) return "flamegate's agent did not load, so the interpreter is unknown";
+  if (!root.perf?.trampoline)
+    return `Python ${root.python} has no perf trampolines (Python 3.12 or later names its functions to perf)`;
+  if (!root.perf.frame_pointers)
+    return `Python ${root.python} at ${root.executable} was built without frame pointers, which perf needs to walk its stack`;
+  return void 0;
+}
 var pythonDriver = {
   supports: SUPPORTS,
   // memray (and tracemalloc) cost about 2x CPU per request and hit
@@ -38478,9 +38496,6 @@ var pythonDriver = {
   // bytes per request without sampling noise, while exporting the records takes
   // several times as long as the window; a longer window buys only waiting.
   separateWindowSeconds: 2,
-  // py-spy counts every thread that is not idle, those waiting for the GIL
-  // included, so its samples say where threads are, not how much CPU they used.
-  cpuSamplesCountThreads: true,
   async version(ctx) {
     const hello = readHellos(controlDir(ctx))[0];
     if (hello) return hello.python;
@@ -38651,16 +38666,48 @@ var withoutCpu = (ctx) => ({
   service: { ...ctx.service, profiles: ctx.service.profiles.filter((k) => k !== "cpu") }
 });
 var trackedMaps = /* @__PURE__ */ new WeakMap();
-function trackMaps(ctx, pid) {
+function agentPids(ctx, runtime) {
+  if (runtime === "python") return readHellos(controlDir(ctx)).map((h2) => h2.pid);
+  const agent = agentPid(ctx);
+  return agent === void 0 ? [] : [agent];
+}
+function trackMaps(ctx, pid, runtime) {
   const maps = trackedMaps.get(ctx) ?? /* @__PURE__ */ new Set();
   trackedMaps.set(ctx, maps);
-  const agent = agentPid(ctx);
-  for (const p of /* @__PURE__ */ new Set([...groupMembers(pid), ...agent === void 0 ? [] : [agent]])) {
+  for (const p of /* @__PURE__ */ new Set([...groupMembers(pid), ...agentPids(ctx, runtime)])) {
     const m = `/tmp/perf-${p}.map`;
     if (!maps.has(m)) trackTempDir(m);
     maps.add(m);
   }
   return [...maps];
+}
+async function preparePerf(inner, runtime, ctx) {
+  if (runtime === "python") {
+    const prepared2 = await inner.prepare(ctx);
+    return { ...prepared2, env: { ...prepared2.env, PYTHONPERFSUPPORT: "1" } };
+  }
+  const prepared = await inner.prepare(withoutCpu(ctx));
+  if (runtime !== "node") return prepared;
+  const inherited = prepared.env.NODE_OPTIONS ?? ctx.service.env.NODE_OPTIONS ?? "";
+  return {
+    ...prepared,
+    env: {
+      ...prepared.env,
+      NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim(),
+      // The agent removes the log file V8 opens for the flags (node-agent.cjs).
+      FLAMEGATE_DROP_V8_LOG: "1"
+    }
+  };
+}
+async function windowDecision(ctx, pid, runtime, d, kinds) {
+  if (!d.perf || runtime !== "python" || !kinds.includes("cpu")) return d;
+  const why = await perfUnfitReason(ctx, pid);
+  if (why === void 0) return d;
+  if (ctx.service.sampling.cpuProfiler === "perf")
+    throw new FlamegateError(
+      `service '${ctx.service.name}': sampling.cpu-profiler is perf, but ${why}; or set it to auto (py-spy when perf cannot name Python's frames)`
+    );
+  return { fallback: `cpu: ${why}; the runtime's own profiler ran instead` };
 }
 function withPerfCpu(inner, runtime) {
   const decisions = /* @__PURE__ */ new WeakMap();
@@ -38680,33 +38727,21 @@ function withPerfCpu(inner, runtime) {
     async prepare(ctx) {
       const d = await decide(ctx);
       decisions.set(ctx, d);
-      if (!d.perf) return inner.prepare(ctx);
-      const prepared = await inner.prepare(withoutCpu(ctx));
-      if (runtime !== "node") return prepared;
-      const inherited = prepared.env.NODE_OPTIONS ?? ctx.service.env.NODE_OPTIONS ?? "";
-      return {
-        ...prepared,
-        env: {
-          ...prepared.env,
-          NODE_OPTIONS: `${inherited} ${NODE_PERF_FLAGS}`.trim(),
-          // The agent removes the log file V8 opens for the flags (node-agent.cjs).
-          FLAMEGATE_DROP_V8_LOG: "1"
-        }
-      };
+      return d.perf ? preparePerf(inner, runtime, ctx) : inner.prepare(ctx);
     },
     track(ctx, pid) {
       inner.track?.(ctx, pid);
-      if (runtime === "node" && decisions.get(ctx)?.perf) trackMaps(ctx, pid);
+      if (runtime !== "go" && decisions.get(ctx)?.perf) trackMaps(ctx, pid, runtime);
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles) {
-      const d = decisions.get(ctx) ?? {};
+      const d = await windowDecision(ctx, pid, runtime, decisions.get(ctx) ?? {}, kinds);
       if (!d.perf || !kinds.includes("cpu")) {
         const w = await inner.startWindow(ctx, pid, seconds, kinds);
         return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;
       }
-      const hz = ctx.service.sampling.cpuHz;
+      const hz = ctx.service.sampling.perfHz;
       const rest = kinds.filter((k) => k !== "cpu");
-      const maps = runtime === "node" ? trackMaps(ctx, pid) : [];
+      const maps = runtime === "go" ? [] : trackMaps(ctx, pid, runtime);
       const recording = await startPerfRecord(
         d.perf.exe,
         pid,
@@ -38780,7 +38815,7 @@ function withNote(w, note) {
 var DRIVERS = {
   node: withPerfCpu(nodeDriver, "node"),
   go: withPerfCpu(goDriver, "go"),
-  python: pythonDriver
+  python: withPerfCpu(pythonDriver, "python")
 };
 function driverFor(runtime) {
   const driver = DRIVERS[runtime];
@@ -39535,8 +39570,8 @@ async function finishWindows(r, windows) {
   const captured = { profiles: {}, profilers: {}, notes: [] };
   for (const { got, cpuSeconds } of windows) {
     await got.later?.();
-    const replace = osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) && !r.driver.cpuSamplesCountThreads;
-    if ((r.driver.cpuSamplesCountThreads || replace) && got.profiles.cpu)
+    const replace = osCpuTotal(got.profilers.cpu, r.service.sampling.cpuTotal) && !got.cpuCountsThreads;
+    if ((got.cpuCountsThreads || replace) && got.profiles.cpu)
       osCpuTime(got.profiles.cpu, cpuSeconds, got.notes, replace);
     for (const p of Object.values(got.profiles)) relativizeFiles(p, r.cwd);
     Object.assign(captured.profiles, got.profiles);

@@ -6,15 +6,15 @@ import {
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-JZ2OSKPB.js";
+} from "./chunk-INXWSUO5.js";
 import {
   ReadBudget,
   loadConfig
-} from "./chunk-6ZDHVPTH.js";
+} from "./chunk-37FOON2T.js";
 import {
   DEFAULT_GATE,
   FlamegateError
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // src/cli/compare.ts
 async function compareCommand(values) {

@@ -6,22 +6,22 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-MN2KQIE5.js";
+} from "./chunk-6ZL6OU6K.js";
 import {
   compareSets,
   needsStacks,
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-JZ2OSKPB.js";
+} from "./chunk-INXWSUO5.js";
 import {
   ReadBudget,
   loadConfig,
   writeProfileSet
-} from "./chunk-6ZDHVPTH.js";
+} from "./chunk-37FOON2T.js";
 import {
   FlamegateError
-} from "./chunk-7JRNZNAI.js";
+} from "./chunk-NLRHZH6U.js";
 
 // src/cli/ab.ts
 import { randomInt } from "node:crypto";
