@@ -5,6 +5,7 @@ import { noteText, totalInWords } from "../report/notes.js";
 import { worst } from "./severity.js";
 import type { Comparison, FrameResult } from "./types.js";
 import type { Judgement } from "./verdict/judge.js";
+import type { VerdictNote } from "./verdict/notes.js";
 import { TOP_FRAMES, largerShare } from "./verdict/select.js";
 
 /**
@@ -101,9 +102,7 @@ export function assembleComparison(
     unit: series.unit,
     sampleType: series.sampleType,
     unitOfWork: series.unitOfWork,
-    speedCorrected: !(judgement.notes ?? []).some(
-      (n) => n.code === "no-size-factors" || n.code === "same-seconds",
-    ),
+    ...speedCorrection(judgement.notes ?? []),
     ...(extra.pairing ? { pairing: extra.pairing } : {}),
     base: extra.base,
     head: extra.head,
@@ -116,4 +115,15 @@ export function assembleComparison(
     ...(notes.length > 0 ? { notes } : {}),
     ...(extra.load ? { load: extra.load } : {}),
   };
+}
+
+/** Whether frames were corrected for machine speed, and if not, why (the notes say). */
+function speedCorrection(
+  notes: readonly VerdictNote[],
+): Pick<Comparison, "speedCorrected" | "uncorrectedBecause"> {
+  if (notes.some((n) => n.code === "same-seconds"))
+    return { speedCorrected: false, uncorrectedBecause: "side-by-side" };
+  if (notes.some((n) => n.code === "no-size-factors"))
+    return { speedCorrected: false, uncorrectedBecause: "few-frames" };
+  return { speedCorrected: true };
 }

@@ -97,6 +97,8 @@ export interface Comparison {
   unitOfWork?: "request" | "second" | "profile";
   /** Frames' perWork values are corrected for machine speed (size factors); the total's never are. */
   speedCorrected?: boolean;
+  /** Why frames were not corrected: their sides ran side by side, or too few frames to estimate the speed. */
+  uncorrectedBecause?: "side-by-side" | "few-frames";
   /**
    * Paired comparisons (`ab`): whether each round's two sides ran at the same time or one
    * after the other, when both sets say the same.

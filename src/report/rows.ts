@@ -42,10 +42,13 @@ export function perWords(c: Comparison): string {
 
 /** Once per comparison, in words: what the shown pairs are. */
 export function scopeWords(c: Comparison): string {
+  // A report written before uncorrectedBecause existed goes by its pairing.
+  const why =
+    c.uncorrectedBecause ?? (c.pairing === "simultaneous" ? "side-by-side" : "few-frames");
   const speed =
     c.speedCorrected !== false
       ? "frames corrected for machine speed"
-      : c.pairing === "simultaneous"
+      : why === "side-by-side"
         ? "frames as measured (base and head ran side by side)"
         : "frames not corrected for machine speed (too few frames to estimate it)";
   return `Values are ${perWords(c)}, geometric means over rounds; ${speed}. The raw sums are in the JSON report and the HTML tooltips.`;

@@ -5,6 +5,7 @@ import { readSide } from "../../src/compare/inputs.js";
 import type { Report } from "../../src/compare/types.js";
 import { DEFAULT_GATE } from "../../src/config.js";
 import { packageRoot } from "../../src/paths.js";
+import { scopeWords } from "../../src/report/rows.js";
 import { renderSummary } from "../../src/report/summary.js";
 
 const input = (name: string) => join(packageRoot(), "fixtures", "golden", "pprof", "inputs", name);
@@ -159,5 +160,20 @@ describe("renderSummary", () => {
     );
     expect(lines[5]).toMatch(/^ {2}grew +\+40\.0 % {2}buildIndex .* 1\.59 MiB → 2\.23 MiB /);
     expect(lines[6]).toMatch(/^ {2}gone +gone {2}gone .*gone \(was 32\.6 KiB\/req\)/);
+  });
+
+  it("says why frames were not corrected for machine speed, side by side or too few frames", () => {
+    const scope = (c: Partial<Report["comparisons"][number]>) =>
+      scopeWords({ unitOfWork: "request", ...c } as Report["comparisons"][number]);
+    expect(scope({ speedCorrected: true })).toContain("frames corrected for machine speed");
+    expect(
+      scope({ speedCorrected: false, pairing: "simultaneous", uncorrectedBecause: "side-by-side" }),
+    ).toContain("frames as measured (base and head ran side by side)");
+    // Side by side, but too few frames for size factors anyway (a Python CPU comparison under py-spy).
+    expect(
+      scope({ speedCorrected: false, pairing: "simultaneous", uncorrectedBecause: "few-frames" }),
+    ).toContain("too few frames to estimate it");
+    // A report from before the reason was recorded goes by its pairing.
+    expect(scope({ speedCorrected: false, pairing: "simultaneous" })).toContain("side by side");
   });
 });
