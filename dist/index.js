@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-UIUMVCNI.js";
+} from "./chunk-SRWEXGTH.js";
 import {
   require_abs,
   require_actualApply,
@@ -49,7 +49,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-INXWSUO5.js";
+} from "./chunk-CZPHWROF.js";
 import {
   ConfigReader,
   ReadBudget,

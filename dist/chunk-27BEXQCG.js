@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-UIUMVCNI.js";
+} from "./chunk-SRWEXGTH.js";
 import {
   withOwnPorts
 } from "./chunk-6ZL6OU6K.js";
@@ -17,7 +17,7 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-INXWSUO5.js";
+} from "./chunk-CZPHWROF.js";
 import {
   ReadBudget,
   parseConfig,

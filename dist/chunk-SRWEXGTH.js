@@ -13,7 +13,7 @@ import {
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-INXWSUO5.js";
+} from "./chunk-CZPHWROF.js";
 import {
   ReadBudget,
   loadConfig,

@@ -612,7 +612,8 @@ function perWords(c) {
   }[unitOfWork(c)];
 }
 function scopeWords(c) {
-  const speed = c.speedCorrected !== false ? "frames corrected for machine speed" : c.pairing === "simultaneous" ? "frames as measured (base and head ran side by side)" : "frames not corrected for machine speed (too few frames to estimate it)";
+  const why = c.uncorrectedBecause ?? (c.pairing === "simultaneous" ? "side-by-side" : "few-frames");
+  const speed = c.speedCorrected !== false ? "frames corrected for machine speed" : why === "side-by-side" ? "frames as measured (base and head ran side by side)" : "frames not corrected for machine speed (too few frames to estimate it)";
   return `Values are ${perWords(c)}, geometric means over rounds; ${speed}. The raw sums are in the JSON report and the HTML tooltips.`;
 }
 function testedValue(f) {
@@ -2363,9 +2364,7 @@ function assembleComparison(series, judgement, extra, topFrames = TOP_FRAMES) {
     unit: series.unit,
     sampleType: series.sampleType,
     unitOfWork: series.unitOfWork,
-    speedCorrected: !(judgement.notes ?? []).some(
-      (n) => n.code === "no-size-factors" || n.code === "same-seconds"
-    ),
+    ...speedCorrection(judgement.notes ?? []),
     ...extra.pairing ? { pairing: extra.pairing } : {},
     base: extra.base,
     head: extra.head,
@@ -2378,6 +2377,13 @@ function assembleComparison(series, judgement, extra, topFrames = TOP_FRAMES) {
     ...notes.length > 0 ? { notes } : {},
     ...extra.load ? { load: extra.load } : {}
   };
+}
+function speedCorrection(notes) {
+  if (notes.some((n) => n.code === "same-seconds"))
+    return { speedCorrected: false, uncorrectedBecause: "side-by-side" };
+  if (notes.some((n) => n.code === "no-size-factors"))
+    return { speedCorrected: false, uncorrectedBecause: "few-frames" };
+  return { speedCorrected: true };
 }
 
 // src/compare/load.ts
@@ -3680,7 +3686,7 @@ function totalTest(series, design, stats, threshold, alpha, variant = DEFAULT_VA
 }
 
 // src/compare/verdict/judge.ts
-function speedCorrection(series, design, variant, notes) {
+function speedCorrection2(series, design, variant, notes) {
   if (!design.paired || series.simultaneous !== true || TIME_KINDS.has(series.kind) && series.osCountedValues === true || variant.speedFactorsSimultaneous)
     return true;
   notes.push({ code: "same-seconds" });
@@ -3697,7 +3703,7 @@ function judge(input, gate, listed = TOP_FRAMES, variant = DEFAULT_VARIANT) {
   const design = layOut(series, notes);
   const frames = new FrameStatistics(series, design, stats.minCount, variant);
   const idle = series.frames.map((f) => isIdle(series, f));
-  if (speedCorrection(series, design, variant, notes))
+  if (speedCorrection2(series, design, variant, notes))
     normaliseSpeed(frames.selfCounts, idle, design, stats.minCount, notes);
   const ignored = notGated(series, gate.ignore);
   const ignoredCount = ignored.filter(Boolean).length;

@@ -6,10 +6,10 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-UIUMVCNI.js";
+} from "./chunk-SRWEXGTH.js";
 import "./chunk-6ZL6OU6K.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-INXWSUO5.js";
+import "./chunk-CZPHWROF.js";
 import "./chunk-37FOON2T.js";
 import "./chunk-NLRHZH6U.js";
 export {
