@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { execa } from "execa";
 import type { Profile } from "pprof-format";
 import { FlamegateError } from "../errors.js";
+import { TransientCaptureError } from "./driver.js";
 import { groupMembers, signalGroup, trackGroup, untrackGroup } from "../session/reaper.js";
 import { parsePerfScript, perfProfile } from "./perf-script.js";
 import { onPath } from "./python.js";
@@ -103,20 +104,8 @@ export async function startPerfRecord(
   const child: ChildProcess = spawn(
     exe,
     // -N: no copy of every binary hit into ~/.debug (perf script reads them where they are).
-    [
-      "record",
-      "-q",
-      "-N",
-      "-e",
-      "task-clock",
-      "-F",
-      String(hz),
-      "-g",
-      "-p",
-      pids.join(","),
-      "-o",
-      out,
-    ],
+    // Not -q: its last line says how many samples it wrote (recordedSamples).
+    ["record", "-N", "-e", "task-clock", "-F", String(hz), "-g", "-p", pids.join(","), "-o", out],
     { detached: true, stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";
@@ -155,11 +144,20 @@ export async function startPerfRecord(
     async stop(): Promise<() => Promise<Profile>> {
       const durationNanos = (Date.now() - started) * 1e6;
       await stopChild("SIGINT");
-      return () => convert(durationNanos);
+      const recorded = recordedSamples(stderr);
+      if (recorded === undefined)
+        throw new TransientCaptureError(
+          `perf did not finish writing its recording of pid ${pids.join(",")} within ${PERF_STOP_MS / 1000} s of SIGINT (${lastLine(stderr)}); the machine may be overloaded`,
+        );
+      if (recorded === 0)
+        throw new TransientCaptureError(
+          `perf recorded no sample of pid ${pids.join(",")} in the window (${lastLine(stderr)}); check that the load reached the service`,
+        );
+      return () => convert(durationNanos, recorded);
     },
   };
 
-  async function convert(durationNanos: number): Promise<Profile> {
+  async function convert(durationNanos: number, recorded: number): Promise<Profile> {
     const script = await execa(
       exe,
       ["script", "-i", out, "-F", "comm,pid,tid,period,ip,sym,dso", "--no-inline"],
@@ -169,10 +167,31 @@ export async function startPerfRecord(
       throw new FlamegateError(
         `perf script could not read the window's recording (${script.stderr.trim().split("\n")[0] ?? `exit ${script.exitCode}`})`,
       );
-    return perfProfile(parsePerfScript(script.stdout), {
+    const samples = parsePerfScript(script.stdout);
+    // An empty profile would read as a service that did no work.
+    if (samples.length < recorded)
+      throw new FlamegateError(
+        `perf script read ${samples.length} of the ${recorded} samples perf recorded (${lastLine(script.stderr)})`,
+      );
+    return perfProfile(samples, {
       hz,
       durationNanos,
       timeNanos: started * 1e6,
     });
   }
+}
+
+/**
+ * How many samples perf record said it wrote as it ended ("[ perf record:
+ * Captured and wrote 0.5 MB out (2345 samples) ]", no count when there were
+ * none); undefined when it never said it wrote its file.
+ */
+export function recordedSamples(stderr: string): number | undefined {
+  const line = stderr.split("\n").find((l) => l.includes("Captured and wrote"));
+  if (line === undefined) return undefined;
+  return Number(/\((\d+) samples\)/.exec(line)?.[1] ?? 0);
+}
+
+function lastLine(text: string): string {
+  return text.trim().split("\n").pop()?.trim() || "no output";
 }

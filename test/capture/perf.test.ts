@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { Profile } from "pprof-format";
 import { describe, expect, it } from "vitest";
 import { mapsAsOfNow, withPerfCpu } from "../../src/capture/perf-driver.js";
-import { probePerf } from "../../src/capture/perf.js";
+import { probePerf, recordedSamples } from "../../src/capture/perf.js";
 import { parsePerfScript, perfFrame, perfProfile } from "../../src/capture/perf-script.js";
 import type { CaptureContext, RuntimeDriver } from "../../src/capture/driver.js";
 import type { ServiceConfig } from "../../src/config.js";
@@ -105,6 +105,23 @@ describe("perf script to pprof", () => {
       { hz: 1000 },
     );
     expect(names(profile)).toEqual(new Set(["[kernel]"]));
+  });
+});
+
+describe("perf record's own count", () => {
+  it("is read from its last line, 0 when it wrote none, undefined when it never finished writing", () => {
+    expect(
+      recordedSamples(
+        "[ perf record: Woken up 1 times to write data ]\n[ perf record: Captured and wrote 0.005 MB /tmp/y.data (47 samples) ]\n",
+      ),
+    ).toBe(47);
+    // What perf 6.1 prints for an empty recording: no count at all.
+    expect(
+      recordedSamples(
+        "[ perf record: Woken up 1 times to write data ]\n[ perf record: Captured and wrote 0.001 MB /tmp/x.data ]\n",
+      ),
+    ).toBe(0);
+    expect(recordedSamples("[ perf record: Woken up 1 times to write data ]\n")).toBeUndefined();
   });
 });
 
