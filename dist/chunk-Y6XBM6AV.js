@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-SRWEXGTH.js";
-import "./chunk-6ZL6OU6K.js";
+} from "./chunk-V4364KFL.js";
+import "./chunk-HEQAKVBV.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-CZPHWROF.js";
 import "./chunk-37FOON2T.js";

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-SRWEXGTH.js";
+} from "./chunk-V4364KFL.js";
 import {
   withOwnPorts
-} from "./chunk-6ZL6OU6K.js";
+} from "./chunk-HEQAKVBV.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-6ZL6OU6K.js";
+} from "./chunk-HEQAKVBV.js";
 import {
   compareSets,
   needsStacks,

@@ -37772,6 +37772,14 @@ import { mkdtempSync, rmSync as rmSync3 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join as join6 } from "node:path";
 
+// src/capture/driver.ts
+var TransientCaptureError = class extends FlamegateError {
+  constructor(message) {
+    super(message);
+    this.name = "TransientCaptureError";
+  }
+};
+
 // src/capture/perf-script.ts
 var HEADER = /^(.*?)\s+(\d+)\/(\d+)\s+(\d+)(?:\s+\S+:)?\s*$/;
 var FRAME = /^\s+([0-9a-f]+)\s+(.*)$/;
@@ -38102,14 +38110,6 @@ function dropIdleSamples(raw) {
 
 // src/capture/pyspy-read.ts
 import { existsSync as existsSync3, readFileSync as readFileSync6 } from "node:fs";
-
-// src/capture/driver.ts
-var TransientCaptureError = class extends FlamegateError {
-  constructor(message) {
-    super(message);
-    this.name = "TransientCaptureError";
-  }
-};
 
 // src/capture/python-merge.ts
 function shortenPath(file, sysPath) {
@@ -38587,20 +38587,8 @@ async function startPerfRecord(exe, pgid, hz, out) {
   const child = spawn4(
     exe,
     // -N: no copy of every binary hit into ~/.debug (perf script reads them where they are).
-    [
-      "record",
-      "-q",
-      "-N",
-      "-e",
-      "task-clock",
-      "-F",
-      String(hz),
-      "-g",
-      "-p",
-      pids.join(","),
-      "-o",
-      out
-    ],
+    // Not -q: its last line says how many samples it wrote (recordedSamples).
+    ["record", "-N", "-e", "task-clock", "-F", String(hz), "-g", "-p", pids.join(","), "-o", out],
     { detached: true, stdio: ["ignore", "ignore", "pipe"] }
   );
   let stderr = "";
@@ -38638,10 +38626,19 @@ async function startPerfRecord(exe, pgid, hz, out) {
     async stop() {
       const durationNanos = (Date.now() - started) * 1e6;
       await stopChild("SIGINT");
-      return () => convert(durationNanos);
+      const recorded = recordedSamples(stderr);
+      if (recorded === void 0)
+        throw new TransientCaptureError(
+          `perf did not finish writing its recording of pid ${pids.join(",")} within ${PERF_STOP_MS / 1e3} s of SIGINT (${lastLine(stderr)}); the machine may be overloaded`
+        );
+      if (recorded === 0)
+        throw new TransientCaptureError(
+          `perf recorded no sample of pid ${pids.join(",")} in the window (${lastLine(stderr)}); check that the load reached the service`
+        );
+      return () => convert(durationNanos, recorded);
     }
   };
-  async function convert(durationNanos) {
+  async function convert(durationNanos, recorded) {
     const script = await execa(
       exe,
       ["script", "-i", out, "-F", "comm,pid,tid,period,ip,sym,dso", "--no-inline"],
@@ -38651,12 +38648,25 @@ async function startPerfRecord(exe, pgid, hz, out) {
       throw new FlamegateError(
         `perf script could not read the window's recording (${script.stderr.trim().split("\n")[0] ?? `exit ${script.exitCode}`})`
       );
-    return perfProfile(parsePerfScript(script.stdout), {
+    const samples = parsePerfScript(script.stdout);
+    if (samples.length < recorded)
+      throw new FlamegateError(
+        `perf script read ${samples.length} of the ${recorded} samples perf recorded (${lastLine(script.stderr)})`
+      );
+    return perfProfile(samples, {
       hz,
       durationNanos,
       timeNanos: started * 1e6
     });
   }
+}
+function recordedSamples(stderr) {
+  const line = stderr.split("\n").find((l) => l.includes("Captured and wrote"));
+  if (line === void 0) return void 0;
+  return Number(/\((\d+) samples\)/.exec(line)?.[1] ?? 0);
+}
+function lastLine(text) {
+  return text.trim().split("\n").pop()?.trim() || "no output";
 }
 
 // src/capture/perf-driver.ts
