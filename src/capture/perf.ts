@@ -1,7 +1,8 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { closeSync, constants, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { execa } from "execa";
 import type { Profile } from "pprof-format";
 import { FlamegateError } from "../errors.js";
@@ -22,6 +23,8 @@ import { onPath } from "./python.js";
 
 /** Milliseconds perf may take to write its file after SIGINT before it is killed. */
 const PERF_STOP_MS = 20_000;
+/** Milliseconds perf may take to attach and turn its events on. */
+const PERF_ENABLE_MS = 15_000;
 /** Milliseconds `perf script` may take to symbolise a window. */
 const PERF_SCRIPT_MS = 120_000;
 
@@ -30,8 +33,9 @@ export type PerfProbe = { ok: true; exe: string; version: string } | { ok: false
 let probed: Promise<PerfProbe> | undefined;
 
 /**
- * Whether perf is on PATH and may record here: a 0.1 s task-clock recording
- * of `true` with call graphs, once per flamegate process. `exe` overrides the
+ * Whether perf is on PATH and may record here: a task-clock recording of
+ * `true` with call graphs and the window's control FIFOs, once per flamegate
+ * process. `exe` overrides the
  * lookup and the cache (tests).
  */
 export function probePerf(exe?: string): Promise<PerfProbe> {
@@ -41,11 +45,18 @@ export function probePerf(exe?: string): Promise<PerfProbe> {
     if (path === undefined) return { ok: false, reason: "perf is not on PATH" };
     const dir = mkdtempSync(join(tmpdir(), "flamegate-perf-probe-"));
     try {
+      // With the window's control FIFOs (perf 5.9+), so a perf without them falls back here.
+      const [ctl, ack] = [join(dir, "ctl"), join(dir, "ack")];
+      await execa("mkfifo", [ctl, ack]);
       const r = await execa(
         path,
         [
           "record",
           "-q",
+          "-D",
+          "-1",
+          "--control",
+          `fifo:${ctl},${ack}`,
           "-e",
           "task-clock",
           "-F",
@@ -88,6 +99,29 @@ export interface PerfRecording {
   stop(): Promise<() => Promise<Profile>>;
 }
 
+/** `perf record`'s arguments: task-clock at `hz` with call graphs, events off until enabled through the FIFOs. */
+function recordArgs(ctl: string, ack: string, hz: number, pids: number[], out: string): string[] {
+  // -N: no copy of every binary hit into ~/.debug (perf script reads them where they are).
+  // Not -q: its last line says how many samples it wrote (recordedSamples).
+  return [
+    "record",
+    "-N",
+    "-D",
+    "-1",
+    "--control",
+    `fifo:${ctl},${ack}`,
+    "-e",
+    "task-clock",
+    "-F",
+    String(hz),
+    "-g",
+    "-p",
+    pids.join(","),
+    "-o",
+    out,
+  ];
+}
+
 /** Starts `perf record` on every live member of process group `pgid`. */
 export async function startPerfRecord(
   exe: string,
@@ -98,16 +132,19 @@ export async function startPerfRecord(
   const pids = groupMembers(pgid);
   if (pids.length === 0)
     throw new FlamegateError(`perf: the service's process group ${pgid} has no live process`);
-  const started = Date.now();
+  // perf starts with its events off and turns them on when told, then acks:
+  // the window's load starts once perf counts. From its start to counting,
+  // perf took 90-320 ms on a loaded 2-core machine, more than the fixed
+  // 150 ms the window used to wait.
+  const ctl = join(dirname(out), "perf-ctl.fifo");
+  const ack = join(dirname(out), "perf-ack.fifo");
+  await execa("mkfifo", [ctl, ack]);
   // Own process group, so a Ctrl-C meant for flamegate does not end it
   // early; tracked by the reaper so it cannot outlive flamegate.
-  const child: ChildProcess = spawn(
-    exe,
-    // -N: no copy of every binary hit into ~/.debug (perf script reads them where they are).
-    // Not -q: its last line says how many samples it wrote (recordedSamples).
-    ["record", "-N", "-e", "task-clock", "-F", String(hz), "-g", "-p", pids.join(","), "-o", out],
-    { detached: true, stdio: ["ignore", "ignore", "pipe"] },
-  );
+  const child: ChildProcess = spawn(exe, recordArgs(ctl, ack, hz, pids, out), {
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"],
+  });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<number | null>((resolve) => {
@@ -129,17 +166,18 @@ export async function startPerfRecord(
       untrackGroup(child.pid);
     }
   };
-  // perf opens its events at once; a refusal ends it within a few ms.
-  const early = await Promise.race([
-    exited,
-    new Promise((r) => setTimeout(() => r("running"), 150)),
-  ]);
-  if (early !== "running") {
+  const early = await enabled(ctl, ack, PERF_ENABLE_MS, exited);
+  if (early !== "enabled") {
     await stopChild("SIGKILL");
+    if (early === "late")
+      throw new TransientCaptureError(
+        `perf record did not start counting pid ${pids.join(",")} within ${PERF_ENABLE_MS / 1000} s; the machine may be overloaded`,
+      );
     throw new FlamegateError(
       `perf record could not attach to pid ${pids.join(",")} (${stderr.trim().split("\n")[0] ?? `exit ${String(early)}`}); set sampling.cpu-profiler: runtime to use the runtime's own profiler`,
     );
   }
+  const started = Date.now();
   return {
     async stop(): Promise<() => Promise<Profile>> {
       const durationNanos = (Date.now() - started) * 1e6;
@@ -194,4 +232,45 @@ export function recordedSamples(stderr: string): number | undefined {
 
 function lastLine(text: string): string {
   return text.trim().split("\n").pop()?.trim() || "no output";
+}
+
+/**
+ * Tells a perf record started with `-D -1 --control fifo:CTL,ACK` to turn its
+ * events on, and resolves "enabled" once it acks, "late" after `ms`, or perf's
+ * exit code when it exits first (it refused to attach). Both
+ * FIFOs are opened read-write and non-blocking, as perf opens them, so
+ * neither open waits for perf, and a perf that died leaves nothing blocked.
+ */
+function enabled(
+  ctl: string,
+  ack: string,
+  ms: number,
+  exited: Promise<number | null>,
+): Promise<"enabled" | "late" | number | null> {
+  const ctlFd = openSync(ctl, constants.O_RDWR | constants.O_NONBLOCK);
+  const ackPipe = new Socket({
+    fd: openSync(ack, constants.O_RDWR | constants.O_NONBLOCK),
+    readable: true,
+    writable: false,
+  });
+  return new Promise((resolve) => {
+    let said = "";
+    let open = true;
+    const done = (how: "enabled" | "late" | number | null) => {
+      if (!open) return;
+      open = false;
+      clearTimeout(timer);
+      ackPipe.destroy();
+      closeSync(ctlFd);
+      resolve(how);
+    };
+    const timer = setTimeout(() => done("late"), ms);
+    void exited.then(done);
+    ackPipe.on("data", (d: Buffer) => {
+      said += d.toString();
+      if (said.includes("ack")) done("enabled");
+    });
+    ackPipe.on("error", () => undefined);
+    writeSync(ctlFd, "enable\n");
+  });
 }
