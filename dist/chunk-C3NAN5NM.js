@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-V4364KFL.js";
+} from "./chunk-Z36ROO5Y.js";
 import {
   withOwnPorts
-} from "./chunk-HEQAKVBV.js";
+} from "./chunk-T4Y7GAHT.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

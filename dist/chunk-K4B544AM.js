@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-V4364KFL.js";
-import "./chunk-HEQAKVBV.js";
+} from "./chunk-Z36ROO5Y.js";
+import "./chunk-T4Y7GAHT.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-CZPHWROF.js";
 import "./chunk-37FOON2T.js";

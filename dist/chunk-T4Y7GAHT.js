@@ -4046,14 +4046,14 @@ var require_templates = __commonJS({
       return results;
     }
     function buildStyle(chalk, styles) {
-      const enabled = {};
+      const enabled2 = {};
       for (const layer of styles) {
         for (const style of layer.styles) {
-          enabled[style[0]] = layer.inverse ? null : style.slice(1);
+          enabled2[style[0]] = layer.inverse ? null : style.slice(1);
         }
       }
       let current = chalk;
-      for (const [styleName, styles2] of Object.entries(enabled)) {
+      for (const [styleName, styles2] of Object.entries(enabled2)) {
         if (!Array.isArray(styles2)) {
           continue;
         }
@@ -9858,9 +9858,9 @@ var require_pako = __commonJS({
     var assign = require_common().assign;
     var deflate = require_deflate2();
     var inflate = require_inflate2();
-    var constants5 = require_constants();
+    var constants6 = require_constants();
     var pako2 = {};
-    assign(pako2, deflate, inflate, constants5);
+    assign(pako2, deflate, inflate, constants6);
     module2.exports = pako2;
   }
 });
@@ -23953,10 +23953,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse2 = require_parse2();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var SemVer = require_semver();
     var truncate = (version2, truncation, options) => {
-      if (!constants5.RELEASE_TYPES.includes(truncation)) {
+      if (!constants6.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version2, options);
@@ -25196,7 +25196,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants5 = require_constants2();
+    var constants6 = require_constants2();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse2 = require_parse2();
@@ -25280,8 +25280,8 @@ var require_semver2 = __commonJS({
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants5.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants5.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants6.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants6.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
@@ -37768,9 +37768,10 @@ function groupStats(pgid) {
 
 // src/capture/perf.ts
 import { spawn as spawn4 } from "node:child_process";
-import { mkdtempSync, rmSync as rmSync3 } from "node:fs";
+import { closeSync, constants as constants5, mkdtempSync, openSync, rmSync as rmSync3, writeSync } from "node:fs";
+import { Socket } from "node:net";
 import { tmpdir } from "node:os";
-import { join as join6 } from "node:path";
+import { dirname, join as join6 } from "node:path";
 
 // src/capture/driver.ts
 var TransientCaptureError = class extends FlamegateError {
@@ -38534,6 +38535,7 @@ var pythonDriver = {
 
 // src/capture/perf.ts
 var PERF_STOP_MS = 2e4;
+var PERF_ENABLE_MS = 15e3;
 var PERF_SCRIPT_MS = 12e4;
 var probed;
 function probePerf(exe) {
@@ -38543,11 +38545,17 @@ function probePerf(exe) {
     if (path6 === void 0) return { ok: false, reason: "perf is not on PATH" };
     const dir = mkdtempSync(join6(tmpdir(), "flamegate-perf-probe-"));
     try {
+      const [ctl, ack] = [join6(dir, "ctl"), join6(dir, "ack")];
+      await execa("mkfifo", [ctl, ack]);
       const r = await execa(
         path6,
         [
           "record",
           "-q",
+          "-D",
+          "-1",
+          "--control",
+          `fifo:${ctl},${ack}`,
           "-e",
           "task-clock",
           "-F",
@@ -38579,18 +38587,36 @@ function probePerf(exe) {
   if (exe === void 0) probed = p;
   return p;
 }
+function recordArgs(ctl, ack, hz, pids, out) {
+  return [
+    "record",
+    "-N",
+    "-D",
+    "-1",
+    "--control",
+    `fifo:${ctl},${ack}`,
+    "-e",
+    "task-clock",
+    "-F",
+    String(hz),
+    "-g",
+    "-p",
+    pids.join(","),
+    "-o",
+    out
+  ];
+}
 async function startPerfRecord(exe, pgid, hz, out) {
   const pids = groupMembers(pgid);
   if (pids.length === 0)
     throw new FlamegateError(`perf: the service's process group ${pgid} has no live process`);
-  const started = Date.now();
-  const child = spawn4(
-    exe,
-    // -N: no copy of every binary hit into ~/.debug (perf script reads them where they are).
-    // Not -q: its last line says how many samples it wrote (recordedSamples).
-    ["record", "-N", "-e", "task-clock", "-F", String(hz), "-g", "-p", pids.join(","), "-o", out],
-    { detached: true, stdio: ["ignore", "ignore", "pipe"] }
-  );
+  const ctl = join6(dirname(out), "perf-ctl.fifo");
+  const ack = join6(dirname(out), "perf-ack.fifo");
+  await execa("mkfifo", [ctl, ack]);
+  const child = spawn4(exe, recordArgs(ctl, ack, hz, pids, out), {
+    detached: true,
+    stdio: ["ignore", "ignore", "pipe"]
+  });
   let stderr = "";
   child.stderr?.on("data", (d) => stderr += d.toString());
   const exited = new Promise((resolve) => {
@@ -38612,16 +38638,18 @@ async function startPerfRecord(exe, pgid, hz, out) {
       untrackGroup(child.pid);
     }
   };
-  const early = await Promise.race([
-    exited,
-    new Promise((r) => setTimeout(() => r("running"), 150))
-  ]);
-  if (early !== "running") {
+  const early = await enabled(ctl, ack, PERF_ENABLE_MS, exited);
+  if (early !== "enabled") {
     await stopChild("SIGKILL");
+    if (early === "late")
+      throw new TransientCaptureError(
+        `perf record did not start counting pid ${pids.join(",")} within ${PERF_ENABLE_MS / 1e3} s; the machine may be overloaded`
+      );
     throw new FlamegateError(
       `perf record could not attach to pid ${pids.join(",")} (${stderr.trim().split("\n")[0] ?? `exit ${String(early)}`}); set sampling.cpu-profiler: runtime to use the runtime's own profiler`
     );
   }
+  const started = Date.now();
   return {
     async stop() {
       const durationNanos = (Date.now() - started) * 1e6;
@@ -38667,6 +38695,34 @@ function recordedSamples(stderr) {
 }
 function lastLine(text) {
   return text.trim().split("\n").pop()?.trim() || "no output";
+}
+function enabled(ctl, ack, ms, exited) {
+  const ctlFd = openSync(ctl, constants5.O_RDWR | constants5.O_NONBLOCK);
+  const ackPipe = new Socket({
+    fd: openSync(ack, constants5.O_RDWR | constants5.O_NONBLOCK),
+    readable: true,
+    writable: false
+  });
+  return new Promise((resolve) => {
+    let said2 = "";
+    let open = true;
+    const done = (how) => {
+      if (!open) return;
+      open = false;
+      clearTimeout(timer);
+      ackPipe.destroy();
+      closeSync(ctlFd);
+      resolve(how);
+    };
+    const timer = setTimeout(() => done("late"), ms);
+    void exited.then(done);
+    ackPipe.on("data", (d) => {
+      said2 += d.toString();
+      if (said2.includes("ack")) done("enabled");
+    });
+    ackPipe.on("error", () => void 0);
+    writeSync(ctlFd, "enable\n");
+  });
 }
 
 // src/capture/perf-driver.ts

@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-HEQAKVBV.js";
+} from "./chunk-T4Y7GAHT.js";
 import {
   compareSets,
   needsStacks,
