@@ -50,23 +50,7 @@ export function probePerf(exe?: string): Promise<PerfProbe> {
       await execa("mkfifo", [ctl, ack]);
       const r = await execa(
         path,
-        [
-          "record",
-          "-q",
-          "-D",
-          "-1",
-          "--control",
-          `fifo:${ctl},${ack}`,
-          "-e",
-          "task-clock",
-          "-F",
-          "99",
-          "-g",
-          "-o",
-          join(dir, "probe.data"),
-          "--",
-          "true",
-        ],
+        [...recordArgs(ctl, ack, 99, join(dir, "probe.data")), "--", "true"],
         { reject: false, timeout: 15_000 },
       );
       if (r.exitCode !== 0) {
@@ -99,8 +83,11 @@ export interface PerfRecording {
   stop(): Promise<() => Promise<Profile>>;
 }
 
-/** `perf record`'s arguments: task-clock at `hz` with call graphs, events off until enabled through the FIFOs. */
-function recordArgs(ctl: string, ack: string, hz: number, pids: number[], out: string): string[] {
+/**
+ * `perf record`'s arguments but what it records: task-clock at `hz` with call
+ * graphs, its events off until enabled through the FIFOs.
+ */
+function recordArgs(ctl: string, ack: string, hz: number, out: string): string[] {
   // -N: no copy of every binary hit into ~/.debug (perf script reads them where they are).
   // Not -q: its last line says how many samples it wrote (recordedSamples).
   return [
@@ -115,8 +102,6 @@ function recordArgs(ctl: string, ack: string, hz: number, pids: number[], out: s
     "-F",
     String(hz),
     "-g",
-    "-p",
-    pids.join(","),
     "-o",
     out,
   ];
@@ -141,7 +126,7 @@ export async function startPerfRecord(
   await execa("mkfifo", [ctl, ack]);
   // Own process group, so a Ctrl-C meant for flamegate does not end it
   // early; tracked by the reaper so it cannot outlive flamegate.
-  const child: ChildProcess = spawn(exe, recordArgs(ctl, ack, hz, pids, out), {
+  const child: ChildProcess = spawn(exe, [...recordArgs(ctl, ack, hz, out), "-p", pids.join(",")], {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"],
   });
