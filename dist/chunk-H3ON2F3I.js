@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-Z36ROO5Y.js";
-import "./chunk-T4Y7GAHT.js";
+} from "./chunk-W5MZSVP7.js";
+import "./chunk-VXP5A2O3.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-CZPHWROF.js";
 import "./chunk-37FOON2T.js";

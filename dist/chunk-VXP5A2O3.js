@@ -38549,23 +38549,7 @@ function probePerf(exe) {
       await execa("mkfifo", [ctl, ack]);
       const r = await execa(
         path6,
-        [
-          "record",
-          "-q",
-          "-D",
-          "-1",
-          "--control",
-          `fifo:${ctl},${ack}`,
-          "-e",
-          "task-clock",
-          "-F",
-          "99",
-          "-g",
-          "-o",
-          join6(dir, "probe.data"),
-          "--",
-          "true"
-        ],
+        [...recordArgs(ctl, ack, 99, join6(dir, "probe.data")), "--", "true"],
         { reject: false, timeout: 15e3 }
       );
       if (r.exitCode !== 0) {
@@ -38587,7 +38571,7 @@ function probePerf(exe) {
   if (exe === void 0) probed = p;
   return p;
 }
-function recordArgs(ctl, ack, hz, pids, out) {
+function recordArgs(ctl, ack, hz, out) {
   return [
     "record",
     "-N",
@@ -38600,8 +38584,6 @@ function recordArgs(ctl, ack, hz, pids, out) {
     "-F",
     String(hz),
     "-g",
-    "-p",
-    pids.join(","),
     "-o",
     out
   ];
@@ -38613,7 +38595,7 @@ async function startPerfRecord(exe, pgid, hz, out) {
   const ctl = join6(dirname(out), "perf-ctl.fifo");
   const ack = join6(dirname(out), "perf-ack.fifo");
   await execa("mkfifo", [ctl, ack]);
-  const child = spawn4(exe, recordArgs(ctl, ack, hz, pids, out), {
+  const child = spawn4(exe, [...recordArgs(ctl, ack, hz, out), "-p", pids.join(",")], {
     detached: true,
     stdio: ["ignore", "ignore", "pipe"]
   });

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-Z36ROO5Y.js";
+} from "./chunk-W5MZSVP7.js";
 import {
   withOwnPorts
-} from "./chunk-T4Y7GAHT.js";
+} from "./chunk-VXP5A2O3.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-T4Y7GAHT.js";
+} from "./chunk-VXP5A2O3.js";
 import {
   compareSets,
   needsStacks,
