@@ -149,7 +149,24 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       if (runtime !== "go" && decisions.get(ctx)?.perf) trackMaps(ctx, pid, runtime);
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles): Promise<CaptureWindow> {
-      const d = await windowDecision(ctx, pid, runtime, decisions.get(ctx) ?? {}, kinds);
+      const before = decisions.get(ctx) ?? {};
+      // A Python perf cannot follow after all: no perf for the rest of the round,
+      // and the maps tracked since its start go now, not when flamegate exits.
+      const noPerf = () => {
+        decisions.set(ctx, {});
+        removeMaps(trackMaps(ctx, pid, runtime));
+      };
+      let d: Decision;
+      try {
+        d = await windowDecision(ctx, pid, runtime, before, kinds);
+      } catch (err) {
+        noPerf();
+        throw err;
+      }
+      if (before.perf && !d.perf) {
+        noPerf();
+        decisions.set(ctx, d);
+      }
       if (!d.perf || !kinds.includes("cpu")) {
         const w = await inner.startWindow(ctx, pid, seconds, kinds);
         return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;
@@ -171,10 +188,7 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       // perf script reads the maps after the service has stopped; gone at exit at the latest.
       const cleanUp = () => {
         rmSync(data, { force: true });
-        for (const m of maps) {
-          rmSync(m, { force: true });
-          untrackTempDir(m);
-        }
+        removeMaps(maps);
       };
       return {
         async stop(): Promise<CapturedProfiles> {
@@ -211,6 +225,13 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       };
     },
   };
+}
+
+function removeMaps(maps: readonly string[]): void {
+  for (const m of maps) {
+    rmSync(m, { force: true });
+    untrackTempDir(m);
+  }
 }
 
 /**

@@ -152,6 +152,8 @@ createServer((req, res) => (req.url === "/healthz" ? res.end("ok") : process.exi
     expect(lines.join("\n")).toMatch(
       /cpu: Python 3\.11\.\d+ has no perf trampolines \(Python 3\.12 or later names its functions to perf\); the runtime's own profiler ran instead/,
     );
+    // The perf maps tracked from its start are let go with the decision, not at flamegate's exit.
+    expect(trackedTempPaths().filter((p) => /^\/tmp\/perf-\d+\.map$/.test(p))).toEqual([]);
   });
 
   it("refuses cpu-profiler perf, in one line, for a Python without perf trampolines", async (t) => {
@@ -162,5 +164,6 @@ createServer((req, res) => (req.url === "/healthz" ? res.end("ok") : process.exi
       /^service 'python-fixture': sampling\.cpu-profiler is perf, but Python 3\.11\.\d+ has no perf trampolines [^\n]*; or set it to auto/,
     );
     expect(trackedGroups()).toEqual([]);
+    expect(trackedTempPaths().filter((p) => /^\/tmp\/perf-\d+\.map$/.test(p))).toEqual([]);
   });
 });
