@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-W5MZSVP7.js";
+} from "./chunk-VJITF2GQ.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-VXP5A2O3.js";
+} from "./chunk-6FVDDCA7.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,

@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-VXP5A2O3.js";
+} from "./chunk-6FVDDCA7.js";
 import {
   compareSets,
   needsStacks,

@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-W5MZSVP7.js";
-import "./chunk-VXP5A2O3.js";
+} from "./chunk-VJITF2GQ.js";
+import "./chunk-6FVDDCA7.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-CZPHWROF.js";
 import "./chunk-37FOON2T.js";

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-VXP5A2O3.js";
+} from "./chunk-6FVDDCA7.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,

@@ -38782,7 +38782,22 @@ function withPerfCpu(inner, runtime) {
       if (runtime !== "go" && decisions.get(ctx)?.perf) trackMaps(ctx, pid, runtime);
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles) {
-      const d = await windowDecision(ctx, pid, runtime, decisions.get(ctx) ?? {}, kinds);
+      const before = decisions.get(ctx) ?? {};
+      const noPerf = () => {
+        decisions.set(ctx, {});
+        removeMaps(trackMaps(ctx, pid, runtime));
+      };
+      let d;
+      try {
+        d = await windowDecision(ctx, pid, runtime, before, kinds);
+      } catch (err) {
+        noPerf();
+        throw err;
+      }
+      if (before.perf && !d.perf) {
+        noPerf();
+        decisions.set(ctx, d);
+      }
       if (!d.perf || !kinds.includes("cpu")) {
         const w = await inner.startWindow(ctx, pid, seconds, kinds);
         return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;
@@ -38801,10 +38816,7 @@ function withPerfCpu(inner, runtime) {
       const data = join7(ctx.workDir, "cpu.perf.data");
       const cleanUp = () => {
         rmSync4(data, { force: true });
-        for (const m of maps) {
-          rmSync4(m, { force: true });
-          untrackTempDir(m);
-        }
+        removeMaps(maps);
       };
       return {
         async stop() {
@@ -38840,6 +38852,12 @@ function withPerfCpu(inner, runtime) {
       };
     }
   };
+}
+function removeMaps(maps) {
+  for (const m of maps) {
+    rmSync4(m, { force: true });
+    untrackTempDir(m);
+  }
 }
 function mapsAsOfNow(maps) {
   const sizeOf = (m) => statSync2(m, { throwIfNoEntry: false })?.size;

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-W5MZSVP7.js";
+} from "./chunk-VJITF2GQ.js";
 import {
   withOwnPorts
-} from "./chunk-VXP5A2O3.js";
+} from "./chunk-6FVDDCA7.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
