@@ -99,6 +99,11 @@ export interface RuntimeDriver {
   ): Promise<CaptureWindow>;
 }
 
+/** A profiler's last line of output, for an error message. */
+export function lastLine(output: string): string {
+  return output.trim().split("\n").pop()?.trim() || "no output";
+}
+
 /**
  * A capture that failed for a reason that may not recur: a profiler killed,
  * or one that wrote no profile or an incomplete one. The session runs such a

@@ -152,21 +152,18 @@ export function withPerfCpu(inner: RuntimeDriver, runtime: Runtime): RuntimeDriv
       const before = decisions.get(ctx) ?? {};
       // A Python perf cannot follow after all: no perf for the rest of the round,
       // and the maps tracked since its start go now, not when flamegate exits.
-      const noPerf = () => {
-        decisions.set(ctx, {});
+      const noPerf = (next: Decision) => {
+        decisions.set(ctx, next);
         removeMaps(trackMaps(ctx, pid, runtime));
       };
       let d: Decision;
       try {
         d = await windowDecision(ctx, pid, runtime, before, kinds);
       } catch (err) {
-        noPerf();
+        noPerf({});
         throw err;
       }
-      if (before.perf && !d.perf) {
-        noPerf();
-        decisions.set(ctx, d);
-      }
+      if (before.perf && !d.perf) noPerf(d);
       if (!d.perf || !kinds.includes("cpu")) {
         const w = await inner.startWindow(ctx, pid, seconds, kinds);
         return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;

@@ -6,7 +6,7 @@ import { dirname, join } from "node:path";
 import { execa } from "execa";
 import type { Profile } from "pprof-format";
 import { FlamegateError } from "../errors.js";
-import { TransientCaptureError } from "./driver.js";
+import { TransientCaptureError, lastLine } from "./driver.js";
 import { groupMembers, signalGroup, trackGroup, untrackGroup } from "../session/reaper.js";
 import { parsePerfScript, perfProfile } from "./perf-script.js";
 import { onPath } from "./python.js";
@@ -213,10 +213,6 @@ export function recordedSamples(stderr: string): number | undefined {
   const line = stderr.split("\n").find((l) => l.includes("Captured and wrote"));
   if (line === undefined) return undefined;
   return Number(/\((\d+) samples\)/.exec(line)?.[1] ?? 0);
-}
-
-function lastLine(text: string): string {
-  return text.trim().split("\n").pop()?.trim() || "no output";
 }
 
 /**

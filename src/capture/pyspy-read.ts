@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { FlamegateError } from "../errors.js";
 import { importProfile } from "../import/index.js";
-import { type CapturedProfiles, TransientCaptureError } from "./driver.js";
+import { type CapturedProfiles, TransientCaptureError, lastLine } from "./driver.js";
 import { PYSPY_STOP_MS, type PySpy, dropIdleSamples, stripProcessFrames } from "./pyspy.js";
 import { processesNote } from "./python-merge.js";
 
@@ -39,11 +39,6 @@ export interface PySpyWindow {
 /** A whole raw line with --subprocesses: `process PID:"cmd";frames… COUNT`. */
 const SAMPLE_LINE = /^process \d+:".* \d+$/;
 
-/** py-spy's last line of output, for an error message. */
-function said(output: string): string {
-  return output.trim().split("\n").pop()?.trim() || "no output";
-}
-
 export function readPySpy(
   spy: PySpy,
   window: PySpyWindow,
@@ -67,7 +62,7 @@ export function readPySpy(
  * with a note.
  */
 export function checkedLines(result: PySpyResult, target: number, notes: string[]): string[] {
-  const last = said(result.output);
+  const last = lastLine(result.output);
   if (result.killedAfterGrace)
     throw new TransientCaptureError(
       `python: py-spy did not finish its profile of pid ${target} within ${PYSPY_STOP_MS / 1000} s of SIGINT and was killed (${last}); the machine may be overloaded`,
@@ -125,7 +120,7 @@ function importPySpy(
   const idle = 0.01 * (durationNanos / 1e9) * hz;
   if (workers > 0 && fromWorkers === 0 && (samplesByPid.get(target) ?? 0) <= idle)
     throw new FlamegateError(
-      `python: pid ${target} runs ${workers} worker process${workers === 1 ? "" : "es"} but py-spy sampled none of them (${said(output)}); run flamegate as the workers' user, or allow ptrace (kernel.yama.ptrace_scope)`,
+      `python: pid ${target} runs ${workers} worker process${workers === 1 ? "" : "es"} but py-spy sampled none of them (${lastLine(output)}); run flamegate as the workers' user, or allow ptrace (kernel.yama.ptrace_scope)`,
     );
   const note = processesNote("py-spy's samples", target, samplesByPid);
   if (note) notes.push(note);

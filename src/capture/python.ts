@@ -6,7 +6,7 @@ import type { Kind } from "../model/kinds.js";
 import type { CaptureContext, CaptureWindow, PreparedStart, RuntimeDriver } from "./driver.js";
 import { commandName, descendantsOf, executableOf, isRunning, onPath } from "./proc-tree.js";
 
-import { readHellos, topmostAgent, waitHellos } from "./python-agents.js";
+import { type Hello, readHellos, topmostAgent, waitHellos } from "./python-agents.js";
 import {
   AGENT_DIR,
   HELLO_WAIT_MS,
@@ -68,6 +68,15 @@ function pythonWorkers(pid: number): number[] {
  * (the root), its control token, the process py-spy attaches to and that
  * process's Python workers.
  */
+/** The service's outermost running agent (the first to announce itself may take HELLO_WAIT_MS), or undefined. */
+async function rootAgent(ctx: CaptureContext, pid: number): Promise<Hello | undefined> {
+  const hellos = await waitHellos(controlDir(ctx), HELLO_WAIT_MS, (hs) => hs.length > 0);
+  return topmostAgent(
+    pid,
+    hellos.filter((h) => isRunning(h.pid)),
+  );
+}
+
 async function findTarget(
   ctx: CaptureContext,
   pid: number,
@@ -77,11 +86,7 @@ async function findTarget(
   const notes: string[] = [];
   const skipped = kinds.filter((k) => !SUPPORTS.includes(k));
   if (skipped.length > 0) notes.push(`python: ${skipped.join(", ")} not captured for Python`);
-  const hellos = await waitHellos(control, HELLO_WAIT_MS, (hs) => hs.length > 0);
-  const root = topmostAgent(
-    pid,
-    hellos.filter((h) => isRunning(h.pid)),
-  );
+  const root = await rootAgent(ctx, pid);
   if (!root)
     notes.push(
       "python: flamegate's agent did not load (PYTHONPATH replaced, python -S/-I, or not a Python service); allocations cannot be captured",
@@ -120,11 +125,7 @@ export async function perfUnfitReason(
   ctx: CaptureContext,
   pid: number,
 ): Promise<string | undefined> {
-  const hellos = await waitHellos(controlDir(ctx), HELLO_WAIT_MS, (hs) => hs.length > 0);
-  const root = topmostAgent(
-    pid,
-    hellos.filter((h) => isRunning(h.pid)),
-  );
+  const root = await rootAgent(ctx, pid);
   if (!root) return "flamegate's agent did not load, so the interpreter is unknown";
   if (!root.perf?.trampoline)
     return `Python ${root.python} has no perf trampolines (Python 3.12 or later names its functions to perf)`;
