@@ -3484,7 +3484,7 @@ function addRun(program2, exit) {
       "  flamegate run --config flamegate.yml --out profiles/head --ref $(git rev-parse --short HEAD)"
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-D7VR72VR.js")).runCommand(opts));
+    exit(await (await import("./chunk-TWJAUOGV.js")).runCommand(opts));
   });
 }
 function addCompare(program2, exit) {
@@ -3517,7 +3517,7 @@ ${example(
       "  git worktree add ../base origin/main\n  flamegate ab --base-dir ../base --head-dir . --config flamegate.yml --out flamegate-ab"
     )}`
   ).action(async (opts) => {
-    exit(await (await import("./chunk-JZ3I6NAD.js")).abCommand(opts));
+    exit(await (await import("./chunk-6NL6VOON.js")).abCommand(opts));
   });
 }
 function addDemo(program2, exit) {
@@ -3527,7 +3527,7 @@ function addDemo(program2, exit) {
     roundsOption,
     DEMO_BUDGET.rounds
   ).addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
-    exit(await (await import("./chunk-LWBRNCHM.js")).demoCommand(opts));
+    exit(await (await import("./chunk-X6SOUMML.js")).demoCommand(opts));
   });
 }
 function buildProgram(exit) {

@@ -6,8 +6,8 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-VJITF2GQ.js";
-import "./chunk-6FVDDCA7.js";
+} from "./chunk-42CS56NP.js";
+import "./chunk-CIRYB6YZ.js";
 import "./chunk-7RDH22UK.js";
 import "./chunk-CZPHWROF.js";
 import "./chunk-37FOON2T.js";

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-VJITF2GQ.js";
+} from "./chunk-42CS56NP.js";
 import {
   withOwnPorts
-} from "./chunk-6FVDDCA7.js";
+} from "./chunk-CIRYB6YZ.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";

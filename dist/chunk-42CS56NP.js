@@ -6,7 +6,7 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-6FVDDCA7.js";
+} from "./chunk-CIRYB6YZ.js";
 import {
   compareSets,
   needsStacks,

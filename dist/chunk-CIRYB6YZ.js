@@ -37774,6 +37774,9 @@ import { tmpdir } from "node:os";
 import { dirname, join as join6 } from "node:path";
 
 // src/capture/driver.ts
+function lastLine(output) {
+  return output.trim().split("\n").pop()?.trim() || "no output";
+}
 var TransientCaptureError = class extends FlamegateError {
   constructor(message) {
     super(message);
@@ -38151,9 +38154,6 @@ function processesNote(what, rootPid, totals) {
 
 // src/capture/pyspy-read.ts
 var SAMPLE_LINE = /^process \d+:".* \d+$/;
-function said(output) {
-  return output.trim().split("\n").pop()?.trim() || "no output";
-}
 function readPySpy(spy, window2, notes) {
   const result = {
     raw: existsSync3(spy.out) ? readFileSync6(spy.out, "utf8") : void 0,
@@ -38165,7 +38165,7 @@ function readPySpy(spy, window2, notes) {
   return importPySpy(checkedLines(result, window2.target, notes), result.output, window2, notes);
 }
 function checkedLines(result, target, notes) {
-  const last = said(result.output);
+  const last = lastLine(result.output);
   if (result.killedAfterGrace)
     throw new TransientCaptureError(
       `python: py-spy did not finish its profile of pid ${target} within ${PYSPY_STOP_MS / 1e3} s of SIGINT and was killed (${last}); the machine may be overloaded`
@@ -38207,7 +38207,7 @@ function importPySpy(lines, output, { target, workers, durationNanos, hz }, note
   const idle = 0.01 * (durationNanos / 1e9) * hz;
   if (workers > 0 && fromWorkers === 0 && (samplesByPid.get(target) ?? 0) <= idle)
     throw new FlamegateError(
-      `python: pid ${target} runs ${workers} worker process${workers === 1 ? "" : "es"} but py-spy sampled none of them (${said(output)}); run flamegate as the workers' user, or allow ptrace (kernel.yama.ptrace_scope)`
+      `python: pid ${target} runs ${workers} worker process${workers === 1 ? "" : "es"} but py-spy sampled none of them (${lastLine(output)}); run flamegate as the workers' user, or allow ptrace (kernel.yama.ptrace_scope)`
     );
   const note = processesNote("py-spy's samples", target, samplesByPid);
   if (note) notes.push(note);
@@ -38438,16 +38438,19 @@ function pythonWorkers(pid) {
   const exe = executableOf(pid);
   return exe === void 0 ? [] : descendantsOf(pid).filter((p) => executableOf(p) === exe);
 }
+async function rootAgent(ctx, pid) {
+  const hellos = await waitHellos(controlDir(ctx), HELLO_WAIT_MS, (hs) => hs.length > 0);
+  return topmostAgent(
+    pid,
+    hellos.filter((h2) => isRunning(h2.pid))
+  );
+}
 async function findTarget(ctx, pid, kinds) {
   const control = controlDir(ctx);
   const notes = [];
   const skipped = kinds.filter((k) => !SUPPORTS.includes(k));
   if (skipped.length > 0) notes.push(`python: ${skipped.join(", ")} not captured for Python`);
-  const hellos = await waitHellos(control, HELLO_WAIT_MS, (hs) => hs.length > 0);
-  const root = topmostAgent(
-    pid,
-    hellos.filter((h2) => isRunning(h2.pid))
-  );
+  const root = await rootAgent(ctx, pid);
   if (!root)
     notes.push(
       "python: flamegate's agent did not load (PYTHONPATH replaced, python -S/-I, or not a Python service); allocations cannot be captured"
@@ -38475,11 +38478,7 @@ function interpreterOf(start) {
   return /python[\d.]*$/.test(first) ? first : "python3";
 }
 async function perfUnfitReason(ctx, pid) {
-  const hellos = await waitHellos(controlDir(ctx), HELLO_WAIT_MS, (hs) => hs.length > 0);
-  const root = topmostAgent(
-    pid,
-    hellos.filter((h2) => isRunning(h2.pid))
-  );
+  const root = await rootAgent(ctx, pid);
   if (!root) return "flamegate's agent did not load, so the interpreter is unknown";
   if (!root.perf?.trampoline)
     return `Python ${root.python} has no perf trampolines (Python 3.12 or later names its functions to perf)`;
@@ -38675,9 +38674,6 @@ function recordedSamples(stderr) {
   if (line === void 0) return void 0;
   return Number(/\((\d+) samples\)/.exec(line)?.[1] ?? 0);
 }
-function lastLine(text) {
-  return text.trim().split("\n").pop()?.trim() || "no output";
-}
 function enabled(ctl, ack, ms, exited) {
   const ctlFd = openSync(ctl, constants5.O_RDWR | constants5.O_NONBLOCK);
   const ackPipe = new Socket({
@@ -38686,7 +38682,7 @@ function enabled(ctl, ack, ms, exited) {
     writable: false
   });
   return new Promise((resolve) => {
-    let said2 = "";
+    let said = "";
     let open = true;
     const done = (how) => {
       if (!open) return;
@@ -38699,8 +38695,8 @@ function enabled(ctl, ack, ms, exited) {
     const timer = setTimeout(() => done("late"), ms);
     void exited.then(done);
     ackPipe.on("data", (d) => {
-      said2 += d.toString();
-      if (said2.includes("ack")) done("enabled");
+      said += d.toString();
+      if (said.includes("ack")) done("enabled");
     });
     ackPipe.on("error", () => void 0);
     writeSync(ctlFd, "enable\n");
@@ -38783,21 +38779,18 @@ function withPerfCpu(inner, runtime) {
     },
     async startWindow(ctx, pid, seconds, kinds = ctx.service.profiles) {
       const before = decisions.get(ctx) ?? {};
-      const noPerf = () => {
-        decisions.set(ctx, {});
+      const noPerf = (next) => {
+        decisions.set(ctx, next);
         removeMaps(trackMaps(ctx, pid, runtime));
       };
       let d;
       try {
         d = await windowDecision(ctx, pid, runtime, before, kinds);
       } catch (err) {
-        noPerf();
+        noPerf({});
         throw err;
       }
-      if (before.perf && !d.perf) {
-        noPerf();
-        decisions.set(ctx, d);
-      }
+      if (before.perf && !d.perf) noPerf(d);
       if (!d.perf || !kinds.includes("cpu")) {
         const w = await inner.startWindow(ctx, pid, seconds, kinds);
         return d.fallback && kinds.includes("cpu") ? withNote(w, d.fallback) : w;

@@ -2,7 +2,7 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-6FVDDCA7.js";
+} from "./chunk-CIRYB6YZ.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
