@@ -121,13 +121,11 @@ export type ArmCell =
 
 /**
  * +25 % in a frame of ~10 % of the CPU (duet designs only): the fixtures' mid regression,
- * in matchTokens (Go, ~13 %) and hashRecords (Node, ~13 %). The Python fixture has no
- * frame of that size (match_tokens holds ~2 %), so its runs leave the case out.
+ * in matchTokens (Go, ~13 %), hashRecords (Node, ~13 %) and match_tokens (Python, ~7 %
+ * under perf; ~2 % of py-spy's samples, which the GIL's waits crowd).
  */
-const MID_ARM: Partial<Record<Runtime, Record<string, string>>> = {
-  go: { FLAMEGATE_REGRESSION: "mid", FLAMEGATE_REGRESSION_PCT: "25" },
-  node: { FLAMEGATE_REGRESSION: "mid", FLAMEGATE_REGRESSION_PCT: "25" },
-};
+const MID_ENV = { FLAMEGATE_REGRESSION: "mid", FLAMEGATE_REGRESSION_PCT: "25" };
+const MID_ARM: Record<Runtime, Record<string, string>> = { go: MID_ENV, node: MID_ENV, python: MID_ENV };
 /** The mid regression's frame and what it calls (a failing callee names it too). */
 const MID_FRAME: Record<Runtime, RegExp> = {
   go: /matchTokens|regexp\./,
@@ -327,11 +325,13 @@ const sideBySide = (duos: (typeof DUOS)[number]["duo"][]): Pairing[] =>
  * aa: four A/A duos side by side, simultaneous pairing's false alarms. ab: the product's
  * default alone, every case a run (two A/A, two hottest +10 %, total, alloc, mid), so the
  * counts the issue asks for (≥ 20 A/A, ≥ 10 hottest, ≥ 5 of the rest) grow fastest.
+ * cases: the A/B cases twice each and one A/A, for a runtime whose A/A count is made.
  */
 export const DUET_DESIGNS = {
   compare: DUET_PAIRINGS,
   aa: sideBySide(["aa", "aa", "aa", "aa"]),
   ab: sideBySide(["aa", "hot", "tot", "alloc", "mid", "aa", "hot"]),
+  cases: sideBySide(["hot", "tot", "alloc", "mid", "aa", "hot", "tot", "alloc", "mid"]),
 };
 export type DuetDesign = keyof typeof DUET_DESIGNS;
 /** Marks a run captured by captureDuets; holds its pairings (empty: DUET_PAIRINGS). */
@@ -356,11 +356,9 @@ async function captureDuets(
   const cwd = fixtureDir(runtime);
   const envOf: Record<string, Record<string, string>> = {
     ...Object.fromEntries(armsOf(runtime).map((a) => [a.name.replace(/-\d$/, ""), a.env])),
-    ...(MID_ARM[runtime] ? { mid25: MID_ARM[runtime] } : {}),
+    mid25: MID_ARM[runtime],
   };
-  const headOf = (p: Pairing) => DUOS.find((d) => d.cell === p.cell)!.head;
-  // A case the runtime's fixture cannot inject is left out of its runs.
-  const pairings = DUET_DESIGNS[design].filter((p) => envOf[headOf(p)] !== undefined);
+  const pairings = DUET_DESIGNS[design];
   const arms = await Promise.all(
     pairings
       .flatMap((p) => [p.base as string, p.head as string])

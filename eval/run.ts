@@ -48,10 +48,10 @@ import {
  * npm run eval -- --arms [--runtime go|node|python] [--pairs N] --keep DIR [--record FILE]:
  * N runs of eight interleaved arms of the fixture at the default budget (A/A and the
  * issue-19 regressions, eval/arms.ts), every arm kept under DIR and every comparison
- * appended to FILE; with --duets compare|aa|ab, a duet design instead (compare: each pair's
+ * appended to FILE; with --duets compare|aa|ab|cases, a duet design instead (compare: each pair's
  * sides at the same time against back to back; aa: four A/A pairs side by side; ab: every
- * case side by side, two A/A and two hottest +10 % a run;
- * eval/arms.ts captureDuets). npm run eval -- --arms-table FILE…: their table;
+ * case side by side, two A/A and two hottest +10 % a run; cases: the A/B cases twice and one
+ * A/A; eval/arms.ts captureDuets). npm run eval -- --arms-table FILE…: their table;
  * npm run eval -- --rejudge-arms DIR [--record FILE]: every kept run judged again.
  *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
@@ -103,7 +103,7 @@ if (values.arms) {
     values.keep === undefined
   ) {
     process.stderr.write(
-      "eval: --arms needs --keep DIR, --runtime node, go or python, --pairs a whole number > 0, and --duets (if given) compare, aa or ab\n",
+      "eval: --arms needs --keep DIR, --runtime node, go or python, --pairs a whole number > 0, and --duets (if given) compare, aa, ab or cases\n",
     );
     process.exit(2);
   }
