@@ -125,7 +125,11 @@ export type ArmCell =
  * under perf; ~2 % of py-spy's samples, which the GIL's waits crowd).
  */
 const MID_ENV = { FLAMEGATE_REGRESSION: "mid", FLAMEGATE_REGRESSION_PCT: "25" };
-const MID_ARM: Record<Runtime, Record<string, string>> = { go: MID_ENV, node: MID_ENV, python: MID_ENV };
+const MID_ARM: Record<Runtime, Record<string, string>> = {
+  go: MID_ENV,
+  node: MID_ENV,
+  python: MID_ENV,
+};
 /** The mid regression's frame and what it calls (a failing callee names it too). */
 const MID_FRAME: Record<Runtime, RegExp> = {
   go: /matchTokens|regexp\./,
@@ -338,7 +342,7 @@ export type DuetDesign = keyof typeof DUET_DESIGNS;
 const DUETS = "duets";
 
 /** The pairings of a duet run, or undefined for another design. */
-function duetPairings(dir: string): Pairing[] | undefined {
+export function duetPairings(dir: string): Pairing[] | undefined {
   const file = join(dir, DUETS);
   if (!existsSync(file)) return undefined;
   const text = readFileSync(file, "utf8");

@@ -12,7 +12,7 @@ import { encodeProfileGz } from "../src/model/gzip.js";
 import { readProfileSets } from "../src/model/profile-set-read.js";
 import { minimalDetectableLog } from "../src/compare/stats/mde.js";
 import type { Comparison, Report } from "../src/compare/types.js";
-import { DEFAULT_GATE, type Runtime, type ServiceConfig } from "../src/config.js";
+import { DEFAULT_GATE, type GateConfig, type Runtime, type ServiceConfig } from "../src/config.js";
 import { fixtureDir, loadFixtureConfig } from "../src/session/fixtures.js";
 import { runnerFingerprint } from "../src/session/fingerprint.js";
 import { withRegression } from "./real.js";
@@ -123,11 +123,18 @@ interface KindFigures {
 const TARGET = /^(?:main\.hashPayload|hash_payload|checksum)$/;
 
 /**
- * The MDE (percent, 80 % power) of a frame holding `share` of the total, by
+ * The MDE (percent, at `power`) of a frame holding `share` of the total, by
  * the gate's own formula (compare/verdict/power.ts minimalDetectable) with this
  * comparison's σ0, prior df, samples per round and family size. Paired rounds.
  */
-export function frameMdePct(c: Comparison, share: number, rounds: number, family: number): number {
+export function frameMdePct(
+  c: Comparison,
+  share: number,
+  rounds: number,
+  family: number,
+  gate: GateConfig = DEFAULT_GATE,
+  power = 0.8,
+): number {
   const n = c.noise?.samplesPerRound ?? 0;
   const s0 = (c.noise?.frameSigma ?? 0) ** 2;
   const df = (c.noise?.priorDf ?? 0) + rounds - 1;
@@ -135,12 +142,16 @@ export function frameMdePct(c: Comparison, share: number, rounds: number, family
   // The first weighted-Holm step's level of a one-value frame of this share, taking the
   // family's weights to sum to 1 (the tested frames' self shares sum to at most 1, so
   // this errs on the strict side).
-  const level =
-    alphaFrames(DEFAULT_GATE) * valueWeight(share, Math.max(1, family), 1, DEFAULT_VARIANT);
-  return (Math.exp(minimalDetectableLog(se, level, 0.8, df)) - 1) * 100;
+  const level = alphaFrames(gate) * valueWeight(share, Math.max(1, family), 1, DEFAULT_VARIANT);
+  return (Math.exp(minimalDetectableLog(se, level, power, df)) - 1) * 100;
 }
 
-export function kindFigures(c: Comparison | undefined, rounds: number): KindFigures | undefined {
+export function kindFigures(
+  c: Comparison | undefined,
+  rounds: number,
+  gate: GateConfig = DEFAULT_GATE,
+  power = 0.8,
+): KindFigures | undefined {
   if (!c) return undefined;
   const tested = c.frames.filter((f) => f.untested === undefined && f.pRaw !== undefined);
   // The hottest frame by its own (self) samples in the base, as a flamegraph's widest leaf.
@@ -160,7 +171,7 @@ export function kindFigures(c: Comparison | undefined, rounds: number): KindFigu
           hottest: {
             function: hot.function,
             sharePct: hotShare * 100,
-            mdePct: frameMdePct(c, hotShare, rounds, tested.length),
+            mdePct: frameMdePct(c, hotShare, rounds, tested.length, gate, power),
             deltaPct: hot.self.deltaPct,
           },
         }
@@ -173,7 +184,7 @@ export function kindFigures(c: Comparison | undefined, rounds: number): KindFigu
             p: target.p,
             verdict: target.verdict,
             sharePct: (target.shareBase ?? 0) * 100,
-            mdePct: frameMdePct(c, target.shareBase ?? 0, rounds, tested.length),
+            mdePct: frameMdePct(c, target.shareBase ?? 0, rounds, tested.length, gate, power),
           },
         }
       : {}),

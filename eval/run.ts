@@ -4,6 +4,7 @@ import { RUNTIMES, type Runtime } from "../src/config.js";
 import { loadNoise } from "./noise.js";
 import { type CellResult, formatTable, mdeTable, offlineCells, runCell } from "./offline.js";
 import { LEVERS, leverTable, readLeverRecords, runLever } from "./levers.js";
+import { looks, looksTable } from "./looks.js";
 import {
   ISSUE_VARIANTS,
   issueCells,
@@ -54,12 +55,16 @@ import {
  * A/A; eval/arms.ts captureDuets). npm run eval -- --arms-table FILE…: their table;
  * npm run eval -- --rejudge-arms DIR [--record FILE]: every kept run judged again.
  *
+ * npm run eval -- --looks DIR… [--record FILE]: lever 6 (an adaptive budget) on kept duet
+ * runs: a first look at 5 rounds that stops on a fail or a decided pass, against the fixed
+ * budget, on the same rounds (eval/looks.ts).
+ *
  * npm run eval -- --rejudge DIR [--record FILE]: the profile sets kept by
  * --keep DIR, judged again by the current default gate (same real rounds,
  * current statistics), each appended to FILE as --real does.
  */
 const { values, positionals } = parseArgs({
-  // --levers FILE FILE …: the record files after the first.
+  // --levers FILE FILE …, --looks DIR DIR …: the files or directories after the first.
   allowPositionals: true,
   options: {
     scale: { type: "string", default: "1" },
@@ -78,6 +83,7 @@ const { values, positionals } = parseArgs({
     duets: { type: "string" },
     "arms-table": { type: "string" },
     "rejudge-arms": { type: "string" },
+    looks: { type: "string" },
     lever: { type: "string" },
     "ab-cpu": { type: "boolean", default: false },
     levers: { type: "string" },
@@ -132,6 +138,19 @@ if (values["arms-table"] !== undefined) {
 if (values["rejudge-arms"] !== undefined) {
   const { records, calibration } = rejudgeArms(values["rejudge-arms"], values.record);
   process.stdout.write(`${armsTable(records)}\n\n${calibration.join("\n")}\n`);
+  process.exit(0);
+}
+if (values.looks !== undefined) {
+  const dirs = [values.looks, ...positionals];
+  const missing = dirs.find((d) => !existsSync(d));
+  if (missing !== undefined) {
+    process.stderr.write(
+      `eval: --looks ${missing}: no such directory (give --keep directories of --duets runs)\n`,
+    );
+    process.exit(2);
+  }
+  const recs = looks(dirs, (line) => process.stderr.write(`eval: ${line}\n`), values.record);
+  process.stdout.write(`${looksTable(recs)}\n`);
   process.exit(0);
 }
 if (values.rejudge !== undefined) {
