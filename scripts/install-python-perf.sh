@@ -4,12 +4,14 @@
 # from python-build-standalone (built with -fno-omit-frame-pointer), as the Go
 # module github.com/kluctl/go-embed-python packs it (the Go proxy is a registry
 # this project may use), unpacked into a cache outside the repository, with
-# memray beside it. Prints the interpreter's path. Idempotent.
+# memray and gunicorn beside it at the versions requirements-python.txt pins.
+# Prints the interpreter's path. Idempotent.
 set -euo pipefail
 
 VERSION="v0.0.0-3.14.6-20260610-1"
 DEST="${XDG_CACHE_HOME:-$HOME/.cache}/flamegate/python3.14"
-if [ -x "$DEST/bin/python3" ] && "$DEST/bin/python3" -c "import memray" 2>/dev/null; then
+PACKAGES="$(grep -E '^(memray|gunicorn)==' "$(dirname "$0")/requirements-python.txt")"
+if [ -x "$DEST/bin/python3" ] && "$DEST/bin/python3" -c "import memray, gunicorn" 2>/dev/null; then
   echo "$DEST/bin/python3"
   exit 0
 fi
@@ -38,9 +40,10 @@ for f in json.load(open(os.path.join(root, "files.json")))["files"]:
     elif os.path.isfile(path):
         os.chmod(path, f["perm"] & 0o777)
 EOF
-# It carries no pip: memray's wheel for 3.14 goes in with this machine's pip.
+# It carries no pip: the wheels for 3.14 go in with this machine's pip.
+# shellcheck disable=SC2086 # one package per word
 python3 -m pip install --quiet --disable-pip-version-check --only-binary=:all: \
   --python-version 3.14 --platform manylinux_2_17_x86_64 --platform manylinux_2_28_x86_64 \
-  --target "$DEST/lib/python3.14/site-packages" memray
-"$DEST/bin/python3" -c "import memray, sys; assert sys.version_info >= (3, 14)"
+  --target "$DEST/lib/python3.14/site-packages" $PACKAGES
+"$DEST/bin/python3" -c "import memray, gunicorn, sys; assert sys.version_info >= (3, 14)"
 echo "$DEST/bin/python3"

@@ -23,6 +23,8 @@ const PYTHON_PERF = join(
   "flamegate/python3.14/bin/python3",
 );
 
+const WORKERS_FIXTURE = join(import.meta.dirname, "../../fixtures/services/python-workers");
+
 let perfOk = false;
 beforeAll(async () => {
   perfOk = (await probePerf()).ok;
@@ -136,6 +138,25 @@ createServer((req, res) => (req.url === "/healthz" ? res.end("ok") : process.exi
       (i) => r.profiles.cpu!.stringTable.strings[Number(i)],
     );
     expect(comments).not.toContain(OS_CPU_COMMENT);
+    expect(trackedGroups()).toEqual([]);
+    const maps = trackedTempPaths().filter((p) => /^\/tmp\/perf-\d+\.map$/.test(p));
+    expect(maps.filter((m) => existsSync(m))).toEqual([]);
+  });
+
+  it("names the functions gunicorn's pre-forked workers run (3.12+), and leaves none of their maps", async (t) => {
+    if (!perfOk) t.skip();
+    expect(existsSync(PYTHON_PERF), `${PYTHON_PERF}: run scripts/install-python-perf.sh`).toBe(
+      true,
+    );
+    // The workers fork from the master before the window opens: each writes its own map.
+    const r = await perfRound("python", WORKERS_FIXTURE, undefined, {
+      start: `${PYTHON_PERF} -m gunicorn --workers 2 --bind 127.0.0.1:$PORT app:application`,
+    });
+    expect(r.record.profilers.cpu).toMatch(/^perf .* record -e task-clock/);
+    const cpu = cumByFunction(r.profiles.cpu!, "cpu");
+    for (const fn of ["hash_payload", "work", "application"])
+      expect(cpu.cum.get(fn)?.file, fn).toBe("app.py");
+    expect(cpu.cum.has("SyncWorker.handle_request")).toBe(true);
     expect(trackedGroups()).toEqual([]);
     const maps = trackedTempPaths().filter((p) => /^\/tmp\/perf-\d+\.map$/.test(p));
     expect(maps.filter((m) => existsSync(m))).toEqual([]);
