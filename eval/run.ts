@@ -140,15 +140,23 @@ if (values["rejudge-arms"] !== undefined) {
   process.stdout.write(`${armsTable(records)}\n\n${calibration.join("\n")}\n`);
   process.exit(0);
 }
-if (values.looks !== undefined) {
-  const dirs = [values.looks, ...positionals];
-  const missing = dirs.find((d) => !existsSync(d));
+/** The option's path and the positionals after it; exits 2 naming the first that does not exist. */
+function existingPaths(option: string, first: string, hint: string): string[] {
+  const paths = [first, ...positionals];
+  const missing = paths.find((p) => !existsSync(p));
   if (missing !== undefined) {
-    process.stderr.write(
-      `eval: --looks ${missing}: no such directory (give --keep directories of --duets runs)\n`,
-    );
+    process.stderr.write(`eval: --${option} ${missing}: ${hint}\n`);
     process.exit(2);
   }
+  return paths;
+}
+
+if (values.looks !== undefined) {
+  const dirs = existingPaths(
+    "looks",
+    values.looks,
+    "no such directory (give --keep directories of --duets runs)",
+  );
   const recs = looks(dirs, (line) => process.stderr.write(`eval: ${line}\n`), values.record);
   process.stdout.write(`${looksTable(recs)}\n`);
   process.exit(0);
@@ -170,14 +178,11 @@ if (values.rejudge !== undefined) {
 }
 
 if (values.levers !== undefined) {
-  const files = [values.levers, ...positionals];
-  const missing = files.find((f) => !existsSync(f));
-  if (missing !== undefined) {
-    process.stderr.write(
-      `eval: --levers ${missing}: no such file (give --record files of --lever runs)\n`,
-    );
-    process.exit(2);
-  }
+  const files = existingPaths(
+    "levers",
+    values.levers,
+    "no such file (give --record files of --lever runs)",
+  );
   process.stdout.write(`${leverTable(files.flatMap(readLeverRecords))}\n`);
   process.exit(0);
 }
