@@ -3484,7 +3484,7 @@ function addRun(program2, exit) {
       "  flamegate run --config flamegate.yml --out profiles/head --ref $(git rev-parse --short HEAD)"
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-TWJAUOGV.js")).runCommand(opts));
+    exit(await (await import("./chunk-RV6CMF56.js")).runCommand(opts));
   });
 }
 function addCompare(program2, exit) {
@@ -3497,7 +3497,7 @@ function addCompare(program2, exit) {
       "  flamegate compare --base profiles/base --head profiles/head \\\n    --config flamegate.yml --markdown report.md --html report.html\n  flamegate compare --base before.pb.gz --head after.pb.gz\n\nRounds are compared as independent samples unless --paired; `ab` writes its own report."
     )
   ).action(async (opts) => {
-    exit(await (await import("./chunk-CYNUI5RY.js")).compareCommand(opts));
+    exit(await (await import("./chunk-53IFGO3Q.js")).compareCommand(opts));
   });
 }
 function addAb(program2, exit) {
@@ -3517,7 +3517,7 @@ ${example(
       "  git worktree add ../base origin/main\n  flamegate ab --base-dir ../base --head-dir . --config flamegate.yml --out flamegate-ab"
     )}`
   ).action(async (opts) => {
-    exit(await (await import("./chunk-6NL6VOON.js")).abCommand(opts));
+    exit(await (await import("./chunk-W7E4BFPU.js")).abCommand(opts));
   });
 }
 function addDemo(program2, exit) {
@@ -3527,7 +3527,7 @@ function addDemo(program2, exit) {
     roundsOption,
     DEMO_BUDGET.rounds
   ).addHelpText("after", example("  flamegate demo --out /tmp/flamegate-demo")).action(async (opts) => {
-    exit(await (await import("./chunk-X6SOUMML.js")).demoCommand(opts));
+    exit(await (await import("./chunk-ZPMHWH56.js")).demoCommand(opts));
   });
 }
 function buildProgram(exit) {

@@ -3,7 +3,7 @@ import { createRequire as __flamegateCreateRequire } from 'node:module'; const r
 import {
   markChanged,
   runAbService
-} from "./chunk-42CS56NP.js";
+} from "./chunk-P3GFI7QY.js";
 import {
   require_abs,
   require_actualApply,
@@ -32,7 +32,7 @@ import {
   require_type,
   runService,
   runnerFingerprint
-} from "./chunk-CIRYB6YZ.js";
+} from "./chunk-SMSBL2ZI.js";
 import "./chunk-7RDH22UK.js";
 import {
   GITHUB_COMMENT_LIMIT,
@@ -49,7 +49,7 @@ import {
   verdictsOf,
   worst,
   worstFirst
-} from "./chunk-CZPHWROF.js";
+} from "./chunk-BZNKWF7U.js";
 import {
   ConfigReader,
   ReadBudget,
@@ -58,7 +58,7 @@ import {
   isKind,
   loadConfig,
   parseConfig
-} from "./chunk-37FOON2T.js";
+} from "./chunk-QVMRSD7E.js";
 import {
   DEFAULT_GATE,
   FlamegateError,

@@ -14,7 +14,7 @@ import {
   toNumber,
   v8Frame,
   writeProfileSet
-} from "./chunk-37FOON2T.js";
+} from "./chunk-QVMRSD7E.js";
 import {
   FlamegateError,
   __commonJS,

@@ -2,10 +2,10 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runAbService
-} from "./chunk-42CS56NP.js";
+} from "./chunk-P3GFI7QY.js";
 import {
   withOwnPorts
-} from "./chunk-CIRYB6YZ.js";
+} from "./chunk-SMSBL2ZI.js";
 import {
   packageRoot
 } from "./chunk-7RDH22UK.js";
@@ -17,12 +17,12 @@ import {
   readSide,
   renderJson,
   renderSummary
-} from "./chunk-CZPHWROF.js";
+} from "./chunk-BZNKWF7U.js";
 import {
   ReadBudget,
   parseConfig,
   require_dist
-} from "./chunk-37FOON2T.js";
+} from "./chunk-QVMRSD7E.js";
 import {
   DEMO_BUDGET,
   FlamegateError,

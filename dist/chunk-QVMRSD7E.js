@@ -28815,6 +28815,9 @@ var pprofImporter = {
 };
 
 // src/model/builder.ts
+function ownCopy(s) {
+  return JSON.parse(JSON.stringify(s));
+}
 var ProfileBuilder = class {
   constructor(options) {
     this.options = options;
@@ -28880,11 +28883,12 @@ var ProfileBuilder = class {
     const key = functionKey(frame);
     let fn = this.functions.get(key);
     if (!fn) {
+      const name = ownCopy(frame.name);
       fn = new Function2({
         id: this.functions.size + 1,
-        name: this.strings.dedup(frame.name),
-        systemName: this.strings.dedup(frame.name),
-        filename: this.strings.dedup(frame.file)
+        name: this.strings.dedup(name),
+        systemName: this.strings.dedup(name),
+        filename: this.strings.dedup(ownCopy(frame.file))
       });
       this.functions.set(key, fn);
     }

@@ -2,12 +2,12 @@
 import { createRequire as __flamegateCreateRequire } from 'node:module'; const require = __flamegateCreateRequire(import.meta.url);
 import {
   runService
-} from "./chunk-CIRYB6YZ.js";
+} from "./chunk-SMSBL2ZI.js";
 import "./chunk-7RDH22UK.js";
 import {
   loadConfig,
   selectService
-} from "./chunk-37FOON2T.js";
+} from "./chunk-QVMRSD7E.js";
 import {
   FlamegateError
 } from "./chunk-NLRHZH6U.js";

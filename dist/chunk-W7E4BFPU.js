@@ -6,11 +6,11 @@ import {
   planRounds,
   runAbService,
   sideCwd
-} from "./chunk-42CS56NP.js";
-import "./chunk-CIRYB6YZ.js";
+} from "./chunk-P3GFI7QY.js";
+import "./chunk-SMSBL2ZI.js";
 import "./chunk-7RDH22UK.js";
-import "./chunk-CZPHWROF.js";
-import "./chunk-37FOON2T.js";
+import "./chunk-BZNKWF7U.js";
+import "./chunk-QVMRSD7E.js";
 import "./chunk-NLRHZH6U.js";
 export {
   abCommand,

@@ -6,19 +6,19 @@ import {
   buildService,
   runRounds,
   withOwnPorts
-} from "./chunk-CIRYB6YZ.js";
+} from "./chunk-SMSBL2ZI.js";
 import {
   compareSets,
   needsStacks,
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-CZPHWROF.js";
+} from "./chunk-BZNKWF7U.js";
 import {
   ReadBudget,
   loadConfig,
   writeProfileSet
-} from "./chunk-37FOON2T.js";
+} from "./chunk-QVMRSD7E.js";
 import {
   FlamegateError
 } from "./chunk-NLRHZH6U.js";

@@ -27,7 +27,7 @@ import {
   sampleTypes,
   str,
   toNumber
-} from "./chunk-37FOON2T.js";
+} from "./chunk-QVMRSD7E.js";
 import {
   FALLBACK_PRIOR_DF,
   FlamegateError,

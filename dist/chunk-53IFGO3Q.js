@@ -6,11 +6,11 @@ import {
   readSide,
   renderSummary,
   writeReportFiles
-} from "./chunk-CZPHWROF.js";
+} from "./chunk-BZNKWF7U.js";
 import {
   ReadBudget,
   loadConfig
-} from "./chunk-37FOON2T.js";
+} from "./chunk-QVMRSD7E.js";
 import {
   DEFAULT_GATE,
   FlamegateError
