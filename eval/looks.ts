@@ -15,9 +15,9 @@ import { kindFigures } from "./levers.js";
 /**
  * `npm run eval -- --looks DIR…`: issue 19's lever 6 (an adaptive budget) measured on kept
  * side-by-side duet runs (`--arms --duets …`, 10 rounds a side). A two-look sequential gate
- * judges a pair on its first K rounds at a part of alpha and stops when more rounds could
- * not change the judgement (decided); otherwise it judges all rounds at the rest of alpha (Bonferroni across the
- * looks, so the A/A guarantee holds whatever the looks' correlation). Set beside the fixed
+ * judges a pair on its first FIRST_LOOK rounds at a part of alpha and stops when the
+ * judgement is decided; otherwise it judges all rounds at the rest of alpha (Bonferroni
+ * across the looks, so the A/A guarantee holds whatever their correlation). Set beside the fixed
  * budget's verdict on the same rounds: what stopping early saves in rounds, and what the
  * smaller alpha costs in detection.
  */
@@ -48,9 +48,10 @@ function atPower(mdePct: number, level: number, power: number): number {
 }
 
 /**
- * Whether more rounds could change a judgement: nothing is over a threshold unproven (no
- * warn, no "rounds to decide"), and unless it failed, every comparison could have seen a
- * change at the threshold, in the total and in the hottest frame, with STOP_POWER.
+ * Whether a judgement is decided, so that more rounds would not change it: nothing is over
+ * a threshold unproven (no warn, no "rounds to decide"), and unless it failed, every
+ * comparison could have seen a change at the threshold, in the total and in the hottest
+ * frame, with STOP_POWER.
  */
 export function decided(r: Report, rounds: number, gate: GateConfig): boolean {
   const open = r.comparisons.some(
