@@ -63,11 +63,6 @@ function pythonWorkers(pid: number): number[] {
   return exe === undefined ? [] : descendantsOf(pid).filter((p) => executableOf(p) === exe);
 }
 
-/**
- * A window's target before anything starts: the outermost running agent
- * (the root), its control token, the process py-spy attaches to and that
- * process's Python workers.
- */
 /** The service's outermost running agent (the first to announce itself may take HELLO_WAIT_MS), or undefined. */
 async function rootAgent(ctx: CaptureContext, pid: number): Promise<Hello | undefined> {
   const hellos = await waitHellos(controlDir(ctx), HELLO_WAIT_MS, (hs) => hs.length > 0);
@@ -77,6 +72,11 @@ async function rootAgent(ctx: CaptureContext, pid: number): Promise<Hello | unde
   );
 }
 
+/**
+ * A window's target before anything starts: the outermost running agent
+ * (the root), its control token, the process py-spy attaches to and that
+ * process's Python workers.
+ */
 async function findTarget(
   ctx: CaptureContext,
   pid: number,
