@@ -173,6 +173,15 @@ export const PAIRINGS_20: Pairing[] = [
 
 const armsOfSide = (side: string | string[]) => (typeof side === "string" ? [side] : side);
 
+/** A kept arm's one service folder and the manifest in it. */
+export function armManifest(armDir: string): { service: string; manifest: Manifest } {
+  const service = readdirSync(armDir).find((f) => !f.endsWith(".json"))!;
+  return {
+    service,
+    manifest: readManifestFile(join(armDir, service, "manifest.json")) as Manifest,
+  };
+}
+
 /**
  * One side of a pairing as a profile set folder: the arm's own, or the arms' rounds
  * pooled into a profile set under `scratch` (their files linked, rounds renumbered).
@@ -184,8 +193,7 @@ export function sideDir(dir: string, side: string | string[], scratch: string): 
   let manifest: Manifest | undefined;
   const rounds: RoundRecord[] = [];
   for (const arm of side) {
-    const service = readdirSync(join(dir, arm)).find((f) => !f.endsWith(".json"))!;
-    const m = readManifestFile(join(dir, arm, service, "manifest.json")) as Manifest;
+    const { service, manifest: m } = armManifest(join(dir, arm));
     manifest ??= m;
     mkdirSync(join(out, service), { recursive: true });
     for (const r of m.rounds) {

@@ -2,14 +2,13 @@ import { appendFileSync, existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { compareSets } from "../src/compare/compare.js";
-import { type Manifest, readManifestFile } from "../src/model/profile-set.js";
 import { type CompareSide, readSide } from "../src/compare/inputs.js";
 import type { Report } from "../src/compare/types.js";
 import { DEFAULT_GATE, type GateConfig, RUNTIMES, type Runtime } from "../src/config.js";
 import { normalQuantile } from "../src/compare/stats/distributions.js";
 import { wilsonInterval } from "../src/compare/stats/wilson.js";
 import { MDE_POWER, alphaTotal } from "../src/compare/verdict/policy.js";
-import { type ArmCell, detected, duetPairings, sideDir } from "./arms.js";
+import { type ArmCell, armManifest, detected, duetPairings, sideDir } from "./arms.js";
 import { kindFigures } from "./levers.js";
 
 /**
@@ -119,10 +118,7 @@ function judgePair(
 
 /** The first word of the CPU profiler a kept arm's first round names ("perf", "py-spy", …). */
 function cpuProfiler(arm: string): string {
-  const service = readdirSync(arm).find((f) => !f.endsWith(".json"));
-  if (service === undefined) return "?";
-  const m = readManifestFile(join(arm, service, "manifest.json")) as Manifest;
-  return m.rounds[0]?.profilers?.cpu?.split(" ")[0] ?? "?";
+  return armManifest(arm).manifest.rounds[0]?.profilers?.cpu?.split(" ")[0] ?? "?";
 }
 
 /** Every simultaneous pair of the duet runs under the given keep directories, judged both ways (appended to `record`). */
